@@ -1,0 +1,148 @@
+package token
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Pos is a compact source position: an offset into the address space of a
+// FileSet. The zero value NoPos means "no position".
+type Pos int
+
+// NoPos is the zero Pos, meaning the position is unknown.
+const NoPos Pos = 0
+
+// IsValid reports whether p is a known position.
+func (p Pos) IsValid() bool { return p != NoPos }
+
+// Position is an expanded source position.
+type Position struct {
+	Filename string
+	Offset   int // byte offset, starting at 0
+	Line     int // starting at 1
+	Column   int // byte column, starting at 1
+}
+
+// IsValid reports whether the position has a line number.
+func (p Position) IsValid() bool { return p.Line > 0 }
+
+// String formats the position as file:line:col, the form editors and
+// terminals recognise.
+func (p Position) String() string {
+	s := p.Filename
+	if !p.IsValid() {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	if s != "" {
+		s += ":"
+	}
+	return fmt.Sprintf("%s%d:%d", s, p.Line, p.Column)
+}
+
+// File is one source file registered in a FileSet.
+type File struct {
+	name  string
+	base  int
+	src   []byte
+	lines []int // offsets of line starts
+}
+
+// Name returns the file name given to FileSet.AddFile.
+func (f *File) Name() string { return f.name }
+
+// Base returns the Pos of the file's first byte.
+func (f *File) Base() int { return f.base }
+
+// Size returns the file length in bytes.
+func (f *File) Size() int { return len(f.src) }
+
+// Source returns the file contents.
+func (f *File) Source() []byte { return f.src }
+
+// Pos converts a byte offset in the file into a Pos. Offsets are clamped to
+// the file, so the end of the file is a valid position too.
+func (f *File) Pos(offset int) Pos {
+	offset = max(0, min(offset, len(f.src)))
+	return Pos(f.base + offset)
+}
+
+// Offset converts a Pos of this file back into a byte offset.
+func (f *File) Offset(p Pos) int {
+	return max(0, min(int(p)-f.base, len(f.src)))
+}
+
+// Position expands p, which must belong to this file.
+func (f *File) Position(p Pos) Position {
+	off := f.Offset(p)
+	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	return Position{Filename: f.name, Offset: off, Line: i + 1, Column: off - f.lines[i] + 1}
+}
+
+// Line returns the text of line n (1-based) without its line terminator.
+func (f *File) Line(n int) string {
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	start := f.lines[n-1]
+	end := len(f.src)
+	if n < len(f.lines) {
+		end = f.lines[n] - 1
+	}
+	if end > start && f.src[end-1] == '\r' {
+		end--
+	}
+	return string(f.src[start:end])
+}
+
+// FileSet holds the files of one compilation and hands out disjoint Pos
+// ranges to them. It is not safe for concurrent mutation.
+type FileSet struct {
+	base  int
+	files []*File
+}
+
+// NewFileSet returns an empty FileSet.
+func NewFileSet() *FileSet { return &FileSet{base: 1} }
+
+// AddFile registers a file and its contents.
+func (s *FileSet) AddFile(name string, src []byte) *File {
+	f := &File{name: name, base: s.base, src: src, lines: []int{0}}
+	for i, c := range src {
+		if c == '\n' {
+			f.lines = append(f.lines, i+1)
+		}
+	}
+	s.base += len(src) + 1 // +1 so the end of file is a distinct position
+	s.files = append(s.files, f)
+	return f
+}
+
+// File returns the file containing p, or nil.
+func (s *FileSet) File(p Pos) *File {
+	if !p.IsValid() {
+		return nil
+	}
+	i := sort.Search(len(s.files), func(i int) bool { return s.files[i].base > int(p) }) - 1
+	if i < 0 {
+		return nil
+	}
+	f := s.files[i]
+	if int(p) > f.base+len(f.src) {
+		return nil
+	}
+	return f
+}
+
+// Position expands p into file, line and column.
+func (s *FileSet) Position(p Pos) Position {
+	if f := s.File(p); f != nil {
+		return f.Position(p)
+	}
+	return Position{}
+}
+
+// Files returns the registered files in the order they were added.
+func (s *FileSet) Files() []*File { return append([]*File(nil), s.files...) }
