@@ -122,7 +122,7 @@ func TestConcurrentReaders(t *testing.T) {
 
 func TestEventString(t *testing.T) {
 	e := Event{Seq: 3, Kind: Dropped, Particle: "p1", Peer: "12D3KooWJankP2PcEDYCZDdJ26JsU8BMRfdGWyGqbtFiWyoKVtmx", Reason: Unroutable, Err: "no route to 12D3…"}
-	if got, want := e.String(), "#3 p1 dropped at 12D3Ko…tmx: unroutable peer: no route to 12D3…"; got != want {
+	if got, want := e.String(), "#3 p1 dropped at 12D3Ko…Vtmx: unroutable peer: no route to 12D3…"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
 	}
 	if Kind(99).String() != "kind(99)" || Reason(0).String() != "reason(0)" {
