@@ -1,0 +1,200 @@
+// Package wire is the particle wire format of /fluence/particle/2.0.0, the
+// reference node's protocol: one particle per stream, as an unsigned-varint
+// length followed by the msgpack multicodec prefix (0x81 0x04) and a
+// msgpack map {"action": "Particle", "id", "init_peer_id", "timestamp",
+// "ttl", "script", "signature", "data"}.
+//
+// Encoding writes signature and data as msgpack bin, as the reference node
+// does. Decoding also accepts them as arrays of integers, as the reference
+// JavaScript client writes them.
+package wire
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
+)
+
+// ProtocolID is the libp2p protocol particles travel on.
+const ProtocolID = "/fluence/particle/2.0.0"
+
+// MaxFrameSize is the largest frame accepted, as in the reference node.
+const MaxFrameSize = 100 << 20
+
+// msgpackCodec is the multicodec code of msgpack (0x0201) as a varint.
+var msgpackCodec = []byte{0x81, 0x04}
+
+// ErrFrameTooLarge is returned for a frame longer than the limit.
+var ErrFrameTooLarge = errors.New("wire: frame too large")
+
+// Marshal encodes a particle as a message body, without the length prefix.
+func Marshal(p *particle.Particle) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(msgpackCodec) + 128 + len(p.Script) + len(p.Data) + len(p.Signature))
+	buf.Write(msgpackCodec)
+	enc := msgpack.NewEncoder(&buf)
+	// Writes to a bytes.Buffer cannot fail; the reference decoder expects
+	// the fields in this order only because Rust writes them so.
+	_ = enc.EncodeMapLen(8)
+	str := func(key, val string) {
+		_ = enc.EncodeString(key)
+		_ = enc.EncodeString(val)
+	}
+	str("action", "Particle")
+	str("id", p.ID)
+	str("init_peer_id", string(p.InitPeerID))
+	_ = enc.EncodeString("timestamp")
+	_ = enc.EncodeUint(p.Timestamp)
+	_ = enc.EncodeString("ttl")
+	_ = enc.EncodeUint(uint64(p.TTL))
+	str("script", p.Script)
+	_ = enc.EncodeString("signature")
+	_ = enc.EncodeBytes(nonNil(p.Signature))
+	_ = enc.EncodeString("data")
+	_ = enc.EncodeBytes(nonNil(p.Data))
+	return buf.Bytes()
+}
+
+// nonNil keeps empty byte fields as empty bin rather than nil.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// Unmarshal decodes a message body. The init peer id must be a valid
+// peer id; the signature is not checked here.
+func Unmarshal(body []byte) (*particle.Particle, error) {
+	rest, ok := bytes.CutPrefix(body, msgpackCodec)
+	if !ok {
+		return nil, errors.New("wire: message does not start with the msgpack codec prefix 0x81 0x04")
+	}
+	dec := msgpack.NewDecoder(bytes.NewReader(rest))
+	n, err := dec.DecodeMapLen()
+	if err != nil {
+		return nil, fmt.Errorf("wire: message is not a msgpack map: %w", err)
+	}
+	if n < 0 || n > len(rest) {
+		return nil, errors.New("wire: bad map length")
+	}
+	var (
+		p      particle.Particle
+		action string
+		seen   = map[string]bool{}
+	)
+	for range n {
+		key, err := dec.DecodeString()
+		if err != nil {
+			return nil, fmt.Errorf("wire: field name: %w", err)
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("wire: field %q appears twice", key)
+		}
+		seen[key] = true
+		switch key {
+		case "action":
+			action, err = dec.DecodeString()
+		case "id":
+			p.ID, err = dec.DecodeString()
+		case "init_peer_id":
+			var s string
+			if s, err = dec.DecodeString(); err == nil {
+				p.InitPeerID, err = peer.ParseID(s)
+			}
+		case "timestamp":
+			p.Timestamp, err = dec.DecodeUint64()
+		case "ttl":
+			p.TTL, err = dec.DecodeUint32()
+		case "script":
+			p.Script, err = dec.DecodeString()
+		case "signature":
+			p.Signature, err = decodeBytes(dec, len(rest))
+		case "data":
+			p.Data, err = decodeBytes(dec, len(rest))
+		default:
+			err = dec.Skip() // fields of newer versions
+		}
+		if err != nil {
+			return nil, fmt.Errorf("wire: field %q: %w", key, err)
+		}
+	}
+	if action != "Particle" {
+		return nil, fmt.Errorf("wire: unsupported action %q, want \"Particle\"", action)
+	}
+	for _, f := range []string{"id", "init_peer_id", "timestamp", "ttl", "script", "signature", "data"} {
+		if !seen[f] {
+			return nil, fmt.Errorf("wire: missing field %q", f)
+		}
+	}
+	return &p, nil
+}
+
+// decodeBytes reads msgpack bin, or an array of integers 0..255. limit
+// bounds the array length by the input size, so a forged length cannot
+// make it allocate.
+func decodeBytes(dec *msgpack.Decoder, limit int) ([]byte, error) {
+	code, err := dec.PeekCode()
+	if err != nil {
+		return nil, err
+	}
+	if !msgpcode.IsFixedArray(code) && code != msgpcode.Array16 && code != msgpcode.Array32 {
+		return dec.DecodeBytes()
+	}
+	n, err := dec.DecodeArrayLen()
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 || n > limit {
+		return nil, fmt.Errorf("byte array of %d elements in a %d byte message", n, limit)
+	}
+	b := make([]byte, n)
+	for i := range b {
+		v, err := dec.DecodeUint8()
+		if err != nil {
+			return nil, fmt.Errorf("byte %d: %w", i, err)
+		}
+		b[i] = v
+	}
+	return b, nil
+}
+
+// WriteFrame writes one particle as a length-prefixed frame.
+func WriteFrame(w io.Writer, p *particle.Particle) error {
+	body := Marshal(p)
+	if len(body) > MaxFrameSize {
+		return fmt.Errorf("%w: %d bytes", ErrFrameTooLarge, len(body))
+	}
+	frame := binary.AppendUvarint(make([]byte, 0, len(body)+binary.MaxVarintLen32), uint64(len(body)))
+	_, err := w.Write(append(frame, body...))
+	return err
+}
+
+// FrameReader is what ReadFrame reads from, such as a *bufio.Reader.
+type FrameReader interface {
+	io.Reader
+	io.ByteReader
+}
+
+// ReadFrame reads one length-prefixed frame and decodes its particle.
+func ReadFrame(r FrameReader) (*particle.Particle, error) {
+	n, err := binary.ReadUvarint(r)
+	if err != nil {
+		return nil, fmt.Errorf("wire: frame length: %w", err)
+	}
+	if n > MaxFrameSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrFrameTooLarge, n)
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, fmt.Errorf("wire: frame body: %w", err)
+	}
+	return Unmarshal(body)
+}

@@ -1,0 +1,141 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/google/go-cmp/cmp"
+)
+
+// referenceFrame is the reference node's codec test vector: a frame as the
+// JavaScript client writes it, with the signature and data as integer
+// arrays.
+const referenceFrame = "zwKBBIimYWN0aW9uqFBhcnRpY2xlpGRhdGGQomlk2SRkMjA1ZDE0OC00Y2YxLTRlNzYtOGY2ZS1m" +
+	"Y2U5ODEwZjVlNmOsaW5pdF9wZWVyX2lk2TQxMkQzS29vV0xMRjdnUUtiNzd4WEhWWm4zS1hhMTR4cDNSQmlBa2JuSzJV" +
+	"QlJwRGFSOEtipnNjcmlwdNk5KGNhbGwgJWluaXRfcGVlcl9pZCUgKCJnZXREYXRhU3J2IiAiLXJlbGF5LSIpIFtdIC1y" +
+	"ZWxheS0pqXNpZ25hdHVyZdwAQG/MtlwBTizM4UtycW3M4DzM9RPMtsyYGsyNbcy5Msy/zO/MvHoyzL9nFTV4zNgfzNUW" +
+	"zPDMwk7M08zwzMDMoszcFMyqeRnMyD/M9cyXEcz9zJzM8syNzIHM2czNzLXMnMznCql0aW1lc3RhbXDPAAABi/IqldOj" +
+	"dHRsAA=="
+
+var referenceParticle = &particle.Particle{
+	ID:         "d205d148-4cf1-4e76-8f6e-fce9810f5e6c",
+	InitPeerID: "12D3KooWLLF7gQKb77xXHVZn3KXa14xp3RBiAkbnK2UBRpDaR8Kb",
+	Timestamp:  1700574959059,
+	TTL:        0,
+	Script:     `(call %init_peer_id% ("getDataSrv" "-relay-") [] -relay-)`,
+	Signature: []byte{
+		111, 182, 92, 1, 78, 44, 225, 75, 114, 113, 109, 224, 60, 245, 19, 182, 152, 26,
+		141, 109, 185, 50, 191, 239, 188, 122, 50, 191, 103, 21, 53, 120, 216, 31, 213, 22,
+		240, 194, 78, 211, 240, 192, 162, 220, 20, 170, 121, 25, 200, 63, 245, 151, 17,
+		253, 156, 242, 141, 129, 217, 205, 181, 156, 231, 10,
+	},
+	Data: []byte{},
+}
+
+func TestDecodeReferenceFrame(t *testing.T) {
+	raw, err := base64.StdEncoding.DecodeString(referenceFrame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFrame(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatalf("ReadFrame: %v", err)
+	}
+	if d := cmp.Diff(referenceParticle, got); d != "" {
+		t.Errorf("particle (-want +got):\n%s", d)
+	}
+	if err := got.Verify(); err != nil {
+		t.Errorf("the reference particle's signature does not verify: %v", err)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{3}, 32))
+	p := &particle.Particle{
+		ID: "id-1", InitPeerID: peer.IDOf(key), Timestamp: 1 << 40, TTL: 7000,
+		Script: "(null)", Data: []byte{0, 1, 2, 255},
+	}
+	if err := p.Sign(key); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for range 2 {
+		if err := WriteFrame(&buf, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := bufio.NewReader(&buf)
+	for i := range 2 {
+		got, err := ReadFrame(r)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if d := cmp.Diff(p, got); d != "" {
+			t.Errorf("frame %d (-want +got):\n%s", i, d)
+		}
+	}
+	body := Marshal(p)
+	// signature and data are bin (0xc4 = bin8), as the reference node writes them.
+	if !bytes.Contains(body, append([]byte("signature\xc4\x40"), p.Signature[:4]...)) {
+		t.Error("signature is not encoded as bin 8")
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	good := Marshal(referenceParticle)
+	tests := []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"no prefix", good[2:], "does not start with the msgpack codec prefix"},
+		{"not a map", []byte{0x81, 0x04, 0x01}, "not a msgpack map"},
+		{"other action", bytes.Replace(good, []byte("\xa8Particle"), []byte("\xa8Upgrades"), 1), `unsupported action "Upgrades"`},
+		{"bad peer id", bytes.Replace(good, []byte("12D3KooW"), []byte("12D3KooX"), 1), `field "init_peer_id"`},
+		{"truncated", good[:len(good)-3], "field name: unexpected EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Unmarshal(tt.body)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Unmarshal = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f}
+	if _, err := ReadFrame(bufio.NewReader(bytes.NewReader(huge))); !errors.Is(err, ErrFrameTooLarge) {
+		t.Errorf("ReadFrame(huge length) = %v, want ErrFrameTooLarge", err)
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.bin")
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := Unmarshal(body)
+		if err != nil {
+			return
+		}
+		again, err := Unmarshal(Marshal(p))
+		if err != nil {
+			t.Fatalf("re-encoded particle does not decode: %v", err)
+		}
+		if d := cmp.Diff(p, again); d != "" {
+			t.Fatalf("round trip differs:\n%s", d)
+		}
+	})
+}
