@@ -88,7 +88,7 @@ func TestBadIDs(t *testing.T) {
 	for _, s := range []string{
 		"",
 		"not-base58-0OIl",
-		"QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N", // sha256 multihash: key not embedded
+		"QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N",      // sha256 multihash: key not embedded
 		"12D3KooWANqfCDrV79MZdMnMqTvDdqSAPSxdgFY1L6DCq2DVGB4", // truncated
 	} {
 		if _, err := ParseID(s); err == nil {

@@ -21,9 +21,9 @@ func TestLogWindow(t *testing.T) {
 		t.Fatalf("Last = %d, want 6", l.Last())
 	}
 	tests := []struct {
-		from      uint64
-		limit     int
-		wantIDs   string
+		from       uint64
+		limit      int
+		wantIDs    string
 		wantMissed uint64
 	}{
 		{1, 10, "cdef", 2}, // a and b were evicted
