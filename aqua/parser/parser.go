@@ -381,7 +381,6 @@ const (
 	ttIllegal
 )
 
-
 func tokenType(t token.Token) plexer.TokenType {
 	switch t.Kind {
 	case token.Ident:
@@ -434,4 +433,30 @@ func (definition) Lex(filename string, r io.Reader) (plexer.Lexer, error) {
 		}
 	}
 	return &sliceLexer{file: f, toks: real}, nil
+}
+
+var exprParser = build[gExpr]()
+
+// ParseExpr parses a single expression, such as the value of a constant
+// given on the command line ("NAME=value").
+func ParseExpr(f *token.File) (ast.Expr, diag.List) {
+	toks, errs := lexer.Lex(f)
+	p := &parser{file: f, errs: errs}
+	ln := &line{}
+	for _, t := range toks {
+		switch t.Kind {
+		case token.Newline, token.Indent, token.Dedent, token.EOF:
+		default:
+			ln.toks = append(ln.toks, t)
+		}
+	}
+	if len(ln.toks) == 0 {
+		p.errorf(f.Pos(0), f.Pos(0), "empty expression")
+		return &ast.BadExpr{From: f.Pos(0), To: f.Pos(0)}, p.errs
+	}
+	g, ok := parseLine(p, exprParser, ln)
+	if !ok {
+		return &ast.BadExpr{From: ln.pos(), To: ln.end()}, p.errs
+	}
+	return p.expr(g), p.errs
 }

@@ -1,0 +1,272 @@
+// Package aqua is the front end of the Aqua compiler: it loads Aqua
+// source files and the files they import, parses and type-checks them, and
+// returns the checked program with every diagnostic found.
+//
+//	prog, diags := aqua.Check(aqua.Config{ImportPaths: dirs}, "main.aqua")
+//	if err := diags.Err(); err != nil { ... }
+//
+// Imports resolve relative to the importing file, then against each
+// import path in order, then in the embedded standard library
+// (@fluencelabs/aqua-lib/...). Unlike the reference compiler, a file
+// without a module header compiles (with a warning), and the standard
+// library's types such as PeerId are known without an import.
+package aqua
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aquarium-p2p/aquarium/aqua/ast"
+	"github.com/aquarium-p2p/aquarium/aqua/diag"
+	"github.com/aquarium-p2p/aquarium/aqua/parser"
+	"github.com/aquarium-p2p/aquarium/aqua/stdlib"
+	"github.com/aquarium-p2p/aquarium/aqua/token"
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+)
+
+// Config configures a compilation.
+type Config struct {
+	// ImportPaths are directories searched for imports that are not
+	// found relative to the importing file (the --import flag).
+	ImportPaths []string
+	// Constants overrides "?=" constants: NAME -> value in Aqua syntax,
+	// such as `"text"` or `42`.
+	Constants map[string]string
+	// FS reads source files; nil means the operating system's files.
+	FS fs.FS
+}
+
+// File is one checked source file.
+type File struct {
+	Path   string // as opened; for library files the import path
+	Syntax *ast.File
+	Module *types.Module
+	Info   *types.Info
+}
+
+// Program is the result of checking a set of root files.
+type Program struct {
+	Fset *token.FileSet
+	// Roots are the files named in the Check call, in order.
+	Roots []*File
+	// Files holds every loaded file, imports before their importers.
+	Files []*File
+}
+
+// Source returns a diag.Source that reads lines from the program's files,
+// for diag.Print.
+func (p *Program) Source() diag.Source {
+	byName := map[string]*token.File{}
+	for _, f := range p.Fset.Files() {
+		byName[f.Name()] = f
+	}
+	return func(name string, line int) (string, bool) {
+		f, ok := byName[name]
+		if !ok {
+			return "", false
+		}
+		return f.Line(line), true
+	}
+}
+
+// Check loads, parses and type-checks the named files and their imports.
+// It always returns a Program, as complete as the sources allow, and the
+// diagnostics sorted by position.
+func Check(cfg Config, paths ...string) (*Program, diag.List) {
+	l := newLoader(cfg)
+	for _, p := range paths {
+		src, err := l.read(p)
+		if err != nil {
+			l.errs.Add(diag.Diagnostic{Pos: token.Position{Filename: p}, Msg: err.Error()})
+			continue
+		}
+		if f := l.load(p, src); f != nil {
+			l.prog.Roots = append(l.prog.Roots, f)
+		}
+	}
+	return l.finish()
+}
+
+// CheckSource checks source text that is not (or not yet) saved, as an
+// editor does. name locates relative imports.
+func CheckSource(cfg Config, name string, src []byte) (*Program, diag.List) {
+	l := newLoader(cfg)
+	if f := l.load(name, src); f != nil {
+		l.prog.Roots = append(l.prog.Roots, f)
+	}
+	return l.finish()
+}
+
+type loader struct {
+	cfg     Config
+	prog    *Program
+	errs    diag.List
+	done    map[string]*File // by canonical path
+	loading []string         // the import chain, for cycle errors
+	consts  map[string]ast.Expr
+	prelude *types.Scope
+}
+
+func newLoader(cfg Config) *loader {
+	l := &loader{cfg: cfg, prog: &Program{Fset: token.NewFileSet()}, done: map[string]*File{}}
+	l.constants()
+	return l
+}
+
+func (l *loader) finish() (*Program, diag.List) {
+	l.errs = l.errs.Dedup()
+	l.errs.Sort()
+	return l.prog, l.errs
+}
+
+// constants parses the --const overrides.
+func (l *loader) constants() {
+	if len(l.cfg.Constants) == 0 {
+		return
+	}
+	l.consts = map[string]ast.Expr{}
+	for name, value := range l.cfg.Constants {
+		f := l.prog.Fset.AddFile("constant "+name, []byte(value))
+		x, errs := parser.ParseExpr(f)
+		l.errs = append(l.errs, errs...)
+		if !errs.HasErrors() {
+			l.consts[name] = x
+		}
+	}
+}
+
+func (l *loader) read(path string) ([]byte, error) {
+	if l.cfg.FS != nil {
+		return fs.ReadFile(l.cfg.FS, filepath.ToSlash(path))
+	}
+	return os.ReadFile(path)
+}
+
+// load parses and checks one file (once), after its imports.
+func (l *loader) load(path string, src []byte) *File {
+	key := path
+	if !strings.HasPrefix(path, stdlib.Prefix) {
+		if abs, err := filepath.Abs(path); err == nil && l.cfg.FS == nil {
+			key = abs
+		}
+	}
+	if f, ok := l.done[key]; ok {
+		return f
+	}
+	for _, p := range l.loading {
+		if p == key {
+			return nil // the importer reports the cycle
+		}
+	}
+	l.loading = append(l.loading, key)
+	defer func() { l.loading = l.loading[:len(l.loading)-1] }()
+
+	tf := l.prog.Fset.AddFile(path, src)
+	syntax, errs := parser.ParseFile(tf)
+	l.errs = append(l.errs, errs...)
+	if syntax.Header == nil && !strings.HasPrefix(path, stdlib.Prefix) {
+		l.errs.Warnf(tf.Position(tf.Pos(0)), token.Position{}, "missing module header: add 'aqua Name' as the first line (the reference compiler requires it)")
+	}
+	info := types.NewInfo()
+	conf := &types.Config{Importer: &importer{l: l}, Constants: l.consts, Prelude: l.preludeScope()}
+	mod, errs := conf.Check(l.prog.Fset, syntax, info)
+	l.errs = append(l.errs, errs...)
+	f := &File{Path: path, Syntax: syntax, Module: mod, Info: info}
+	l.done[key] = f
+	l.prog.Files = append(l.prog.Files, f)
+	return f
+}
+
+// preludeScope returns the types of the builtin library, which every
+// file sees without importing it.
+func (l *loader) preludeScope() *types.Scope {
+	if l.prelude != nil {
+		return l.prelude
+	}
+	l.prelude = types.NewScope(nil)
+	name, src, ok := stdlib.Lookup(stdlib.Prefix + "builtin.aqua")
+	if !ok {
+		return l.prelude
+	}
+	f := l.load(name, src)
+	if f == nil {
+		return l.prelude
+	}
+	for _, o := range f.Module.Declared() {
+		if o.Kind == types.TypeObj {
+			l.prelude.Insert(o)
+		}
+	}
+	return l.prelude
+}
+
+// importer resolves imports for the checker.
+type importer struct{ l *loader }
+
+// errCycle marks an import cycle.
+var errCycle = errors.New("import cycle")
+
+func (im *importer) Import(path, from string) (*types.Module, error) {
+	l := im.l
+	name, src, err := im.find(path, from)
+	if err != nil {
+		return nil, err
+	}
+	key := name
+	if abs, aerr := filepath.Abs(name); aerr == nil && !strings.HasPrefix(name, stdlib.Prefix) && l.cfg.FS == nil {
+		key = abs
+	}
+	for i, p := range l.loading {
+		if p == key {
+			chain := append(append([]string{}, l.loading[i:]...), key)
+			for j := range chain {
+				chain[j] = filepath.Base(chain[j])
+			}
+			return nil, fmt.Errorf("%w: %s", errCycle, strings.Join(chain, " -> "))
+		}
+	}
+	f := l.load(name, src)
+	if f == nil {
+		return nil, fmt.Errorf("cannot load %q", path)
+	}
+	return f.Module, nil
+}
+
+// find locates an import: next to the importing file, then in each
+// import path, then in the embedded library. The ".aqua" extension may be
+// omitted.
+func (im *importer) find(path, from string) (name string, src []byte, err error) {
+	var tried []string
+	candidates := func(base string) []string {
+		p := filepath.Join(base, filepath.FromSlash(path))
+		if strings.HasSuffix(p, ".aqua") {
+			return []string{p}
+		}
+		return []string{p + ".aqua", p}
+	}
+	var dirs []string
+	if !strings.HasPrefix(from, stdlib.Prefix) {
+		dirs = append(dirs, filepath.Dir(from))
+	}
+	dirs = append(dirs, im.l.cfg.ImportPaths...)
+	for _, d := range dirs {
+		for _, c := range candidates(d) {
+			if src, err := im.l.read(c); err == nil {
+				return c, src, nil
+			}
+			tried = append(tried, c)
+		}
+	}
+	lib := path
+	if strings.HasPrefix(from, stdlib.Prefix) && !strings.HasPrefix(path, stdlib.Prefix) {
+		lib = stdlib.Prefix + strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "./")
+	}
+	if name, src, ok := stdlib.Lookup(lib); ok {
+		return name, src, nil
+	}
+	return "", nil, fmt.Errorf("cannot find import %q (looked in %s)", path, strings.Join(tried, ", "))
+}
