@@ -527,10 +527,9 @@ func (c *checker) construct(x *ast.CallExpr, typeName string, fields []Field, sc
 	}
 	var missing []string
 	for _, f := range fields {
+		// Option fields too: the reference compiler requires every field.
 		if !set[f.Name] {
-			if _, opt := f.Type.(*Option); !opt {
-				missing = append(missing, f.Name)
-			}
+			missing = append(missing, f.Name)
 		}
 	}
 	if len(missing) > 0 {
