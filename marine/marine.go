@@ -1,0 +1,78 @@
+// Package marine runs Marine WebAssembly services on wazero. A Marine
+// module is a wasm32-wasi module built with the Marine SDK: its
+// interface-types custom section describes rich functions (strings,
+// arrays, records) that adapters lower into and lift out of linear memory.
+// Modules built with the reference Rust SDK load unchanged, as do modules
+// written in Go with marine/sdk.
+//
+// A [Runtime] compiles modules (caching compiled code on disk) and loads
+// services; a [Service] is a list of modules linked by import namespace,
+// the last of which, the facade, takes calls:
+//
+//	rt, err := marine.New(ctx, marine.Options{CacheDir: dir, Logger: logger})
+//	svc, err := rt.LoadService(ctx, cfg, marine.ServiceOptions{ID: "greeting"})
+//	out, err := svc.Call(ctx, "greeting", json.RawMessage(`["Marine"]`), marine.CallParameters{})
+//
+// Each service gets a memory budget shared by its modules, a WASI sandbox
+// per module limited to its mapped directories and environment, and the
+// reference host API (call parameters, logging, mounted binaries) in every
+// namespace the reference serves. Calls into one service are serialised;
+// a call ends when its context does, after which the service is
+// instantiated afresh so that it keeps working.
+package marine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+)
+
+// Options configure a Runtime.
+type Options struct {
+	// CacheDir keeps compiled machine code between runs, so that a restart
+	// does not recompile modules. Empty means an in-memory cache.
+	CacheDir string
+	// Logger receives what modules log (log_utf8_string) and write to
+	// stdout and stderr, with the module's name. Nil discards it.
+	Logger *slog.Logger
+	// BinaryTimeout bounds each run of a mounted binary; 0 means 10s.
+	BinaryTimeout time.Duration
+}
+
+// Runtime compiles modules and loads services. It is safe for concurrent
+// use.
+type Runtime struct {
+	cache  wazero.CompilationCache
+	logger *slog.Logger
+	opts   Options
+}
+
+// New returns a runtime.
+func New(ctx context.Context, opts Options) (*Runtime, error) {
+	r := &Runtime{opts: opts, logger: opts.Logger}
+	if r.logger == nil {
+		r.logger = slog.New(slog.DiscardHandler)
+	}
+	if r.opts.BinaryTimeout <= 0 {
+		r.opts.BinaryTimeout = 10 * time.Second
+	}
+	if opts.CacheDir != "" {
+		c, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("compilation cache in %s: %w", opts.CacheDir, err)
+		}
+		r.cache = c
+	} else {
+		r.cache = wazero.NewCompilationCache()
+	}
+	return r, nil
+}
+
+// Close releases the compilation cache. Services loaded by the runtime
+// must be closed first.
+func (r *Runtime) Close(ctx context.Context) error {
+	return r.cache.Close(ctx)
+}
