@@ -1,0 +1,251 @@
+// Package p2p hosts an Aquarium peer on go-libp2p: TCP, WebSocket and QUIC
+// transports, Noise, yamux, identify and ping, with the particle protocol
+// /fluence/particle/2.0.0 of the reference node.
+//
+// A Host moves particles and nothing else: one particle per stream, as the
+// reference node expects, handed to the Handler the embedder supplies.
+// What to do with them (verify, interpret, route) is the node's business.
+package p2p
+
+import (
+	"bufio"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/net/wire"
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	lpeer "github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
+	"github.com/libp2p/go-libp2p/p2p/security/noise"
+	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
+	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// StreamTimeout bounds reading or writing one particle, as the reference
+// node's substream timeout does.
+const StreamTimeout = 10 * time.Second
+
+// Handler receives each particle that arrives, with the peer that sent it.
+// It runs on the stream's goroutine, so it should hand the particle on
+// quickly; ctx ends when the host closes.
+type Handler func(ctx context.Context, from peer.ID, p *particle.Particle)
+
+// Config configures a Host. The zero value of every field but Key has a
+// sensible default.
+type Config struct {
+	// Key is the peer's identity; Ed25519 and secp256k1 keys are accepted.
+	Key peer.PrivateKey
+	// ListenAddrs are multiaddrs to listen on. Default: TCP, WebSocket and
+	// QUIC on loopback with ports chosen by the system.
+	ListenAddrs []string
+	// UserAgent is announced through identify.
+	UserAgent string
+	// MaxConnections bounds open connections; the connection manager trims
+	// back to three quarters of it. Default 1000.
+	MaxConnections int
+	// Logger receives diagnostics. Default: discard.
+	Logger *slog.Logger
+	// Malformed, if set, hears of every frame that could not be decoded,
+	// so that the embedder can record the drop.
+	Malformed func(from peer.ID, err error)
+}
+
+// DefaultListenAddrs listen on loopback, for development networks.
+var DefaultListenAddrs = []string{
+	"/ip4/127.0.0.1/tcp/0",
+	"/ip4/127.0.0.1/tcp/0/ws",
+	"/ip4/127.0.0.1/udp/0/quic-v1",
+}
+
+// Host is a libp2p host speaking the particle protocol.
+type Host struct {
+	host      host.Host
+	id        peer.ID
+	log       *slog.Logger
+	malformed func(from peer.ID, err error)
+	ctx       context.Context
+	cancel    context.CancelFunc
+}
+
+// New starts a host. Particles that arrive go to handle.
+func New(cfg Config, handle Handler) (*Host, error) {
+	if cfg.Key == nil {
+		return nil, errors.New("p2p: config has no key")
+	}
+	sk, err := libp2pKey(cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	listen := cfg.ListenAddrs
+	if len(listen) == 0 {
+		listen = DefaultListenAddrs
+	}
+	maxConns := cfg.MaxConnections
+	if maxConns <= 0 {
+		maxConns = 1000
+	}
+	cm, err := connmgr.NewConnManager(maxConns*3/4, maxConns)
+	if err != nil {
+		return nil, fmt.Errorf("p2p: connection manager: %w", err)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	opts := []libp2p.Option{
+		libp2p.Identity(sk),
+		libp2p.ListenAddrStrings(listen...),
+		libp2p.Transport(tcp.NewTCPTransport),
+		libp2p.Transport(websocket.New),
+		libp2p.Transport(quic.NewTransport),
+		libp2p.Security(noise.ID, noise.New),
+		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
+		libp2p.Ping(true),
+		libp2p.ConnectionManager(cm),
+		// The reference node announces the particle protocol as its
+		// identify protocol version.
+		libp2p.ProtocolVersion(wire.ProtocolID),
+		libp2p.DisableMetrics(),
+	}
+	if cfg.UserAgent != "" {
+		opts = append(opts, libp2p.UserAgent(cfg.UserAgent))
+	}
+	lh, err := libp2p.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("p2p: start host: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Host{host: lh, id: peer.IDOf(cfg.Key), log: log, malformed: cfg.Malformed, ctx: ctx, cancel: cancel}
+	lh.SetStreamHandler(protocol.ID(wire.ProtocolID), func(s network.Stream) { h.receive(s, handle) })
+	return h, nil
+}
+
+// libp2pKey converts a core key to go-libp2p's type.
+func libp2pKey(k peer.PrivateKey) (crypto.PrivKey, error) {
+	switch k.Public().Type() {
+	case peer.Ed25519:
+		return crypto.UnmarshalEd25519PrivateKey(ed25519.NewKeyFromSeed(k.Raw()))
+	case peer.Secp256k1:
+		return crypto.UnmarshalSecp256k1PrivateKey(k.Raw())
+	}
+	return nil, fmt.Errorf("p2p: unsupported key type %s", k.Public().Type())
+}
+
+// ID returns the host's peer id.
+func (h *Host) ID() peer.ID { return h.id }
+
+// Addrs returns the host's listen addresses with its peer id appended, the
+// form other peers dial.
+func (h *Host) Addrs() []ma.Multiaddr {
+	info := lpeer.AddrInfo{ID: h.host.ID(), Addrs: h.host.Addrs()}
+	addrs, err := lpeer.AddrInfoToP2pAddrs(&info)
+	if err != nil {
+		return nil
+	}
+	return addrs
+}
+
+// Libp2p exposes the underlying host, for protocols layered beside
+// particles (discovery, inspection).
+func (h *Host) Libp2p() host.Host { return h.host }
+
+// Connect dials a peer at a multiaddr that ends in /p2p/<id>, and returns
+// its id.
+func (h *Host) Connect(ctx context.Context, addr string) (peer.ID, error) {
+	info, err := lpeer.AddrInfoFromString(addr)
+	if err != nil {
+		return "", fmt.Errorf("p2p: address %q: %w", addr, err)
+	}
+	if err := h.host.Connect(ctx, *info); err != nil {
+		return "", fmt.Errorf("p2p: connect to %s: %w", addr, err)
+	}
+	return peer.ID(info.ID.String()), nil
+}
+
+// Connected reports whether there is an open connection to id.
+func (h *Host) Connected(id peer.ID) bool {
+	pid, err := lpeer.Decode(string(id))
+	return err == nil && h.host.Network().Connectedness(pid) == network.Connected
+}
+
+// Peers returns the peers the host has open connections to.
+func (h *Host) Peers() []peer.ID {
+	conns := h.host.Network().Peers()
+	ids := make([]peer.ID, len(conns))
+	for i, p := range conns {
+		ids[i] = peer.ID(p.String())
+	}
+	return ids
+}
+
+// ErrNotReachable means no connection to the peer could be opened.
+var ErrNotReachable = errors.New("p2p: peer not reachable")
+
+// Send delivers p to the peer to on a stream of its own, as the reference
+// node expects. The peer must be connected or its addresses known.
+func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error {
+	pid, err := lpeer.Decode(string(to))
+	if err != nil {
+		return fmt.Errorf("p2p: send to %q: %w", to, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, StreamTimeout)
+	defer cancel()
+	s, err := h.host.NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrNotReachable, to, err)
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = s.SetWriteDeadline(deadline)
+	}
+	if err := wire.WriteFrame(s, p); err != nil {
+		_ = s.Reset()
+		return fmt.Errorf("p2p: send particle %s to %s: %w", p.ID, to, err)
+	}
+	// Closing the write side tells the reader the frame is complete (the
+	// reference node errors on a stream left open); the reader may already
+	// have closed its side, so the full close that follows can fail
+	// harmlessly.
+	if err := s.CloseWrite(); err != nil {
+		_ = s.Reset()
+		return fmt.Errorf("p2p: send particle %s to %s: %w", p.ID, to, err)
+	}
+	_ = s.Close()
+	return nil
+}
+
+// receive reads the one particle a stream carries and hands it on.
+func (h *Host) receive(s network.Stream, handle Handler) {
+	defer s.Close()
+	_ = s.SetReadDeadline(time.Now().Add(StreamTimeout))
+	from := peer.ID(s.Conn().RemotePeer().String())
+	p, err := wire.ReadFrame(bufio.NewReader(io.LimitReader(s, wire.MaxFrameSize+16)))
+	if err != nil {
+		h.log.Warn("malformed particle frame", "from", from, "err", err)
+		if h.malformed != nil {
+			h.malformed(from, err)
+		}
+		_ = s.Reset()
+		return
+	}
+	handle(h.ctx, from, p)
+}
+
+// Close stops the host and ends the context handlers were given.
+func (h *Host) Close() error {
+	h.cancel()
+	return h.host.Close()
+}

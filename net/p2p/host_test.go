@@ -1,0 +1,158 @@
+package p2p
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/net/wire"
+	"github.com/google/go-cmp/cmp"
+	lpeer "github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+)
+
+type arrival struct {
+	from peer.ID
+	p    *particle.Particle
+}
+
+func newHost(t *testing.T, seed byte, addrs ...string) (*Host, chan arrival) {
+	t.Helper()
+	key, err := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan arrival, 4)
+	h, err := New(Config{Key: key, ListenAddrs: addrs}, func(_ context.Context, from peer.ID, p *particle.Particle) {
+		got <- arrival{from, p}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h, got
+}
+
+func signedParticle(t *testing.T, seed byte) *particle.Particle {
+	t.Helper()
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
+	p := particle.New("p-1", peer.IDOf(key), "(null)", time.UnixMilli(1_700_000_000_000), time.Minute)
+	p.Data = []byte("data")
+	if err := p.Sign(key); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func addrWith(t *testing.T, h *Host, part string) string {
+	t.Helper()
+	for _, a := range h.Addrs() {
+		if strings.Contains(a.String(), part) {
+			return a.String()
+		}
+	}
+	t.Fatalf("host has no %s address among %v", part, h.Addrs())
+	return ""
+}
+
+func TestSendOverEachTransport(t *testing.T) {
+	for _, transport := range []string{"/tcp/", "/ws/", "/quic-v1/"} {
+		t.Run(transport, func(t *testing.T) {
+			a, _ := newHost(t, 1)
+			b, got := newHost(t, 2)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			id, err := a.Connect(ctx, addrWith(t, b, transport))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if id != b.ID() || !a.Connected(b.ID()) {
+				t.Fatalf("connected to %s (%v), want %s", id, a.Connected(b.ID()), b.ID())
+			}
+			want := signedParticle(t, 1)
+			if err := a.Send(ctx, b.ID(), want); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case arr := <-got:
+				if arr.from != a.ID() {
+					t.Errorf("from %s, want %s", arr.from, a.ID())
+				}
+				if d := cmp.Diff(want, arr.p); d != "" {
+					t.Errorf("particle (-sent +received):\n%s", d)
+				}
+				if err := arr.p.Verify(); err != nil {
+					t.Error(err)
+				}
+			case <-ctx.Done():
+				t.Fatal("particle did not arrive")
+			}
+		})
+	}
+}
+
+// TestIDsAgreeWithLibp2p checks core/peer's pure-Go ids against go-libp2p's.
+func TestIDsAgreeWithLibp2p(t *testing.T) {
+	ed, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{9}, 32))
+	secp, _ := peer.Secp256k1FromBytes(bytes.Repeat([]byte{9}, 32))
+	for _, key := range []peer.PrivateKey{ed, secp} {
+		sk, err := libp2pKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := lpeer.IDFromPrivateKey(sk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.String() != string(peer.IDOf(key)) {
+			t.Errorf("%s: libp2p id %s, ours %s", key.Public().Type(), id, peer.IDOf(key))
+		}
+	}
+}
+
+func TestSendToUnknownPeer(t *testing.T) {
+	a, _ := newHost(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := a.Send(ctx, "12D3KooWJankP2PcEDYCZDdJ26JsU8BMRfdGWyGqbtFiWyoKVtmx", signedParticle(t, 1))
+	if !errors.Is(err, ErrNotReachable) {
+		t.Errorf("Send = %v, want ErrNotReachable", err)
+	}
+}
+
+func TestMalformedFrameIsReported(t *testing.T) {
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{5}, 32))
+	bad := make(chan error, 1)
+	b, err := New(Config{Key: key, Malformed: func(_ peer.ID, err error) { bad <- err }},
+		func(context.Context, peer.ID, *particle.Particle) { t.Error("handler called for a malformed frame") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	a, _ := newHost(t, 6)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := a.Connect(ctx, addrWith(t, b, "/tcp/")); err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := lpeer.Decode(string(b.ID()))
+	s, err := a.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Write([]byte{3, 'b', 'a', 'd'})
+	s.Close()
+	select {
+	case err := <-bad:
+		if !strings.Contains(err.Error(), "codec prefix") {
+			t.Errorf("malformed error = %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("malformed frame not reported")
+	}
+}
