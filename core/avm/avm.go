@@ -1,0 +1,68 @@
+package avm
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+)
+
+// InterpreterVersion is written into the data this interpreter produces.
+const InterpreterVersion = "0.1.0"
+
+// Params describe the particle and the peer running it.
+type Params struct {
+	// InitPeerID is the peer that started the particle: %init_peer_id%.
+	InitPeerID string
+	// CurrentPeerID is the peer running the script now. It must be the
+	// peer id of Key.
+	CurrentPeerID string
+	// Timestamp is the particle's creation time in milliseconds:
+	// %timestamp%.
+	Timestamp uint64
+	// TTL is the particle's time to live in milliseconds: %ttl%.
+	TTL uint32
+	// ParticleID salts the signatures, so that results signed for one
+	// particle cannot be replayed in another.
+	ParticleID string
+	// Key is the current peer's Ed25519 key; it signs the results this
+	// peer produces.
+	Key ed25519.PrivateKey
+}
+
+// CallRequest asks the host to run a service function on this peer.
+type CallRequest struct {
+	ServiceID    string
+	FunctionName string
+	// Arguments are the call's arguments, each a JSON text.
+	Arguments []json.RawMessage
+	// Tetraplets say, for each argument, where its values came from: one
+	// tetraplet for a scalar, one per element for a canon stream.
+	Tetraplets [][]data.Tetraplet
+}
+
+// CallResult is the host's answer to a call request.
+type CallResult struct {
+	// RetCode is 0 on success.
+	RetCode int32
+	// Result is the JSON text of the result on success, the error message
+	// otherwise.
+	Result string
+}
+
+// Outcome is the result of one run.
+type Outcome struct {
+	// Data is the new state of the particle for this peer: the previous
+	// data if the run failed with an uncatchable error.
+	Data []byte
+	// NextPeers are the peers to send the particle to, each once.
+	NextPeers []string
+	// CallRequests are the calls the host should run, by request id; the
+	// host runs them and calls Run again with their results.
+	CallRequests map[uint32]CallRequest
+	// RetCode is 0 on success, otherwise one of the Code constants or the
+	// code of the error that reached the top of the script.
+	RetCode int64
+	// ErrorMessage explains a non-zero RetCode.
+	ErrorMessage string
+}

@@ -1,0 +1,301 @@
+package avm
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+	"github.com/aquarium-p2p/aquarium/core/avm/internal/merge"
+	"github.com/aquarium-p2p/aquarium/core/avm/value"
+)
+
+func (x *interp) call(c *air.Call) error {
+	var errTet *data.Tetraplet
+	tet, err := x.triplet(c)
+	if err == nil {
+		err = x.checkOutput(c.Output)
+	}
+	if err == nil {
+		errTet = &tet
+		err = x.resolvedCall(c, tet)
+	}
+	if err == nil {
+		return nil
+	}
+	if isJoinable(err) {
+		x.complete = false
+		return nil
+	}
+	if isCatchable(err) {
+		x.setErrors(err, display(c), errTet, true)
+	}
+	return err
+}
+
+func (x *interp) triplet(c *air.Call) (data.Tetraplet, error) {
+	var t data.Tetraplet
+	var err error
+	if t.PeerPK, err = x.resolveString(c.Peer); err != nil {
+		return t, err
+	}
+	if t.ServiceID, err = x.resolveString(c.Service); err != nil {
+		return t, err
+	}
+	t.FunctionName, err = x.resolveString(c.Function)
+	return t, err
+}
+
+// checkOutput refuses to rebind a scalar outside a fold before anything
+// runs.
+func (x *interp) checkOutput(out air.Value) error {
+	s, ok := out.(*air.Scalar)
+	if !ok {
+		return nil
+	}
+	b, fs, err := x.sc.get(s.Name)
+	switch {
+	case err != nil:
+		return nil
+	case fs != nil:
+		return uncatchable(CodeIterableShadowing,
+			"variable with name '%s' can't be shadowed, shadowing isn't supported for iterables", s.Name)
+	case b != nil && !x.sc.couldBeSet(s.Name):
+		return uncatchable(CodeShadowingNotAllowed,
+			"trying to shadow variable '%s', but shadowing is allowed only inside fold blocks", s.Name)
+	}
+	return nil
+}
+
+type callArgs struct {
+	values []any
+	tets   [][]data.Tetraplet
+	hash   data.CID
+}
+
+func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
+	a := &callArgs{values: make([]any, len(c.Args)), tets: make([][]data.Tetraplet, len(c.Args))}
+	for i, arg := range c.Args {
+		r, err := x.resolve(arg)
+		if err != nil {
+			return nil, err
+		}
+		a.values[i], a.tets[i] = r.v, r.tets
+	}
+	a.hash = data.ComputeCID(value.Marshal(a.values))
+	return a, nil
+}
+
+// resolvedCall runs the call state machine on the merged state of the
+// call.
+func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
+	// Arguments are checked before the trace is touched, so that a call
+	// waiting for an argument consumes its state the same way on every
+	// peer.
+	args, argErr := x.collectArgs(c)
+	if argErr != nil && !isJoinable(argErr) {
+		return argErr
+	}
+	st, pos, src, met, err := x.tr.CallStart()
+	if err != nil {
+		return errTrace(display(c), err)
+	}
+	var kept *data.Call
+	if met {
+		switch st.Kind {
+		case data.CallFailed:
+			return x.replayFailed(st, tet, args)
+		case data.CallSent:
+			if st.HasID && st.Peer == x.p.CurrentPeerID {
+				res, ok := x.results[st.ID]
+				if !ok {
+					x.complete = false
+					x.tr.Push(st)
+					return nil
+				}
+				delete(x.results, st.ID)
+				if args == nil {
+					return uncatchable(CodeParametersMismatch, "call arguments of %s are not defined any more", display(c))
+				}
+				return x.applyResult(c, tet, args, res)
+			}
+			if tet.PeerPK != x.p.CurrentPeerID {
+				x.complete = false
+				x.tr.Push(st)
+				return nil
+			}
+			kept = st
+		default:
+			return x.replayExecuted(c, st, tet, args, pos, src)
+		}
+	}
+	if tet.PeerPK != x.p.CurrentPeerID {
+		x.addNextPeer(tet.PeerPK)
+		x.complete = false
+		x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID})
+		return nil
+	}
+	if args == nil {
+		if kept != nil {
+			x.tr.Push(kept)
+		}
+		return argErr
+	}
+	x.lastID++
+	req := CallRequest{
+		ServiceID:    tet.ServiceID,
+		FunctionName: tet.FunctionName,
+		Arguments:    make([]json.RawMessage, len(args.values)),
+		Tetraplets:   args.tets,
+	}
+	for i, v := range args.values {
+		req.Arguments[i] = value.Marshal(v)
+	}
+	x.requests[x.lastID] = req
+	x.complete = false
+	x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID, HasID: true, ID: x.lastID})
+	return nil
+}
+
+// verifyCall checks that a stored result belongs to this very call: same
+// arguments, same peer, service and function.
+func (x *interp) verifyCall(sr data.ServiceResult, tet data.Tetraplet, args *callArgs) error {
+	if args == nil {
+		return uncatchable(CodeParametersMismatch, "call argument_hash doesn't match expected parameters: expected nothing, got %s ", sr.ArgumentHash)
+	}
+	if args.hash != sr.ArgumentHash {
+		return uncatchable(CodeParametersMismatch,
+			"call argument_hash doesn't match expected parameters: expected %s, got %s ", args.hash, sr.ArgumentHash)
+	}
+	if stored := x.st.Tetraplets[sr.TetrapletCID]; stored != tet {
+		return uncatchable(CodeParametersMismatch,
+			"call tetraplet doesn't match expected parameters: expected %+v, got %+v ", tet, stored)
+	}
+	return nil
+}
+
+func (x *interp) serviceResult(c data.CID) (data.ServiceResult, value.Value, error) {
+	sr, ok := x.st.ServiceResults[c]
+	if !ok {
+		return sr, nil, uncatchable(CodeValueForCIDNotFound, "service result for CID %q not found", c)
+	}
+	v, err := x.storedValue(sr.ValueCID)
+	return sr, v, err
+}
+
+func (x *interp) replayFailed(st *data.Call, tet data.Tetraplet, args *callArgs) error {
+	sr, v, err := x.serviceResult(st.CID)
+	if err != nil {
+		return err
+	}
+	if err := x.verifyCall(sr, tet, args); err != nil {
+		return err
+	}
+	obj, _ := v.(map[string]any)
+	code, okCode := obj["ret_code"]
+	msg, okMsg := obj["message"].(string)
+	n, okInt := code.(int64)
+	if !okCode || !okMsg || !okInt || n < math.MinInt32 || n > math.MaxInt32 {
+		return uncatchable(CodeMalformedFailedResult, "failed to deserialize to CallServiceFailed: %s", value.String(v))
+	}
+	x.complete = false
+	x.tr.Push(st)
+	return errLocalService(n, msg)
+}
+
+func (x *interp) replayExecuted(c *air.Call, st *data.Call, tet data.Tetraplet, args *callArgs, pos uint32, src merge.Source) error {
+	mismatch := func() error {
+		return uncatchable(CodeResultNotMatchingInstr, "call result value %v doesn't match with corresponding instruction", st)
+	}
+	switch out := c.Output.(type) {
+	case *air.Scalar:
+		if st.Kind != data.CallScalar {
+			return mismatch()
+		}
+		sr, v, err := x.serviceResult(st.CID)
+		if err != nil {
+			return err
+		}
+		if err := x.verifyCall(sr, tet, args); err != nil {
+			return err
+		}
+		b := &binding{val: &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}}}
+		if err := x.sc.set(out.Name, b); err != nil {
+			return err
+		}
+	case *air.Stream:
+		if st.Kind != data.CallStream {
+			return mismatch()
+		}
+		sr, v, err := x.serviceResult(st.CID)
+		if err != nil {
+			return err
+		}
+		if err := x.verifyCall(sr, tet, args); err != nil {
+			return err
+		}
+		g, err := x.fromData(src, st.Gen)
+		if err != nil {
+			return err
+		}
+		sv := &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}}
+		if err := x.streams.getOrCreate(out.Name, out.Pos()).add(sv, g); err != nil {
+			return err
+		}
+	default:
+		if st.Kind != data.CallUnused {
+			return mismatch()
+		}
+	}
+	x.tr.Push(st)
+	return nil
+}
+
+// applyResult turns a call result from the host into the call's state
+// and output.
+func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, res CallResult) error {
+	failed := func(code int64, msg string) error {
+		obj := map[string]any{"ret_code": code, "message": msg}
+		cid := x.storeServiceResult(obj, tet, args.hash)
+		x.tr.Push(&data.Call{Kind: data.CallFailed, CID: cid})
+		return errLocalService(code, msg)
+	}
+	if res.RetCode != 0 {
+		return failed(int64(res.RetCode), res.Result)
+	}
+	v, err := value.Parse([]byte(res.Result))
+	if err != nil {
+		return failed(math.MaxInt32, fmt.Sprintf("call_service result '%s' can't be serialized or deserialized with an error: %v", res.Result, err))
+	}
+	pos := x.tr.Pos()
+	switch out := c.Output.(type) {
+	case *air.Scalar:
+		cid := x.storeServiceResult(v, tet, args.hash)
+		b := &binding{val: &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}}}
+		if err := x.sc.set(out.Name, b); err != nil {
+			return err
+		}
+		x.tr.Push(&data.Call{Kind: data.CallScalar, CID: cid})
+	case *air.Stream:
+		cid := x.storeServiceResult(v, tet, args.hash)
+		sv := &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}}
+		if err := x.streams.getOrCreate(out.Name, out.Pos()).add(sv, newGeneration); err != nil {
+			return err
+		}
+		x.tr.Push(&data.Call{Kind: data.CallStream, CID: cid})
+	default:
+		x.tr.Push(&data.Call{Kind: data.CallUnused, CID: data.ComputeCID(value.Marshal(v))})
+	}
+	return nil
+}
+
+func (x *interp) storeServiceResult(v value.Value, tet data.Tetraplet, argHash data.CID) data.CID {
+	vc := x.st.AddValue(v)
+	x.parsed[vc] = v
+	return x.st.AddServiceResult(data.ServiceResult{
+		ValueCID:     vc,
+		ArgumentHash: argHash,
+		TetrapletCID: x.st.AddTetraplet(tet),
+	})
+}

@@ -1,0 +1,51 @@
+package data
+
+// Prune drops store objects no trace state reaches. The reference
+// interpreter's stores only ever grow; objects of states a merge dropped
+// (or of iterations a stream fold replaced) would otherwise ride along
+// with the particle forever.
+func (d *Data) Prune() {
+	old := d.Stores
+	st := NewStores()
+	keepTet := func(c CID) {
+		if t, ok := old.Tetraplets[c]; ok {
+			st.Tetraplets[c] = t
+		}
+	}
+	keepVal := func(c CID) {
+		if v, ok := old.Values[c]; ok {
+			st.Values[c] = v
+		}
+	}
+	for _, s := range d.Trace {
+		switch s := s.(type) {
+		case *Call:
+			if s.Kind == CallSent || s.Kind == CallUnused {
+				continue
+			}
+			if r, ok := old.ServiceResults[s.CID]; ok {
+				st.ServiceResults[s.CID] = r
+				keepVal(r.ValueCID)
+				keepTet(r.TetrapletCID)
+			}
+		case *Canon:
+			if s.Sent {
+				continue
+			}
+			r, ok := old.CanonResults[s.CID]
+			if !ok {
+				continue
+			}
+			st.CanonResults[s.CID] = r
+			keepTet(r.TetrapletCID)
+			for _, ec := range r.Values {
+				if el, ok := old.CanonElements[ec]; ok {
+					st.CanonElements[ec] = el
+					keepVal(el.ValueCID)
+					keepTet(el.TetrapletCID)
+				}
+			}
+		}
+	}
+	d.Stores = st
+}

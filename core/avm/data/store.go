@@ -1,0 +1,192 @@
+package data
+
+import (
+	"github.com/aquarium-p2p/aquarium/core/avm/value"
+)
+
+// Tetraplet says where a value came from: the peer, service and function
+// that produced it and the lens applied to the result.
+type Tetraplet struct {
+	PeerPK       string `json:"peer_pk"`
+	ServiceID    string `json:"service_id"`
+	FunctionName string `json:"function_name"`
+	Lens         string `json:"lens"`
+}
+
+// ServiceResult is what an executed or failed call state points to.
+type ServiceResult struct {
+	ValueCID     CID `json:"value_cid"`
+	ArgumentHash CID `json:"argument_hash"`
+	TetrapletCID CID `json:"tetraplet_cid"`
+}
+
+// ProvenanceKind tells where a canonicalized value came from.
+type ProvenanceKind uint8
+
+const (
+	// FromLiteral is a value written in the script or made by the
+	// interpreter.
+	FromLiteral ProvenanceKind = iota
+	// FromServiceResult is a call result; CID names the ServiceResult.
+	FromServiceResult
+	// FromCanon is taken from a canon stream; CID names its CanonResult.
+	FromCanon
+)
+
+// Provenance ties a value to the state that produced it.
+type Provenance struct {
+	Kind ProvenanceKind
+	CID  CID
+}
+
+// CanonElement is one value of a canon stream.
+type CanonElement struct {
+	ValueCID     CID
+	TetrapletCID CID
+	Provenance   Provenance
+}
+
+// CanonResult is the snapshot a canon state points to.
+type CanonResult struct {
+	TetrapletCID CID
+	Values       []CID
+}
+
+// Stores holds every object trace states refer to, keyed by CID. Values
+// keeps canonical JSON text.
+type Stores struct {
+	Values         map[CID][]byte
+	Tetraplets     map[CID]Tetraplet
+	ServiceResults map[CID]ServiceResult
+	CanonElements  map[CID]CanonElement
+	CanonResults   map[CID]CanonResult
+}
+
+// NewStores returns empty stores.
+func NewStores() Stores {
+	return Stores{
+		Values:         map[CID][]byte{},
+		Tetraplets:     map[CID]Tetraplet{},
+		ServiceResults: map[CID]ServiceResult{},
+		CanonElements:  map[CID]CanonElement{},
+		CanonResults:   map[CID]CanonResult{},
+	}
+}
+
+// AddValue stores a value and returns its CID.
+func (s *Stores) AddValue(v value.Value) CID {
+	text := value.Marshal(v)
+	c := ComputeCID(text)
+	if _, ok := s.Values[c]; !ok {
+		s.Values[c] = text
+	}
+	return c
+}
+
+// AddTetraplet stores a tetraplet and returns its CID.
+func (s *Stores) AddTetraplet(t Tetraplet) CID {
+	c := ComputeCID(t.canonical())
+	s.Tetraplets[c] = t
+	return c
+}
+
+// AddServiceResult stores a service result and returns its CID.
+func (s *Stores) AddServiceResult(r ServiceResult) CID {
+	c := ComputeCID(r.canonical())
+	s.ServiceResults[c] = r
+	return c
+}
+
+// AddCanonElement stores a canon element and returns its CID.
+func (s *Stores) AddCanonElement(e CanonElement) CID {
+	c := ComputeCID(e.canonical())
+	s.CanonElements[c] = e
+	return c
+}
+
+// AddCanonResult stores a canon result and returns its CID.
+func (s *Stores) AddCanonResult(r CanonResult) CID {
+	c := ComputeCID(r.canonical())
+	s.CanonResults[c] = r
+	return c
+}
+
+// Union adds every object of o to s.
+func (s *Stores) Union(o *Stores) {
+	for k, v := range o.Values {
+		s.Values[k] = v
+	}
+	for k, v := range o.Tetraplets {
+		s.Tetraplets[k] = v
+	}
+	for k, v := range o.ServiceResults {
+		s.ServiceResults[k] = v
+	}
+	for k, v := range o.CanonElements {
+		s.CanonElements[k] = v
+	}
+	for k, v := range o.CanonResults {
+		s.CanonResults[k] = v
+	}
+}
+
+// The canonical texts below are compact JSON with the fields in declaration
+// order, as the reference interpreter hashes its structs.
+
+func (t Tetraplet) canonical() []byte {
+	b := []byte(`{"peer_pk":`)
+	b = value.AppendString(b, t.PeerPK)
+	b = append(b, `,"service_id":`...)
+	b = value.AppendString(b, t.ServiceID)
+	b = append(b, `,"function_name":`...)
+	b = value.AppendString(b, t.FunctionName)
+	b = append(b, `,"lens":`...)
+	b = value.AppendString(b, t.Lens)
+	return append(b, '}')
+}
+
+func (r ServiceResult) canonical() []byte {
+	b := []byte(`{"value_cid":`)
+	b = value.AppendString(b, string(r.ValueCID))
+	b = append(b, `,"argument_hash":`...)
+	b = value.AppendString(b, string(r.ArgumentHash))
+	b = append(b, `,"tetraplet_cid":`...)
+	b = value.AppendString(b, string(r.TetrapletCID))
+	return append(b, '}')
+}
+
+func (p Provenance) appendJSON(b []byte) []byte {
+	switch p.Kind {
+	case FromServiceResult:
+		b = append(b, `{"type":"service_result","cid":`...)
+	case FromCanon:
+		b = append(b, `{"type":"canon","cid":`...)
+	default:
+		return append(b, `{"type":"literal"}`...)
+	}
+	b = value.AppendString(b, string(p.CID))
+	return append(b, '}')
+}
+
+func (e CanonElement) canonical() []byte {
+	b := []byte(`{"value":`)
+	b = value.AppendString(b, string(e.ValueCID))
+	b = append(b, `,"tetraplet":`...)
+	b = value.AppendString(b, string(e.TetrapletCID))
+	b = append(b, `,"provenance":`...)
+	b = e.Provenance.appendJSON(b)
+	return append(b, '}')
+}
+
+func (r CanonResult) canonical() []byte {
+	b := []byte(`{"tetraplet":`)
+	b = value.AppendString(b, string(r.TetrapletCID))
+	b = append(b, `,"values":[`...)
+	for i, v := range r.Values {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = value.AppendString(b, string(v))
+	}
+	return append(b, "]}"...)
+}

@@ -1,0 +1,179 @@
+package data
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// ErrStore reports a trace or store entry that refers to an object the
+// stores do not hold.
+var ErrStore = errors.New("store verification failed")
+
+// ErrSignature reports results that their producer did not sign, a
+// signature that does not verify, or signed sets that contradict each
+// other.
+var ErrSignature = errors.New("signature check failed")
+
+// CheckStores verifies that every CID the trace and the stores mention
+// resolves to a stored object of the right kind.
+func (d *Data) CheckStores() error {
+	st := &d.Stores
+	for c, r := range st.ServiceResults {
+		if _, ok := st.Values[r.ValueCID]; !ok {
+			return fmt.Errorf("%w: service result %s: value %s not stored", ErrStore, c, r.ValueCID)
+		}
+		if _, ok := st.Tetraplets[r.TetrapletCID]; !ok {
+			return fmt.Errorf("%w: service result %s: tetraplet %s not stored", ErrStore, c, r.TetrapletCID)
+		}
+	}
+	for c, el := range st.CanonElements {
+		if _, ok := st.Values[el.ValueCID]; !ok {
+			return fmt.Errorf("%w: canon element %s: value %s not stored", ErrStore, c, el.ValueCID)
+		}
+		if _, ok := st.Tetraplets[el.TetrapletCID]; !ok {
+			return fmt.Errorf("%w: canon element %s: tetraplet %s not stored", ErrStore, c, el.TetrapletCID)
+		}
+	}
+	for c, r := range st.CanonResults {
+		if _, ok := st.Tetraplets[r.TetrapletCID]; !ok {
+			return fmt.Errorf("%w: canon result %s: tetraplet %s not stored", ErrStore, c, r.TetrapletCID)
+		}
+		for _, v := range r.Values {
+			if _, ok := st.CanonElements[v]; !ok {
+				return fmt.Errorf("%w: canon result %s: element %s not stored", ErrStore, c, v)
+			}
+		}
+	}
+	for i, s := range d.Trace {
+		switch s := s.(type) {
+		case *Call:
+			switch s.Kind {
+			case CallScalar, CallStream, CallFailed:
+				if _, ok := st.ServiceResults[s.CID]; !ok {
+					return fmt.Errorf("%w: state %d: service result %s not stored", ErrStore, i, s.CID)
+				}
+			}
+		case *Canon:
+			if !s.Sent {
+				if _, ok := st.CanonResults[s.CID]; !ok {
+					return fmt.Errorf("%w: state %d: canon result %s not stored", ErrStore, i, s.CID)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// PeerCIDs groups the result CIDs of a trace by the peer that produced
+// them, each list sorted. The stores must have passed CheckStores.
+func (d *Data) PeerCIDs() map[string][]CID {
+	out := map[string][]CID{}
+	for _, s := range d.Trace {
+		c, ok := ResultCID(s)
+		if !ok {
+			continue
+		}
+		var tc CID
+		if _, canon := s.(*Canon); canon {
+			tc = d.Stores.CanonResults[c].TetrapletCID
+		} else {
+			tc = d.Stores.ServiceResults[c].TetrapletCID
+		}
+		peer := d.Stores.Tetraplets[tc].PeerPK
+		out[peer] = append(out[peer], c)
+	}
+	for _, cids := range out {
+		slices.Sort(cids)
+	}
+	return out
+}
+
+// SignedMessage is what a peer signs: its sorted result CIDs, salted with
+// the particle id so that a signature cannot be replayed in another
+// particle.
+func SignedMessage(particleID string, cids []CID) []byte {
+	strs := make([]string, len(cids))
+	for i, c := range cids {
+		strs[i] = string(c)
+	}
+	b, err := msgpack.Marshal([]any{"aquarium-avm-signature/1", particleID, strs})
+	if err != nil {
+		// Marshalling strings cannot fail.
+		panic(err)
+	}
+	return b
+}
+
+// Sign replaces the signature of the key's peer with one over that peer's
+// results in the trace.
+func (d *Data) Sign(key ed25519.PrivateKey, peerID, particleID string) {
+	cids := d.PeerCIDs()[peerID]
+	d.Signatures[peerID] = Signature{
+		PublicKey: key.Public().(ed25519.PublicKey),
+		Sig:       ed25519.Sign(key, SignedMessage(particleID, cids)),
+	}
+}
+
+// VerifySignatures checks that every peer with results in the trace signed
+// exactly those results for this particle.
+func (d *Data) VerifySignatures(particleID string) error {
+	for peer, cids := range d.PeerCIDs() {
+		sig, ok := d.Signatures[peer]
+		if !ok {
+			return fmt.Errorf("%w: results of peer %s carry no signature", ErrSignature, peer)
+		}
+		if !ed25519.Verify(sig.PublicKey, SignedMessage(particleID, cids), sig.Sig) {
+			return fmt.Errorf("%w: signature of peer %s does not match its %d results", ErrSignature, peer, len(cids))
+		}
+	}
+	return nil
+}
+
+// MergeSignatures combines the signatures of two verified datas. A peer
+// only ever adds results to what it signed before, so for each peer the
+// larger signed set wins, and the smaller must be contained in it.
+func MergeSignatures(a, b *Data) (map[string]Signature, error) {
+	ac, bc := a.PeerCIDs(), b.PeerCIDs()
+	out := make(map[string]Signature, len(a.Signatures)+len(b.Signatures))
+	for id, s := range a.Signatures {
+		out[id] = s
+	}
+	for id, s := range b.Signatures {
+		prev, ok := out[id]
+		if !ok {
+			out[id] = s
+			continue
+		}
+		small, large := ac[id], bc[id]
+		if len(small) > len(large) {
+			small, large = large, small
+		} else {
+			out[id] = s
+		}
+		if !isSubMultiset(small, large) {
+			out[id] = prev
+			return nil, fmt.Errorf("%w: peer %s signed results that contradict each other", ErrSignature, id)
+		}
+	}
+	return out, nil
+}
+
+// isSubMultiset reports whether sorted a is contained in sorted b, counting
+// repeats.
+func isSubMultiset(a, b []CID) bool {
+	j := 0
+	for _, c := range a {
+		for j < len(b) && b[j] < c {
+			j++
+		}
+		if j == len(b) || b[j] != c {
+			return false
+		}
+		j++
+	}
+	return true
+}

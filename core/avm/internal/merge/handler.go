@@ -1,0 +1,208 @@
+package merge
+
+import (
+	"fmt"
+
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+)
+
+// Source tells which trace a merged state came from.
+type Source uint8
+
+const (
+	// Previous: the state was in the previous trace (perhaps in both).
+	Previous Source = iota
+	// Current: the state was only in the current trace.
+	Current
+)
+
+// Error is a failure to merge: the traces disagree with each other or with
+// the script. The interpreter treats it as data corruption.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Handler merges two traces while the interpreter runs.
+type Handler struct {
+	prev, cur slider
+	out       []data.State
+	// newToPrev and newToCur map a position in the new trace to the
+	// position of the same state in the previous or current trace; stream
+	// folds use them to find the iterations over a value.
+	newToPrev, newToCur map[uint32]uint32
+	pars                []*parFSM
+	folds               map[int]*foldFSM
+}
+
+// New starts a merge of prev and cur.
+func New(prev, cur []data.State) *Handler {
+	return &Handler{
+		prev:      newSlider(prev),
+		cur:       newSlider(cur),
+		out:       make([]data.State, 0, max(len(prev), len(cur))+8),
+		newToPrev: map[uint32]uint32{},
+		newToCur:  map[uint32]uint32{},
+		folds:     map[int]*foldFSM{},
+	}
+}
+
+// Pos is the position the next state will take in the new trace.
+func (h *Handler) Pos() uint32 { return uint32(len(h.out)) }
+
+// Trace returns the new trace.
+func (h *Handler) Trace() []data.State { return h.out }
+
+// Push appends a state to the new trace.
+func (h *Handler) Push(s data.State) { h.out = append(h.out, s) }
+
+// SetGeneration rewrites the generation of the stream state at pos; the
+// interpreter renumbers generations when a stream's scope ends.
+func (h *Handler) SetGeneration(pos, gen uint32) error {
+	if int(pos) >= len(h.out) {
+		return errorf("generation update points to position %d of a %d-state trace", pos, len(h.out))
+	}
+	switch s := h.out[pos].(type) {
+	case *data.Ap:
+		h.out[pos] = &data.Ap{Gen: gen}
+	case *data.Call:
+		if s.Kind != data.CallStream {
+			return errorf("generation update points to %v", s)
+		}
+		c := *s
+		c.Gen = gen
+		h.out[pos] = &c
+	default:
+		return errorf("generation update points to %v", s)
+	}
+	return nil
+}
+
+func (h *Handler) nextPair() (data.State, data.State) {
+	return h.prev.next(), h.cur.next()
+}
+
+func (h *Handler) mapPositions(src Source, both bool) {
+	pos := h.Pos()
+	if src == Previous {
+		h.newToPrev[pos] = h.prev.pos - 1
+		if both {
+			h.newToCur[pos] = h.cur.pos - 1
+		}
+		return
+	}
+	h.newToCur[pos] = h.cur.pos - 1
+}
+
+func incompatible(prev, cur data.State, want string) error {
+	return errorf("incompatible states met while merging %s: previous %v, current %v", want, stateName(prev), stateName(cur))
+}
+
+func stateName(s data.State) string {
+	if s == nil {
+		return "none"
+	}
+	return s.String()
+}
+
+// CallStart merges the next states as those of a call. ok is false when
+// neither trace has one; otherwise the merged state is returned with the
+// position it will take and where it came from.
+func (h *Handler) CallStart() (c *data.Call, pos uint32, src Source, ok bool, err error) {
+	p, q := h.nextPair()
+	pc, pIsCall := p.(*data.Call)
+	qc, qIsCall := q.(*data.Call)
+	switch {
+	case p == nil && q == nil:
+		return nil, 0, 0, false, nil
+	case p != nil && !pIsCall || q != nil && !qIsCall:
+		return nil, 0, 0, false, incompatible(p, q, "call")
+	case p == nil:
+		c, src = qc, Current
+	case q == nil:
+		c, src = pc, Previous
+	default:
+		var both bool
+		c, src, both, err = mergeCalls(pc, qc)
+		if err != nil {
+			return nil, 0, 0, false, err
+		}
+		pos = h.Pos()
+		h.mapPositions(src, both)
+		return c, pos, src, true, nil
+	}
+	pos = h.Pos()
+	h.mapPositions(src, false)
+	return c, pos, src, true, nil
+}
+
+func mergeCalls(p, q *data.Call) (*data.Call, Source, bool, error) {
+	pSent, qSent := p.Kind == data.CallSent, q.Kind == data.CallSent
+	switch {
+	case pSent && qSent:
+		// Senders need not agree: the same call may have been forwarded
+		// by different peers along different routes.
+		return p, Previous, false, nil
+	case pSent:
+		return q, Current, false, nil
+	case qSent:
+		return p, Previous, false, nil
+	case p.Kind == data.CallFailed && q.Kind == data.CallFailed:
+		if *p != *q {
+			return nil, 0, false, errorf("failed call results are not equal: %v != %v", p, q)
+		}
+		return p, Previous, false, nil
+	case p.Kind == data.CallFailed || q.Kind == data.CallFailed:
+		return nil, 0, false, errorf("incompatible call results: %v and %v", p, q)
+	case p.Kind != q.Kind || p.CID != q.CID:
+		// Stream results may sit in different generations on different
+		// peers; only the value matters.
+		return nil, 0, false, errorf("values in call results are not equal: %v != %v", p, q)
+	}
+	return p, Previous, true, nil
+}
+
+// ApStart merges the next states as those of an ap to a stream and returns
+// the generation recorded for it.
+func (h *Handler) ApStart() (gen uint32, src Source, ok bool, err error) {
+	p, q := h.nextPair()
+	pa, pIsAp := p.(*data.Ap)
+	qa, qIsAp := q.(*data.Ap)
+	switch {
+	case p == nil && q == nil:
+		return 0, 0, false, nil
+	case p != nil && !pIsAp || q != nil && !qIsAp:
+		return 0, 0, false, incompatible(p, q, "ap")
+	case p == nil:
+		h.mapPositions(Current, false)
+		return qa.Gen, Current, true, nil
+	default:
+		h.mapPositions(Previous, q != nil)
+		return pa.Gen, Previous, true, nil
+	}
+}
+
+// CanonStart merges the next states as those of a canon.
+func (h *Handler) CanonStart() (*data.Canon, bool, error) {
+	p, q := h.nextPair()
+	pc, pIsCanon := p.(*data.Canon)
+	qc, qIsCanon := q.(*data.Canon)
+	switch {
+	case p == nil && q == nil:
+		return nil, false, nil
+	case p != nil && !pIsCanon || q != nil && !qIsCanon:
+		return nil, false, incompatible(p, q, "canon")
+	case p == nil:
+		return qc, true, nil
+	case q == nil:
+		return pc, true, nil
+	case !pc.Sent && !qc.Sent && pc.CID != qc.CID:
+		return nil, false, errorf("canon results are not equal: %v != %v", pc, qc)
+	case pc.Sent && !qc.Sent:
+		return qc, true, nil
+	}
+	return pc, true, nil
+}

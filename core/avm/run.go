@@ -1,0 +1,194 @@
+package avm
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+	"github.com/aquarium-p2p/aquarium/core/avm/internal/merge"
+	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+	"github.com/aquarium-p2p/aquarium/core/avm/value"
+)
+
+// interp is the state of one run.
+type interp struct {
+	p         Params
+	tr        *merge.Handler
+	st        *data.Stores
+	parsed    map[data.CID]value.Value
+	sc        *scalars
+	streams   streams
+	lastErr   errDesc
+	curErr    errDesc
+	complete  bool
+	nextPeers []string
+	requests  map[uint32]CallRequest
+	results   map[uint32]CallResult
+	lastID    uint32
+	foldSeq   int
+	// genLimit bounds the generation numbers data may claim: a trace of
+	// n states cannot hold more than n generations.
+	genLimit [2]uint32
+}
+
+// Run runs script on this peer. prevData is what this peer had for the
+// particle after its last run (empty the first time), currentData what
+// arrived from another peer (empty when the host only brings call
+// results), results the answers to call requests of earlier runs.
+//
+// Run is deterministic and never panics on bad input: the same arguments
+// give the same Outcome. A run that fails with an uncatchable error
+// (corrupt or forged data, a broken invariant) returns prevData unchanged,
+// so nothing this peer knew is lost.
+func Run(p Params, script string, prevData, currentData []byte, results map[uint32]CallResult) Outcome {
+	fail := func(code int64, format string, args ...any) Outcome {
+		return Outcome{Data: prevData, RetCode: code, ErrorMessage: fmt.Sprintf(format, args...)}
+	}
+	if len(p.Key) != ed25519.PrivateKeySize {
+		return fail(CodeMalformedKeyPair, "malformed key pair: an Ed25519 private key has %d bytes, got %d", ed25519.PrivateKeySize, len(p.Key))
+	}
+	if id := peerid.MustFromPublicKey(p.Key.Public().(ed25519.PublicKey)); id != p.CurrentPeerID {
+		return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
+	}
+	prev, err := data.Decode(prevData)
+	if err != nil {
+		return fail(decodeCode(err), "failed to decode previous data: %v", err)
+	}
+	cur, err := data.Decode(currentData)
+	if err != nil {
+		return fail(decodeCode(err), "failed to decode current data: %v", err)
+	}
+	if err := cur.CheckStores(); err != nil {
+		return fail(CodeStoreVerification, "current data: %v", err)
+	}
+	if err := cur.VerifySignatures(p.ParticleID); err != nil {
+		return fail(CodeSignatureCheck, "current data: %v", err)
+	}
+	sigs, err := data.MergeSignatures(prev, cur)
+	if err != nil {
+		return fail(CodeSignatureCheck, "%v", err)
+	}
+	root, err := air.Parse(script)
+	if err != nil {
+		return fail(CodeAIRParse, "aqua script can't be parsed:\n%v", err)
+	}
+
+	stores := data.NewStores()
+	stores.Union(&prev.Stores)
+	stores.Union(&cur.Stores)
+	x := &interp{
+		p:        p,
+		tr:       merge.New(prev.Trace, cur.Trace),
+		st:       &stores,
+		parsed:   map[data.CID]value.Value{},
+		sc:       newScalars(),
+		streams:  streams{},
+		lastErr:  noError(),
+		curErr:   noError(),
+		complete: true,
+		requests: map[uint32]CallRequest{},
+		results:  maps.Clone(results),
+		lastID:   prev.LastCallID,
+		genLimit: [2]uint32{uint32(len(prev.Trace)), uint32(len(cur.Trace))},
+	}
+	if x.results == nil {
+		x.results = map[uint32]CallResult{}
+	}
+	runErr := x.exec(root)
+	if runErr != nil && !isCatchable(runErr) {
+		e := asExec(runErr)
+		return fail(e.code, "%s", e.msg)
+	}
+	if err := x.compactAll(); err != nil {
+		e := asExec(err)
+		return fail(e.code, "%s", e.msg)
+	}
+
+	out := &data.Data{
+		InterpreterVersion: InterpreterVersion,
+		Trace:              x.tr.Trace(),
+		LastCallID:         x.lastID,
+		Stores:             stores,
+		Signatures:         sigs,
+	}
+	out.Prune()
+	out.Sign(p.Key, p.CurrentPeerID, p.ParticleID)
+	encoded, err := data.Encode(out)
+	if err != nil {
+		return fail(CodeTraceError, "%v", err)
+	}
+	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests}
+	switch {
+	case runErr != nil:
+		e := asExec(runErr)
+		o.RetCode, o.ErrorMessage = e.code, e.msg
+	case len(x.results) > 0:
+		ids := slices.Sorted(maps.Keys(x.results))
+		o.RetCode = CodeUnprocessedCallResults
+		o.ErrorMessage = fmt.Sprintf("after finishing execution of supplied AIR, there are some unprocessed call results: %v, probably a wrong call_id used", ids)
+	}
+	return o
+}
+
+func decodeCode(err error) int64 {
+	if errors.Is(err, data.ErrUnsupportedVersion) {
+		return CodeUnsupportedVersion
+	}
+	return CodeDataDecode
+}
+
+// compactAll renumbers the generations of every stream still in scope.
+func (x *interp) compactAll() error {
+	for _, name := range slices.Sorted(maps.Keys(x.streams)) {
+		for _, sc := range x.streams[name] {
+			if err := sc.s.compact(x.setGeneration); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (x *interp) setGeneration(pos, gen uint32) error {
+	if err := x.tr.SetGeneration(pos, gen); err != nil {
+		return uncatchable(CodeGenerationCompaction, "%v", err)
+	}
+	return nil
+}
+
+func (x *interp) addNextPeer(peer string) {
+	if !slices.Contains(x.nextPeers, peer) {
+		x.nextPeers = append(x.nextPeers, peer)
+	}
+}
+
+// storedValue returns a value from the stores, parsed once per run.
+func (x *interp) storedValue(c data.CID) (value.Value, error) {
+	if v, ok := x.parsed[c]; ok {
+		return v, nil
+	}
+	text, ok := x.st.Values[c]
+	if !ok {
+		return nil, uncatchable(CodeValueForCIDNotFound, "value for CID %q not found", c)
+	}
+	v, err := value.Parse(text)
+	if err != nil {
+		return nil, uncatchable(CodeValueForCIDNotFound, "value for CID %q is not JSON: %v", c, err)
+	}
+	x.parsed[c] = v
+	return v, nil
+}
+
+// fromData turns a generation recorded in data into where the value goes,
+// refusing numbers no trace of that size can hold.
+func (x *interp) fromData(src merge.Source, gen uint32) (generation, error) {
+	if gen >= x.genLimit[src] {
+		return generation{}, uncatchable(CodeNoSuchGeneration,
+			"stream doesn't have generation with number %d, supplied to the interpreter data is corrupted", gen)
+	}
+	return generation{fromData: true, src: src, idx: gen}, nil
+}

@@ -1,0 +1,296 @@
+package avm_test
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+)
+
+// service answers the call requests of one peer.
+type service func(req avm.CallRequest) avm.CallResult
+
+// testPeer is a simulated peer: a key derived from its name, the data it
+// kept from its last run, and its service.
+type testPeer struct {
+	name string
+	id   string
+	key  ed25519.PrivateKey
+	prev []byte
+	svc  service
+}
+
+func newTestPeer(name string, svc service) *testPeer {
+	seed := sha256.Sum256([]byte("aquarium test peer " + name))
+	key := ed25519.NewKeyFromSeed(seed[:])
+	return &testPeer{name: name, id: peerid.MustFromPublicKey(key.Public().(ed25519.PublicKey)), key: key, svc: svc}
+}
+
+// callLog is one call a peer's host ran.
+type callLog struct {
+	Peer, Service, Function string
+	Args                    string
+	Result                  string
+}
+
+func (c callLog) String() string {
+	return fmt.Sprintf("%s %s.%s(%s) -> %s", c.Peer, c.Service, c.Function, c.Args, c.Result)
+}
+
+// delivery is one host-loop run of a particle on a peer.
+type delivery struct {
+	peer      string
+	retCode   int64
+	errMsg    string
+	nextPeers []string
+}
+
+// network runs a particle over simulated peers in memory.
+type network struct {
+	t          testing.TB
+	peers      map[string]*testPeer // by name
+	byID       map[string]*testPeer
+	particleID string
+	initPeer   string
+	timestamp  uint64
+	ttl        uint32
+	calls      []callLog
+	deliveries []delivery
+	// maxDeliveries bounds a run, so a script that never settles fails the
+	// test instead of hanging it.
+	maxDeliveries int
+}
+
+func newNetwork(t testing.TB, initPeer string, services map[string]service) *network {
+	n := &network{
+		t: t, peers: map[string]*testPeer{}, byID: map[string]*testPeer{},
+		particleID: "particle-1", initPeer: initPeer, timestamp: 1337, ttl: 5000, maxDeliveries: 500,
+	}
+	for name, svc := range services {
+		p := newTestPeer(name, svc)
+		n.peers[name] = p
+		n.byID[p.id] = p
+	}
+	if _, ok := n.peers[initPeer]; !ok {
+		p := newTestPeer(initPeer, echo)
+		n.peers[initPeer] = p
+		n.byID[p.id] = p
+	}
+	return n
+}
+
+func (n *network) id(name string) string { return n.peers[name].id }
+
+// expand replaces @name with the peer id of name.
+func (n *network) expand(s string) string {
+	names := make([]string, 0, len(n.peers))
+	for name := range n.peers {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	for _, name := range names {
+		s = strings.ReplaceAll(s, "@"+name, n.peers[name].id)
+	}
+	return s
+}
+
+// shorten replaces peer ids with @name for readable output.
+func (n *network) shorten(s string) string {
+	for name, p := range n.peers {
+		s = strings.ReplaceAll(s, p.id, "@"+name)
+	}
+	return s
+}
+
+func (n *network) params(p *testPeer) avm.Params {
+	return avm.Params{
+		InitPeerID: n.peers[n.initPeer].id, CurrentPeerID: p.id, Timestamp: n.timestamp, TTL: n.ttl,
+		ParticleID: n.particleID, Key: p.key,
+	}
+}
+
+// deliver runs the host loop of peer p on incoming data: it runs the
+// interpreter, serves its call requests and runs it again until no
+// requests remain. It returns the peers to forward the data to.
+func (n *network) deliver(p *testPeer, script string, incoming []byte) []string {
+	var next []string
+	out := avm.Run(n.params(p), script, p.prev, incoming, nil)
+	for {
+		for _, np := range out.NextPeers {
+			if !slices.Contains(next, np) {
+				next = append(next, np)
+			}
+		}
+		p.prev = out.Data
+		if len(out.CallRequests) == 0 {
+			break
+		}
+		results := map[uint32]avm.CallResult{}
+		ids := make([]uint32, 0, len(out.CallRequests))
+		for id := range out.CallRequests {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			req := out.CallRequests[id]
+			res := p.svc(req)
+			results[id] = res
+			args, _ := json.Marshal(req.Arguments)
+			n.calls = append(n.calls, callLog{Peer: p.name, Service: req.ServiceID, Function: req.FunctionName,
+				Args: n.shorten(string(args)), Result: n.shorten(res.Result)})
+		}
+		out = avm.Run(n.params(p), script, p.prev, nil, results)
+	}
+	n.deliveries = append(n.deliveries, delivery{peer: p.name, retCode: out.RetCode, errMsg: n.shorten(out.ErrorMessage), nextPeers: next})
+	return next
+}
+
+type message struct {
+	to   *testPeer
+	data []byte
+}
+
+// run starts the particle on the init peer and delivers messages until
+// none are left. With rng non-nil, pending messages are delivered in a
+// random order.
+func (n *network) run(script string, rng *rand.Rand) {
+	script = n.expand(script)
+	queue := []message{{to: n.peers[n.initPeer]}}
+	for len(queue) > 0 {
+		if len(n.deliveries) >= n.maxDeliveries {
+			n.t.Fatalf("particle still moving after %d deliveries", n.maxDeliveries)
+		}
+		i := 0
+		if rng != nil {
+			i = rng.IntN(len(queue))
+		}
+		m := queue[i]
+		queue = slices.Delete(queue, i, i+1)
+		next := n.deliver(m.to, script, m.data)
+		for _, id := range next {
+			to, ok := n.byID[id]
+			if !ok {
+				continue // a peer outside the simulation: the particle is lost there
+			}
+			queue = append(queue, message{to: to, data: m.to.prev})
+		}
+	}
+}
+
+// trace returns a peer's final trace in a compact readable form.
+func (n *network) trace(name string) string {
+	d, err := data.Decode(n.peers[name].prev)
+	if err != nil {
+		n.t.Fatalf("decode data of %s: %v", name, err)
+	}
+	parts := make([]string, len(d.Trace))
+	for i, s := range d.Trace {
+		parts[i] = compactState(d, s)
+	}
+	return n.shorten(strings.Join(parts, " "))
+}
+
+func compactState(d *data.Data, s data.State) string {
+	switch s := s.(type) {
+	case *data.Par:
+		return fmt.Sprintf("par(%d,%d)", s.Left, s.Right)
+	case *data.Ap:
+		return fmt.Sprintf("ap(%d)", s.Gen)
+	case *data.Fold:
+		var b strings.Builder
+		b.WriteString("fold[")
+		for i, it := range s.Lore {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			fmt.Fprintf(&b, "%d:(%d,%d)(%d,%d)", it.ValuePos, it.Before.Pos, it.Before.Len, it.After.Pos, it.After.Len)
+		}
+		b.WriteString("]")
+		return b.String()
+	case *data.Canon:
+		if s.Sent {
+			return "canon_req(" + s.Peer + ")"
+		}
+		r := d.Stores.CanonResults[s.CID]
+		vals := make([]string, len(r.Values))
+		for i, c := range r.Values {
+			vals[i] = string(d.Stores.Values[d.Stores.CanonElements[c].ValueCID])
+		}
+		return "canon[" + strings.Join(vals, ",") + "]"
+	case *data.Call:
+		switch s.Kind {
+		case data.CallSent:
+			if s.HasID {
+				return fmt.Sprintf("R(%s,%d)", s.Peer, s.ID)
+			}
+			return "R(" + s.Peer + ")"
+		case data.CallUnused:
+			return "U"
+		}
+		sr := d.Stores.ServiceResults[s.CID]
+		v := string(d.Stores.Values[sr.ValueCID])
+		switch s.Kind {
+		case data.CallScalar:
+			return "S(" + v + ")"
+		case data.CallStream:
+			return fmt.Sprintf("St(%s,%d)", v, s.Gen)
+		default:
+			return "F(" + v + ")"
+		}
+	}
+	return "?"
+}
+
+// Services.
+
+func ok(v any) avm.CallResult {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return avm.CallResult{Result: string(b)}
+}
+
+// echo returns its first argument, or null without arguments.
+func echo(req avm.CallRequest) avm.CallResult {
+	if len(req.Arguments) == 0 {
+		return avm.CallResult{Result: "null"}
+	}
+	return avm.CallResult{Result: string(req.Arguments[0])}
+}
+
+// unit returns a fixed string.
+func unit(avm.CallRequest) avm.CallResult { return ok("result from unit_call_service") }
+
+// returns always answers v.
+func returns(v any) service { return func(avm.CallRequest) avm.CallResult { return ok(v) } }
+
+// fallible fails calls to service svc and answers others.
+func fallible(svc string) service {
+	return func(req avm.CallRequest) avm.CallResult {
+		if req.ServiceID == svc {
+			return avm.CallResult{RetCode: 1, Result: `"failed result from fallible_call_service"`}
+		}
+		return ok("success result from fallible_call_service")
+	}
+}
+
+// byFunction answers with the service of the called function's name,
+// echoing for any other.
+func byFunction(fns map[string]service) service {
+	return func(req avm.CallRequest) avm.CallResult {
+		if f, ok := fns[req.FunctionName]; ok {
+			return f(req)
+		}
+		return echo(req)
+	}
+}
