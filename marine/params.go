@@ -131,9 +131,3 @@ func hostAPIByNamespace(ns string) (hostAPI, bool) {
 	}
 	return hostAPI{}, false
 }
-
-// mountedBinaryResult is the record a mounted binary call returns:
-// MountedBinaryResult{ret_code: i32, error: string, stdout: []u8, stderr: []u8}.
-var mountedBinaryResult = &it.Section{Types: []it.TypeDef{{Record: &it.RecordType{Name: "MountedBinaryResult", Fields: []it.Field{
-	{Name: "ret_code", Type: it.TypeS32}, {Name: "error", Type: str}, {Name: "stdout", Type: it.TypeByteArray}, {Name: "stderr", Type: it.TypeByteArray},
-}}}}}

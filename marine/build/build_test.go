@@ -1,0 +1,195 @@
+package build_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/marine"
+	"github.com/aquarium-p2p/aquarium/marine/build"
+	"github.com/aquarium-p2p/aquarium/marine/internal/reftest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from the golden file:\n%s", name, got)
+	}
+}
+
+// TestGenerate pins the interface section and the export wrappers the
+// generator writes for the key-value example.
+func TestGenerate(t *testing.T) {
+	p, err := build.Inspect(filepath.Join("..", "examples", "kv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "kv.it.txt", []byte(p.Section.Text()))
+	golden(t, "kv_exports.go.txt", p.Wrappers())
+}
+
+func TestInspectErrors(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"map", "package main\nfunc F(m map[string]int) {}\n", "this type is not supported"},
+		{"two results", "package main\nfunc F() (int32, int32) { return 0, 0 }\n", "returns 2 values"},
+		{"unknown type", "package main\nfunc F(x Foo) {}\n", "type Foo is not supported"},
+		{"empty struct", "package main\ntype E struct{}\nfunc F(e E) {}\n", "no fields"},
+		{"unexported field", "package main\ntype E struct{ a int32 }\nfunc F(e E) {}\n", "field a must be exported"},
+		{"not main", "package lib\nfunc F() {}\n", "must be package main"},
+		{"nothing exported", "package main\nfunc f() {}\n", "no exported functions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(tt.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := build.Inspect(dir)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Inspect error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+type example struct {
+	dir   string
+	calls []struct{ fn, args, want string }
+}
+
+var examples = []example{
+	{"greeting", []struct{ fn, args, want string }{
+		{"greeting", `["Marine"]`, `"Hi, Marine"`},
+		{"greeting", `{"name": ""}`, `"Hi, "`},
+		{"caller", `[]`, `""`},
+	}},
+	{"kv", []struct{ fn, args, want string }{
+		{"put", `["a", "1"]`, `true`},
+		{"put", `["a", "one"]`, `false`},
+		{"put_all", `[[{"key": "b", "value": "22"}, ["c", "333"]]]`, `3`},
+		{"get", `["a"]`, `["one"]`},
+		{"get", `["zz"]`, `[]`},
+		{"list", `[]`, `[{"key":"a","value":"one"},{"key":"b","value":"22"},{"key":"c","value":"333"}]`},
+		{"summary", `null`, `{"count":3,"keys":["a","b","c"],"largest":{"key":"a","value":"one"}}`},
+		{"delete", `["b"]`, `true`},
+		{"bytes", `[[1, 2, 255]]`, `[255,2,1]`},
+		{"bytes", `[[]]`, `[]`},
+		{"sum", `[-128, 65535, -9000000000, 0.25]`, `-8999934592.75`},
+	}},
+}
+
+func buildExample(t *testing.T, name string) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH; building a module runs it")
+	}
+	out := filepath.Join(t.TempDir(), name+".wasm")
+	if err := build.Build(context.Background(), filepath.Join("..", "examples", name), out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestExamples builds the examples and calls them in this runtime.
+func TestExamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go modules for wasip1, which takes seconds")
+	}
+	rt, err := marine.New(context.Background(), marine.Options{CacheDir: filepath.Join(os.TempDir(), "aquarium-marine-test-cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	for _, ex := range examples {
+		t.Run(ex.dir, func(t *testing.T) {
+			svc, err := rt.LoadModule(context.Background(), buildExample(t, ex.dir), marine.ServiceOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer svc.Close(context.Background())
+			for _, c := range ex.calls {
+				out, err := svc.Call(context.Background(), c.fn, json.RawMessage(c.args), marine.CallParameters{InitPeerID: ""})
+				if err != nil {
+					t.Errorf("%s(%s): %v", c.fn, c.args, err)
+					continue
+				}
+				if string(out) != c.want {
+					t.Errorf("%s(%s) = %s, want %s", c.fn, c.args, out, c.want)
+				}
+			}
+			if ex.dir == "greeting" {
+				out, err := svc.Call(context.Background(), "caller", nil, marine.CallParameters{InitPeerID: "12D3KooWinit"})
+				if err != nil || string(out) != `"12D3KooWinit"` {
+					t.Errorf("caller with call parameters = %s, %v", out, err)
+				}
+			}
+		})
+	}
+}
+
+// TestExamplesInReference loads the built examples in the reference
+// Marine runtime, which runs each call on a fresh service, and compares
+// stateless calls.
+func TestExamplesInReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go modules and runs node")
+	}
+	rt, err := marine.New(context.Background(), marine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	stateless := map[string][]struct{ fn, args string }{
+		"greeting": {{"greeting", `["Marine"]`}},
+		"kv": {{"put_all", `[[{"key": "b", "value": "22"}]]`}, {"get", `["a"]`}, {"summary", `[]`},
+			{"bytes", `[[1, 2, 255]]`}, {"sum", `[-128, 65535, -9000000000, 0.25]`}},
+	}
+	for _, ex := range examples {
+		t.Run(ex.dir, func(t *testing.T) {
+			wasm := buildExample(t, ex.dir)
+			for _, c := range stateless[ex.dir] {
+				ref, err := reftest.MarineCall(t, wasm, c.fn, c.args).Output()
+				if err != nil {
+					t.Fatalf("reference %s: %v", c.fn, err)
+				}
+				svc, err := rt.LoadModule(context.Background(), wasm, marine.ServiceOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, err := svc.Call(context.Background(), c.fn, json.RawMessage(c.args), marine.CallParameters{})
+				_ = svc.Close(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want, got any
+				if err := json.Unmarshal(ref, &want); err != nil {
+					t.Fatalf("reference output %q: %v", ref, err)
+				}
+				if err := json.Unmarshal(out, &got); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s(%s): ours %s, reference %s", c.fn, c.args, out, ref)
+				}
+			}
+		})
+	}
+}
