@@ -256,6 +256,10 @@ func (x *interp) replayExecuted(c *air.Call, st *data.Call, tet data.Tetraplet, 
 // and output.
 func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, res CallResult) error {
 	failed := func(code int64, msg string) error {
+		// A failed call is incomplete, as it is when its state is
+		// replayed: a stream fold swallows the error, and must not count
+		// the iteration as complete in one run but not in the next.
+		x.complete = false
 		obj := map[string]any{"ret_code": code, "message": msg}
 		cid := x.storeServiceResult(obj, tet, args.hash)
 		x.tr.Push(&data.Call{Kind: data.CallFailed, CID: cid})

@@ -143,6 +143,7 @@ func (n *network) deliver(p *testPeer, script string, incoming []byte) []string 
 		for _, id := range ids {
 			req := out.CallRequests[id]
 			res := p.svc(req)
+			res.Result = n.expand(res.Result)
 			results[id] = res
 			args, _ := json.Marshal(req.Arguments)
 			n.calls = append(n.calls, callLog{Peer: p.name, Service: req.ServiceID, Function: req.FunctionName,

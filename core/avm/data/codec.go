@@ -124,11 +124,11 @@ func (w *writer) keep(err error) {
 	}
 }
 
-func (w *writer) arrayLen(n int)  { w.keep(w.e.EncodeArrayLen(n)) }
-func (w *writer) str(s string)    { w.keep(w.e.EncodeString(s)) }
-func (w *writer) uint(u uint64)   { w.keep(w.e.EncodeUint(u)) }
-func (w *writer) bytes(b []byte)  { w.keep(w.e.EncodeBytes(b)) }
-func (w *writer) boolean(b bool)  { w.keep(w.e.EncodeBool(b)) }
+func (w *writer) arrayLen(n int) { w.keep(w.e.EncodeArrayLen(n)) }
+func (w *writer) str(s string)   { w.keep(w.e.EncodeString(s)) }
+func (w *writer) uint(u uint64)  { w.keep(w.e.EncodeUint(u)) }
+func (w *writer) bytes(b []byte) { w.keep(w.e.EncodeBytes(b)) }
+func (w *writer) boolean(b bool) { w.keep(w.e.EncodeBool(b)) }
 func (w *writer) subtrace(s Subtrace) {
 	w.uint(uint64(s.Pos))
 	w.uint(uint64(s.Len))
