@@ -11,7 +11,6 @@ type (
 	resCall = avm.CallResult
 )
 
-
 var one = map[string]service{"a": echo}
 
 func TestBasicInstructions(t *testing.T) {
@@ -130,6 +129,5 @@ func TestBasicInstructions(t *testing.T) {
 			calls:    []string{`a s.f([]) -> {nope`},
 			errs:     []string{"a 10000: Local service error, ret_code is 2147483647, error message is 'call_service result '{nope' can't be serialized or deserialized with an error: ..."},
 		},
-
 	})
 }

@@ -109,3 +109,5 @@ func runScenarios(t *testing.T, scenarios []scenario) {
 		t.Run(s.name, s.check)
 	}
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 7)) }

@@ -1,0 +1,228 @@
+package avm_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+)
+
+// runOn runs one host loop of script on peer p and returns the last outcome.
+func runOn(n *network, p *testPeer, script string, incoming []byte) avm.Outcome {
+	n.deliver(p, n.expand(script), incoming)
+	return avm.Run(n.params(p), n.expand(script), p.prev, nil, nil)
+}
+
+func TestPreparationErrors(t *testing.T) {
+	n := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(1)})
+	a := n.peers["a"]
+	valid := avm.Run(n.params(a), `(null)`, nil, nil, nil)
+	if valid.RetCode != 0 {
+		t.Fatalf("(null): %d %s", valid.RetCode, valid.ErrorMessage)
+	}
+	wrongKey := n.params(a)
+	wrongKey.Key = n.peers["b"].key
+	future, err := data.Decode(valid.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encodedFuture, err := data.Encode(future)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encodedFuture = bytes.Replace(encodedFuture, []byte("aquarium-avm-data\x01"), []byte("aquarium-avm-data\x02"), 1)
+	tests := []struct {
+		name    string
+		params  avm.Params
+		script  string
+		prev    []byte
+		current []byte
+		results map[uint32]avm.CallResult
+		code    int64
+		msg     string
+	}{
+		{name: "parse error", params: n.params(a), script: `(seq (null)`, code: avm.CodeAIRParse, msg: "aqua script can't be parsed"},
+		{name: "undefined variable", params: n.params(a), script: `(call "p" ("s" "f") [x])`, code: avm.CodeAIRParse},
+		{name: "garbage current data", params: n.params(a), script: `(null)`, current: []byte("garbage"), code: avm.CodeDataDecode, msg: "failed to decode current data: not aquarium interpreter data"},
+		{name: "garbage previous data", params: n.params(a), script: `(null)`, prev: []byte{0x91, 0x01}, code: avm.CodeDataDecode},
+		{name: "future format version", params: n.params(a), script: `(null)`, current: encodedFuture, code: avm.CodeUnsupportedVersion, msg: "failed to decode current data: unsupported data format version 2: this build reads version 1"},
+		{name: "key of another peer", params: wrongKey, script: `(null)`, code: avm.CodeMalformedKeyPair},
+		{name: "unprocessed call result", params: n.params(a), script: `(null)`, results: map[uint32]avm.CallResult{70: {Result: "1"}},
+			code: avm.CodeUnprocessedCallResults, msg: "after finishing execution of supplied AIR, there are some unprocessed call results: [70], probably a wrong call_id used"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := avm.Run(tt.params, tt.script, tt.prev, tt.current, tt.results)
+			if out.RetCode != tt.code || !strings.HasPrefix(out.ErrorMessage, tt.msg) {
+				t.Errorf("got %d %q, want %d %q...", out.RetCode, out.ErrorMessage, tt.code, tt.msg)
+			}
+			if tt.code != avm.CodeUnprocessedCallResults && !bytes.Equal(out.Data, tt.prev) {
+				t.Errorf("data changed on a failed run")
+			}
+		})
+	}
+}
+
+// forge runs script on b and lets edit change b's output data; it returns
+// the re-encoded data.
+func forge(t *testing.T, n *network, script string, edit func(d *data.Data)) []byte {
+	t.Helper()
+	b := n.peers["b"]
+	n.deliver(b, n.expand(script), nil)
+	d, err := data.Decode(b.prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(d)
+	out, err := data.Encode(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestForgedData(t *testing.T) {
+	script := `(seq (call "@b" ("s" "f") [] x) (call "@a" ("s" "g") [x]))`
+	tests := []struct {
+		name string
+		edit func(n *network, d *data.Data)
+		code int64
+	}{
+		{
+			name: "value changed in the store",
+			edit: func(_ *network, d *data.Data) {
+				for c, v := range d.Stores.Values {
+					d.Stores.Values[c] = bytes.Replace(v, []byte("1"), []byte("2"), 1)
+				}
+			},
+			code: avm.CodeStoreVerification,
+		},
+		{
+			name: "result replaced by another",
+			edit: func(_ *network, d *data.Data) {
+				call := d.Trace[0].(*data.Call)
+				sr := d.Stores.ServiceResults[call.CID]
+				sr.ValueCID = d.Stores.AddValue(int64(666))
+				forged := *call
+				forged.CID = d.Stores.AddServiceResult(sr)
+				d.Trace[0] = &forged
+			},
+			code: avm.CodeSignatureCheck,
+		},
+		{
+			name: "result attributed to a peer that did not sign",
+			edit: func(n *network, d *data.Data) {
+				call := d.Trace[0].(*data.Call)
+				sr := d.Stores.ServiceResults[call.CID]
+				tet := d.Stores.Tetraplets[sr.TetrapletCID]
+				tet.PeerPK = n.id("c")
+				sr.TetrapletCID = d.Stores.AddTetraplet(tet)
+				forged := *call
+				forged.CID = d.Stores.AddServiceResult(sr)
+				d.Trace[0] = &forged
+			},
+			code: avm.CodeSignatureCheck,
+		},
+		{
+			name: "signature removed",
+			edit: func(n *network, d *data.Data) { delete(d.Signatures, n.id("b")) },
+			code: avm.CodeSignatureCheck,
+		},
+		{
+			name: "dangling reference",
+			edit: func(_ *network, d *data.Data) {
+				d.Trace[0] = &data.Call{Kind: data.CallScalar, CID: "bagaaihra-nothing"}
+			},
+			code: avm.CodeStoreVerification,
+		},
+		{
+			name: "state of the wrong kind",
+			edit: func(_ *network, d *data.Data) { d.Trace[0] = &data.Ap{} },
+			code: avm.CodeTraceError,
+		},
+		{
+			name: "impossible generation",
+			edit: func(_ *network, d *data.Data) { d.Trace = []data.State{&data.Ap{Gen: 4000000000}} },
+			code: avm.CodeTraceError,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(1), "c": echo})
+			a := n.peers["a"]
+			n.deliver(a, n.expand(script), nil)
+			before := bytes.Clone(a.prev)
+			forged := forge(t, n, script, func(d *data.Data) { tt.edit(n, d) })
+			out := avm.Run(n.params(a), n.expand(script), a.prev, forged, nil)
+			if out.RetCode != tt.code {
+				t.Fatalf("ret code %d (%s), want %d", out.RetCode, out.ErrorMessage, tt.code)
+			}
+			if !bytes.Equal(out.Data, before) {
+				t.Error("a failed run changed this peer's data")
+			}
+			if len(out.NextPeers) != 0 || len(out.CallRequests) != 0 {
+				t.Errorf("a failed run asked for work: %v %v", out.NextPeers, out.CallRequests)
+			}
+		})
+	}
+}
+
+func TestMergeConflict(t *testing.T) {
+	script := `(call "@b" ("" "") [])`
+	n1 := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(42)})
+	n2 := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(43)})
+	d1 := forge(t, n1, script, func(*data.Data) {})
+	d2 := forge(t, n2, script, func(*data.Data) {})
+	a := n1.peers["a"]
+	out := avm.Run(n1.params(a), n1.expand(script), d1, d2, nil)
+	if out.RetCode != avm.CodeTraceError || !strings.Contains(out.ErrorMessage, "values in call results are not equal") {
+		t.Fatalf("got %d %q", out.RetCode, out.ErrorMessage)
+	}
+	if !bytes.Equal(out.Data, d1) {
+		t.Error("previous data was not kept")
+	}
+}
+
+// TestMergeIsIdempotent checks f(x, x) = x: merging data with itself
+// changes nothing.
+func TestMergeIsIdempotent(t *testing.T) {
+	script := `(seq (par (call "@b" ("" "") [] $s) (call "@c" ("" "") [] $s)) (seq (canon "@a" $s #c) (call "@a" ("" "") [#c])))`
+	n := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(1), "c": returns(2)})
+	n.run(script, nil)
+	a := n.peers["a"]
+	out := avm.Run(n.params(a), n.expand(script), a.prev, a.prev, nil)
+	if out.RetCode != 0 {
+		t.Fatalf("%d %s", out.RetCode, out.ErrorMessage)
+	}
+	d1, _ := data.Decode(a.prev)
+	d2, _ := data.Decode(out.Data)
+	j1, _ := data.DumpJSON(d1)
+	j2, _ := data.DumpJSON(d2)
+	if !bytes.Equal(j1, j2) {
+		t.Errorf("merging data with itself changed it:\n%s\n%s", j1, j2)
+	}
+}
+
+func TestCallRequestsAndTetraplets(t *testing.T) {
+	n := newNetwork(t, "a", map[string]service{"a": echo})
+	a := n.peers["a"]
+	out := avm.Run(n.params(a), n.expand(`(seq (ap "v" x) (par (call "@a" ("svc" "fn") [x 1]) (call "@a" ("svc" "g") [])))`), nil, nil, nil)
+	if len(out.CallRequests) != 2 {
+		t.Fatalf("requests: %v", out.CallRequests)
+	}
+	r := out.CallRequests[1]
+	if r.ServiceID != "svc" || r.FunctionName != "fn" || string(r.Arguments[0]) != `"v"` || string(r.Arguments[1]) != `1` {
+		t.Errorf("request 1: %+v", r)
+	}
+	if len(r.Tetraplets) != 2 || r.Tetraplets[0][0].PeerPK != a.id {
+		t.Errorf("tetraplets: %+v", r.Tetraplets)
+	}
+	// The ids go on from where the previous run stopped.
+	next := avm.Run(n.params(a), n.expand(`(seq (ap "v" x) (par (call "@a" ("svc" "fn") [x 1]) (call "@a" ("svc" "g") [])))`), out.Data, nil,
+		map[uint32]avm.CallResult{1: {Result: "1"}})
+	if len(next.CallRequests) != 0 || next.RetCode != 0 {
+		t.Errorf("second run: %v %d %s", next.CallRequests, next.RetCode, next.ErrorMessage)
+	}
+}
