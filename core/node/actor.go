@@ -1,0 +1,292 @@
+package node
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+)
+
+// actor is one particle's state on this node. Its fields are guarded by mu;
+// busy says a goroutine is draining it, and only that goroutine
+// interprets, so interpretations of one particle never overlap.
+type actor struct {
+	key        string // store key: particle id and signature
+	particleID string
+
+	mu       sync.Mutex
+	latest   *particle.Particle   // script and parameters; Data is stale
+	inbox    []*particle.Particle // arrived, not yet merged
+	results  map[uint32]avm.CallResult
+	inflight int // calls started, not yet answered
+	busy     bool
+}
+
+// storeKey names a particle's state: its id and its signature, as the
+// reference node keys it, so a reused id with another signature gets
+// state of its own.
+func storeKey(p *particle.Particle) string {
+	return p.ID + "/" + base64.RawURLEncoding.EncodeToString(p.Signature)
+}
+
+func (a *actor) expired(now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.busy && a.inflight == 0 && a.latest.Expired(now)
+}
+
+// active reports whether work was still pending when the actor expired.
+func (a *actor) active() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.inbox) > 0 || len(a.results) > 0
+}
+
+// ingest checks a particle that arrived and hands it to its actor.
+func (n *Node) ingest(ctx context.Context, p *particle.Particle) {
+	if p.Expired(n.cfg.Now()) {
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.TTLExpired, Err: "expired on arrival"})
+		return
+	}
+	if err := p.Verify(); err != nil {
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.BadSignature, Err: err.Error()})
+		return
+	}
+	n.emit(trace.Event{Kind: trace.Verified, Particle: p.ID})
+
+	key := storeKey(p)
+	n.mu.Lock()
+	a, ok := n.actors[key]
+	if !ok {
+		a = &actor{key: key, particleID: p.ID, latest: p, results: map[uint32]avm.CallResult{}}
+		n.actors[key] = a
+	}
+	n.mu.Unlock()
+
+	a.mu.Lock()
+	a.inbox = append(a.inbox, p)
+	start := !a.busy
+	a.busy = true
+	a.mu.Unlock()
+	if start {
+		n.drain(ctx, a)
+	}
+}
+
+// drain interprets until the actor has nothing new: each round merges one
+// arrived particle (if any) with every call result that has come back.
+func (n *Node) drain(ctx context.Context, a *actor) {
+	for {
+		a.mu.Lock()
+		var p *particle.Particle
+		if len(a.inbox) > 0 {
+			p, a.inbox = a.inbox[0], a.inbox[1:]
+			a.latest = p
+		}
+		results := a.results
+		if p == nil && len(results) == 0 {
+			a.busy = false
+			a.mu.Unlock()
+			return
+		}
+		a.results = map[uint32]avm.CallResult{}
+		latest := a.latest
+		a.mu.Unlock()
+
+		if ctx.Err() != nil {
+			return
+		}
+		var current []byte
+		if p != nil {
+			current = p.Data
+		}
+		n.interpret(ctx, a, latest, current, results)
+	}
+}
+
+// interpret runs the script once and acts on the outcome: stores the new
+// data, starts the requested calls and sends the particle on.
+func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, current []byte, results map[uint32]avm.CallResult) {
+	now := n.cfg.Now()
+	if p.Expired(now) {
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.TTLExpired, Err: "expired before interpretation"})
+		return
+	}
+	prev, err := n.cfg.Store.Load(a.key)
+	if err != nil {
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.Malformed, Err: fmt.Sprintf("load particle data: %v", err)})
+		return
+	}
+	params := avm.Params{
+		InitPeerID:    string(p.InitPeerID),
+		CurrentPeerID: string(n.id),
+		Timestamp:     p.Timestamp,
+		TTL:           p.TTL,
+		ParticleID:    p.ID,
+		Key:           ed25519.NewKeyFromSeed(n.cfg.Key.Raw()),
+	}
+	started := time.Now()
+	out := avm.Run(params, p.Script, prev, current, results)
+	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: time.Since(started), DataSize: len(out.Data), RetCode: out.RetCode}
+	if out.RetCode != 0 {
+		ev.Err = out.ErrorMessage
+	}
+	n.emit(ev)
+	if err := n.cfg.Store.Save(a.key, out.Data); err != nil {
+		n.cfg.Logger.Warn("save particle data", "particle", p.ID, "err", err)
+	}
+
+	a.mu.Lock()
+	a.inflight += len(out.CallRequests)
+	idle := a.inflight == 0
+	a.mu.Unlock()
+	for id, req := range out.CallRequests {
+		n.startCall(ctx, a, p, id, req)
+	}
+	next := *p
+	next.Data = out.Data
+	for _, to := range out.NextPeers {
+		n.send(ctx, &next, peer.ID(to))
+	}
+	if idle && len(out.NextPeers) == 0 {
+		n.emit(trace.Event{Kind: trace.Completed, Particle: p.ID, RetCode: out.RetCode})
+	}
+}
+
+// send delivers p to another peer, or back to this one.
+func (n *Node) send(ctx context.Context, p *particle.Particle, to peer.ID) {
+	if p.Expired(n.cfg.Now()) {
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, To: to, Reason: trace.TTLExpired, Err: "expired before sending"})
+		return
+	}
+	if to == n.id {
+		n.Deliver(n.id, p)
+		return
+	}
+	go func() {
+		if err := n.cfg.Transport.Send(ctx, to, p); err != nil {
+			n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, To: to, Reason: trace.Unroutable, Err: err.Error()})
+			return
+		}
+		n.emit(trace.Event{Kind: trace.Sent, Particle: p.ID, To: to, DataSize: len(p.Data)})
+	}()
+}
+
+// startCall runs one service call in the background and posts its result
+// to the actor.
+func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id uint32, req avm.CallRequest) {
+	args := joinArgs(req.Arguments)
+	n.emit(trace.Event{Kind: trace.CallRequested, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName, Args: args})
+	go func() {
+		select {
+		case n.calls <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		started := time.Now()
+		res := n.call(ctx, p, req)
+		<-n.calls
+		ev := trace.Event{Kind: trace.CallFinished, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName,
+			Args: args, Duration: time.Since(started), RetCode: int64(res.RetCode)}
+		if res.RetCode == 0 {
+			ev.Result = res.Result
+		} else {
+			ev.Err = res.Result
+		}
+		n.emit(ev)
+
+		a.mu.Lock()
+		a.results[id] = res
+		a.inflight--
+		start := !a.busy
+		a.busy = true
+		a.mu.Unlock()
+		if start {
+			n.drain(ctx, a)
+		}
+	}()
+}
+
+// call executes one call request: builtins first, then deployed services,
+// then the services scoped to the particle.
+func (n *Node) call(ctx context.Context, p *particle.Particle, req avm.CallRequest) avm.CallResult {
+	f, ok := n.lookup(p.ID, req.ServiceID, req.FunctionName)
+	if !ok {
+		return failure(fmt.Sprintf("Service with id '%s' not found (function %s)", req.ServiceID, req.FunctionName))
+	}
+	args := make([]any, len(req.Arguments))
+	for i, raw := range req.Arguments {
+		v, err := builtin.DecodeArgs(append(append([]byte{'['}, raw...), ']'))
+		if err != nil || len(v) != 1 {
+			return failure(fmt.Sprintf("argument %d is not JSON: %s", i, raw))
+		}
+		args[i] = v[0]
+	}
+	c := &builtin.Call{
+		Service: req.ServiceID, Function: req.FunctionName, Args: args,
+		Tetraplets: tetraplets(req),
+		Particle:   builtin.Particle{ID: p.ID, InitPeerID: p.InitPeerID, Timestamp: p.Timestamp, TTL: p.TTL},
+	}
+	res, err := f(ctx, c)
+	if err != nil {
+		return failure(err.Error())
+	}
+	if res == nil {
+		return avm.CallResult{Result: `""`}
+	}
+	return avm.CallResult{Result: builtin.Stringify(res)}
+}
+
+func (n *Node) lookup(particleID, service, function string) (builtin.Func, bool) {
+	if f, ok := n.cfg.Builtins.Lookup(service, function); ok {
+		return f, true
+	}
+	if n.cfg.Services != nil {
+		if f, ok := n.cfg.Services.Lookup(service, function); ok {
+			return f, true
+		}
+	}
+	n.mu.Lock()
+	f, ok := n.scoped[particleID][service][function]
+	n.mu.Unlock()
+	return f, ok
+}
+
+// failure is a failed call's result: ret code 1 and the message as a JSON
+// string, as the reference node answers.
+func failure(msg string) avm.CallResult {
+	b, _ := json.Marshal(msg)
+	return avm.CallResult{RetCode: 1, Result: string(b)}
+}
+
+func tetraplets(req avm.CallRequest) [][]builtin.Tetraplet {
+	out := make([][]builtin.Tetraplet, len(req.Tetraplets))
+	for i, ts := range req.Tetraplets {
+		for _, t := range ts {
+			out[i] = append(out[i], builtin.Tetraplet{PeerPK: t.PeerPK, ServiceID: t.ServiceID, FunctionName: t.FunctionName, Lens: t.Lens})
+		}
+	}
+	return out
+}
+
+// joinArgs renders call arguments as one JSON array, for events.
+func joinArgs(args []json.RawMessage) string {
+	b := []byte{'['}
+	for i, a := range args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, a...)
+	}
+	return string(append(b, ']'))
+}
+

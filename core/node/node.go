@@ -1,0 +1,222 @@
+// Package node is a peer: it receives particles, checks them, runs their
+// scripts with the AIR interpreter, executes the service calls addressed
+// to it, and sends the particles on.
+//
+// State is kept per particle in an actor keyed by the particle's
+// signature, not its id, so a peer that reuses an id cannot meddle with
+// another particle. The actor serialises everything that happens to its
+// particle on this peer: arrivals from other peers and the results of the
+// service calls it started. Calls run concurrently, outside the actor, so
+// a slow call (peer.timeout, say) never holds up other particles, nor
+// other branches of the same one.
+//
+// Every stage emits a trace event, and every way a particle can be lost
+// (an expired TTL, a bad signature, an unreachable peer, a full queue) is
+// an event with a reason: nothing is dropped silently.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+)
+
+// Transport carries particles to other peers.
+type Transport interface {
+	Send(ctx context.Context, to peer.ID, p *particle.Particle) error
+}
+
+// Services finds services other than the builtins: deployed Marine
+// services, looked up by id or alias.
+type Services interface {
+	Lookup(service, function string) (builtin.Func, bool)
+}
+
+// Config configures a Node. Key and Transport are required.
+type Config struct {
+	Key       peer.PrivateKey
+	Transport Transport
+	// Store keeps each particle's data between hops; default in memory.
+	Store Store
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Events receives trace events; default a log of 10,000 events.
+	Events *trace.Log
+	// Builtins are the builtin services; default builtin.New with this
+	// peer's key, clock and no network.
+	Builtins *builtin.Set
+	// Services are the deployed services; may be nil.
+	Services Services
+	// Workers bounds how many particles are interpreted at once; default
+	// 4. QueueSize bounds particles waiting for a worker; default 1024.
+	Workers, QueueSize int
+	// CallWorkers bounds service calls running at once; default 64.
+	CallWorkers int
+	Logger      *slog.Logger
+}
+
+// Node is one peer.
+type Node struct {
+	cfg   Config
+	id    peer.ID
+	queue chan *particle.Particle
+	calls chan struct{} // semaphore for running calls
+
+	mu      sync.Mutex
+	actors  map[string]*actor
+	scoped  map[string]map[string]builtin.Service // particle id -> services
+	running bool
+}
+
+// New returns a node; Start it to process particles.
+func New(cfg Config) (*Node, error) {
+	if cfg.Key == nil || cfg.Transport == nil {
+		return nil, errors.New("node: Key and Transport are required")
+	}
+	if cfg.Key.Public().Type() != peer.Ed25519 {
+		return nil, fmt.Errorf("node: the interpreter signs with Ed25519; got a %s key", cfg.Key.Public().Type())
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemoryStore()
+	}
+	if cfg.Events == nil {
+		cfg.Events = trace.NewLog(10_000)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.QueueSize <= 0 {
+		cfg.QueueSize = 1024
+	}
+	if cfg.CallWorkers <= 0 {
+		cfg.CallWorkers = 64
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	id := peer.IDOf(cfg.Key)
+	if cfg.Builtins == nil {
+		cfg.Builtins = builtin.New(builtin.Env{Host: id, Key: cfg.Key, Now: cfg.Now})
+	}
+	return &Node{
+		cfg:    cfg,
+		id:     id,
+		queue:  make(chan *particle.Particle, cfg.QueueSize),
+		calls:  make(chan struct{}, cfg.CallWorkers),
+		actors: map[string]*actor{},
+		scoped: map[string]map[string]builtin.Service{},
+	}, nil
+}
+
+// ID returns the node's peer id.
+func (n *Node) ID() peer.ID { return n.id }
+
+// Events returns the node's trace log.
+func (n *Node) Events() *trace.Log { return n.cfg.Events }
+
+// Run processes particles until ctx ends.
+func (n *Node) Run(ctx context.Context) error {
+	n.mu.Lock()
+	if n.running {
+		n.mu.Unlock()
+		return errors.New("node: already running")
+	}
+	n.running = true
+	n.mu.Unlock()
+
+	var wg sync.WaitGroup
+	for range n.cfg.Workers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case p := <-n.queue:
+					n.ingest(ctx, p)
+				}
+			}
+		})
+	}
+	wg.Go(func() { n.reap(ctx) })
+	wg.Wait()
+	return ctx.Err()
+}
+
+// Deliver hands the node a particle that arrived from peer from (or from
+// itself). It never blocks: when the queue is full the particle is dropped
+// with an event.
+func (n *Node) Deliver(from peer.ID, p *particle.Particle) {
+	n.emit(trace.Event{Kind: trace.Received, Particle: p.ID, From: from, DataSize: len(p.Data)})
+	select {
+	case n.queue <- p:
+	default:
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.Overloaded,
+			Err: fmt.Sprintf("queue of %d particles is full", cap(n.queue))})
+	}
+}
+
+// Scope registers services that answer calls of one particle only, until
+// it expires: the way a client provides getDataSrv, callbackSrv and the
+// callbacks of the function it runs.
+func (n *Node) Scope(particleID string, services map[string]builtin.Service) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.scoped[particleID] = services
+}
+
+// emit records an event at this node.
+func (n *Node) emit(e trace.Event) {
+	e.Peer = n.id
+	if e.Time.IsZero() {
+		e.Time = n.cfg.Now()
+	}
+	n.cfg.Events.Append(e)
+}
+
+// reap forgets particles whose TTL has run out.
+func (n *Node) reap(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n.expire(n.cfg.Now())
+		}
+	}
+}
+
+// expire removes the actors, data and scoped services of particles that
+// have expired at now.
+func (n *Node) expire(now time.Time) {
+	n.mu.Lock()
+	var dead []*actor
+	for key, a := range n.actors {
+		if a.expired(now) {
+			delete(n.actors, key)
+			delete(n.scoped, a.particleID)
+			dead = append(dead, a)
+		}
+	}
+	n.mu.Unlock()
+	for _, a := range dead {
+		if err := n.cfg.Store.Delete(a.key); err != nil {
+			n.cfg.Logger.Warn("delete particle data", "particle", a.particleID, "err", err)
+		}
+		if a.active() {
+			n.emit(trace.Event{Kind: trace.Expired, Particle: a.particleID})
+		}
+	}
+}
