@@ -289,4 +289,3 @@ func joinArgs(args []json.RawMessage) string {
 	}
 	return string(append(b, ']'))
 }
-
