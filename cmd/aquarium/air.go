@@ -16,7 +16,7 @@ func newAirCmd() *cobra.Command {
 		Use:   "air",
 		Short: "Work with AIR scripts: format and check them",
 	}
-	cmd.AddCommand(newAirFmtCmd(), newAirCheckCmd())
+	cmd.AddCommand(newAirFmtCmd(), newAirCheckCmd(), newAirDataCmd())
 	return cmd
 }
 

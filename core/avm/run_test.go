@@ -9,12 +9,6 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 )
 
-// runOn runs one host loop of script on peer p and returns the last outcome.
-func runOn(n *network, p *testPeer, script string, incoming []byte) avm.Outcome {
-	n.deliver(p, n.expand(script), incoming)
-	return avm.Run(n.params(p), n.expand(script), p.prev, nil, nil)
-}
-
 func TestPreparationErrors(t *testing.T) {
 	n := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(1)})
 	a := n.peers["a"]

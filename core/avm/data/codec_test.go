@@ -1,0 +1,191 @@
+package data
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+	"github.com/aquarium-p2p/aquarium/core/avm/value"
+)
+
+// sample builds data with every kind of state and store object.
+func sample(t testing.TB) *Data {
+	d := New()
+	d.InterpreterVersion = "test"
+	d.LastCallID = 3
+	key := ed25519.NewKeyFromSeed(make([]byte, 32))
+	peer := peerid.MustFromPublicKey(key.Public().(ed25519.PublicKey))
+	tet := d.Stores.AddTetraplet(Tetraplet{PeerPK: peer, ServiceID: "s", FunctionName: "f"})
+	sr := d.Stores.AddServiceResult(ServiceResult{ValueCID: d.Stores.AddValue(value.MustParse(`{"a":[1,2.5,"x"]}`)), TetrapletCID: tet})
+	el := d.Stores.AddCanonElement(CanonElement{ValueCID: d.Stores.AddValue("e"), TetrapletCID: tet, Provenance: Provenance{Kind: FromServiceResult, CID: sr}})
+	cr := d.Stores.AddCanonResult(CanonResult{TetrapletCID: d.Stores.AddTetraplet(Tetraplet{PeerPK: peer}), Values: []CID{el}})
+	d.Trace = []State{
+		&Par{Left: 2, Right: 1},
+		&Call{Kind: CallSent, Peer: peer, HasID: true, ID: 3},
+		&Call{Kind: CallScalar, CID: sr},
+		&Call{Kind: CallStream, CID: sr, Gen: 1},
+		&Fold{Lore: []Iteration{{ValuePos: 3, Before: Subtrace{Pos: 5, Len: 1}, After: Subtrace{Pos: 6, Len: 0}}}},
+		&Ap{Gen: 0},
+		&Canon{CID: cr},
+		&Canon{Sent: true, Peer: peer},
+		&Call{Kind: CallUnused, CID: d.Stores.AddValue(1)},
+	}
+	d.Sign(key, peer, "particle")
+	return d
+}
+
+func TestRoundTrip(t *testing.T) {
+	d := sample(t)
+	b, err := Encode(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := back.CheckStores(); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.VerifySignatures("particle"); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.VerifySignatures("another particle"); !errors.Is(err, ErrSignature) {
+		t.Errorf("signature verified for another particle: %v", err)
+	}
+	again, err := Encode(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, again) {
+		t.Error("encoding is not canonical: decode and encode changed the bytes")
+	}
+}
+
+// TestSampleFile keeps testdata/sample.avmdata, the encoded sample the
+// command line tests read, in step with the format.
+func TestSampleFile(t *testing.T) {
+	b, err := Encode(sample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join("testdata", "sample.avmdata")
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Errorf("%s is out of date; run with UPDATE_GOLDEN=1", file)
+	}
+}
+
+func TestDumpGolden(t *testing.T) {
+	d := sample(t)
+	d.Signatures = map[string]Signature{} // signatures of this key are stable, but keep the golden short
+	got, err := DumpJSON(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "sample.json")
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("dump differs from %s:\n%s", golden, got)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	good, err := Encode(sample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"garbage", []byte("not data"), ErrNotData},
+		{"other magic", []byte{0x92, 0xa3, 'a', 'b', 'c', 0x01}, ErrNotData},
+		{"future version", bytes.Replace(good, []byte(magic+"\x01"), []byte(magic+"\x07"), 1), ErrUnsupportedVersion},
+		{"truncated", good[:len(good)/2], nil},
+		{"trailing bytes", append(bytes.Clone(good), 0), nil},
+		{"huge array claim", []byte{0x9b, 0xb1, 'a', 'q', 'u', 'a', 'r', 'i', 'u', 'm', '-', 'a', 'v', 'm', '-', 'd', 'a', 't', 'a', 0x01, 0xa0, 0x00, 0xdd, 0xff, 0xff, 0xff, 0xff}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode(tt.in)
+			if err == nil {
+				t.Fatal("decoded")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrune(t *testing.T) {
+	d := sample(t)
+	orphan := d.Stores.AddValue("orphan")
+	d.Prune()
+	if _, ok := d.Stores.Values[orphan]; ok {
+		t.Error("an unreferenced value survived")
+	}
+	if err := d.CheckStores(); err != nil {
+		t.Errorf("prune dropped a referenced object: %v", err)
+	}
+}
+
+func TestMergeSignatures(t *testing.T) {
+	a := sample(t)
+	b := sample(t)
+	if _, err := MergeSignatures(a, b); err != nil {
+		t.Fatalf("identical data: %v", err)
+	}
+	// b's peer now claims a different set of the same size.
+	call := *b.Trace[2].(*Call)
+	sr := b.Stores.ServiceResults[call.CID]
+	sr.ValueCID = b.Stores.AddValue("other")
+	call.CID = b.Stores.AddServiceResult(sr)
+	b.Trace[2] = &call
+	if _, err := MergeSignatures(a, b); !errors.Is(err, ErrSignature) {
+		t.Errorf("contradicting sets merged: %v", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	good, err := Encode(sample(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d, err := Decode(in)
+		if err != nil {
+			return
+		}
+		// Whatever decodes must survive the checks and re-encode.
+		_ = d.CheckStores()
+		_ = d.VerifySignatures("particle")
+		if _, err := Encode(d); err != nil {
+			t.Fatalf("decoded data does not encode: %v", err)
+		}
+	})
+}
