@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -38,6 +37,16 @@ func storeKey(p *particle.Particle) string {
 	return p.ID + "/" + base64.RawURLEncoding.EncodeToString(p.Signature)
 }
 
+// sameSigned reports whether p's signed fields are those of the particle
+// this actor already verified.
+func (a *actor) sameSigned(p *particle.Particle) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	v := a.latest
+	return v.ID == p.ID && v.InitPeerID == p.InitPeerID && v.Timestamp == p.Timestamp &&
+		v.TTL == p.TTL && v.Script == p.Script && string(v.Signature) == string(p.Signature)
+}
+
 func (a *actor) expired(now time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -57,20 +66,27 @@ func (n *Node) ingest(ctx context.Context, p *particle.Particle) {
 		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.TTLExpired, Err: "expired on arrival"})
 		return
 	}
-	if err := p.Verify(); err != nil {
-		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.BadSignature, Err: err.Error()})
-		return
-	}
-	n.emit(trace.Event{Kind: trace.Verified, Particle: p.ID})
-
 	key := storeKey(p)
 	n.mu.Lock()
-	a, ok := n.actors[key]
-	if !ok {
-		a = &actor{key: key, particleID: p.ID, latest: p, results: map[uint32]avm.CallResult{}}
-		n.actors[key] = a
-	}
+	a := n.actors[key]
 	n.mu.Unlock()
+	// A particle whose signed fields match those its actor verified before
+	// needs no second check: the signature is part of the actor's key.
+	if a == nil || !a.sameSigned(p) {
+		if err := p.Verify(); err != nil {
+			n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.BadSignature, Err: err.Error()})
+			return
+		}
+	}
+	n.emit(trace.Event{Kind: trace.Verified, Particle: p.ID})
+	if a == nil {
+		n.mu.Lock()
+		if a = n.actors[key]; a == nil {
+			a = &actor{key: key, particleID: p.ID, latest: p, results: map[uint32]avm.CallResult{}}
+			n.actors[key] = a
+		}
+		n.mu.Unlock()
+	}
 
 	a.mu.Lock()
 	a.inbox = append(a.inbox, p)
@@ -132,7 +148,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		Timestamp:     p.Timestamp,
 		TTL:           p.TTL,
 		ParticleID:    p.ID,
-		Key:           ed25519.NewKeyFromSeed(n.cfg.Key.Raw()),
+		Key:           n.key,
 	}
 	started := time.Now()
 	out := avm.Run(params, p.Script, prev, current, results)

@@ -17,6 +17,7 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,6 +68,7 @@ type Config struct {
 type Node struct {
 	cfg   Config
 	id    peer.ID
+	key   ed25519.PrivateKey // cfg.Key expanded once; expansion costs as much as a signature
 	queue chan *particle.Particle
 	calls chan struct{} // semaphore for running calls
 
@@ -112,6 +114,7 @@ func New(cfg Config) (*Node, error) {
 	return &Node{
 		cfg:    cfg,
 		id:     id,
+		key:    ed25519.NewKeyFromSeed(cfg.Key.Raw()),
 		queue:  make(chan *particle.Particle, cfg.QueueSize),
 		calls:  make(chan struct{}, cfg.CallWorkers),
 		actors: map[string]*actor{},

@@ -43,7 +43,7 @@ func (t memTransport) Send(_ context.Context, to peer.ID, p *particle.Particle) 
 var testClock = time.UnixMilli(1_700_000_000_000)
 
 // network starts n nodes and a client on one shared event log.
-func network(t *testing.T, n int) (client *Node, nodes []*Node, events *trace.Log) {
+func network(t testing.TB, n int) (client *Node, nodes []*Node, events *trace.Log) {
 	t.Helper()
 	net := &memNet{nodes: map[peer.ID]*Node{}}
 	events = trace.NewLog(100_000)
@@ -273,4 +273,26 @@ func TestSlowCallDoesNotBlock(t *testing.T) {
 	if err != nil || builtin.Stringify(res) != `["fast"]` {
 		t.Fatalf("result %v, %v", res, err)
 	}
+}
+
+// TestReusedSignatureIsChecked sends a particle, then one with the same id
+// and signature but another script: the second must not ride on the
+// first's verification.
+func TestReusedSignatureIsChecked(t *testing.T) {
+	client, _, events := network(t, 0)
+	sub := events.Subscribe()
+	defer sub.Close()
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{100}, 32))
+	p := particle.New("reused", client.ID(), "(never)", testClock, time.Minute)
+	if err := p.Sign(key); err != nil {
+		t.Fatal(err)
+	}
+	client.Deliver(client.ID(), p)
+	waitEvent(t, events, sub, func(e trace.Event) bool { return e.Particle == "reused" && e.Kind == trace.Interpreted })
+	evil := *p
+	evil.Script = `(call %init_peer_id% ("run-console" "print") ["pwned"])`
+	client.Deliver(client.ID(), &evil)
+	waitEvent(t, events, sub, func(e trace.Event) bool {
+		return e.Particle == "reused" && e.Kind == trace.Dropped && e.Reason == trace.BadSignature
+	})
 }
