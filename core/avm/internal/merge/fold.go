@@ -18,41 +18,9 @@ type resolvedFold struct {
 // and the window for after(k) everything from after(n) to its own end.
 func resolveFold(f *data.Fold, s *slider) (resolvedFold, error) {
 	r := resolvedFold{lore: make(map[uint32]*data.Iteration, len(f.Lore))}
-	n := len(f.Lore)
-	before := make([]uint32, n)
-	after := make([]uint32, n)
-	var count uint64
-	genStart := 0
-	var cumAfter uint32
-	var lastGen uint32
-	closeGen := func(from, to int) {
-		var cum uint32
-		for i := to; i >= from; i-- {
-			cum += before[i]
-			before[i] = cum + after[to]
-		}
-	}
-	for i, it := range f.Lore {
-		gen, err := generationAt(s, it.ValuePos)
-		if err != nil {
-			return r, err
-		}
-		if i == 0 {
-			lastGen = gen
-		} else if gen != lastGen {
-			closeGen(genStart, i-1)
-			lastGen, genStart, cumAfter = gen, i, 0
-		}
-		count += uint64(it.Before.Len) + uint64(it.After.Len)
-		if count > uint64(s.len()) {
-			return r, errorf("fold iterations hold %d states, more than the trace's %d", count, s.len())
-		}
-		cumAfter += it.After.Len
-		before[i] = it.Before.Len
-		after[i] = cumAfter
-	}
-	if n > 0 {
-		closeGen(genStart, n-1)
+	before, after, count, err := widen(f, s)
+	if err != nil {
+		return r, err
 	}
 	for i, it := range f.Lore {
 		if _, dup := r.lore[it.ValuePos]; dup {
@@ -64,8 +32,49 @@ func resolveFold(f *data.Fold, s *slider) (resolvedFold, error) {
 			After:    data.Subtrace{Pos: it.After.Pos, Len: after[i]},
 		}
 	}
-	r.count = uint32(count)
+	r.count = count
 	return r, nil
+}
+
+// widen computes the widened before and after window lengths of each
+// iteration and the number of states the fold holds.
+func widen(f *data.Fold, s *slider) (before, after []uint32, count uint32, err error) {
+	n := len(f.Lore)
+	before = make([]uint32, n)
+	after = make([]uint32, n)
+	var total uint64
+	genStart := 0
+	var cumAfter, lastGen uint32
+	closeGen := func(from, to int) {
+		var cum uint32
+		for i := to; i >= from; i-- {
+			cum += before[i]
+			before[i] = cum + after[to]
+		}
+	}
+	for i, it := range f.Lore {
+		gen, err := generationAt(s, it.ValuePos)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if i == 0 {
+			lastGen = gen
+		} else if gen != lastGen {
+			closeGen(genStart, i-1)
+			lastGen, genStart, cumAfter = gen, i, 0
+		}
+		total += uint64(it.Before.Len) + uint64(it.After.Len)
+		if total > uint64(s.len()) {
+			return nil, nil, 0, errorf("fold iterations hold %d states, more than the trace's %d", total, s.len())
+		}
+		cumAfter += it.After.Len
+		before[i] = it.Before.Len
+		after[i] = cumAfter
+	}
+	if n > 0 {
+		closeGen(genStart, n-1)
+	}
+	return before, after, uint32(total), nil
 }
 
 func generationAt(s *slider, pos uint32) (uint32, error) {

@@ -1,0 +1,79 @@
+package value
+
+import (
+	"testing"
+)
+
+func TestParseMarshal(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`1`, `1`},
+		{`1.0`, `1.0`},
+		{`-0.5`, `-0.5`},
+		{`1e3`, `1000.0`},
+		{`18446744073709551615`, `18446744073709551615`},
+		{`{"b":1,"a":[true,null,"x"]}`, `{"a":[true,null,"x"],"b":1}`},
+		{`"<&>\u2028"`, "\"<&>\u2028\""},
+		{`"\n\t\u0001\"\\"`, `"\n\t\u0001\"\\"`},
+		{` [ ] `, `[]`},
+	}
+	for _, tt := range tests {
+		v, err := Parse([]byte(tt.in))
+		if err != nil {
+			t.Errorf("Parse(%s): %v", tt.in, err)
+			continue
+		}
+		if got := String(v); got != tt.want {
+			t.Errorf("String(Parse(%s)) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{``, `{`, `1 2`, `1e999`, `nul`} {
+		if _, err := Parse([]byte(bad)); err == nil {
+			t.Errorf("Parse(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestEqual(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{`1`, `1`, true},
+		{`1`, `1.0`, false},
+		{`{"a":1,"b":2}`, `{"b":2,"a":1}`, true},
+		{`[1,2]`, `[2,1]`, false},
+		{`"1"`, `1`, false},
+		{`null`, `null`, true},
+		{`18446744073709551615`, `18446744073709551615`, true},
+		{`{"a":1}`, `{"a":1,"b":null}`, false},
+	}
+	for _, tt := range tests {
+		if got := Equal(MustParse(tt.a), MustParse(tt.b)); got != tt.want {
+			t.Errorf("Equal(%s, %s) = %v", tt.a, tt.b, got)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`1`, `1.5`, `{"a":[1,"x",null,true]}`, `"\u0000"`, `-9223372036854775808`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		v, err := Parse(in)
+		if err != nil {
+			return
+		}
+		// The canonical text reads back as an equal value and is a fixed point.
+		text := Marshal(v)
+		back, err := Parse(text)
+		if err != nil {
+			t.Fatalf("canonical text %s does not parse: %v", text, err)
+		}
+		if !Equal(v, back) {
+			t.Fatalf("%s reads back as a different value", text)
+		}
+		if again := Marshal(back); string(again) != string(text) {
+			t.Fatalf("canonical text is not stable: %s then %s", text, again)
+		}
+	})
+}
