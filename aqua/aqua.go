@@ -55,6 +55,8 @@ type Program struct {
 	Roots []*File
 	// Files holds every loaded file, imports before their importers.
 	Files []*File
+	// Constants are the parsed overrides of "?=" constants (Config.Constants).
+	Constants map[string]ast.Expr
 }
 
 // Source returns a diag.Source that reads lines from the program's files,
@@ -118,6 +120,7 @@ func newLoader(cfg Config) *loader {
 }
 
 func (l *loader) finish() (*Program, diag.List) {
+	l.prog.Constants = l.consts
 	l.errs = l.errs.Dedup()
 	l.errs.Sort()
 	return l.prog, l.errs

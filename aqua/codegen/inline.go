@@ -1,0 +1,761 @@
+package codegen
+
+import (
+	"github.com/aquarium-p2p/aquarium/aqua/ast"
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+)
+
+// funcArrow is something that can be called and inlined: a function, a
+// service arrow wrapper or a client callback.
+type funcArrow struct {
+	name     string
+	body     *rnode
+	arrow    *types.Arrow
+	params   []string
+	ret      []rval
+	captured []string // names of the arrows it sees, reserved on inlining
+	idValue  value    // for a service wrapper whose id is a value
+}
+
+// callModel is a call after its arguments are resolved.
+type callModel struct {
+	args    []value
+	exports []export
+}
+
+// inliner holds the state of inlining one exported function.
+type inliner struct {
+	g       *generator
+	names   *mangler
+	exports map[string]value
+	streams []streamDecl
+	arrows  map[string]*funcArrow
+	noXor   bool
+}
+
+type streamDecl struct {
+	name string
+	typ  types.Type
+}
+
+// resolve looks a name up in the exports, following the reference's
+// VarModel.resolveWith: a variable with properties keeps them on top of
+// what the name resolves to.
+func (in *inliner) resolveVar(v variable) value {
+	got, ok := in.exports[v.name]
+	if !ok {
+		return v
+	}
+	switch g := got.(type) {
+	case literal:
+		if len(v.props) == 0 {
+			return g
+		}
+		return v
+	case variable:
+		if len(v.props) > 0 {
+			g.props = append(append([]property(nil), g.props...), v.props...)
+		}
+		return g
+	}
+	return v
+}
+
+func (in *inliner) resolved(name string, v value) {
+	in.exports[name] = v
+	if vv, ok := v.(variable); ok && vv.name == name && !vv.canon && len(vv.props) == 0 {
+		switch vv.typ.(type) {
+		case *types.Stream, *types.StreamMap:
+			for _, s := range in.streams {
+				if s.name == name {
+					return
+				}
+			}
+			in.streams = append(in.streams, streamDecl{name, vv.typ})
+		}
+	}
+}
+
+// callArrowRet inlines a call: the callee's body with its names made
+// unique, and the values it returns.
+func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value) {
+	outer := in.exports
+	outside := map[string]bool{}
+	for n, v := range outer {
+		if vv, ok := v.(variable); ok && !vv.canon {
+			if _, s := vv.typ.(*types.Stream); s {
+				outside[n] = true
+			}
+		}
+	}
+	passArrows := map[string]*funcArrow{}
+	for _, a := range call.args {
+		if vv, ok := a.(variable); ok {
+			if _, isArrow := vv.typ.(*types.Arrow); isArrow {
+				if f, ok := in.arrows[vv.name]; ok {
+					passArrows[vv.name] = f
+				}
+			}
+		}
+	}
+	savedArrows := in.arrows
+	in.exports = map[string]value{}
+	in.arrows = map[string]*funcArrow{}
+
+	body, canons, rets := in.prelude(fn, call, outer, passArrows)
+	tree, values := in.inlineBody(body, rets, fn, call, outside)
+	tree = seqOf(canons, tree)
+
+	in.exports = outer
+	in.arrows = savedArrows
+	var exportNames []string
+	for i, e := range call.exports {
+		if i < len(values) {
+			in.exports[e.name] = values[i]
+		}
+		exportNames = append(exportNames, e.name)
+	}
+	in.names.forbid(exportNames...)
+	return tree, values
+}
+
+// prelude renames the callee's parameters and definitions and binds its
+// arguments.
+func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value, passed map[string]*funcArrow) (*rnode, *mnode, []rval) {
+	renames := map[string]string{}
+	data := map[string]value{}
+	var dataNames []string
+	canonArgs := map[string]variable{}
+	var canonOrder []string
+	for i, p := range fn.params {
+		if i >= len(call.args) || i >= len(fn.arrow.Params) {
+			break
+		}
+		pt := fn.arrow.Params[i].Type
+		arg := call.args[i]
+		sv, argIsStream := isStreamVar(arg)
+		switch pt.(type) {
+		case *types.Stream, *types.StreamMap:
+			if argIsStream {
+				renames[p] = sv.name
+				continue
+			}
+		case *types.Array, *types.Option:
+			if argIsStream {
+				canonArgs[p] = sv
+				canonOrder = append(canonOrder, p)
+				continue
+			}
+		case *types.Arrow:
+			if vv, ok := arg.(variable); ok {
+				renames[p] = vv.name
+			}
+			continue
+		case *types.Ability:
+			continue
+		}
+		data[p] = arg
+		dataNames = append(dataNames, p)
+	}
+	dataRen := in.names.findNewNames(dataNames)
+	// The callee sees every arrow defined before it; the reference
+	// reserves their names here.
+	in.names.findNewNames(fn.captured)
+	if fn.idValue != nil {
+		r := in.names.findNewNames([]string{"id"})
+		if n, ok := r["id"]; ok {
+			renames["id"] = n
+			data[n] = fn.idValue
+		} else {
+			data["id"] = fn.idValue
+		}
+	}
+	var defs []string
+	defines(fn.body, map[string]bool{}, &defs)
+	defRen := in.names.findNewNames(defs)
+	var canons []*mnode
+	canonNames := map[string]variable{}
+	for _, p := range canonOrder {
+		sv := canonArgs[p]
+		name := in.names.findAndForbid(sv.name + "_canon")
+		renames[p] = name
+		cv := variable{name: name, typ: sv.typ, canon: true}
+		canonNames[name] = cv
+		canons = append(canons, leaf(canonOp{val: sv, to: cv}))
+	}
+	for k, v := range dataRen {
+		renames[k] = v
+	}
+	for k, v := range defRen {
+		renames[k] = v
+	}
+	for k, v := range outer {
+		in.exports[k] = v
+	}
+	for p, v := range data {
+		name := p
+		if r, ok := dataRen[p]; ok {
+			name = r
+		}
+		in.exports[name] = v
+	}
+	for k, v := range passed {
+		in.arrows[k] = v
+	}
+	body := renameTree(fn.body, renames)
+	var ret []rval
+	for _, r := range fn.ret {
+		ret = append(ret, renameRaw(r, renames))
+	}
+	if len(canonNames) > 0 {
+		body = markCanon(body, canonNames)
+		for i := range ret {
+			ret[i] = markCanonRaw(ret[i], canonNames)
+		}
+	}
+	return body, seqOf(canons...), ret
+}
+
+// inlineBody inlines the renamed body and resolves the returned values,
+// appending them to streams when the caller binds them to one.
+func (in *inliner) inlineBody(body *rnode, ret []rval, fn *funcArrow, call callModel, outside map[string]bool) (*mnode, []value) {
+	tree := in.tree(body)
+	type resolvedRet struct {
+		v      value
+		prefix *mnode
+	}
+	var rs []resolvedRet
+	for _, r := range ret {
+		v, p := in.valueToModel(r, true)
+		rs = append(rs, resolvedRet{v, p})
+	}
+	var ops []*mnode
+	var values []value
+	for i, e := range call.exports {
+		if i >= len(rs) {
+			break
+		}
+		r := rs[i]
+		_, exportStream := e.typ.(*types.Stream)
+		_, resStream := isStreamVar(r.v)
+		switch {
+		case exportStream && resStream && !outside[e.name]:
+			ops = append(ops, r.prefix)
+			values = append(values, r.v)
+		case exportStream:
+			to := variable{name: e.name, typ: e.typ}
+			ops = append(ops, r.prefix, leaf(pushOp{val: r.v, to: to}))
+			values = append(values, to)
+		default:
+			ops = append(ops, r.prefix)
+			values = append(values, r.v)
+		}
+	}
+	return seqOf(append([]*mnode{tree}, ops...)...), values
+}
+
+func markCanon(n *rnode, names map[string]variable) *rnode {
+	// Values in statements are rebuilt with the canonical marking by
+	// renaming through a value mapper.
+	return mapTreeValues(n, func(v rval) rval { return markCanonRaw(v, names) })
+}
+
+func markCanonRaw(v rval, names map[string]variable) rval {
+	switch x := v.(type) {
+	case rVar:
+		if cv, ok := names[x.name]; ok {
+			return rVar{name: x.name, typ: cv.typ, canon: true}
+		}
+	case rApply:
+		x.base = markCanonRaw(x.base, names)
+		return x
+	}
+	return v
+}
+
+// mapTreeValues applies f to the top-level values of every statement.
+func mapTreeValues(n *rnode, f func(rval) rval) *rnode {
+	out := &rnode{tag: n.tag}
+	switch t := n.tag.(type) {
+	case tIf:
+		out.tag = tIf{cond: f(t.cond)}
+	case tOn:
+		via := make([]rval, len(t.via))
+		for i, v := range t.via {
+			via[i] = f(v)
+		}
+		out.tag = tOn{peer: f(t.peer), via: via, relayRet: t.relayRet}
+	case tFor:
+		t.iter = f(t.iter)
+		out.tag = t
+	case tCallT:
+		switch c := t.call.(type) {
+		case rCall:
+			args := make([]rval, len(c.args))
+			for i, a := range c.args {
+				args[i] = f(a)
+			}
+			c.args = args
+			t.call = c
+		case rService:
+			args := make([]rval, len(c.args))
+			for i, a := range c.args {
+				args[i] = f(a)
+			}
+			c.args = args
+			t.call = c
+		default:
+			t.call = f(t.call)
+		}
+		out.tag = t
+	case tAssign:
+		t.val = f(t.val)
+		out.tag = t
+	case tPush:
+		t.val = f(t.val)
+		out.tag = t
+	case tPushMap:
+		t.key, t.val = f(t.key), f(t.val)
+		out.tag = t
+	case tFlatten:
+		t.val = f(t.val)
+		out.tag = t
+	case tCanon:
+		t.val = f(t.val)
+		out.tag = t
+	case tJoin:
+		vals := make([]rval, len(t.vals))
+		for i, v := range t.vals {
+			vals[i] = f(v)
+		}
+		out.tag = tJoin{vals: vals}
+	}
+	for _, k := range n.kids {
+		out.kids = append(out.kids, mapTreeValues(k, f))
+	}
+	return out
+}
+
+// tree inlines a raw tree: each statement's own values first, then its
+// children.
+func (in *inliner) tree(n *rnode) *mnode {
+	children := func() []*mnode {
+		out := make([]*mnode, len(n.kids))
+		for i, k := range n.kids {
+			out[i] = in.tree(k)
+		}
+		return out
+	}
+	// restricted runs each child and wraps it in (new ...) for every
+	// stream it declared.
+	restricted := func() []*mnode {
+		out := make([]*mnode, len(n.kids))
+		for i, k := range n.kids {
+			before := len(in.streams)
+			t := in.tree(k)
+			for _, s := range in.streams[before:] {
+				t = wrap(restrictOp{name: s.name, typ: s.typ}, t)
+			}
+			in.streams = in.streams[:before]
+			out[i] = t
+		}
+		return out
+	}
+	switch t := n.tag.(type) {
+	case tSeq:
+		return seqOf(children()...)
+	case tPar:
+		return wrap(parOp{}, children()...)
+	case tDetach:
+		return wrap(detachOp{}, children()...)
+	case tEmpty:
+		return emptyLeaf
+	case tTry:
+		return xorOf(restricted()...)
+	case tOn:
+		peer, pp := in.valueToModel(t.peer, true)
+		prefixes := []*mnode{}
+		if pp != nil {
+			prefixes = append(prefixes, pp)
+		}
+		var via []value
+		for _, v := range t.via {
+			vm, vp := in.valueToModel(v, true)
+			vm, vp = in.flat(vm, vp)
+			via = append(via, vm)
+			if vp != nil {
+				prefixes = append(prefixes, vp)
+			}
+		}
+		on := wrap(onOp{peer: peer, via: via, relayRet: t.relayRet}, children()...)
+		if !in.noXor {
+			on = xorOf(on, leaf(failOp{val: errorVar}))
+		}
+		return seqOf(parOf(prefixes), on)
+	case tIf:
+		return in.ifTag(t, n)
+	case tFor:
+		return in.forTag(t, n)
+	case tNext:
+		if v, ok := in.exports[t.item].(variable); ok {
+			return leaf(nextOp{item: v.name})
+		}
+		return emptyLeaf
+	case tDecl:
+		in.resolved(t.name, variable{name: t.name, typ: t.typ})
+		return emptyLeaf
+	case tAssign:
+		v, p := in.valueToModel(t.val, false)
+		in.exports[t.name] = v
+		return seqOf(p)
+	case tPush:
+		v, p := in.valueToModel(t.val, true)
+		to, _ := in.valueToModel(rVar{name: t.to.name, typ: t.to.typ}, true)
+		tv, _ := to.(variable)
+		return seqOf(p, leaf(pushOp{val: v, to: variable{name: tv.name, typ: tv.typ}}))
+	case tPushMap:
+		k, kp := in.valueToModel(t.key, true)
+		v, p := in.valueToModel(t.val, true)
+		to, _ := in.valueToModel(rVar{name: t.to.name, typ: t.to.typ}, true)
+		tv, _ := to.(variable)
+		return seqOf(seqOf(kp, p), leaf(insertOp{key: k, val: v, m: tv.name, typ: tv.typ}))
+	case tCanon:
+		v, p := in.valueToModel(t.val, true)
+		if l, ok := v.(literal); ok {
+			in.exports[t.to.name] = l
+			return seqOf(p)
+		}
+		cv := variable{name: t.to.name, typ: t.to.typ, canon: t.to.canon}
+		in.exports[t.to.name] = cv
+		return seqOf(p, leaf(canonOp{val: v, to: cv}))
+	case tFlatten:
+		v, p := in.valueToModel(t.val, true)
+		if l, ok := v.(literal); ok {
+			in.exports[t.name] = l
+			return seqOf(p)
+		}
+		return seqOf(p, leaf(flattenOp{val: v, name: t.name}))
+	case tJoin:
+		var ps []*mnode
+		for _, v := range t.vals {
+			_, p := in.valueToModel(v, true)
+			if p != nil {
+				ps = append(ps, p)
+			}
+		}
+		return seqOf(parOf(ps))
+	case tCallT:
+		return in.callTag(t)
+	case tServiceID:
+		id, p := in.valueToModel(t.id, true)
+		for _, a := range t.srv.Arrows {
+			arrow, _ := a.Type.(*types.Arrow)
+			fname := in.names.findAndForbid(t.name + "-" + a.Name)
+			fa := serviceArrow(fname, t.srv, a.Name, arrow, nil)
+			if l, ok := id.(literal); ok {
+				fa.body = serviceBody(rLit{text: l.text, typ: l.typ}, a.Name, arrow)
+			} else {
+				fa.body = serviceBody(rVar{name: "id", typ: types.Typ(types.String)}, a.Name, arrow)
+				fa.idValue = id
+			}
+			in.arrows[t.name+"."+a.Name] = fa
+		}
+		return seqOf(p)
+	}
+	return emptyLeaf
+}
+
+// flat canonicalizes a stream used as a value.
+func (in *inliner) flat(v value, p *mnode) (value, *mnode) {
+	sv, ok := v.(variable)
+	if !ok || sv.canon {
+		return v, p
+	}
+	switch sv.typ.(type) {
+	case *types.Stream, *types.StreamMap:
+	default:
+		return v, p
+	}
+	name := in.names.findAndForbid(sv.name + "_canon")
+	cv := variable{name: name, typ: sv.typ, canon: true, props: sv.props}
+	return cv, seqOf(p, leaf(canonOp{val: sv.bare(), to: variable{name: name, typ: sv.typ, canon: true}}))
+}
+
+// canonIfStream is flat for a stream without a lens, as the reference's
+// canonicalizeIfStream.
+func (in *inliner) canonIfStream(v value, p *mnode) (value, *mnode) {
+	sv, ok := v.(variable)
+	if !ok || sv.canon {
+		return v, p
+	}
+	if _, s := sv.typ.(*types.Stream); !s {
+		return v, p
+	}
+	name := in.names.findAndForbid(sv.name + "_canon")
+	cv := variable{name: name, typ: sv.typ, canon: true, props: sv.props}
+	return cv, seqOf(p, leaf(canonOp{val: sv, to: variable{name: name, typ: sv.typ, canon: true}}))
+}
+
+func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
+	var left, right value
+	var prefix *mnode
+	match := true
+	if b, ok := t.cond.(rBin); ok && (b.op == "==" || b.op == "!=") {
+		l, lp := in.valueToModel(b.l, true)
+		l, lp = in.canonIfStream(l, lp)
+		r, rp := in.valueToModel(b.r, true)
+		r, rp = in.canonIfStream(r, rp)
+		var ps []*mnode
+		if lp != nil {
+			ps = append(ps, lp)
+		}
+		if rp != nil {
+			ps = append(ps, rp)
+		}
+		prefix = parOf(ps)
+		left, right, match = l, r, b.op == "=="
+	} else {
+		left, prefix = in.valueToModel(t.cond, true)
+		right = trueLit
+	}
+	kids := make([]*mnode, 0, len(n.kids))
+	for _, k := range n.kids {
+		before := len(in.streams)
+		tr := in.tree(k)
+		for _, s := range in.streams[before:] {
+			tr = wrap(restrictOp{name: s.name, typ: s.typ}, tr)
+		}
+		in.streams = in.streams[:before]
+		if !isEmpty(tr) {
+			kids = append(kids, tr)
+		}
+	}
+	if len(kids) == 0 {
+		return seqOf(prefix)
+	}
+	ifBody, elseBody := kids[0], kids[1:]
+	cond := func(body *mnode) *mnode { return wrap(matchOp{left: left, right: right, match: match}, body) }
+	if in.noXor {
+		return seqOf(prefix, xorOf(cond(ifBody), seqOf(elseBody...)))
+	}
+	code := "10001"
+	if !match {
+		code = "10002"
+	}
+	errVar := func(name string) variable { return variable{name: name, typ: types.ErrorType} }
+	runIf := func(falseCase []*mnode, errorCase *mnode) *mnode {
+		return xorOf(
+			cond(ifBody),
+			seqOf(
+				leaf(flattenOp{val: errorVar, name: "-if-error-"}),
+				xorOf(
+					wrap(matchOp{left: errorCode, right: lit(code, types.Typ(types.I64)), match: true}, falseCase...),
+					errorCase,
+				),
+			),
+		)
+	}
+	restrict := func(tree *mnode, names ...string) *mnode {
+		for _, nm := range names {
+			tree = wrap(restrictOp{name: nm, typ: types.ErrorType}, tree)
+		}
+		return tree
+	}
+	var out *mnode
+	if len(elseBody) == 0 {
+		out = restrict(runIf([]*mnode{leaf(nullOp{})}, leaf(failOp{val: errVar("-if-error-")})), "-if-error-")
+	} else {
+		errorCase := seqOf(
+			leaf(flattenOp{val: errorVar, name: "-else-error-"}),
+			xorOf(
+				wrap(matchOp{left: errorCode, right: lit("10001", types.Typ(types.I64)), match: true},
+					leaf(flattenOp{val: errVar("-if-error-"), name: "-if-else-error-"})),
+				leaf(flattenOp{val: errVar("-else-error-"), name: "-if-else-error-"}),
+			),
+			leaf(failOp{val: errVar("-if-else-error-")}),
+		)
+		out = restrict(runIf(elseBody, errorCase), "-if-error-", "-else-error-", "-if-else-error-")
+	}
+	return seqOf(prefix, out)
+}
+
+func (in *inliner) forTag(t tFor, n *rnode) *mnode {
+	iter, p := in.valueToModel(t.iter, true)
+	if t.mode != ast.ForRec {
+		iter, p = in.flat(iter, p)
+	}
+	name := in.names.findAndForbid(t.item)
+	elem, _ := types.Elem(rawType(t.iter))
+	itemVar := variable{name: name, typ: elem}
+	in.exports[t.item] = itemVar
+	var pref *mnode
+	if t.key != "" {
+		m, _ := rawType(t.iter).(*types.StreamMap)
+		var ve types.Type = types.Invalid
+		if m != nil {
+			ve = m.Elem
+		}
+		kn := in.names.findAndForbid(t.key)
+		in.exports[t.key] = variable{name: kn, typ: types.Typ(types.String)}
+		vn := in.names.findAndForbid(t.val)
+		in.exports[t.val] = variable{name: vn, typ: ve}
+		itemVar.typ = ve
+		pref = seqOf(
+			leaf(flattenOp{val: itemVar.withProp(property{kind: fieldProp, name: "key", typ: types.Typ(types.String)}), name: kn}),
+			leaf(flattenOp{val: itemVar.withProp(property{kind: fieldProp, name: "value", typ: ve}), name: vn}),
+		)
+	}
+	never := t.mode == ast.ForPar || t.mode == ast.ForRec
+	var kids []*mnode
+	if pref != nil {
+		kids = append(kids, pref)
+	}
+	for _, k := range n.kids {
+		before := len(in.streams)
+		tr := in.tree(k)
+		for _, s := range in.streams[before:] {
+			tr = wrap(restrictOp{name: s.name, typ: s.typ}, tr)
+		}
+		in.streams = in.streams[:before]
+		kids = append(kids, tr)
+	}
+	return seqOf(p, wrap(forOp{item: name, iter: iter, never: never}, kids...))
+}
+
+// callTag inlines a call statement.
+func (in *inliner) callTag(t tCallT) *mnode {
+	switch c := t.call.(type) {
+	case rService:
+		_, tree := in.serviceCall(c, t.exports)
+		return seqOf(tree)
+	case rCall:
+		_, tree := in.arrowCall(c, t.exports)
+		return seqOf(tree)
+	case rApply:
+		v, p := in.valueToModel(c, true)
+		if len(t.exports) > 0 {
+			in.exports[t.exports[0].name] = v
+		}
+		return seqOf(p)
+	}
+	return emptyLeaf
+}
+
+// callToModel resolves a call's arguments and result names.
+func (in *inliner) callToModel(args []rval, exports []export, flatStreams bool) (callModel, *mnode) {
+	var cm callModel
+	var argOps, exportOps []*mnode
+	for _, a := range args {
+		v, p := in.valueToModel(a, true)
+		if flatStreams {
+			v, p = in.flat(v, p)
+		}
+		cm.args = append(cm.args, v)
+		if p != nil {
+			argOps = append(argOps, p)
+		}
+	}
+	for _, e := range exports {
+		if e.existing {
+			v, p := in.valueToModel(rVar{name: e.name, typ: e.typ}, true)
+			if vv, ok := v.(variable); ok {
+				cm.exports = append(cm.exports, export{name: vv.name, typ: vv.typ})
+			}
+			if p != nil {
+				exportOps = append(exportOps, p)
+			}
+			continue
+		}
+		cm.exports = append(cm.exports, e)
+	}
+	return cm, parOf(append(exportOps, argOps...))
+}
+
+// serviceCall emits a call instruction.
+func (in *inliner) serviceCall(c rService, exports []export) ([]value, *mnode) {
+	cm, prefix := in.callToModel(c.args, exports, true)
+	srv, sp := in.valueToModel(c.srv, true)
+	var out *variable
+	var values []value
+	if len(cm.exports) > 0 {
+		e := cm.exports[0]
+		v := variable{name: e.name, typ: e.typ}
+		out = &v
+		values = append(values, in.resolveVar(v))
+	}
+	tree := seqOf(sp, prefix, leaf(callOp{srv: srv, fn: c.fn, args: cm.args, out: out}))
+	for i, e := range cm.exports {
+		in.exports[e.name] = values[i]
+	}
+	for _, e := range cm.exports {
+		in.names.forbid(e.name)
+	}
+	return values, tree
+}
+
+// arrowCall inlines a call of a function, callback, closure or service
+// arrow.
+func (in *inliner) arrowCall(c rCall, exports []export) ([]value, *mnode) {
+	fn := in.findArrow(c)
+	if fn == nil {
+		in.g.failf("cannot resolve %s", c.name)
+		return nil, emptyLeaf
+	}
+	cm, p := in.callToModel(c.args, exports, false)
+	body, values := in.callArrowRet(fn, cm)
+	return values, seqOf(p, body)
+}
+
+func (in *inliner) findArrow(c rCall) *funcArrow {
+	key := c.name
+	if c.ability != "" {
+		key = c.ability + "." + c.name
+	}
+	if f, ok := in.arrows[key]; ok {
+		return f
+	}
+	if c.ability != "" {
+		if srv := in.g.services[c.ability]; srv != nil {
+			return in.g.defaultServiceArrow(srv, c.name)
+		}
+		return nil
+	}
+	return in.g.funcArrow(key)
+}
+
+// serviceArrow wraps a service arrow as a function whose body calls it
+// and returns "ret", as the reference does.
+func serviceArrow(name string, srv *types.Service, method string, arrow *types.Arrow, id rval) *funcArrow {
+	fa := &funcArrow{name: name, arrow: arrow}
+	for i, p := range arrow.Params {
+		n := p.Name
+		if n == "" {
+			n = "arg" + itoa(i)
+		}
+		fa.params = append(fa.params, n)
+	}
+	if id != nil {
+		fa.body = serviceBody(id, method, arrow)
+	}
+	if len(arrow.Results) > 0 {
+		fa.ret = []rval{rVar{name: "ret", typ: arrow.Results[0]}}
+	}
+	return fa
+}
+
+func serviceBody(id rval, method string, arrow *types.Arrow) *rnode {
+	var args []rval
+	for i, p := range arrow.Params {
+		n := p.Name
+		if n == "" {
+			n = "arg" + itoa(i)
+		}
+		args = append(args, rVar{name: n, typ: p.Type})
+	}
+	var exports []export
+	if len(arrow.Results) > 0 {
+		_, isStream := arrow.Results[0].(*types.Stream)
+		exports = []export{{name: "ret", typ: arrow.Results[0], existing: isStream}}
+	}
+	return rleaf(tCallT{exports: exports, call: rService{srv: id, fn: method, arrow: arrow, args: args}})
+}

@@ -1,0 +1,469 @@
+package codegen
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aquarium-p2p/aquarium/aqua/ast"
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+)
+
+// funcRaw is a function after lowering: its body as raw statements and
+// the values it returns.
+type funcRaw struct {
+	name   string
+	arrow  *types.Arrow
+	params []string
+	body   *rnode
+	ret    []rval
+}
+
+// lowerer turns one file's syntax into raw trees, as the reference
+// compiler's semantic pass does. Its mangler numbers the names it makes
+// (-s-fix-0, -return-fix-0) across the whole file.
+type lowerer struct {
+	g     *generator
+	info  *types.Info
+	names *mangler
+	err   error
+}
+
+func (l *lowerer) fail(n ast.Node, format string, args ...any) {
+	if l.err == nil {
+		l.err = &Error{Pos: l.g.fset.Position(n.Pos()), Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (l *lowerer) funcDecl(d *ast.FuncDecl, arrow *types.Arrow) *funcRaw {
+	fr := &funcRaw{name: d.Name.Name, arrow: arrow}
+	for _, p := range d.Type.Params {
+		if p.Name != nil {
+			fr.params = append(fr.params, p.Name.Name)
+		}
+	}
+	body, ret := l.arrowBody(d.Body, arrow)
+	fr.body, fr.ret = body, ret
+	return fr
+}
+
+// arrowBody lowers a function or closure body, fixing returned values the
+// way the reference does: a stream returned as a collection is
+// canonicalized and flattened, a computed value is assigned to a name.
+func (l *lowerer) arrowBody(b *ast.Block, arrow *types.Arrow) (*rnode, []rval) {
+	var stmts []ast.Stmt
+	var retStmt *ast.ReturnStmt
+	if b != nil {
+		stmts = b.Stmts
+	}
+	if n := len(stmts); n > 0 {
+		if r, ok := stmts[n-1].(*ast.ReturnStmt); ok {
+			retStmt = r
+		}
+	}
+	body := l.block(stmts)
+	var fixes []*rnode
+	var rets []rval
+	if retStmt != nil {
+		for i, x := range retStmt.Results {
+			v := l.expr(x)
+			var want types.Type
+			if i < len(arrow.Results) {
+				want = arrow.Results[i]
+			}
+			rv, isVar := v.(rVar)
+			st, isStream := rawType(v).(*types.Stream)
+			_, wantStream := want.(*types.Stream)
+			switch {
+			case isVar && isStream && wantStream:
+				rets = append(rets, v)
+			case isVar && isStream && !rv.canon:
+				canon := l.names.forbidAndRename("-" + rv.name + "-fix")
+				flat := l.names.forbidAndRename("-" + rv.name + "-flat")
+				fixes = append(fixes,
+					rleaf(tCanon{val: rv, to: export{name: canon, typ: st, canon: true}}),
+					rleaf(tFlatten{val: rVar{name: canon, typ: st, canon: true}, name: flat}))
+				rets = append(rets, rVar{name: flat, typ: &types.Array{Elem: st.Elem}})
+			case isApply(v):
+				name := l.names.forbidAndRename("-return-fix")
+				fixes = append(fixes, rleaf(tAssign{val: v, name: name}))
+				rets = append(rets, rVar{name: name, typ: rawType(v)})
+			default:
+				rets = append(rets, v)
+			}
+		}
+	}
+	return rseq(append([]*rnode{body}, fixes...)...), rets
+}
+
+// block lowers statements, combining them as the reference does: par
+// joins the previous statement, else/catch/otherwise attach to theirs.
+func (l *lowerer) block(stmts []ast.Stmt) *rnode {
+	var acc *rnode
+	for _, s := range stmts {
+		if _, ok := s.(*ast.ReturnStmt); ok {
+			continue
+		}
+		if p, ok := s.(*ast.ParStmt); ok && acc != nil {
+			next := l.stmt(p.Stmt)
+			last, rest := splitLast(acc)
+			if _, isPar := last.tag.(tPar); isPar {
+				last = &rnode{tag: tPar{}, kids: append(append([]*rnode{}, last.kids...), next)}
+			} else {
+				last = &rnode{tag: tPar{}, kids: []*rnode{last, next}}
+			}
+			acc = joinLast(rest, last)
+			continue
+		}
+		n := l.stmt(s)
+		if acc == nil {
+			acc = n
+		} else {
+			acc = combine(acc, n)
+		}
+	}
+	if acc == nil {
+		return rleaf(tEmpty{})
+	}
+	return acc
+}
+
+// splitLast separates the last statement of a combined block.
+func splitLast(acc *rnode) (last *rnode, rest []*rnode) {
+	if _, ok := acc.tag.(tSeq); ok {
+		return acc.kids[len(acc.kids)-1], acc.kids[:len(acc.kids)-1]
+	}
+	return acc, nil
+}
+
+func joinLast(rest []*rnode, last *rnode) *rnode {
+	if len(rest) == 0 {
+		return last
+	}
+	return &rnode{tag: tSeq{}, kids: append(append([]*rnode{}, rest...), last)}
+}
+
+func (l *lowerer) stmt(s ast.Stmt) *rnode {
+	switch s := s.(type) {
+	case *ast.CallStmt:
+		return l.callStmt(s)
+	case *ast.AssignStmt:
+		if _, ok := s.Value.(*ast.FuncLit); ok {
+			l.fail(s, "closures are not supported by the code generator yet")
+			return rleaf(tEmpty{})
+		}
+		return rleaf(tAssign{val: l.expr(s.Value), name: s.Name.Name})
+	case *ast.PushStmt:
+		o := l.info.ObjectOf(s.Stream)
+		to := export{name: s.Stream.Name, typ: o.Type}
+		if s.Key != nil {
+			return rleaf(tPushMap{key: l.expr(s.Key), val: l.expr(s.Value), to: to})
+		}
+		return rleaf(tPush{val: l.expr(s.Value), to: to})
+	case *ast.DeclStmt:
+		return rleaf(tDecl{name: s.Name.Name, typ: l.info.ObjectOf(s.Name).Type})
+	case *ast.OnStmt:
+		var via []rval
+		for _, v := range s.Via {
+			via = append(via, l.expr(v))
+		}
+		return &rnode{tag: tOn{peer: l.expr(s.Peer), via: via}, kids: []*rnode{l.block(s.Body.Stmts)}}
+	case *ast.ParStmt:
+		return l.stmt(s.Stmt) // a par with nothing before it
+	case *ast.CoStmt:
+		return &rnode{tag: tDetach{}, kids: []*rnode{l.stmt(s.Stmt)}}
+	case *ast.JoinStmt:
+		var vals []rval
+		seen := map[string]bool{}
+		for _, a := range s.Args {
+			key := ast.ExprString(a)
+			if !seen[key] {
+				seen[key] = true
+				vals = append(vals, l.expr(a))
+			}
+		}
+		return rleaf(tJoin{vals: vals})
+	case *ast.ForStmt:
+		return l.forStmt(s)
+	case *ast.ParSeqStmt:
+		var via []rval
+		for _, v := range s.Via {
+			via = append(via, l.expr(v))
+		}
+		on := &rnode{tag: tOn{peer: l.expr(s.Peer), via: via, relayRet: true}, kids: []*rnode{l.block(s.Body.Stmts)}}
+		inner := &rnode{tag: tPar{}, kids: []*rnode{on, rleaf(tNext{item: s.Value.Name})}}
+		return &rnode{tag: tFor{item: s.Value.Name, iter: l.expr(s.Iter), mode: ast.ForPar}, kids: []*rnode{inner}}
+	case *ast.IfStmt:
+		kids := []*rnode{l.block(s.Body.Stmts)}
+		if s.Else != nil {
+			kids = append(kids, l.block(s.Else.Stmts))
+		}
+		return &rnode{tag: tIf{cond: l.expr(s.Cond)}, kids: kids}
+	case *ast.TryStmt:
+		var kids []*rnode
+		if s.Implicit {
+			kids = append(kids, l.block(s.Body.Stmts))
+		} else {
+			kids = append(kids, l.block(s.Body.Stmts))
+		}
+		if s.Catch != nil {
+			assign := rleaf(tAssign{val: rVar{name: ":error:", typ: types.ErrorType}, name: s.Catch.Name.Name})
+			kids = append(kids, rseq(assign, l.block(s.Catch.Body.Stmts)))
+		}
+		if s.Otherwise != nil {
+			kids = append(kids, l.block(s.Otherwise.Stmts))
+		}
+		return &rnode{tag: tTry{}, kids: kids}
+	case *ast.ServiceIDStmt:
+		o := l.info.Uses[s.Service.Last()]
+		srv, _ := o.Type.(*types.Service)
+		if srv == nil {
+			l.fail(s, "%s is not a service", s.Service)
+			return rleaf(tEmpty{})
+		}
+		return rleaf(tServiceID{id: l.expr(s.ID), srv: srv, name: o.Name})
+	}
+	l.fail(s, "cannot generate code for this statement")
+	return rleaf(tEmpty{})
+}
+
+func (l *lowerer) forStmt(s *ast.ForStmt) *rnode {
+	item, key, val := s.Value.Name, "", ""
+	if s.Key != nil {
+		item, key, val = "-iterable-", s.Key.Name, s.Value.Name
+	}
+	body := l.block(s.Body.Stmts)
+	next := rleaf(tNext{item: item})
+	var inner *rnode
+	switch s.Mode {
+	case ast.ForPar, ast.ForRec:
+		inner = &rnode{tag: tPar{}, kids: []*rnode{body, next}}
+	case ast.ForTry:
+		inner = &rnode{tag: tTry{}, kids: []*rnode{body, next}}
+	default:
+		inner = &rnode{tag: tSeq{}, kids: []*rnode{body, next}}
+	}
+	f := &rnode{tag: tFor{item: item, iter: l.expr(s.Iter), mode: s.Mode, key: key, val: val}, kids: []*rnode{inner}}
+	if s.Mode == ast.ForPar || s.Mode == ast.ForRec {
+		return &rnode{tag: tDetach{}, kids: []*rnode{f}}
+	}
+	return f
+}
+
+func (l *lowerer) callStmt(s *ast.CallStmt) *rnode {
+	call, ok := s.Call.(*ast.CallExpr)
+	if !ok {
+		l.fail(s, "only calls can stand alone")
+		return rleaf(tEmpty{})
+	}
+	var exports []export
+	for _, r := range s.Results {
+		if o := l.info.Uses[r]; o != nil && o.IsStream() {
+			exports = append(exports, export{name: r.Name, typ: o.Type, existing: true})
+			continue
+		}
+		t := types.Type(types.Invalid)
+		if o := l.info.Defs[r]; o != nil {
+			t = o.Type
+		}
+		exports = append(exports, export{name: r.Name, typ: t})
+	}
+	v := l.expr(call)
+	switch v.(type) {
+	case rCall, rService:
+		return rleaf(tCallT{exports: exports, call: v})
+	case rApply:
+		// A method on a value: an ability arrow or a map method.
+		return rleaf(tCallT{exports: exports, call: v})
+	}
+	l.fail(s, "%s is not a call", ast.ExprString(call))
+	return rleaf(tEmpty{})
+}
+
+func (l *lowerer) exprType(x ast.Expr) types.Type {
+	if t, ok := l.info.Types[x]; ok {
+		return t
+	}
+	return types.Invalid
+}
+
+// expr lowers a value expression.
+func (l *lowerer) expr(x ast.Expr) rval {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return l.ident(x, l.info.ObjectOf(x))
+	case *ast.BasicLit:
+		text := x.Value
+		if x.Kind == ast.InitPeerLit {
+			text = "%init_peer_id%"
+		}
+		return rLit{text: text, typ: l.exprType(x)}
+	case *ast.ParenExpr:
+		return l.expr(x.X)
+	case *ast.UnaryExpr:
+		return rUnary{op: x.Op, x: l.expr(x.X), typ: l.exprType(x)}
+	case *ast.BinaryExpr:
+		return rBin{op: x.Op, l: l.expr(x.X), r: l.expr(x.Y), typ: l.exprType(x)}
+	case *ast.CollectionLit:
+		t := l.exprType(x)
+		elem, _ := types.Elem(t)
+		c := rColl{kind: x.Kind, elem: elem, typ: t}
+		for _, e := range x.Elems {
+			c.vals = append(c.vals, l.expr(e))
+		}
+		if x.Kind == ast.StreamColl {
+			l.fail(x, "stream literals *[...] are not supported by the code generator yet")
+		}
+		return c
+	case *ast.CallExpr:
+		return l.call(x)
+	case *ast.SelectorExpr:
+		if o := l.info.Uses[x.Sel]; o != nil && (o.Kind == types.FuncObj || o.Kind == types.ConstObj || o.Kind == types.ServiceObj) {
+			return l.ident(x.Sel, o)
+		}
+		base := l.expr(x.X)
+		t := l.exprType(x)
+		if x.Sel.Name == "length" {
+			switch rawType(base).(type) {
+			case *types.Array, *types.Option, *types.Stream:
+				return applyProp(base, rprop{kind: rFunctor, name: "length", typ: t})
+			}
+		}
+		return applyProp(base, rprop{kind: rField, name: x.Sel.Name, typ: t})
+	case *ast.IndexExpr:
+		return applyProp(l.expr(x.X), rprop{kind: rIndex, idx: l.expr(x.Index), typ: l.exprType(x)})
+	case *ast.BangExpr:
+		idx := "0"
+		if x.Index != nil {
+			idx = x.Index.Value
+		}
+		return applyProp(l.expr(x.X), rprop{kind: rIndex, idx: rLit{text: idx, typ: types.Typ(types.UntypedUnsigned)}, typ: l.exprType(x)})
+	}
+	l.fail(x, "cannot generate code for %s", ast.ExprString(x))
+	return rLit{text: `""`, typ: types.Invalid}
+}
+
+func applyProp(base rval, p rprop) rval {
+	if a, ok := base.(rApply); ok {
+		return rApply{base: a.base, props: append(append([]rprop{}, a.props...), p)}
+	}
+	return rApply{base: base, props: []rprop{p}}
+}
+
+func (l *lowerer) ident(x *ast.Ident, o *types.Object) rval {
+	if o == nil {
+		l.fail(x, "unresolved name %s", x.Name)
+		return rLit{text: `""`, typ: types.Invalid}
+	}
+	switch o.Kind {
+	case types.BuiltinObj:
+		switch o.Name {
+		case "INIT_PEER_ID":
+			return rLit{text: "%init_peer_id%", typ: o.Type}
+		case "HOST_PEER_ID":
+			if l.g.opts.NoRelay {
+				return rLit{text: "%init_peer_id%", typ: o.Type}
+			}
+			return rVar{name: "-relay-", typ: o.Type}
+		case "PARTICLE_TTL":
+			return rLit{text: "%ttl%", typ: o.Type}
+		case "PARTICLE_TIMESTAMP":
+			return rLit{text: "%timestamp%", typ: o.Type}
+		case "LAST_ERROR":
+			return rVar{name: ":error:", typ: o.Type}
+		case "nil":
+			return rLit{text: "[]", typ: o.Type}
+		}
+	case types.ConstObj:
+		d, ok := o.Decl.(*ast.ConstDecl)
+		if !ok {
+			break
+		}
+		value := d.Value
+		if ov, ok := l.g.constants[o.Name]; ok && d.Overridable {
+			value = ov
+		}
+		return l.g.constValue(o, value)
+	case types.FuncObj:
+		return rVar{name: l.g.funcKey(o), typ: o.Type}
+	}
+	return rVar{name: x.Name, typ: o.Type}
+}
+
+func (l *lowerer) call(x *ast.CallExpr) rval {
+	c := l.info.Calls[x]
+	if c == nil {
+		l.fail(x, "unresolved call %s", ast.ExprString(x))
+		return rLit{text: `""`, typ: types.Invalid}
+	}
+	args := func() []rval {
+		var out []rval
+		for _, a := range x.Args {
+			out = append(out, l.expr(a))
+		}
+		return out
+	}
+	named := func() []rfield {
+		var fs []rfield
+		for _, a := range x.Args {
+			switch a := a.(type) {
+			case *ast.KeyValueExpr:
+				fs = append(fs, rfield{a.Key.Name, l.expr(a.Value)})
+			case *ast.Ident:
+				fs = append(fs, rfield{a.Name, l.expr(a)})
+			}
+		}
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].name < fs[j].name })
+		return fs
+	}
+	switch c.Kind {
+	case types.CallFunc:
+		if len(x.Abilities) > 0 {
+			l.fail(x, "abilities are not supported by the code generator yet")
+		}
+		return rCall{name: l.g.funcKey(c.Callee), arrow: c.Arrow, args: args()}
+	case types.CallService:
+		name := ""
+		if c.Callee != nil {
+			name = c.Callee.Name
+		} else if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
+			name = ast.ExprString(sel.X)
+		}
+		if c.Callee != nil && c.Callee.Kind != types.ServiceObj {
+			l.fail(x, "services passed as values are not supported by the code generator yet")
+		}
+		return rCall{ability: name, name: c.Member, arrow: c.Arrow, args: args()}
+	case types.CallArrow:
+		if c.Member != "" {
+			l.fail(x, "abilities are not supported by the code generator yet")
+			return rCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args()}
+		}
+		return rCall{name: c.Callee.Name, arrow: c.Arrow, args: args()}
+	case types.CallStruct:
+		st, _ := c.Result.(*types.Struct)
+		return rStruct{typ: st, fields: named()}
+	case types.CallAbility:
+		l.fail(x, "abilities are not supported by the code generator yet")
+		ab, _ := c.Result.(*types.Ability)
+		return rAbility{typ: ab, fields: named()}
+	case types.CallCopy:
+		sel := x.Fun.(*ast.SelectorExpr)
+		return applyProp(l.expr(sel.X), rprop{kind: rCopy, fields: named(), typ: c.Result})
+	case types.CallMapMethod:
+		sel := x.Fun.(*ast.SelectorExpr)
+		return applyProp(l.expr(sel.X), rprop{kind: rArrow, name: c.Member, arrow: c.Arrow, args: args(), typ: resultOf(c.Arrow)})
+	}
+	l.fail(x, "cannot generate code for %s", ast.ExprString(x))
+	return rLit{text: `""`, typ: types.Invalid}
+}
+
+func resultOf(a *types.Arrow) types.Type {
+	if a != nil && len(a.Results) > 0 {
+		return a.Results[0]
+	}
+	return types.NoValue
+}
+
+// isUnderscored reports names the compiler generates, which users cannot
+// write.
+func isGenerated(name string) bool { return strings.HasPrefix(name, "-") }

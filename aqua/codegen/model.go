@@ -1,0 +1,267 @@
+package codegen
+
+import "github.com/aquarium-p2p/aquarium/aqua/types"
+
+// op is one node of the inlined program, before topology: the reference
+// compiler's model layer. Children hang off the mnode.
+type op interface{ isOp() }
+
+type (
+	seqOp     struct{}
+	parOp     struct{}
+	detachOp  struct{} // co: a par whose branch is not waited for
+	xorOp     struct{}
+	emptyOp   struct{} // nothing; removed by the wrapping helpers
+	nullOp    struct{}
+	captureOp struct{ name string } // a closure captured the topology here
+	applyOp   struct{ name string } // a closure body runs where it was captured
+	onOp      struct {
+		peer     value
+		via      []value
+		relayRet bool // parseq: return only as far as the relay
+	}
+	nextOp     struct{ item string }
+	restrictOp struct {
+		name  string
+		typ   types.Type
+		canon bool
+	}
+	matchOp struct {
+		left, right value
+		match       bool
+	}
+	forOp struct {
+		item  string
+		iter  value
+		never bool
+	}
+	insertOp struct {
+		key, val value
+		m        string
+		typ      types.Type
+	}
+	flattenOp struct {
+		val  value
+		name string
+	}
+	failOp struct{ val value }
+	pushOp struct {
+		val value
+		to  variable
+	}
+	callOp struct {
+		srv  value
+		fn   string
+		args []value
+		out  *variable
+	}
+	canonOp struct {
+		val value
+		to  variable
+	}
+)
+
+func (seqOp) isOp()      {}
+func (parOp) isOp()      {}
+func (detachOp) isOp()   {}
+func (xorOp) isOp()      {}
+func (emptyOp) isOp()    {}
+func (nullOp) isOp()     {}
+func (captureOp) isOp()  {}
+func (applyOp) isOp()    {}
+func (onOp) isOp()       {}
+func (nextOp) isOp()     {}
+func (restrictOp) isOp() {}
+func (matchOp) isOp()    {}
+func (forOp) isOp()      {}
+func (insertOp) isOp()   {}
+func (flattenOp) isOp()  {}
+func (failOp) isOp()     {}
+func (pushOp) isOp()     {}
+func (callOp) isOp()     {}
+func (canonOp) isOp()    {}
+
+// mnode is a node of the model tree.
+type mnode struct {
+	op   op
+	kids []*mnode
+}
+
+func leaf(o op) *mnode { return &mnode{op: o} }
+
+func wrap(o op, kids ...*mnode) *mnode { return &mnode{op: o, kids: kids} }
+
+var emptyLeaf = leaf(emptyOp{})
+
+func isEmpty(n *mnode) bool { _, ok := n.op.(emptyOp); return ok }
+
+// seqOf wraps children in a seq, dropping empty ones; one child is
+// returned as is, none gives an empty node.
+func seqOf(kids ...*mnode) *mnode {
+	var out []*mnode
+	for _, k := range kids {
+		if k != nil && !isEmpty(k) {
+			out = append(out, k)
+		}
+	}
+	switch len(out) {
+	case 0:
+		return emptyLeaf
+	case 1:
+		return out[0]
+	}
+	return &mnode{op: seqOp{}, kids: out}
+}
+
+// xorOf wraps children in an xor unless the first is empty.
+func xorOf(kids ...*mnode) *mnode {
+	if len(kids) == 0 || isEmpty(kids[0]) {
+		return emptyLeaf
+	}
+	return &mnode{op: xorOp{}, kids: kids}
+}
+
+// parOf combines several prefixes in parallel, as the reference does with
+// independent value computations.
+func parOf(kids []*mnode) *mnode {
+	switch len(kids) {
+	case 0:
+		return nil
+	case 1:
+		return kids[0]
+	}
+	return &mnode{op: parOp{}, kids: kids}
+}
+
+func isSeqGroup(o op) bool {
+	switch o.(type) {
+	case seqOp, onOp, restrictOp, matchOp, forOp, applyOp:
+		return true
+	}
+	return false
+}
+
+func isParGroup(o op) bool {
+	switch o.(type) {
+	case parOp, detachOp:
+		return true
+	}
+	return false
+}
+
+func isGroup(o op) bool {
+	_, x := o.(xorOp)
+	return x || isSeqGroup(o) || isParGroup(o)
+}
+
+func isForceExec(o op) bool {
+	switch o.(type) {
+	case callOp, canonOp:
+		return true
+	}
+	return false
+}
+
+func isNoExecOp(o op) bool {
+	switch o.(type) {
+	case captureOp, emptyOp, nullOp:
+		return true
+	}
+	return false
+}
+
+// uses adds the names an op reads (children excluded).
+func opUses(o op, out map[string]bool) {
+	switch o := o.(type) {
+	case onOp:
+		usesNames(o.peer, out)
+		for _, v := range o.via {
+			usesNames(v, out)
+		}
+	case nextOp:
+		out[o.item] = true
+	case matchOp:
+		usesNames(o.left, out)
+		usesNames(o.right, out)
+	case forOp:
+		usesNames(o.iter, out)
+	case insertOp:
+		usesNames(o.val, out)
+	case flattenOp:
+		usesNames(o.val, out)
+	case failOp:
+		usesNames(o.val, out)
+	case pushOp:
+		usesNames(o.val, out)
+	case callOp:
+		usesNames(o.srv, out)
+		for _, a := range o.args {
+			usesNames(a, out)
+		}
+	case canonOp:
+		usesNames(o.val, out)
+	}
+}
+
+func opExports(o op) []string {
+	switch o := o.(type) {
+	case insertOp:
+		return []string{o.m}
+	case flattenOp:
+		return []string{o.name}
+	case pushOp:
+		return []string{o.to.name}
+	case callOp:
+		if o.out != nil {
+			return []string{o.out.name}
+		}
+	case canonOp:
+		return []string{o.to.name}
+	}
+	return nil
+}
+
+func opRestricts(o op) string {
+	switch o := o.(type) {
+	case restrictOp:
+		return o.name
+	case forOp:
+		return o.item
+	}
+	return ""
+}
+
+// treeUses is the reference's usesVarNames over a subtree: uses of every
+// node, minus names restricted by the node itself.
+func treeUses(n *mnode, out map[string]bool) {
+	local := map[string]bool{}
+	opUses(n.op, local)
+	for _, k := range n.kids {
+		treeUses(k, local)
+	}
+	if r := opRestricts(n.op); r != "" {
+		delete(local, r)
+	}
+	for k := range local {
+		out[k] = true
+	}
+}
+
+func treeExports(n *mnode, filter func(*mnode) bool, out map[string]bool) {
+	if filter != nil && !filter(n) {
+		return
+	}
+	local := map[string]bool{}
+	for _, e := range opExports(n.op) {
+		local[e] = true
+	}
+	for _, k := range n.kids {
+		treeExports(k, filter, local)
+	}
+	if r := opRestricts(n.op); r != "" {
+		delete(local, r)
+	}
+	for k := range local {
+		out[k] = true
+	}
+}

@@ -1,0 +1,458 @@
+package codegen
+
+import (
+	"github.com/aquarium-p2p/aquarium/aqua/ast"
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+)
+
+// The raw layer is the program after name resolution and before inlining:
+// what the reference compiler calls RawTag and ValueRaw. Names are source
+// names; the inliner renames them.
+
+// rval is a raw value expression.
+type rval interface{ isRaw() }
+
+type (
+	rLit struct {
+		text string
+		typ  types.Type
+	}
+	rVar struct {
+		name  string
+		typ   types.Type
+		canon bool
+	}
+	// rApply is a value with a chain of properties.
+	rApply struct {
+		base  rval
+		props []rprop
+	}
+	rColl struct {
+		kind ast.CollKind
+		elem types.Type
+		vals []rval
+		typ  types.Type
+	}
+	// rStruct is Struct(field = value); fields are sorted by name, as the
+	// reference keeps them.
+	rStruct struct {
+		typ    *types.Struct
+		fields []rfield
+	}
+	rAbility struct {
+		typ    *types.Ability
+		fields []rfield
+	}
+	rBin struct {
+		op   string
+		l, r rval
+		typ  types.Type
+	}
+	rUnary struct {
+		op  string
+		x   rval
+		typ types.Type
+	}
+	// rCall calls a function, closure, callback or ability or service
+	// arrow (ability is then the service or ability name).
+	rCall struct {
+		ability string
+		name    string
+		arrow   *types.Arrow
+		args    []rval
+	}
+	// rService calls a service directly by id (the wrapper's getters).
+	rService struct {
+		srv   rval
+		fn    string
+		arrow *types.Arrow
+		args  []rval
+	}
+)
+
+type rfield struct {
+	name string
+	val  rval
+}
+
+type rpropKind uint8
+
+const (
+	rField rpropKind = iota
+	rIndex
+	rFunctor
+	rArrow
+	rCopy
+)
+
+type rprop struct {
+	kind   rpropKind
+	name   string
+	idx    rval
+	typ    types.Type
+	arrow  *types.Arrow
+	args   []rval
+	fields []rfield
+}
+
+func (rLit) isRaw()     {}
+func (rVar) isRaw()     {}
+func (rApply) isRaw()   {}
+func (rColl) isRaw()    {}
+func (rStruct) isRaw()  {}
+func (rAbility) isRaw() {}
+func (rBin) isRaw()     {}
+func (rUnary) isRaw()   {}
+func (rCall) isRaw()    {}
+func (rService) isRaw() {}
+
+// rawType is the type of a raw value.
+func rawType(v rval) types.Type {
+	switch v := v.(type) {
+	case rLit:
+		return v.typ
+	case rVar:
+		return v.typ
+	case rApply:
+		return v.props[len(v.props)-1].typ
+	case rColl:
+		return v.typ
+	case rStruct:
+		return v.typ
+	case rAbility:
+		return v.typ
+	case rBin:
+		return v.typ
+	case rUnary:
+		return v.typ
+	case rCall:
+		if len(v.arrow.Results) > 0 {
+			return v.arrow.Results[0]
+		}
+	case rService:
+		if len(v.arrow.Results) > 0 {
+			return v.arrow.Results[0]
+		}
+	}
+	return types.NoValue
+}
+
+// isApply reports whether a returned value is computed rather than named
+// (the reference assigns such values to "-return-fix").
+func isApply(v rval) bool {
+	switch v.(type) {
+	case rApply, rCall, rColl, rBin, rUnary:
+		return true
+	}
+	return false
+}
+
+// renameRaw renames variables in a value.
+func renameRaw(v rval, m map[string]string) rval {
+	if len(m) == 0 {
+		return v
+	}
+	ren := func(n string) string {
+		if r, ok := m[n]; ok {
+			return r
+		}
+		return n
+	}
+	list := func(vs []rval) []rval {
+		out := make([]rval, len(vs))
+		for i, x := range vs {
+			out[i] = renameRaw(x, m)
+		}
+		return out
+	}
+	fields := func(fs []rfield) []rfield {
+		out := make([]rfield, len(fs))
+		for i, f := range fs {
+			out[i] = rfield{f.name, renameRaw(f.val, m)}
+		}
+		return out
+	}
+	switch v := v.(type) {
+	case rVar:
+		v.name = ren(v.name)
+		return v
+	case rApply:
+		props := make([]rprop, len(v.props))
+		for i, p := range v.props {
+			if p.idx != nil {
+				p.idx = renameRaw(p.idx, m)
+			}
+			p.args = list(p.args)
+			p.fields = fields(p.fields)
+			props[i] = p
+		}
+		return rApply{base: renameRaw(v.base, m), props: props}
+	case rColl:
+		v.vals = list(v.vals)
+		return v
+	case rStruct:
+		v.fields = fields(v.fields)
+		return v
+	case rAbility:
+		v.fields = fields(v.fields)
+		return v
+	case rBin:
+		v.l, v.r = renameRaw(v.l, m), renameRaw(v.r, m)
+		return v
+	case rUnary:
+		v.x = renameRaw(v.x, m)
+		return v
+	case rCall:
+		if v.ability != "" {
+			v.ability = ren(v.ability)
+		} else {
+			v.name = ren(v.name)
+		}
+		v.args = list(v.args)
+		return v
+	case rService:
+		v.srv = renameRaw(v.srv, m)
+		v.args = list(v.args)
+		return v
+	}
+	return v
+}
+
+// tag is a raw statement.
+type tag interface{ isTag() }
+
+type (
+	tSeq    struct{}
+	tPar    struct{}
+	tDetach struct{}
+	tTry    struct{}
+	tIf     struct{ cond rval }
+	tOn     struct {
+		peer     rval
+		via      []rval
+		relayRet bool
+	}
+	tFor struct {
+		item     string
+		iter     rval
+		mode     ast.ForMode
+		key, val string // for k, v <- map
+	}
+	tNext  struct{ item string }
+	tCallT struct {
+		exports []export
+		call    rval // rCall or rService
+	}
+	tDecl struct {
+		name string
+		typ  types.Type
+	}
+	tAssign struct {
+		val  rval
+		name string
+	}
+	tPush struct {
+		val rval
+		to  export
+	}
+	tPushMap struct {
+		key, val rval
+		to       export
+	}
+	tFlatten struct {
+		val  rval
+		name string
+	}
+	tCanon struct {
+		val rval
+		to  export
+	}
+	tJoin      struct{ vals []rval }
+	tServiceID struct {
+		id   rval
+		srv  *types.Service
+		name string
+	}
+	tEmpty struct{}
+)
+
+// export is a call's result name; existing marks an append to a stream
+// defined before the call.
+type export struct {
+	name     string
+	typ      types.Type
+	canon    bool
+	existing bool
+}
+
+func (tSeq) isTag()       {}
+func (tPar) isTag()       {}
+func (tDetach) isTag()    {}
+func (tTry) isTag()       {}
+func (tIf) isTag()        {}
+func (tOn) isTag()        {}
+func (tFor) isTag()       {}
+func (tNext) isTag()      {}
+func (tCallT) isTag()     {}
+func (tDecl) isTag()      {}
+func (tAssign) isTag()    {}
+func (tPush) isTag()      {}
+func (tPushMap) isTag()   {}
+func (tFlatten) isTag()   {}
+func (tCanon) isTag()     {}
+func (tJoin) isTag()      {}
+func (tServiceID) isTag() {}
+func (tEmpty) isTag()     {}
+
+// rnode is a node of the raw tree.
+type rnode struct {
+	tag  tag
+	kids []*rnode
+}
+
+func rleaf(t tag) *rnode { return &rnode{tag: t} }
+
+// rseq wraps statements in a seq, dropping empty ones; a single statement
+// stays as is.
+func rseq(kids ...*rnode) *rnode {
+	var out []*rnode
+	for _, k := range kids {
+		if _, empty := k.tag.(tEmpty); !empty {
+			out = append(out, k)
+		}
+	}
+	switch len(out) {
+	case 0:
+		return rleaf(tEmpty{})
+	case 1:
+		return out[0]
+	}
+	return &rnode{tag: tSeq{}, kids: out}
+}
+
+// combine joins two statement trees the way the reference combines the
+// statements of a block: sequences merge, single-child sequences unwrap.
+func combine(x, y *rnode) *rnode {
+	x, y = ungroup(x), ungroup(y)
+	_, xs := x.tag.(tSeq)
+	_, ys := y.tag.(tSeq)
+	switch {
+	case xs && ys:
+		return &rnode{tag: tSeq{}, kids: append(append([]*rnode{}, x.kids...), y.kids...)}
+	case ys:
+		return &rnode{tag: tSeq{}, kids: append([]*rnode{x}, y.kids...)}
+	case xs:
+		return &rnode{tag: tSeq{}, kids: append(append([]*rnode{}, x.kids...), y)}
+	}
+	return &rnode{tag: tSeq{}, kids: []*rnode{x, y}}
+}
+
+func ungroup(n *rnode) *rnode {
+	if _, ok := n.tag.(tSeq); ok && len(n.kids) == 1 {
+		return n.kids[0]
+	}
+	return n
+}
+
+// defines lists the names a raw tree introduces (exports and restricted
+// names), in order of appearance.
+func defines(n *rnode, seen map[string]bool, out *[]string) {
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			*out = append(*out, s)
+		}
+	}
+	switch t := n.tag.(type) {
+	case tFor:
+		add(t.item)
+		add(t.key)
+		add(t.val)
+	case tCallT:
+		for _, e := range t.exports {
+			if !e.existing {
+				add(e.name)
+			}
+		}
+	case tDecl:
+		add(t.name)
+	case tAssign:
+		add(t.name)
+	case tFlatten:
+		add(t.name)
+	case tCanon:
+		add(t.to.name)
+	case tServiceID:
+		add(t.name)
+	}
+	for _, k := range n.kids {
+		defines(k, seen, out)
+	}
+}
+
+// renameTree applies a renaming to values and defined names.
+func renameTree(n *rnode, m map[string]string) *rnode {
+	if len(m) == 0 {
+		return n
+	}
+	ren := func(s string) string {
+		if r, ok := m[s]; ok {
+			return r
+		}
+		return s
+	}
+	vals := func(vs []rval) []rval {
+		out := make([]rval, len(vs))
+		for i, v := range vs {
+			out[i] = renameRaw(v, m)
+		}
+		return out
+	}
+	var t tag
+	switch x := n.tag.(type) {
+	case tIf:
+		t = tIf{cond: renameRaw(x.cond, m)}
+	case tOn:
+		t = tOn{peer: renameRaw(x.peer, m), via: vals(x.via), relayRet: x.relayRet}
+	case tFor:
+		t = tFor{item: ren(x.item), iter: renameRaw(x.iter, m), mode: x.mode, key: ren(x.key), val: ren(x.val)}
+	case tNext:
+		t = tNext{item: ren(x.item)}
+	case tCallT:
+		ex := make([]export, len(x.exports))
+		for i, e := range x.exports {
+			e.name = ren(e.name)
+			ex[i] = e
+		}
+		t = tCallT{exports: ex, call: renameRaw(x.call, m)}
+	case tDecl:
+		t = tDecl{name: ren(x.name), typ: x.typ}
+	case tAssign:
+		t = tAssign{val: renameRaw(x.val, m), name: ren(x.name)}
+	case tPush:
+		to := x.to
+		to.name = ren(to.name)
+		t = tPush{val: renameRaw(x.val, m), to: to}
+	case tPushMap:
+		to := x.to
+		to.name = ren(to.name)
+		t = tPushMap{key: renameRaw(x.key, m), val: renameRaw(x.val, m), to: to}
+	case tFlatten:
+		t = tFlatten{val: renameRaw(x.val, m), name: ren(x.name)}
+	case tCanon:
+		to := x.to
+		to.name = ren(to.name)
+		t = tCanon{val: renameRaw(x.val, m), to: to}
+	case tJoin:
+		t = tJoin{vals: vals(x.vals)}
+	case tServiceID:
+		t = tServiceID{id: renameRaw(x.id, m), srv: x.srv, name: ren(x.name)}
+	default:
+		t = n.tag
+	}
+	out := &rnode{tag: t, kids: make([]*rnode, len(n.kids))}
+	for i, k := range n.kids {
+		out.kids[i] = renameTree(k, m)
+	}
+	return out
+}
