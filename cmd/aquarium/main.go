@@ -42,6 +42,7 @@ with a terminal workbench around them.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newAirCmd(),
+		newCompileCmd(),
 		newMarineCmd(),
 	)
 	return root
