@@ -21,6 +21,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/net/wire"
 	"github.com/libp2p/go-libp2p"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -62,6 +63,9 @@ type Config struct {
 	// Malformed, if set, hears of every frame that could not be decoded,
 	// so that the embedder can record the drop.
 	Malformed func(from peer.ID, err error)
+	// Network, if set, turns on Kademlia discovery on
+	// /fluence/kad/<Network>/1.0.0 ("dar" is the reference's default).
+	Network string
 }
 
 // DefaultListenAddrs listen on loopback, for development networks.
@@ -74,6 +78,7 @@ var DefaultListenAddrs = []string{
 // Host is a libp2p host speaking the particle protocol.
 type Host struct {
 	host      host.Host
+	kad       *dht.IpfsDHT // nil without a network name
 	id        peer.ID
 	log       *slog.Logger
 	malformed func(from peer.ID, err error)
@@ -131,6 +136,12 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Host{host: lh, id: peer.IDOf(cfg.Key), log: log, malformed: cfg.Malformed, ctx: ctx, cancel: cancel}
 	lh.SetStreamHandler(protocol.ID(wire.ProtocolID), func(s network.Stream) { h.receive(s, handle) })
+	if cfg.Network != "" {
+		if err := h.startKademlia(cfg.Network); err != nil {
+			h.Close()
+			return nil, err
+		}
+	}
 	return h, nil
 }
 
@@ -204,6 +215,9 @@ func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, StreamTimeout)
 	defer cancel()
+	if err := h.find(ctx, pid); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrNotReachable, to, err)
+	}
 	s, err := h.host.NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrNotReachable, to, err)
@@ -247,5 +261,8 @@ func (h *Host) receive(s network.Stream, handle Handler) {
 // Close stops the host and ends the context handlers were given.
 func (h *Host) Close() error {
 	h.cancel()
+	if h.kad != nil {
+		_ = h.kad.Close()
+	}
 	return h.host.Close()
 }

@@ -156,3 +156,48 @@ func TestMalformedFrameIsReported(t *testing.T) {
 		t.Fatal("malformed frame not reported")
 	}
 }
+
+// TestKademliaDiscovery starts three hosts on one network: a and c know
+// only b, yet once a has joined it reaches c by its id alone.
+func TestKademliaDiscovery(t *testing.T) {
+	start := func(seed byte) (*Host, chan arrival) {
+		key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
+		got := make(chan arrival, 1)
+		h, err := New(Config{Key: key, Network: "test", ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}},
+			func(_ context.Context, from peer.ID, p *particle.Particle) { got <- arrival{from, p} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h, got
+	}
+	a, _ := start(11)
+	b, _ := start(12)
+	c, gotC := start(13)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	boot := []string{b.Addrs()[0].String()}
+	if err := c.Bootstrap(ctx, boot); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Send(ctx, c.ID(), signedParticle(t, 11)); !errors.Is(err, ErrNotReachable) {
+		t.Fatalf("before joining, a reached c: %v", err)
+	}
+	if err := a.Bootstrap(ctx, boot); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Send(ctx, c.ID(), signedParticle(t, 11)); err != nil {
+		t.Fatalf("send through discovery: %v", err)
+	}
+	select {
+	case arr := <-gotC:
+		if arr.from != a.ID() {
+			t.Errorf("from %s", arr.from)
+		}
+	case <-ctx.Done():
+		t.Fatal("particle did not arrive")
+	}
+	if n := b.Neighborhood([]byte("key"), 20); len(n) != 2 {
+		t.Errorf("b's neighborhood has %d peers, want a and c", len(n))
+	}
+}
