@@ -10,7 +10,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/avm/internal/merge"
-	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
 )
 
@@ -51,7 +51,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if len(p.Key) != ed25519.PrivateKeySize {
 		return fail(CodeMalformedKeyPair, "malformed key pair: an Ed25519 private key has %d bytes, got %d", ed25519.PrivateKeySize, len(p.Key))
 	}
-	if id := peerid.MustFromPublicKey(p.Key.Public().(ed25519.PublicKey)); id != p.CurrentPeerID {
+	if id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(p.Key.Public().(ed25519.PublicKey)))); id != p.CurrentPeerID {
 		return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
 	}
 	prev, err := data.Decode(prevData)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
-	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // service answers the call requests of one peer.
@@ -32,7 +32,7 @@ type testPeer struct {
 func newTestPeer(name string, svc service) *testPeer {
 	seed := sha256.Sum256([]byte("aquarium test peer " + name))
 	key := ed25519.NewKeyFromSeed(seed[:])
-	return &testPeer{name: name, id: peerid.MustFromPublicKey(key.Public().(ed25519.PublicKey)), key: key, svc: svc}
+	return &testPeer{name: name, id: string(peer.IDFromPublicKey(peer.Ed25519PublicKey(key.Public().(ed25519.PublicKey)))), key: key, svc: svc}
 }
 
 // callLog is one call a peer's host ran.

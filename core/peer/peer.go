@@ -174,6 +174,10 @@ func Secp256k1FromBytes(b []byte) (PrivateKey, error) {
 	return secp256k1Private{secp256k1.PrivKeyFromBytes(b)}, nil
 }
 
+// Ed25519PublicKey wraps a raw Ed25519 public key, which must be 32
+// bytes.
+func Ed25519PublicKey(pub ed25519.PublicKey) PublicKey { return ed25519Public(pub) }
+
 // IDOf returns the id of the peer holding key.
 func IDOf(key PrivateKey) ID { return IDFromPublicKey(key.Public()) }
 

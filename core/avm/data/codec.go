@@ -8,7 +8,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -540,7 +540,7 @@ func (r *reader) signatures(d *Data) error {
 		if len(pub) != ed25519.PublicKeySize || len(sig) != ed25519.SignatureSize {
 			return fmt.Errorf("decode data: malformed signature entry (%d-byte key, %d-byte signature)", len(pub), len(sig))
 		}
-		id := peerid.MustFromPublicKey(pub)
+		id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(pub)))
 		d.Signatures[id] = Signature{PublicKey: ed25519.PublicKey(pub), Sig: sig}
 	}
 	return nil

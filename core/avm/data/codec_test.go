@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aquarium-p2p/aquarium/core/avm/peerid"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
 )
 
@@ -18,23 +18,23 @@ func sample(t testing.TB) *Data {
 	d.InterpreterVersion = "test"
 	d.LastCallID = 3
 	key := ed25519.NewKeyFromSeed(make([]byte, 32))
-	peer := peerid.MustFromPublicKey(key.Public().(ed25519.PublicKey))
-	tet := d.Stores.AddTetraplet(Tetraplet{PeerPK: peer, ServiceID: "s", FunctionName: "f"})
+	id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(key.Public().(ed25519.PublicKey))))
+	tet := d.Stores.AddTetraplet(Tetraplet{PeerPK: id, ServiceID: "s", FunctionName: "f"})
 	sr := d.Stores.AddServiceResult(ServiceResult{ValueCID: d.Stores.AddValue(value.MustParse(`{"a":[1,2.5,"x"]}`)), TetrapletCID: tet})
 	el := d.Stores.AddCanonElement(CanonElement{ValueCID: d.Stores.AddValue("e"), TetrapletCID: tet, Provenance: Provenance{Kind: FromServiceResult, CID: sr}})
-	cr := d.Stores.AddCanonResult(CanonResult{TetrapletCID: d.Stores.AddTetraplet(Tetraplet{PeerPK: peer}), Values: []CID{el}})
+	cr := d.Stores.AddCanonResult(CanonResult{TetrapletCID: d.Stores.AddTetraplet(Tetraplet{PeerPK: id}), Values: []CID{el}})
 	d.Trace = []State{
 		&Par{Left: 2, Right: 1},
-		&Call{Kind: CallSent, Peer: peer, HasID: true, ID: 3},
+		&Call{Kind: CallSent, Peer: id, HasID: true, ID: 3},
 		&Call{Kind: CallScalar, CID: sr},
 		&Call{Kind: CallStream, CID: sr, Gen: 1},
 		&Fold{Lore: []Iteration{{ValuePos: 3, Before: Subtrace{Pos: 5, Len: 1}, After: Subtrace{Pos: 6, Len: 0}}}},
 		&Ap{Gen: 0},
 		&Canon{CID: cr},
-		&Canon{Sent: true, Peer: peer},
+		&Canon{Sent: true, Peer: id},
 		&Call{Kind: CallUnused, CID: d.Stores.AddValue(1)},
 	}
-	d.Sign(key, peer, "particle")
+	d.Sign(key, id, "particle")
 	return d
 }
 
