@@ -10,8 +10,8 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/avm/internal/merge"
-	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // interp is the state of one run.

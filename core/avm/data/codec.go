@@ -8,8 +8,8 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/vmihailenco/msgpack/v5"
 )
 

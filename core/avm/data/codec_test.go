@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // sample builds data with every kind of state and store object.
