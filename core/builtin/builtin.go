@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
@@ -37,17 +38,8 @@ type Call struct {
 	Args []any
 	// Tetraplets say where each argument came from: for each argument, one
 	// tetraplet per element (one for a scalar).
-	Tetraplets [][]Tetraplet
+	Tetraplets [][]data.Tetraplet
 	Particle   Particle
-}
-
-// Tetraplet is the origin of a value: the peer, service and function that
-// produced it, and the lens applied to the result.
-type Tetraplet struct {
-	PeerPK       string `json:"peer_pk"`
-	ServiceID    string `json:"service_id"`
-	FunctionName string `json:"function_name"`
-	Lens         string `json:"lens"`
 }
 
 // Particle describes the particle a call belongs to.

@@ -249,7 +249,7 @@ func (n *Node) call(ctx context.Context, p *particle.Particle, req avm.CallReque
 	}
 	c := &builtin.Call{
 		Service: req.ServiceID, Function: req.FunctionName, Args: args,
-		Tetraplets: tetraplets(req),
+		Tetraplets: req.Tetraplets,
 		Particle:   builtin.Particle{ID: p.ID, InitPeerID: p.InitPeerID, Timestamp: p.Timestamp, TTL: p.TTL},
 	}
 	res, err := f(ctx, c)
@@ -282,16 +282,6 @@ func (n *Node) lookup(particleID, service, function string) (builtin.Func, bool)
 func failure(msg string) avm.CallResult {
 	b, _ := json.Marshal(msg)
 	return avm.CallResult{RetCode: 1, Result: string(b)}
-}
-
-func tetraplets(req avm.CallRequest) [][]builtin.Tetraplet {
-	out := make([][]builtin.Tetraplet, len(req.Tetraplets))
-	for i, ts := range req.Tetraplets {
-		for _, t := range ts {
-			out[i] = append(out[i], builtin.Tetraplet{PeerPK: t.PeerPK, ServiceID: t.ServiceID, FunctionName: t.FunctionName, Lens: t.Lens})
-		}
-	}
-	return out
 }
 
 // joinArgs renders call arguments as one JSON array, for events.
