@@ -26,8 +26,8 @@
 package codegen
 
 import (
+	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
@@ -144,6 +144,7 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 		}
 	}
 	var out []Function
+	var errs []error
 	for _, root := range prog.Roots {
 		for _, ex := range root.Module.Exports {
 			if ex.Object.Kind != types.FuncObj {
@@ -154,17 +155,19 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 				continue
 			}
 			if entry.err != nil {
-				return out, fmt.Errorf("function %s: %w", ex.Name, entry.err)
+				errs = append(errs, fmt.Errorf("function %s: %w", ex.Name, entry.err))
+				continue
 			}
 			g.err = nil
 			script := g.compile(entry.fa)
 			if g.err != nil {
-				return out, fmt.Errorf("function %s: %w", ex.Name, g.err)
+				errs = append(errs, fmt.Errorf("function %s: %w", ex.Name, g.err))
+				continue
 			}
 			out = append(out, Function{Name: ex.Name, Arrow: entry.fa.arrow, Script: script})
 		}
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // funcKey names a function object uniquely across modules.
@@ -315,10 +318,8 @@ func (g *generator) compile(fn *funcArrow) air.Instr {
 
 	around := &funcArrow{name: "funcAround", body: body, arrow: &types.Arrow{Params: []types.Field{{Name: fn.name, Type: fn.arrow}}}, params: []string{fn.name}}
 	// The wrapper sees the callbacks as captured arrows.
-	in.names.findNewNames(callbackNames)
-	for k, v := range callbacks {
-		in.arrows[k] = v
-	}
+	around.captured = callbackNames
+	around.capturedArrows = callbacks
 	in.arrows["_func"] = fn
 	tree, _ := in.callArrowRet(around, callModel{args: []value{variable{name: "_func", typ: fn.arrow}}})
 	root := wrap(onOp{peer: initPeer, via: relayVals(g.opts.NoRelay)}, tree)
@@ -350,5 +351,3 @@ func (g *generator) callback(name string, t *types.Arrow, initOn func(*rnode) *r
 	fa.body = initOn(call)
 	return fa
 }
-
-var _ = sort.Strings

@@ -15,6 +15,9 @@ type funcArrow struct {
 	ret      []rval
 	captured []string // names of the arrows it sees, reserved on inlining
 	idValue  value    // for a service wrapper whose id is a value
+	// capturedArrows are arrows the body calls by name that are not
+	// functions: the wrapper's client callbacks.
+	capturedArrows map[string]*funcArrow
 }
 
 // callModel is a call after its arguments are resolved.
@@ -200,6 +203,9 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 		in.exports[name] = v
 	}
 	for k, v := range passed {
+		in.arrows[k] = v
+	}
+	for k, v := range fn.capturedArrows {
 		in.arrows[k] = v
 	}
 	body := renameTree(fn.body, renames)
@@ -453,7 +459,7 @@ func (in *inliner) tree(n *rnode) *mnode {
 			fname := in.names.findAndForbid(t.name + "-" + a.Name)
 			fa := serviceArrow(fname, t.srv, a.Name, arrow, nil)
 			if l, ok := id.(literal); ok {
-				fa.body = serviceBody(rLit{text: l.text, typ: l.typ}, a.Name, arrow)
+				fa.body = serviceBody(rLit(l), a.Name, arrow)
 			} else {
 				fa.body = serviceBody(rVar{name: "id", typ: types.Typ(types.String)}, a.Name, arrow)
 				fa.idValue = id

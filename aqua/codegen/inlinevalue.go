@@ -1,8 +1,8 @@
 package codegen
 
 import (
+	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
@@ -63,7 +63,7 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 	case rVar:
 		return in.resolveVar(variable{name: x.name, typ: x.typ, canon: x.canon}), inl{}
 	case rLit:
-		return literal{text: x.text, typ: x.typ}, inl{}
+		return literal(x), inl{}
 	case rApply:
 		return in.applyProps(x, propsAllowed)
 	case rColl:
@@ -439,15 +439,16 @@ func (in *inliner) copyStruct(v variable, p rprop) (variable, inl) {
 	// Copy the old fields first, then override.
 	var old []*mnode
 	if st != nil {
-		for _, f := range st.Fields {
+		sorted := append([]types.Field(nil), st.Fields...)
+		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+		for _, f := range sorted {
 			if hasField(p.fields, f.Name) {
 				continue
 			}
 			old = append(old, leaf(insertOp{key: quote(f.Name), val: v.withProp(property{kind: fieldProp, name: f.Name, typ: f.Type}), m: mapName, typ: mt}))
 		}
 	}
-	_ = old
-	obj := in.constructThroughMap(mapName, variable{name: res, typ: p.typ}, p.fields, vals, nil)
+	obj := in.constructThroughMap(mapName, variable{name: res, typ: p.typ}, p.fields, vals, old)
 	return variable{name: res, typ: p.typ}, inl{predo: []*mnode{seqOf(append(vi.predo, obj)...)}, seq: true}
 }
 
@@ -646,5 +647,3 @@ func (in *inliner) unary(x rUnary, propsAllowed bool) (value, inl) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-var _ = strings.TrimSpace

@@ -3,7 +3,6 @@ package codegen
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
@@ -463,7 +462,3 @@ func resultOf(a *types.Arrow) types.Type {
 	}
 	return types.NoValue
 }
-
-// isUnderscored reports names the compiler generates, which users cannot
-// write.
-func isGenerated(name string) bool { return strings.HasPrefix(name, "-") }

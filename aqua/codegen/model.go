@@ -7,15 +7,13 @@ import "github.com/aquarium-p2p/aquarium/aqua/types"
 type op interface{ isOp() }
 
 type (
-	seqOp     struct{}
-	parOp     struct{}
-	detachOp  struct{} // co: a par whose branch is not waited for
-	xorOp     struct{}
-	emptyOp   struct{} // nothing; removed by the wrapping helpers
-	nullOp    struct{}
-	captureOp struct{ name string } // a closure captured the topology here
-	applyOp   struct{ name string } // a closure body runs where it was captured
-	onOp      struct {
+	seqOp    struct{}
+	parOp    struct{}
+	detachOp struct{} // co: a par whose branch is not waited for
+	xorOp    struct{}
+	emptyOp  struct{} // nothing; removed by the wrapping helpers
+	nullOp   struct{}
+	onOp     struct {
 		peer     value
 		via      []value
 		relayRet bool // parseq: return only as far as the relay
@@ -67,8 +65,6 @@ func (detachOp) isOp()   {}
 func (xorOp) isOp()      {}
 func (emptyOp) isOp()    {}
 func (nullOp) isOp()     {}
-func (captureOp) isOp()  {}
-func (applyOp) isOp()    {}
 func (onOp) isOp()       {}
 func (nextOp) isOp()     {}
 func (restrictOp) isOp() {}
@@ -135,7 +131,7 @@ func parOf(kids []*mnode) *mnode {
 
 func isSeqGroup(o op) bool {
 	switch o.(type) {
-	case seqOp, onOp, restrictOp, matchOp, forOp, applyOp:
+	case seqOp, onOp, restrictOp, matchOp, forOp:
 		return true
 	}
 	return false
@@ -164,7 +160,7 @@ func isForceExec(o op) bool {
 
 func isNoExecOp(o op) bool {
 	switch o.(type) {
-	case captureOp, emptyOp, nullOp:
+	case emptyOp, nullOp:
 		return true
 	}
 	return false

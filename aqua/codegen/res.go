@@ -66,9 +66,7 @@ func resolveNode(t *tnode, counter *int) []*rres {
 }
 
 func hop(peer value) *rres {
-	stream := &types.Stream{Elem: types.Bottom}
 	canon := &air.Canon{Peer: toAir(peer), Source: &air.Stream{Name: "$-hop-"}, Dest: &air.CanonStream{Name: "#-hopc-"}}
-	_ = stream
 	return &rres{kind: resNew, nw: &air.New{Var: &air.Stream{Name: "$-hop-"}}, kids: []*rres{
 		{kind: resNew, nw: &air.New{Var: &air.CanonStream{Name: "#-hopc-"}}, kids: []*rres{{kind: resLeaf, instr: canon}}},
 	}}
@@ -102,7 +100,7 @@ func peerOr(t *tnode) value {
 // its subtree.
 func makeRes(t *tnode, i int) *rres {
 	switch o := t.op().(type) {
-	case seqOp, onOp, applyOp:
+	case seqOp, onOp:
 		return &rres{kind: resSeq}
 	case matchOp:
 		return &rres{kind: resMatch, match: &air.Match{Mismatch: !o.match, Left: toAir(o.left), Right: toAir(o.right)}}

@@ -97,15 +97,6 @@ func isStreamVar(v value) (variable, bool) {
 	return vv, ok
 }
 
-func isStreamMapVar(v value) (variable, bool) {
-	vv, ok := v.(variable)
-	if !ok || vv.canon {
-		return vv, false
-	}
-	_, ok = vv.typ.(*types.StreamMap)
-	return vv, ok
-}
-
 // usesNames lists the variable names an operand reads.
 func usesNames(v value, out map[string]bool) {
 	vv, ok := v.(variable)

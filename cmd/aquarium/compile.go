@@ -116,6 +116,7 @@ func runCompile(cmd *cobra.Command, file string, f compileFlags) error {
 		}
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(out); err != nil {
 			return err
 		}
