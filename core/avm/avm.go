@@ -65,4 +65,9 @@ type Outcome struct {
 	RetCode int64
 	// ErrorMessage explains a non-zero RetCode.
 	ErrorMessage string
+	// Complete reports that the whole script has completed on this peer:
+	// nothing in it waits for another peer, a call result or a value.
+	// The reference interpreter does not report this; a client uses it to
+	// tell when a function without results has finished.
+	Complete bool
 }

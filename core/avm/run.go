@@ -121,7 +121,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if err != nil {
 		return fail(CodeTraceError, "%v", err)
 	}
-	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests}
+	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Complete: runErr == nil && x.complete}
 	switch {
 	case runErr != nil:
 		e := asExec(runErr)

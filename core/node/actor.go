@@ -173,7 +173,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 	for _, to := range out.NextPeers {
 		n.send(ctx, &next, peer.ID(to))
 	}
-	if idle && len(out.NextPeers) == 0 {
+	if out.Complete && idle {
 		n.emit(trace.Event{Kind: trace.Completed, Particle: p.ID, RetCode: out.RetCode})
 	}
 }

@@ -37,7 +37,8 @@ const (
 	Dropped
 	// Expired: the particle's TTL ran out at Peer.
 	Expired
-	// Completed: the particle has nothing more to do at Peer.
+	// Completed: the particle's whole script has run to completion at
+	// Peer, with no call pending.
 	Completed
 	// ServiceLog: a service wrote a log line (Result holds the text).
 	ServiceLog
@@ -131,6 +132,9 @@ func (e Event) String() string {
 			s += fmt.Sprintf(", error %d: %s", e.RetCode, e.Err)
 		}
 	case Dropped:
+		if e.To != "" {
+			s += " on its way to " + e.To.ShortString()
+		}
 		s += ": " + e.Reason.String()
 		if e.Err != "" {
 			s += ": " + e.Err

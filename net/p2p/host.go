@@ -107,10 +107,6 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("p2p: connection manager: %w", err)
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
 		libp2p.ListenAddrStrings(listen...),
@@ -133,12 +129,29 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("p2p: start host: %w", err)
 	}
+	h, err := Wrap(lh, cfg, handle)
+	if err != nil {
+		lh.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// Wrap serves the particle protocol (and Kademlia, if cfg.Network is set)
+// on a libp2p host made elsewhere, such as an in-memory host of
+// go-libp2p's mocknet. Closing the Host closes lh. Only the Logger,
+// Malformed and Network fields of cfg are used.
+func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Host{host: lh, id: peer.IDOf(cfg.Key), log: log, malformed: cfg.Malformed, ctx: ctx, cancel: cancel}
+	h := &Host{host: lh, id: peer.ID(lh.ID().String()), log: log, malformed: cfg.Malformed, ctx: ctx, cancel: cancel}
 	lh.SetStreamHandler(protocol.ID(wire.ProtocolID), func(s network.Stream) { h.receive(s, handle) })
 	if cfg.Network != "" {
 		if err := h.startKademlia(cfg.Network); err != nil {
-			h.Close()
+			cancel()
 			return nil, err
 		}
 	}

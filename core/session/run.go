@@ -1,0 +1,197 @@
+// Package session is what a front end needs of an Aqua network, local or
+// remote: run a compiled function from a client peer and get its result,
+// and follow the particle's events.
+//
+// A compiled Aqua function expects its caller to provide a few services on
+// the client, scoped to its particle: getDataSrv answers the relay and the
+// arguments, callbackSrv.response takes the result, errorHandlingSrv.error
+// takes an error, and callbackSrv.<name> implements arrow arguments. Run
+// provides them, starts the particle and waits.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/node"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+)
+
+// Call is a compiled function to run.
+type Call struct {
+	// Script is the function's AIR.
+	Script string
+	// Args are the function's arguments by name, as JSON values.
+	Args map[string]json.RawMessage
+	// Relay is the node the client reaches the network through.
+	Relay peer.ID
+	// TTL bounds the particle's life; default 15 s.
+	TTL time.Duration
+	// Callbacks implement the function's arrow arguments, by name.
+	Callbacks map[string]builtin.Func
+	// ParticleID names the particle; default a random UUID.
+	ParticleID string
+}
+
+// Result is what a function returned.
+type Result struct {
+	ParticleID string
+	// Values are the function's results, in order (none for a function
+	// without results).
+	Values []json.RawMessage
+}
+
+// Error is a function that failed: the error its script reported to the
+// caller.
+type Error struct {
+	ParticleID  string
+	Code        int64  `json:"error_code"`
+	Message     string `json:"message"`
+	Instruction string `json:"instruction"`
+	PeerID      string `json:"peer_id"`
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("particle %s failed", e.ParticleID)
+	if e.PeerID != "" {
+		s += " at " + e.PeerID
+	}
+	if e.Instruction != "" {
+		s += " in (" + e.Instruction + ")"
+	}
+	return fmt.Sprintf("%s: error %d: %s", s, e.Code, e.Message)
+}
+
+// ErrTimeout is the error of a particle that neither answered nor failed
+// within its TTL.
+var ErrTimeout = errors.New("timed out")
+
+// Run starts call from client, whose key is key, and waits for the result.
+// A function without results finishes when the client has nothing left to
+// do for it.
+func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call) (*Result, error) {
+	if call.TTL <= 0 {
+		call.TTL = 15 * time.Second
+	}
+	if call.ParticleID == "" {
+		call.ParticleID = newUUID()
+	}
+	done := make(chan outcome, 1)
+	finish := func(o outcome) {
+		select {
+		case done <- o:
+		default:
+		}
+	}
+	p := particle.New(call.ParticleID, peer.IDOf(key), call.Script, time.Now(), call.TTL)
+	if err := p.Sign(key); err != nil {
+		return nil, err
+	}
+	client.Scope(p.ID, scopedServices(call, p.ID, finish))
+
+	events := client.Events()
+	sub := events.Subscribe()
+	defer sub.Close()
+	from := events.Last() + 1
+	void := !strings.Contains(call.Script, `("callbackSrv" "response")`)
+
+	client.Deliver(client.ID(), p)
+	deadline := time.NewTimer(call.TTL)
+	defer deadline.Stop()
+	var last *trace.Event
+	for {
+		select {
+		case o := <-done:
+			return o.res, o.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-deadline.C:
+			return nil, timeoutError(p, call.TTL, last)
+		case <-sub.C():
+			evs, _ := events.Since(from, 1<<16)
+			for i := range evs {
+				e := &evs[i]
+				from = e.Seq + 1
+				if e.Particle != p.ID {
+					continue
+				}
+				last = e
+				if void && e.Kind == trace.Completed && e.Peer == client.ID() {
+					finish(outcome{res: &Result{ParticleID: p.ID}})
+				}
+			}
+		}
+	}
+}
+
+type outcome struct {
+	res *Result
+	err error
+}
+
+// scopedServices are the services the compiled function expects on the
+// client.
+func scopedServices(call Call, particleID string, finish func(outcome)) map[string]builtin.Service {
+	data := builtin.Service{
+		"-relay-": func(context.Context, *builtin.Call) (any, error) { return string(call.Relay), nil },
+	}
+	for name, v := range call.Args {
+		data[name] = func(context.Context, *builtin.Call) (any, error) { return v, nil }
+	}
+	callbacks := builtin.Service{
+		"response": func(_ context.Context, c *builtin.Call) (any, error) {
+			res := &Result{ParticleID: particleID}
+			for _, a := range c.Args {
+				res.Values = append(res.Values, json.RawMessage(builtin.Stringify(a)))
+			}
+			finish(outcome{res: res})
+			return nil, nil
+		},
+	}
+	for name, f := range call.Callbacks {
+		callbacks[name] = f
+	}
+	return map[string]builtin.Service{
+		"getDataSrv":  data,
+		"callbackSrv": callbacks,
+		"errorHandlingSrv": {
+			"error": func(_ context.Context, c *builtin.Call) (any, error) {
+				e := &Error{ParticleID: particleID}
+				if len(c.Args) > 0 {
+					raw := builtin.Stringify(c.Args[0])
+					if err := json.Unmarshal([]byte(raw), e); err != nil || e.Code == 0 {
+						e.Message = raw
+					}
+				}
+				finish(outcome{err: e})
+				return nil, nil
+			},
+		},
+	}
+}
+
+// timeoutError says where the particle was last seen.
+func timeoutError(p *particle.Particle, ttl time.Duration, last *trace.Event) error {
+	if last == nil {
+		return fmt.Errorf("particle %s %w after %v: no peer reported it", p.ID, ErrTimeout, ttl)
+	}
+	return fmt.Errorf("particle %s %w after %v; last seen: %s", p.ID, ErrTimeout, ttl, last)
+}
+
+// newUUID returns a random version 4 UUID, the form reference particle ids
+// take.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}

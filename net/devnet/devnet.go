@@ -1,0 +1,243 @@
+// Package devnet runs a local network: N Aquarium nodes in one process,
+// each a real libp2p host on loopback with its own key, discovering each
+// other through Kademlia, plus clients that connect to one node as their
+// relay. It is what `aquarium run` and the workbench run functions on.
+//
+// Keys derive from a seed, so a network started twice with the same seed
+// has the same peer ids, and recorded runs can be compared.
+package devnet
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/node"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/net/p2p"
+)
+
+// Config configures a local network.
+type Config struct {
+	// Nodes is how many nodes to start; default 5.
+	Nodes int
+	// Seed derives the nodes' keys.
+	Seed uint64
+	// Network is the Kademlia network name; default "aquarium-dev".
+	Network string
+	// Events receives every peer's trace events; default a log of 100,000.
+	Events *trace.Log
+	// Services gives node i its deployed services; may be nil.
+	Services func(i int, id peer.ID) node.Services
+	Logger   *slog.Logger
+	// Version is announced by peer.identify.
+	Version string
+}
+
+// Peer is one node or client of the network.
+type Peer struct {
+	Key  peer.PrivateKey
+	Node *node.Node
+	Host *p2p.Host
+
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+// ID returns the peer's id.
+func (p *Peer) ID() peer.ID { return p.Node.ID() }
+
+// Network is a running local network.
+type Network struct {
+	cfg Config
+
+	mu      sync.Mutex
+	nodes   []*Peer
+	clients []*Peer
+}
+
+// Start starts the nodes, connects each to the first, and waits until
+// every node is in the first node's routing table.
+func Start(ctx context.Context, cfg Config) (*Network, error) {
+	if cfg.Nodes <= 0 {
+		cfg.Nodes = 5
+	}
+	if cfg.Network == "" {
+		cfg.Network = "aquarium-dev"
+	}
+	if cfg.Events == nil {
+		cfg.Events = trace.NewLog(100_000)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	n := &Network{cfg: cfg}
+	for i := range cfg.Nodes {
+		p, err := n.startPeer(i, deriveKey(cfg.Seed, uint64(i)), cfg.Network)
+		if err != nil {
+			n.Close()
+			return nil, err
+		}
+		n.nodes = append(n.nodes, p)
+	}
+	boot := []string{n.nodes[0].Host.Addrs()[0].String()}
+	errs := make(chan error, len(n.nodes))
+	for _, p := range n.nodes[1:] {
+		go func() { errs <- p.Host.Bootstrap(ctx, boot) }()
+	}
+	for range n.nodes[1:] {
+		if err := <-errs; err != nil {
+			n.Close()
+			return nil, fmt.Errorf("devnet: join: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// deriveKey makes the key of peer i of a network from its seed.
+func deriveKey(seed, i uint64) peer.PrivateKey {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], seed)
+	binary.BigEndian.PutUint64(b[8:], i)
+	sum := sha256.Sum256(append([]byte("aquarium devnet key"), b[:]...))
+	k, _ := peer.Ed25519FromSeed(sum[:])
+	return k
+}
+
+// startPeer starts a node (or, with network "", a client) with key.
+func (n *Network) startPeer(i int, key peer.PrivateKey, network string) (*Peer, error) {
+	var nd *node.Node
+	handle := func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) }
+	h, err := p2p.New(p2p.Config{
+		Key:         key,
+		ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"},
+		UserAgent:   "aquarium/" + n.cfg.Version,
+		Network:     network,
+		Logger:      n.cfg.Logger,
+		Malformed: func(from peer.ID, err error) {
+			n.cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: peer.IDOf(key), From: from, Reason: trace.Malformed, Err: err.Error()})
+		},
+	}, func(ctx context.Context, from peer.ID, p *particle.Particle) { handle(ctx, from, p) })
+	if err != nil {
+		return nil, err
+	}
+	id := peer.IDOf(key)
+	var services node.Services
+	if n.cfg.Services != nil && network != "" {
+		services = n.cfg.Services(i, id)
+	}
+	nd, err = node.New(node.Config{
+		Key:       key,
+		Transport: h,
+		Events:    n.cfg.Events,
+		Services:  services,
+		Logger:    n.cfg.Logger.With("peer", id.ShortString()),
+		Builtins: builtin.New(builtin.Env{
+			Host: id, Key: key, Network: h.Builtins(),
+			Info: func() builtin.Info {
+				addrs := []string{}
+				for _, a := range h.Addrs() {
+					addrs = append(addrs, a.String())
+				}
+				return builtin.Info{ExternalAddresses: addrs, NodeVersion: "aquarium-" + n.cfg.Version,
+					AirVersion: air.InterpreterVersion, AllowedBinaries: []string{}}
+			},
+		}),
+	})
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Peer{Key: key, Node: nd, Host: h, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		_ = nd.Run(ctx)
+	}()
+	return p, nil
+}
+
+// Nodes returns the network's nodes, in order.
+func (n *Network) Nodes() []*Peer {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]*Peer(nil), n.nodes...)
+}
+
+// NodeIDs returns the nodes' peer ids, in order.
+func (n *Network) NodeIDs() []peer.ID {
+	var ids []peer.ID
+	for _, p := range n.Nodes() {
+		ids = append(ids, p.ID())
+	}
+	return ids
+}
+
+// Events returns the network's trace log, shared by all its peers.
+func (n *Network) Events() *trace.Log { return n.cfg.Events }
+
+// NewClient starts a client peer with a fresh key derived from the seed,
+// connected to the node at relay. Clients take no part in Kademlia: like
+// the reference clients, only their relay reaches them.
+func (n *Network) NewClient(ctx context.Context, relay int) (*Peer, error) {
+	n.mu.Lock()
+	i := len(n.clients)
+	nodes := n.nodes
+	n.mu.Unlock()
+	if relay < 0 || relay >= len(nodes) {
+		return nil, fmt.Errorf("devnet: no node %d to relay through", relay)
+	}
+	c, err := n.startPeer(-1, deriveKey(n.cfg.Seed^0xc11e47, uint64(i)), "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Host.Connect(ctx, nodes[relay].Host.Addrs()[0].String()); err != nil {
+		c.stop()
+		return nil, err
+	}
+	n.mu.Lock()
+	n.clients = append(n.clients, c)
+	n.mu.Unlock()
+	return c, nil
+}
+
+// Kill stops node i abruptly, as a crash would.
+func (n *Network) Kill(i int) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if i < 0 || i >= len(n.nodes) || n.nodes[i] == nil {
+		return fmt.Errorf("devnet: no running node %d", i)
+	}
+	n.nodes[i].stop()
+	return nil
+}
+
+func (p *Peer) stop() {
+	p.once.Do(func() {
+		p.cancel()
+		<-p.done
+		p.Host.Close()
+	})
+}
+
+// Close stops every peer.
+func (n *Network) Close() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, p := range append(n.clients, n.nodes...) {
+		if p != nil {
+			p.stop()
+		}
+	}
+	n.nodes, n.clients = nil, nil
+	return nil
+}

@@ -1,0 +1,93 @@
+package devnet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+)
+
+func startNet(t *testing.T, nodes int) (*Network, *Peer) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := Start(ctx, Config{Nodes: nodes, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	c, err := n.NewClient(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, c
+}
+
+func corpus(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../core/air/testdata/" + name + ".air")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func raw(v string) json.RawMessage { return json.RawMessage(v) }
+
+func TestDeterministicKeys(t *testing.T) {
+	a, b, c := deriveKey(1, 2), deriveKey(1, 2), deriveKey(1, 3)
+	if string(a.Raw()) != string(b.Raw()) || string(a.Raw()) == string(c.Raw()) {
+		t.Error("keys must derive deterministically and differ per peer")
+	}
+}
+
+func TestRunAcrossNodes(t *testing.T) {
+	n, c := startNet(t, 4)
+	ids := n.NodeIDs()
+	ctx := context.Background()
+
+	res, err := session.Run(ctx, c.Node, c.Key, session.Call{
+		Script: corpus(t, "nestedHops"), Relay: ids[0],
+		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
+	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
+		t.Errorf("nestedHops = %s, want %v", res.Values, want)
+	}
+
+	ps, _ := json.Marshal([]string{string(ids[1]), string(ids[2]), string(ids[3])})
+	res, err = session.Run(ctx, c.Node, c.Key, session.Call{
+		Script: corpus(t, "parallelPeers"), Relay: ids[0], Args: map[string]json.RawMessage{"ps": ps},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stamps []int64
+	if err := json.Unmarshal(res.Values[0], &stamps); err != nil || len(stamps) != 3 {
+		t.Errorf("parallelPeers = %s", res.Values)
+	}
+}
+
+func TestUnreachablePeerNamedInTimeout(t *testing.T) {
+	n, c := startNet(t, 2)
+	ids := n.NodeIDs()
+	if err := n.Kill(1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := session.Run(context.Background(), c.Node, c.Key, session.Call{
+		Script: corpus(t, "onPeer"), Relay: ids[0], TTL: 3 * time.Second,
+		Args: map[string]json.RawMessage{"p": raw(`"` + string(ids[1]) + `"`)},
+	})
+	if !errors.Is(err, session.ErrTimeout) || !strings.Contains(err.Error(), trace.Unroutable.String()) || !strings.Contains(err.Error(), string(ids[1])) {
+		t.Errorf("error = %v, want a timeout naming the unreachable %s", err, ids[1])
+	}
+}
