@@ -33,7 +33,7 @@ var (
 func build[G any]() *participle.Parser[G] {
 	return participle.MustBuild[G](
 		participle.Lexer(definition{}),
-		participle.UseLookahead(participle.MaxLookahead),
+		participle.UseLookahead(8),
 	)
 }
 

@@ -1,0 +1,74 @@
+package codegen_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/aqua"
+	"github.com/aquarium-p2p/aquarium/aqua/codegen"
+)
+
+// bigProgram generates an Aqua file of about lines lines: many functions
+// with calls, on blocks, loops, branches and streams, each exported.
+func bigProgram(lines int) string {
+	var b strings.Builder
+	b.WriteString("service Srv(\"srv\"):\n  get() -> string\n  put(s: string) -> string\n  flag() -> bool\n\n")
+	var names []string
+	for i := 0; strings.Count(b.String(), "\n") < lines; i++ {
+		name := fmt.Sprintf("f%d", i)
+		names = append(names, name)
+		fmt.Fprintf(&b, `func %s(peer: string, xs: []string) -> []string:
+  res: *string
+  on peer:
+    x <- Srv.get()
+    y <- Srv.put(x)
+  for v <- xs par:
+    on v:
+      r <- Srv.put(v)
+      res <<- r
+  b <- Srv.flag()
+  if b:
+    res <<- y
+  else:
+    res <<- "no"
+  try:
+    z <- Srv.put("z")
+    res <<- z
+  catch e:
+    res <<- e.message
+  join res[1]
+  <- res
+
+`, name)
+	}
+	return "aqua Big\n\nexport " + strings.Join(names, ", ") + "\n\n" + b.String()
+}
+
+func BenchmarkCompile5000Lines(b *testing.B) {
+	src := []byte(bigProgram(5000))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		prog, diags := aqua.CheckSource(aqua.Config{}, "big.aqua", src)
+		if diags.HasErrors() {
+			b.Fatal(diags.Err())
+		}
+		if _, err := codegen.Generate(prog, codegen.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGenerate5000Lines(b *testing.B) {
+	src := []byte(bigProgram(5000))
+	prog, diags := aqua.CheckSource(aqua.Config{}, "big.aqua", src)
+	if diags.HasErrors() {
+		b.Fatal(diags.Err())
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := codegen.Generate(prog, codegen.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
