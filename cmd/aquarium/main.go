@@ -44,6 +44,7 @@ with a terminal workbench around them.`,
 		newAirCmd(),
 		newCompileCmd(),
 		newMarineCmd(),
+		newRunCmd(),
 	)
 	return root
 }

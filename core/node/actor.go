@@ -188,12 +188,13 @@ func (n *Node) send(ctx context.Context, p *particle.Particle, to peer.ID) {
 		n.Deliver(n.id, p)
 		return
 	}
+	// Sent is recorded before the transport runs, so that it precedes the
+	// arrival in the log; a failure follows as a drop.
+	n.emit(trace.Event{Kind: trace.Sent, Particle: p.ID, To: to, DataSize: len(p.Data)})
 	go func() {
 		if err := n.cfg.Transport.Send(ctx, to, p); err != nil {
 			n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, To: to, Reason: trace.Unroutable, Err: err.Error()})
-			return
 		}
-		n.emit(trace.Event{Kind: trace.Sent, Particle: p.ID, To: to, DataSize: len(p.Data)})
 	}()
 }
 

@@ -82,7 +82,7 @@ func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call)
 		call.TTL = 15 * time.Second
 	}
 	if call.ParticleID == "" {
-		call.ParticleID = newUUID()
+		call.ParticleID = NewParticleID()
 	}
 	done := make(chan outcome, 1)
 	finish := func(o outcome) {
@@ -186,9 +186,9 @@ func timeoutError(p *particle.Particle, ttl time.Duration, last *trace.Event) er
 	return fmt.Errorf("particle %s %w after %v; last seen: %s", p.ID, ErrTimeout, ttl, last)
 }
 
-// newUUID returns a random version 4 UUID, the form reference particle ids
-// take.
-func newUUID() string {
+// NewParticleID returns a random version 4 UUID, the form reference
+// particle ids take.
+func NewParticleID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40

@@ -31,7 +31,8 @@ const (
 	CallRequested
 	// CallFinished: that call returned (Result, or RetCode and Err).
 	CallFinished
-	// Sent: the particle left Peer for To.
+	// Sent: the particle left Peer for To (a Dropped event follows if the
+	// transport could not deliver it).
 	Sent
 	// Dropped: the particle was abandoned at Peer; Reason says why.
 	Dropped

@@ -115,16 +115,45 @@ func deriveKey(seed, i uint64) peer.PrivateKey {
 
 // startPeer starts a node (or, with network "", a client) with key.
 func (n *Network) startPeer(i int, key peer.PrivateKey, network string) (*Peer, error) {
+	return startPeer(n.cfg, i, key, network)
+}
+
+// Connect starts a client peer with key and connects it to the node at
+// relayAddr (a multiaddr ending in /p2p/<id>), for running functions on a
+// network outside this process. It returns the client and the relay's id.
+func Connect(ctx context.Context, relayAddr string, key peer.PrivateKey, cfg Config) (*Peer, peer.ID, error) {
+	if cfg.Events == nil {
+		cfg.Events = trace.NewLog(100_000)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	c, err := startPeer(cfg, -1, key, "")
+	if err != nil {
+		return nil, "", err
+	}
+	relay, err := c.Host.Connect(ctx, relayAddr)
+	if err != nil {
+		c.stop()
+		return nil, "", err
+	}
+	return c, relay, nil
+}
+
+// Stop stops the peer.
+func (p *Peer) Stop() { p.stop() }
+
+func startPeer(cfg Config, i int, key peer.PrivateKey, network string) (*Peer, error) {
 	var nd *node.Node
 	handle := func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) }
 	h, err := p2p.New(p2p.Config{
 		Key:         key,
 		ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"},
-		UserAgent:   "aquarium/" + n.cfg.Version,
+		UserAgent:   "aquarium/" + cfg.Version,
 		Network:     network,
-		Logger:      n.cfg.Logger,
+		Logger:      cfg.Logger,
 		Malformed: func(from peer.ID, err error) {
-			n.cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: peer.IDOf(key), From: from, Reason: trace.Malformed, Err: err.Error()})
+			cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: peer.IDOf(key), From: from, Reason: trace.Malformed, Err: err.Error()})
 		},
 	}, func(ctx context.Context, from peer.ID, p *particle.Particle) { handle(ctx, from, p) })
 	if err != nil {
@@ -132,15 +161,15 @@ func (n *Network) startPeer(i int, key peer.PrivateKey, network string) (*Peer, 
 	}
 	id := peer.IDOf(key)
 	var services node.Services
-	if n.cfg.Services != nil && network != "" {
-		services = n.cfg.Services(i, id)
+	if cfg.Services != nil && network != "" {
+		services = cfg.Services(i, id)
 	}
 	nd, err = node.New(node.Config{
 		Key:       key,
 		Transport: h,
-		Events:    n.cfg.Events,
+		Events:    cfg.Events,
 		Services:  services,
-		Logger:    n.cfg.Logger.With("peer", id.ShortString()),
+		Logger:    cfg.Logger.With("peer", id.ShortString()),
 		Builtins: builtin.New(builtin.Env{
 			Host: id, Key: key, Network: h.Builtins(),
 			Info: func() builtin.Info {
@@ -148,7 +177,7 @@ func (n *Network) startPeer(i int, key peer.PrivateKey, network string) (*Peer, 
 				for _, a := range h.Addrs() {
 					addrs = append(addrs, a.String())
 				}
-				return builtin.Info{ExternalAddresses: addrs, NodeVersion: "aquarium-" + n.cfg.Version,
+				return builtin.Info{ExternalAddresses: addrs, NodeVersion: "aquarium-" + cfg.Version,
 					AirVersion: air.InterpreterVersion, AllowedBinaries: []string{}}
 			},
 		}),

@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/aqua"
+	"github.com/aquarium-p2p/aquarium/aqua/codegen"
+	"github.com/aquarium-p2p/aquarium/aqua/diag"
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/net/devnet"
+	"github.com/spf13/cobra"
+)
+
+type runFlags struct {
+	call     string
+	data     string
+	dataPath string
+	nodes    int
+	relay    string
+	ttl      time.Duration
+	printAIR bool
+	trace    bool
+	asJSON   bool
+	imports  []string
+	consts   []string
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run FILE.aqua -f 'func(arg, \"literal\")'",
+		Short: "Run an Aqua function on a network",
+		Long: `Compile an Aqua file and run one of its exported functions.
+
+By default the function runs on a local network of --nodes nodes started in
+this process; the client connects to node 0 as its relay, and the data name
+"nodes" holds every node's peer id (node 0 first) unless --data defines it.
+With --relay, the client connects to that node instead.
+
+Arguments in -f are data names (looked up in --data or --data-path) or JSON
+literals. An option is [] or [x], as the reference CLI takes it.
+
+The result is printed as one JSON line: the value, an array of values for a
+function with several results, or null for none. On failure run exits with
+status 1 and says which particle failed, where, in which instruction and
+why; a timeout says where the particle was last seen.`,
+		Example: `  aquarium run hello.aqua -f 'hello("world")'
+  aquarium run peers.aqua -f 'collect(nodes)' --nodes 3 --trace
+  aquarium run app.aqua -f 'get(key)' --data '{"key": "k1"}' --relay /ip4/127.0.0.1/tcp/7777/p2p/12D3Koo...`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.call == "" {
+				return errors.New(`-f is required: the function to call, such as -f 'hello("world")'`)
+			}
+			return runRun(cmd, args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.call, "func", "f", "", `the call, such as 'hello("world")' or 'collect(nodes)'`)
+	fl.StringVar(&f.data, "data", "", "JSON object of named arguments")
+	fl.StringVar(&f.dataPath, "data-path", "", "file holding a JSON object of named arguments")
+	fl.IntVar(&f.nodes, "nodes", 5, "nodes in the local network")
+	fl.StringVar(&f.relay, "relay", "", "multiaddr of a node to use as relay instead of a local network")
+	fl.DurationVar(&f.ttl, "ttl", 15*time.Second, "how long the particle lives")
+	fl.BoolVar(&f.printAIR, "print-air", false, "print the function's AIR on standard error")
+	fl.BoolVar(&f.trace, "trace", false, "print the particle's hops and calls on standard error")
+	fl.BoolVar(&f.asJSON, "json", false, "print errors as JSON on standard output")
+	fl.StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
+	fl.StringArrayVarP(&f.consts, "const", "c", nil, "override a constant declared with ?=, as NAME=VALUE (repeatable)")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, file string, f runFlags) error {
+	name, callArgs, err := parseCall(f.call)
+	if err != nil {
+		return fmt.Errorf("-f %q: %w", f.call, err)
+	}
+	data, err := loadData(f.data, f.dataPath)
+	if err != nil {
+		return err
+	}
+	fn, err := compileFunction(cmd, file, name, f.imports, f.consts)
+	if err != nil {
+		return err
+	}
+	script := air.Print(fn.Script)
+	if f.printAIR {
+		fmt.Fprint(cmd.ErrOrStderr(), script)
+	}
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	events := trace.NewLog(100_000)
+	names := map[peer.ID]string{}
+	var (
+		client *devnet.Peer
+		relay  peer.ID
+	)
+	if f.relay == "" {
+		net, err := devnet.Start(ctx, devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion()})
+		if err != nil {
+			return err
+		}
+		defer net.Close()
+		if client, err = net.NewClient(ctx, 0); err != nil {
+			return err
+		}
+		ids := net.NodeIDs()
+		relay = ids[0]
+		for i, id := range ids {
+			names[id] = fmt.Sprintf("node%d", i)
+		}
+		if _, ok := data["nodes"]; !ok {
+			data["nodes"], _ = json.Marshal(ids)
+		}
+	} else {
+		key, err := peer.GenerateEd25519(rand.Reader)
+		if err != nil {
+			return err
+		}
+		if client, relay, err = devnet.Connect(ctx, f.relay, key, devnet.Config{Events: events, Version: buildVersion()}); err != nil {
+			return err
+		}
+		defer client.Stop()
+		names[relay] = "relay"
+	}
+	names[client.ID()] = "client"
+
+	args, err := bindArgs(fn, callArgs, data)
+	if err != nil {
+		return err
+	}
+	call := session.Call{Script: script, Args: args, Relay: relay, TTL: f.ttl, ParticleID: session.NewParticleID()}
+	stopTrace := func() {}
+	if f.trace {
+		stopTrace = followTrace(ctx, cmd.ErrOrStderr(), events, call.ParticleID, names)
+	}
+	res, err := session.Run(ctx, client.Node, client.Key, call)
+	stopTrace()
+	if err != nil {
+		return reportRunError(cmd, err, f.asJSON)
+	}
+	return printResult(cmd.OutOrStdout(), res.Values)
+}
+
+// compileFunction compiles file and returns its exported function name.
+// Diagnostics are printed; any error ends the command with status 1.
+func compileFunction(cmd *cobra.Command, file, name string, imports, constFlags []string) (*codegen.Function, error) {
+	consts, err := parseConsts(constFlags)
+	if err != nil {
+		return nil, err
+	}
+	prog, diags := aqua.Check(aqua.Config{ImportPaths: imports, Constants: consts}, file)
+	if diags.HasErrors() {
+		_ = diag.Print(cmd.ErrOrStderr(), diags, prog.Source())
+		return nil, exitError{1}
+	}
+	fns, err := codegen.Generate(prog, codegen.Options{EmptyResponse: true})
+	var exported []string
+	for i := range fns {
+		if fns[i].Name == name {
+			return &fns[i], nil
+		}
+		exported = append(exported, fns[i].Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("compile %s: %w", file, err)
+	}
+	return nil, fmt.Errorf("%s has no exported function %q (exported: %s)", file, name, strings.Join(exported, ", "))
+}
+
+func parseConsts(flags []string) (map[string]string, error) {
+	consts := map[string]string{}
+	for _, c := range flags {
+		name, value, ok := strings.Cut(c, "=")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("--const %q: want NAME=VALUE", c)
+		}
+		consts[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	}
+	return consts, nil
+}
+
+// callArg is one argument of -f: a data name or a JSON literal.
+type callArg struct {
+	name    string
+	literal json.RawMessage
+}
+
+// parseCall splits 'name(a, "b", [1, 2])' into the name and arguments.
+func parseCall(s string) (string, []callArg, error) {
+	s = strings.TrimSpace(s)
+	open := strings.IndexByte(s, '(')
+	if open <= 0 || !strings.HasSuffix(s, ")") {
+		return "", nil, errors.New(`want name(arguments), such as hello("world")`)
+	}
+	name := strings.TrimSpace(s[:open])
+	if !isIdent(name) {
+		return "", nil, fmt.Errorf("%q is not a function name", name)
+	}
+	var args []callArg
+	for _, part := range splitTopLevel(s[open+1 : len(s)-1]) {
+		part = strings.TrimSpace(part)
+		switch {
+		case part == "":
+			return "", nil, errors.New("empty argument")
+		case part == "nil":
+			args = append(args, callArg{literal: json.RawMessage("[]")})
+		case isIdent(part) && part != "true" && part != "false" && part != "null":
+			args = append(args, callArg{name: part})
+		case json.Valid([]byte(part)):
+			args = append(args, callArg{literal: json.RawMessage(part)})
+		default:
+			return "", nil, fmt.Errorf("argument %s is neither a data name nor JSON", part)
+		}
+	}
+	return name, args, nil
+}
+
+// splitTopLevel splits on commas outside brackets and strings.
+func splitTopLevel(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	var parts []string
+	depth, start, inString, escaped := 0, 0, false, false
+	for i, r := range s {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case r == '\\':
+				escaped = true
+			case r == '"':
+				inString = false
+			}
+		case r == '"':
+			inString = true
+		case r == '[' || r == '{':
+			depth++
+		case r == ']' || r == '}':
+			depth--
+		case r == ',' && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+func isIdent(s string) bool {
+	for i, r := range s {
+		if r != '_' && !(r >= 'a' && r <= 'z') && !(r >= 'A' && r <= 'Z') && !(i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func loadData(inline, path string) (map[string]json.RawMessage, error) {
+	data := map[string]json.RawMessage{}
+	for _, src := range []struct{ what, text string }{{"--data-path", ""}, {"--data", inline}} {
+		text := src.text
+		if src.what == "--data-path" {
+			if path == "" {
+				continue
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			text = string(b)
+		}
+		if text == "" {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(text), &m); err != nil {
+			return nil, fmt.Errorf("%s: want a JSON object: %w", src.what, err)
+		}
+		for k, v := range m {
+			data[k] = v
+		}
+	}
+	return data, nil
+}
+
+// bindArgs names the call's arguments after the function's parameters.
+func bindArgs(fn *codegen.Function, args []callArg, data map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+	params := fn.Arrow.Params
+	if len(args) != len(params) {
+		return nil, fmt.Errorf("%s takes %d argument(s) (%s), got %d", fn.Name, len(params), fn.Arrow, len(args))
+	}
+	out := map[string]json.RawMessage{}
+	for i, p := range params {
+		if _, isArrow := p.Type.(*types.Arrow); isArrow {
+			return nil, fmt.Errorf("%s: argument %s is a function (%s); run cannot provide callbacks", fn.Name, p.Name, p.Type)
+		}
+		a := args[i]
+		if a.name == "" {
+			out[p.Name] = a.literal
+			continue
+		}
+		v, ok := data[a.name]
+		if !ok {
+			known := slices.Sorted(func(yield func(string) bool) {
+				for k := range data {
+					if !yield(k) {
+						return
+					}
+				}
+			})
+			return nil, fmt.Errorf("no data named %q for argument %s (data has: %s)", a.name, p.Name, strings.Join(known, ", "))
+		}
+		out[p.Name] = v
+	}
+	return out, nil
+}
+
+func printResult(w io.Writer, values []json.RawMessage) error {
+	var out any
+	switch len(values) {
+	case 0:
+		out = nil
+	case 1:
+		out = values[0]
+	default:
+		out = values
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func reportRunError(cmd *cobra.Command, err error, asJSON bool) error {
+	var fe *session.Error
+	if asJSON {
+		out := map[string]any{"error": err.Error()}
+		if errors.As(err, &fe) {
+			out = map[string]any{"error": fe.Message, "error_code": fe.Code, "peer_id": fe.PeerID, "instruction": fe.Instruction, "particle_id": fe.ParticleID}
+		}
+		b, _ := json.Marshal(out)
+		fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
+	} else {
+		fmt.Fprintln(cmd.ErrOrStderr(), "aquarium:", err)
+	}
+	return exitError{1}
+}
+
+// followTrace prints the particle's events as they happen, with peers
+// named after their role, until the returned function is called.
+func followTrace(ctx context.Context, w io.Writer, events *trace.Log, particleID string, names map[peer.ID]string) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	sub := events.Subscribe()
+	done := make(chan struct{})
+	name := func(id peer.ID) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id.ShortString()
+	}
+	next := uint64(1)
+	flush := func() {
+		for {
+			evs, _ := events.Since(next, 256)
+			if len(evs) == 0 {
+				return
+			}
+			for _, e := range evs {
+				next = e.Seq + 1
+				if e.Particle == particleID && e.Kind != trace.Verified {
+					fmt.Fprintln(w, describeEvent(e, name))
+				}
+			}
+		}
+	}
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				flush()
+				return
+			case <-sub.C():
+				flush()
+			}
+		}
+	}()
+	return func() { cancel(); <-done; sub.Close() }
+}
+
+// describeEvent renders an event for --trace.
+func describeEvent(e trace.Event, name func(peer.ID) string) string {
+	at := name(e.Peer)
+	switch e.Kind {
+	case trace.Received:
+		if e.From == e.Peer {
+			return fmt.Sprintf("%-8s started", at)
+		}
+		return fmt.Sprintf("%-8s <- %s", at, name(e.From))
+	case trace.Sent:
+		return fmt.Sprintf("%-8s -> %s (%d bytes)", at, name(e.To), e.DataSize)
+	case trace.Interpreted:
+		s := fmt.Sprintf("%-8s interpreted in %v", at, e.Duration.Round(time.Microsecond))
+		if e.Err != "" {
+			s += fmt.Sprintf(": error %d: %s", e.RetCode, e.Err)
+		}
+		return s
+	case trace.CallRequested:
+		return fmt.Sprintf("%-8s call %s.%s%s", at, e.Service, e.Function, e.Args)
+	case trace.CallFinished:
+		if e.Err != "" {
+			return fmt.Sprintf("%-8s   %s.%s failed: %s", at, e.Service, e.Function, e.Err)
+		}
+		return fmt.Sprintf("%-8s   %s.%s = %s", at, e.Service, e.Function, e.Result)
+	case trace.Dropped:
+		s := fmt.Sprintf("%-8s dropped", at)
+		if e.To != "" {
+			s += " on its way to " + name(e.To)
+		}
+		return s + ": " + e.Reason.String() + ": " + e.Err
+	}
+	return fmt.Sprintf("%-8s %s", at, e.Kind)
+}
