@@ -53,6 +53,16 @@ type Peer struct {
 	once   sync.Once
 }
 
+// Up reports whether the peer is running.
+func (p *Peer) Up() bool {
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
+
 // ID returns the peer's id.
 func (p *Peer) ID() peer.ID { return p.Node.ID() }
 
@@ -243,10 +253,55 @@ func (n *Network) NewClient(ctx context.Context, relay int) (*Peer, error) {
 func (n *Network) Kill(i int) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if i < 0 || i >= len(n.nodes) || n.nodes[i] == nil {
+	if i < 0 || i >= len(n.nodes) || !n.nodes[i].Up() {
 		return fmt.Errorf("devnet: no running node %d", i)
 	}
 	n.nodes[i].stop()
+	return nil
+}
+
+// Restart starts stopped node i again with its key, and joins it to the
+// network through the first running node.
+func (n *Network) Restart(ctx context.Context, i int) error {
+	n.mu.Lock()
+	if i < 0 || i >= len(n.nodes) || n.nodes[i].Up() {
+		n.mu.Unlock()
+		return fmt.Errorf("devnet: node %d is not stopped", i)
+	}
+	key := n.nodes[i].Key
+	n.mu.Unlock()
+	p, err := n.startPeer(i, key, n.cfg.Network)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	n.nodes[i] = p
+	n.mu.Unlock()
+	return n.join(ctx, p)
+}
+
+// Add starts one more node and joins it to the network.
+func (n *Network) Add(ctx context.Context) (*Peer, error) {
+	n.mu.Lock()
+	i := len(n.nodes)
+	n.mu.Unlock()
+	p, err := n.startPeer(i, deriveKey(n.cfg.Seed, uint64(i)), n.cfg.Network)
+	if err != nil {
+		return nil, err
+	}
+	n.mu.Lock()
+	n.nodes = append(n.nodes, p)
+	n.mu.Unlock()
+	return p, n.join(ctx, p)
+}
+
+// join bootstraps p through the first other running node.
+func (n *Network) join(ctx context.Context, p *Peer) error {
+	for _, q := range n.Nodes() {
+		if q != p && q.Up() {
+			return p.Host.Bootstrap(ctx, []string{q.Host.Addrs()[0].String()})
+		}
+	}
 	return nil
 }
 

@@ -91,3 +91,48 @@ func TestUnreachablePeerNamedInTimeout(t *testing.T) {
 		t.Errorf("error = %v, want a timeout naming the unreachable %s", err, ids[1])
 	}
 }
+
+func TestSessionControlsTheNetwork(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := NewSession(ctx, Config{Nodes: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	peers, _ := s.Peers(ctx)
+	if len(peers) != 3 || peers[0].Role != session.Relay || peers[2].Role != session.Client || !peers[1].Up {
+		t.Fatalf("peers = %+v", peers)
+	}
+	id := peers[1].ID
+	onPeer := func() error {
+		_, err := s.Run(ctx, session.Call{Script: corpus(t, "onPeer"), TTL: 2 * time.Second,
+			Args: map[string]json.RawMessage{"p": raw(`"` + string(id) + `"`)}})
+		return err
+	}
+	if err := onPeer(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StopNode(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if peers, _ := s.Peers(ctx); peers[1].Up {
+		t.Error("a stopped node is reported up")
+	}
+	if err := onPeer(); !errors.Is(err, session.ErrTimeout) {
+		t.Errorf("run on a stopped node: %v", err)
+	}
+	if err := s.RestartNode(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := onPeer(); err != nil {
+		t.Errorf("run after restart: %v", err)
+	}
+	added, err := s.AddNode(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peers, _ := s.Peers(ctx); len(peers) != 4 || peers[2].ID != added {
+		t.Errorf("after AddNode peers = %+v", peers)
+	}
+}

@@ -1,0 +1,121 @@
+package devnet
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+)
+
+// Session is a session over a local network, with one client behind
+// node 0. It also controls the network: nodes can be added, stopped and
+// restarted.
+type Session struct {
+	net    *Network
+	client *Peer
+}
+
+var (
+	_ session.Session    = (*Session)(nil)
+	_ session.Controller = (*Session)(nil)
+)
+
+// NewSession starts a local network and its client.
+func NewSession(ctx context.Context, cfg Config) (*Session, error) {
+	n, err := Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c, err := n.NewClient(ctx, 0)
+	if err != nil {
+		n.Close()
+		return nil, err
+	}
+	return &Session{net: n, client: c}, nil
+}
+
+// Network returns the local network under the session.
+func (s *Session) Network() *Network { return s.net }
+
+// Client returns the session's client peer.
+func (s *Session) Client() *Peer { return s.client }
+
+// Relay returns the id of the client's relay, node 0.
+func (s *Session) Relay() peer.ID { return s.net.Nodes()[0].ID() }
+
+// Peers lists the nodes, then the client.
+func (s *Session) Peers(context.Context) ([]session.PeerInfo, error) {
+	var out []session.PeerInfo
+	for i, p := range s.net.Nodes() {
+		role := session.Node
+		if i == 0 {
+			role = session.Relay
+		}
+		out = append(out, info(p, fmt.Sprintf("node%d", i), role))
+	}
+	return append(out, info(s.client, "client", session.Client)), nil
+}
+
+func info(p *Peer, name string, role session.Role) session.PeerInfo {
+	pi := session.PeerInfo{ID: p.ID(), Name: name, Role: role, Up: p.Up()}
+	if pi.Up {
+		for _, a := range p.Host.Addrs() {
+			pi.Addrs = append(pi.Addrs, a.String())
+		}
+		pi.Connections = len(p.Host.Peers())
+	}
+	return pi
+}
+
+// Run runs a compiled function from the client, through node 0 unless the
+// call names another relay.
+func (s *Session) Run(ctx context.Context, call session.Call) (*session.Result, error) {
+	if call.Relay == "" {
+		call.Relay = s.Relay()
+	}
+	return session.Run(ctx, s.client.Node, s.client.Key, call)
+}
+
+// Events is the trace of every peer of the network.
+func (s *Session) Events() *trace.Log { return s.net.Events() }
+
+// Close stops the network.
+func (s *Session) Close() error { return s.net.Close() }
+
+// AddNode starts one more node.
+func (s *Session) AddNode(ctx context.Context) (peer.ID, error) {
+	p, err := s.net.Add(ctx)
+	if err != nil {
+		return "", err
+	}
+	return p.ID(), nil
+}
+
+// StopNode stops the node with id, as a crash would.
+func (s *Session) StopNode(_ context.Context, id peer.ID) error {
+	i, err := s.index(id)
+	if err != nil {
+		return err
+	}
+	return s.net.Kill(i)
+}
+
+// RestartNode starts the stopped node with id again.
+func (s *Session) RestartNode(ctx context.Context, id peer.ID) error {
+	i, err := s.index(id)
+	if err != nil {
+		return err
+	}
+	return s.net.Restart(ctx, i)
+}
+
+func (s *Session) index(id peer.ID) (int, error) {
+	i := slices.IndexFunc(s.net.Nodes(), func(p *Peer) bool { return p.ID() == id })
+	if i < 0 {
+		return 0, fmt.Errorf("devnet: %s is not a node of this network", id)
+	}
+	return i, nil
+}
