@@ -19,7 +19,7 @@ var updateReference = flag.Bool("update-reference", false, "regenerate testdata/
 // minIdentical is the share of functions whose AIR must be byte-identical
 // to the reference compiler's. Raise it when the generator improves; the
 // test fails if it drops.
-const minIdentical = 0.97
+const minIdentical = 1.0
 
 const conformanceDir = "testdata/conformance"
 

@@ -1,6 +1,9 @@
 package codegen
 
 import (
+	"maps"
+	"strings"
+
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 )
@@ -18,12 +21,40 @@ type funcArrow struct {
 	// capturedArrows are arrows the body calls by name that are not
 	// functions: the wrapper's client callbacks.
 	capturedArrows map[string]*funcArrow
+	// capturedExports are the values a closure saw where it was defined.
+	capturedExports map[string]value
+	// topology names the captured topology a closure's body runs in;
+	// empty for functions and detached closures.
+	topology string
+}
+
+// renameFree renames the names a closure body takes from its enclosing
+// function; its parameters shadow them.
+func (fn *funcArrow) renameFree(m map[string]string) *funcArrow {
+	inner := make(map[string]string, len(m))
+	for k, v := range m {
+		inner[k] = v
+	}
+	for _, p := range fn.params {
+		delete(inner, p)
+	}
+	out := *fn
+	out.body = renameTree(fn.body, inner)
+	out.ret = make([]rval, len(fn.ret))
+	for i, r := range fn.ret {
+		out.ret[i] = renameRaw(r, inner)
+	}
+	return &out
 }
 
 // callModel is a call after its arguments are resolved.
 type callModel struct {
 	args    []value
 	exports []export
+	// abilityArrows and abilityValues are the members of the abilities
+	// passed in {...}, named as the callee sees them ("A.f").
+	abilityArrows map[string]*funcArrow
+	abilityValues map[string]value
 }
 
 // inliner holds the state of inlining one exported function.
@@ -95,7 +126,7 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 	for _, a := range call.args {
 		if vv, ok := a.(variable); ok {
 			if _, isArrow := vv.typ.(*types.Arrow); isArrow {
-				if f, ok := in.arrows[vv.name]; ok {
+				if f := in.lookupArrow(vv.name); f != nil {
 					passArrows[vv.name] = f
 				}
 			}
@@ -109,8 +140,43 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 	tree, values := in.inlineBody(body, rets, fn, call, outside)
 	tree = seqOf(canons, tree)
 
+	// Arrows and abilities the callee returns stay callable.
+	keep := map[string]*funcArrow{}
+	keepVals := map[string]value{}
+	for i, e := range call.exports {
+		if i >= len(values) {
+			break
+		}
+		vv, ok := values[i].(variable)
+		if !ok {
+			continue
+		}
+		switch values[i].(variable).typ.(type) {
+		case *types.Arrow:
+			if f := in.lookupArrow(vv.name); f != nil {
+				keep[e.name] = f
+			}
+		case *types.Ability:
+			// The caller's name resolves to vv, so the members stay
+			// under vv's name.
+			prefix := vv.name + "."
+			for k, f := range in.arrows {
+				if strings.HasPrefix(k, prefix) {
+					keep[k] = f
+				}
+			}
+			for k, v := range in.exports {
+				if strings.HasPrefix(k, prefix) {
+					keepVals[k] = v
+				}
+			}
+		}
+	}
+
 	in.exports = outer
 	in.arrows = savedArrows
+	maps.Copy(in.arrows, keep)
+	maps.Copy(in.exports, keepVals)
 	var exportNames []string
 	for i, e := range call.exports {
 		if i < len(values) {
@@ -205,9 +271,10 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 	for k, v := range passed {
 		in.arrows[k] = v
 	}
-	for k, v := range fn.capturedArrows {
-		in.arrows[k] = v
-	}
+	maps.Copy(in.arrows, fn.capturedArrows)
+	maps.Copy(in.exports, fn.capturedExports)
+	maps.Copy(in.arrows, call.abilityArrows)
+	maps.Copy(in.exports, call.abilityValues)
 	body := renameTree(fn.body, renames)
 	var ret []rval
 	for _, r := range fn.ret {
@@ -226,6 +293,9 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 // appending them to streams when the caller binds them to one.
 func (in *inliner) inlineBody(body *rnode, ret []rval, fn *funcArrow, call callModel, outside map[string]bool) (*mnode, []value) {
 	tree := in.tree(body)
+	if fn.topology != "" {
+		tree = wrap(applyTopologyOp{name: fn.topology}, tree)
+	}
 	type resolvedRet struct {
 		v      value
 		prefix *mnode
@@ -411,9 +481,23 @@ func (in *inliner) tree(n *rnode) *mnode {
 		in.resolved(t.name, variable{name: t.name, typ: t.typ})
 		return emptyLeaf
 	case tAssign:
+		if ab, ok := t.val.(rAbility); ok {
+			return in.makeAbility(t.name, ab)
+		}
 		v, p := in.valueToModel(t.val, false)
 		in.exports[t.name] = v
 		return seqOf(p)
+	case tClosure:
+		fn := *t.fn
+		fn.capturedExports = maps.Clone(in.exports)
+		fn.capturedArrows = maps.Clone(in.arrows)
+		if t.detached {
+			in.arrows[t.name] = &fn
+			return emptyLeaf
+		}
+		fn.topology = t.name
+		in.arrows[t.name] = &fn
+		return leaf(captureOp{name: t.name})
 	case tPush:
 		v, p := in.valueToModel(t.val, true)
 		to, _ := in.valueToModel(rVar{name: t.to.name, typ: t.to.typ}, true)
@@ -469,6 +553,51 @@ func (in *inliner) tree(n *rnode) *mnode {
 		return seqOf(p)
 	}
 	return emptyLeaf
+}
+
+// makeAbility binds the members of Ability(field = value, ...) to
+// "name.field": arrows to the arrows they name, data to its value.
+func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
+	var prefix []*mnode
+	for _, f := range ab.fields {
+		key := name + "." + f.name
+		switch rawType(f.val).(type) {
+		case *types.Arrow:
+			if v, ok := f.val.(rVar); ok {
+				if fn := in.lookupArrow(v.name); fn != nil {
+					in.arrows[key] = fn
+					continue
+				}
+				if fn := in.g.funcArrow(v.name); fn != nil {
+					in.arrows[key] = fn
+					continue
+				}
+			}
+			in.g.failf("cannot resolve the arrow %s.%s", name, f.name)
+		case *types.Ability:
+			if v, ok := f.val.(rVar); ok {
+				src := in.abilityName(v.name) + "."
+				for k, fn := range in.arrows {
+					if rest, ok := strings.CutPrefix(k, src); ok {
+						in.arrows[key+"."+rest] = fn
+					}
+				}
+				for k, val := range in.exports {
+					if rest, ok := strings.CutPrefix(k, src); ok {
+						in.exports[key+"."+rest] = val
+					}
+				}
+			}
+		default:
+			v, p := in.valueToModel(f.val, false)
+			in.exports[key] = v
+			if p != nil {
+				prefix = append(prefix, p)
+			}
+		}
+	}
+	in.exports[name] = variable{name: name, typ: ab.typ}
+	return seqOf(prefix...)
 }
 
 // flat canonicalizes a stream used as a value.
@@ -708,16 +837,96 @@ func (in *inliner) arrowCall(c rCall, exports []export) ([]value, *mnode) {
 		return nil, emptyLeaf
 	}
 	cm, p := in.callToModel(c.args, exports, false)
+	in.passAbilities(fn, c.abilities, &cm)
 	body, values := in.callArrowRet(fn, cm)
 	return values, seqOf(p, body)
+}
+
+// passAbilities binds the members of the abilities a call passes in
+// {...} to the names the callee knows them by.
+func (in *inliner) passAbilities(fn *funcArrow, abilities []rval, cm *callModel) {
+	for i, a := range abilities {
+		if i >= len(fn.arrow.Abilities) {
+			break
+		}
+		v, ok := a.(rVar)
+		if !ok {
+			continue
+		}
+		name := in.abilityName(v.name)
+		param := fn.arrow.Abilities[i].Name
+		if cm.abilityArrows == nil {
+			cm.abilityArrows = map[string]*funcArrow{}
+			cm.abilityValues = map[string]value{}
+		}
+		prefix := name + "."
+		for k, f := range in.arrows {
+			if rest, ok := strings.CutPrefix(k, prefix); ok {
+				cm.abilityArrows[param+"."+rest] = f
+			}
+		}
+		for k, val := range in.exports {
+			if rest, ok := strings.CutPrefix(k, prefix); ok {
+				cm.abilityValues[param+"."+rest] = val
+			}
+		}
+		if srv := in.g.services[name]; srv != nil && !in.hasMembers(prefix) {
+			// A service passed as an ability keeps its default id.
+			for _, m := range srv.Arrows {
+				if f := in.g.defaultServiceArrow(srv, m.Name); f != nil {
+					cm.abilityArrows[param+"."+m.Name] = f
+				}
+			}
+		}
+	}
+}
+
+func (in *inliner) hasMembers(prefix string) bool {
+	for k := range in.arrows {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// abilityName follows assignments of one ability value to another name.
+func (in *inliner) abilityName(name string) string {
+	for range 16 {
+		v, ok := in.exports[name].(variable)
+		if !ok || v.name == name || len(v.props) > 0 {
+			return name
+		}
+		name = v.name
+	}
+	return name
+}
+
+// lookupArrow finds an arrow by the name it is bound to, following
+// assignments of arrows to other names.
+func (in *inliner) lookupArrow(name string) *funcArrow {
+	for range 16 {
+		if f, ok := in.arrows[name]; ok {
+			return f
+		}
+		v, ok := in.exports[name].(variable)
+		if !ok || v.name == name {
+			return nil
+		}
+		if _, isArrow := v.typ.(*types.Arrow); !isArrow {
+			return nil
+		}
+		name = v.name
+	}
+	return nil
 }
 
 func (in *inliner) findArrow(c rCall) *funcArrow {
 	key := c.name
 	if c.ability != "" {
-		key = c.ability + "." + c.name
+		key = in.abilityName(c.ability) + "." + c.name
 	}
-	if f, ok := in.arrows[key]; ok {
+	if f := in.lookupArrow(key); f != nil {
 		return f
 	}
 	if c.ability != "" {

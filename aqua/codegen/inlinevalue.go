@@ -81,6 +81,14 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 			return vals[0], inl{predo: []*mnode{tree}}
 		}
 		return variable{name: name, typ: resultOf(x.arrow)}, inl{predo: []*mnode{tree}}
+	case rStream:
+		return in.streamLit(x)
+	case rAbility:
+		// An ability built where a value is expected (returned): its
+		// members live under a fresh name.
+		name := in.names.findAndForbid(x.typ.Name + "-ability")
+		tree := in.makeAbility(name, x)
+		return variable{name: name, typ: x.typ}, inl{predo: []*mnode{tree}}
 	case rService:
 		name := in.names.findAndForbid(x.fn)
 		vals, tree := in.serviceCall(x, []export{{name: name, typ: resultOf(x.arrow)}})
@@ -185,6 +193,27 @@ func (in *inliner) applyProps(x rApply, propsAllowed bool) (value, inl) {
 		if _, ok := bv.typ.(*types.StreamMap); ok {
 			in.g.failf("stream map methods are not supported by the code generator yet")
 			return literal{text: `""`}, inl{}
+		}
+	}
+	if bv, ok := x.base.(rVar); ok && props[0].kind == rField {
+		if _, ok := bv.typ.(*types.Ability); ok {
+			// A data member of an ability: the value it was built with.
+			member := rVar{name: in.abilityName(bv.name) + "." + props[0].name, typ: props[0].typ}
+			base, bi := in.unfold(member, true)
+			switch b := base.(type) {
+			case variable:
+				if len(props) == 1 {
+					return b, bi
+				}
+				return in.unfoldProps(bi, b, props[1:], propsAllowed)
+			case literal:
+				flat, fi := in.flatLiteral(b, bi)
+				if len(props) == 1 {
+					return flat, fi
+				}
+				return in.unfoldProps(fi, flat, props[1:], propsAllowed)
+			}
+			return base, bi
 		}
 	}
 	base, bi := in.unfold(x.base, true)
@@ -387,6 +416,22 @@ func (in *inliner) collection(x rColl) (value, inl) {
 		tree = wrap(restrictOp{name: stream, typ: st}, seqOf(append(vals, leaf(canonOp{val: sv, to: cv}))...))
 	}
 	return cv, inl{predo: []*mnode{tree}}
+}
+
+// streamLit fills the stream a literal *[a, b] names; the stream lives
+// in the enclosing block.
+func (in *inliner) streamLit(x rStream) (value, inl) {
+	sv := variable{name: x.name, typ: x.typ}
+	var inlines, pushes []*mnode
+	for _, e := range x.vals {
+		v, p := in.valueToModel(e, true)
+		if p != nil {
+			inlines = append(inlines, p)
+		}
+		pushes = append(pushes, leaf(pushOp{val: v, to: sv}))
+	}
+	in.resolved(x.name, sv)
+	return sv, inl{predo: []*mnode{seqOf(append(inlines, pushes...)...)}}
 }
 
 func (in *inliner) makeStruct(x rStruct) (value, inl) {

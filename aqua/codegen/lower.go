@@ -147,9 +147,8 @@ func (l *lowerer) stmt(s ast.Stmt) *rnode {
 	case *ast.CallStmt:
 		return l.callStmt(s)
 	case *ast.AssignStmt:
-		if _, ok := s.Value.(*ast.FuncLit); ok {
-			l.fail(s, "closures are not supported by the code generator yet")
-			return rleaf(tEmpty{})
+		if lit, ok := s.Value.(*ast.FuncLit); ok {
+			return l.closure(s.Name.Name, lit)
 		}
 		return rleaf(tAssign{val: l.expr(s.Value), name: s.Name.Name})
 	case *ast.PushStmt:
@@ -224,6 +223,18 @@ func (l *lowerer) stmt(s ast.Stmt) *rnode {
 	}
 	l.fail(s, "cannot generate code for this statement")
 	return rleaf(tEmpty{})
+}
+
+// closure lowers "name = (params) -> results: body".
+func (l *lowerer) closure(name string, lit *ast.FuncLit) *rnode {
+	arrow, _ := l.exprType(lit).(*types.Arrow)
+	if arrow == nil {
+		l.fail(lit, "closure %s has no type", name)
+		return rleaf(tEmpty{})
+	}
+	fn := &funcArrow{name: name, arrow: arrow, params: labelled(arrow)}
+	fn.body, fn.ret = l.arrowBody(lit.Body, arrow)
+	return rleaf(tClosure{name: name, fn: fn, detached: lit.Detached})
 }
 
 func (l *lowerer) forStmt(s *ast.ForStmt) *rnode {
@@ -311,7 +322,11 @@ func (l *lowerer) expr(x ast.Expr) rval {
 			c.vals = append(c.vals, l.expr(e))
 		}
 		if x.Kind == ast.StreamColl {
-			l.fail(x, "stream literals *[...] are not supported by the code generator yet")
+			st, _ := t.(*types.Stream)
+			if st == nil {
+				st = &types.Stream{Elem: elem}
+			}
+			return rStream{name: l.names.forbidAndRename("stream-anon"), typ: st, vals: c.vals}
 		}
 		return c
 	case *ast.CallExpr:
@@ -322,6 +337,14 @@ func (l *lowerer) expr(x ast.Expr) rval {
 		}
 		base := l.expr(x.X)
 		t := l.exprType(x)
+		if bv, ok := base.(rVar); ok {
+			_, isAbility := bv.typ.(*types.Ability)
+			_, isArrow := t.(*types.Arrow)
+			if isAbility && isArrow {
+				// An arrow of an ability value is a name of its own.
+				return rVar{name: bv.name + "." + x.Sel.Name, typ: t}
+			}
+		}
 		if x.Sel.Name == "length" {
 			switch rawType(base).(type) {
 			case *types.Array, *types.Option, *types.Stream:
@@ -417,10 +440,11 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 	}
 	switch c.Kind {
 	case types.CallFunc:
-		if len(x.Abilities) > 0 {
-			l.fail(x, "abilities are not supported by the code generator yet")
+		var abilities []rval
+		for _, a := range x.Abilities {
+			abilities = append(abilities, l.expr(a))
 		}
-		return rCall{name: l.g.funcKey(c.Callee), arrow: c.Arrow, args: args()}
+		return rCall{name: l.g.funcKey(c.Callee), arrow: c.Arrow, args: args(), abilities: abilities}
 	case types.CallService:
 		name := ""
 		if c.Callee != nil {
@@ -434,7 +458,10 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 		return rCall{ability: name, name: c.Member, arrow: c.Arrow, args: args()}
 	case types.CallArrow:
 		if c.Member != "" {
-			l.fail(x, "abilities are not supported by the code generator yet")
+			if c.Callee == nil {
+				l.fail(x, "arrows of nested abilities are not supported by the code generator yet")
+				return rLit{text: `""`, typ: types.Invalid}
+			}
 			return rCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args()}
 		}
 		return rCall{name: c.Callee.Name, arrow: c.Arrow, args: args()}
@@ -442,7 +469,6 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 		st, _ := c.Result.(*types.Struct)
 		return rStruct{typ: st, fields: named()}
 	case types.CallAbility:
-		l.fail(x, "abilities are not supported by the code generator yet")
 		ab, _ := c.Result.(*types.Ability)
 		return rAbility{typ: ab, fields: named()}
 	case types.CallCopy:

@@ -57,6 +57,10 @@ type (
 		val value
 		to  variable
 	}
+	// captureOp marks where a closure that runs where it was defined is
+	// defined; applyTopologyOp runs its inlined body there.
+	captureOp       struct{ name string }
+	applyTopologyOp struct{ name string }
 )
 
 func (seqOp) isOp()      {}
@@ -76,6 +80,9 @@ func (failOp) isOp()     {}
 func (pushOp) isOp()     {}
 func (callOp) isOp()     {}
 func (canonOp) isOp()    {}
+func (captureOp) isOp()  {}
+
+func (applyTopologyOp) isOp() {}
 
 // mnode is a node of the model tree.
 type mnode struct {
@@ -131,7 +138,7 @@ func parOf(kids []*mnode) *mnode {
 
 func isSeqGroup(o op) bool {
 	switch o.(type) {
-	case seqOp, onOp, restrictOp, matchOp, forOp:
+	case seqOp, onOp, restrictOp, matchOp, forOp, applyTopologyOp:
 		return true
 	}
 	return false
@@ -160,7 +167,7 @@ func isForceExec(o op) bool {
 
 func isNoExecOp(o op) bool {
 	switch o.(type) {
-	case emptyOp, nullOp:
+	case emptyOp, nullOp, captureOp:
 		return true
 	}
 	return false

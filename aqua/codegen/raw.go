@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"strings"
+
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 )
@@ -56,10 +58,18 @@ type (
 	// rCall calls a function, closure, callback or ability or service
 	// arrow (ability is then the service or ability name).
 	rCall struct {
-		ability string
-		name    string
-		arrow   *types.Arrow
-		args    []rval
+		ability   string
+		name      string
+		arrow     *types.Arrow
+		args      []rval
+		abilities []rval // the {A, B} arguments of a function
+	}
+	// rStream is a stream literal *[a, b]: the semantic pass names the
+	// stream it fills (stream-anon-N).
+	rStream struct {
+		name string
+		typ  *types.Stream
+		vals []rval
 	}
 	// rService calls a service directly by id (the wrapper's getters).
 	rService struct {
@@ -105,6 +115,7 @@ func (rBin) isRaw()     {}
 func (rUnary) isRaw()   {}
 func (rCall) isRaw()    {}
 func (rService) isRaw() {}
+func (rStream) isRaw()  {}
 
 // rawType is the type of a raw value.
 func rawType(v rval) types.Type {
@@ -133,6 +144,8 @@ func rawType(v rval) types.Type {
 		if len(v.arrow.Results) > 0 {
 			return v.arrow.Results[0]
 		}
+	case rStream:
+		return v.typ
 	}
 	return types.NoValue
 }
@@ -148,16 +161,25 @@ func isApply(v rval) bool {
 }
 
 // renameRaw renames variables in a value.
+// renamed applies a renaming to one name. A member of an ability value,
+// "A.f", follows its ability.
+func renamed(n string, m map[string]string) string {
+	if r, ok := m[n]; ok {
+		return r
+	}
+	if ab, member, ok := strings.Cut(n, "."); ok {
+		if r, ok := m[ab]; ok {
+			return r + "." + member
+		}
+	}
+	return n
+}
+
 func renameRaw(v rval, m map[string]string) rval {
 	if len(m) == 0 {
 		return v
 	}
-	ren := func(n string) string {
-		if r, ok := m[n]; ok {
-			return r
-		}
-		return n
-	}
+	ren := func(n string) string { return renamed(n, m) }
 	list := func(vs []rval) []rval {
 		out := make([]rval, len(vs))
 		for i, x := range vs {
@@ -209,6 +231,11 @@ func renameRaw(v rval, m map[string]string) rval {
 			v.name = ren(v.name)
 		}
 		v.args = list(v.args)
+		v.abilities = list(v.abilities)
+		return v
+	case rStream:
+		v.name = ren(v.name)
+		v.vals = list(v.vals)
 		return v
 	case rService:
 		v.srv = renameRaw(v.srv, m)
@@ -274,6 +301,13 @@ type (
 		name string
 	}
 	tEmpty struct{}
+	// tClosure defines a closure; detached closures (func (...) -> ...:)
+	// run wherever they are called, the others where they are defined.
+	tClosure struct {
+		name     string
+		fn       *funcArrow
+		detached bool
+	}
 )
 
 // export is a call's result name; existing marks an append to a stream
@@ -303,6 +337,7 @@ func (tCanon) isTag()     {}
 func (tJoin) isTag()      {}
 func (tServiceID) isTag() {}
 func (tEmpty) isTag()     {}
+func (tClosure) isTag()   {}
 
 // rnode is a node of the raw tree.
 type rnode struct {
@@ -384,6 +419,8 @@ func defines(n *rnode, seen map[string]bool, out *[]string) {
 		add(t.to.name)
 	case tServiceID:
 		add(t.name)
+	case tClosure:
+		add(t.name)
 	}
 	for _, k := range n.kids {
 		defines(k, seen, out)
@@ -395,12 +432,7 @@ func renameTree(n *rnode, m map[string]string) *rnode {
 	if len(m) == 0 {
 		return n
 	}
-	ren := func(s string) string {
-		if r, ok := m[s]; ok {
-			return r
-		}
-		return s
-	}
+	ren := func(s string) string { return renamed(s, m) }
 	vals := func(vs []rval) []rval {
 		out := make([]rval, len(vs))
 		for i, v := range vs {
@@ -447,6 +479,8 @@ func renameTree(n *rnode, m map[string]string) *rnode {
 		t = tJoin{vals: vals(x.vals)}
 	case tServiceID:
 		t = tServiceID{id: renameRaw(x.id, m), srv: x.srv, name: ren(x.name)}
+	case tClosure:
+		t = tClosure{name: ren(x.name), fn: x.fn.renameFree(m), detached: x.detached}
 	default:
 		t = n.tag
 	}

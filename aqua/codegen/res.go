@@ -100,7 +100,7 @@ func peerOr(t *tnode) value {
 // its subtree.
 func makeRes(t *tnode, i int) *rres {
 	switch o := t.op().(type) {
-	case seqOp, onOp:
+	case seqOp, onOp, applyTopologyOp:
 		return &rres{kind: resSeq}
 	case matchOp:
 		return &rres{kind: resMatch, match: &air.Match{Mismatch: !o.match, Left: toAir(o.left), Right: toAir(o.right)}}

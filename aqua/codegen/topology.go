@@ -1,6 +1,10 @@
 package codegen
 
-import "github.com/aquarium-p2p/aquarium/aqua/types"
+import (
+	"maps"
+
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+)
 
 // The topology pass decides where every instruction runs and inserts the
 // hops between peers. It follows the reference compiler's strategies:
@@ -196,6 +200,7 @@ type tnode struct {
 	noExec                                      *bool
 	pathOn, beginsOn, endsOn, afterOn, beforeOn *tpath
 	finally                                     *tpath
+	captured                                    map[string]*tnode
 	exit                                        *exitStrategy
 	firstExec, lastExec, nextExec               **tpath
 	firstExecDone, lastExecDone, nextExecDone   bool
@@ -321,13 +326,49 @@ func (t *tnode) path() tpath {
 	if t.parent != nil {
 		parentPath = t.parent.path()
 	}
-	if on, ok := t.op().(onOp); ok {
-		p = append(tpath{on}, parentPath...)
-	} else {
+	switch o := t.op().(type) {
+	case onOp:
+		p = append(tpath{o}, parentPath...)
+	case applyTopologyOp:
+		p = parentPath
+		if c, ok := t.capturedTopologies()[o.name]; ok {
+			p = c.path()
+		}
+	default:
 		p = parentPath
 	}
 	t.pathOn = &p
 	return p
+}
+
+// moveLeft is the previous sibling, or the parent's, and so on.
+func (t *tnode) moveLeft() *tnode {
+	for c := t; c != nil; c = c.parent {
+		if p := c.rawPrev(); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// capturedTopologies are the closures captured to the left of t, by
+// name: the places where their bodies run.
+func (t *tnode) capturedTopologies() map[string]*tnode {
+	if t.captured != nil {
+		return t.captured
+	}
+	out := map[string]*tnode{}
+	if _, ok := t.op().(captureOp); !ok && len(t.kids) > 0 {
+		maps.Copy(out, t.kids[len(t.kids)-1].capturedTopologies())
+	}
+	if l := t.moveLeft(); l != nil {
+		maps.Copy(out, l.capturedTopologies())
+	}
+	if c, ok := t.op().(captureOp); ok {
+		out[c.name] = t
+	}
+	t.captured = out
+	return out
 }
 
 func (t *tnode) currentPeer() value { return t.path().peer() }
