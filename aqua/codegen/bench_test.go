@@ -72,3 +72,15 @@ func BenchmarkGenerate5000Lines(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheck5000Lines is the front end alone (parse and type-check),
+// what an editor runs on every pause in typing.
+func BenchmarkCheck5000Lines(b *testing.B) {
+	src := []byte(bigProgram(5000))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, diags := aqua.CheckSource(aqua.Config{}, "big.aqua", src); diags.HasErrors() {
+			b.Fatal(diags.Err())
+		}
+	}
+}

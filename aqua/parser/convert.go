@@ -117,7 +117,7 @@ func (p *parser) block(ln *line) *ast.Block {
 		return b
 	}
 	for _, c := range ln.children {
-		sl, ok := parseLine(p, stmtParser, c)
+		sl, ok := p.stmtLineOf(c.toks, c)
 		if !ok {
 			b.Stmts = append(b.Stmts, &ast.BadStmt{From: c.pos(), To: c.end()})
 			continue
@@ -281,60 +281,64 @@ func (p *parser) binary(x ast.Expr, pos plexer.Position, op string, y ast.Expr) 
 }
 
 func (p *parser) expr(g *gExpr) ast.Expr {
-	x := p.and(g.Left)
-	for _, r := range g.Rest {
-		x = p.binary(x, r.Pos, r.Op, p.and(r.Right))
-	}
-	return x
+	i := 0
+	return p.climb(p.unary(g.Left), g.Rest, &i, 0)
 }
 
-func (p *parser) and(g *gAnd) ast.Expr {
-	x := p.eq(g.Left)
-	for _, r := range g.Rest {
-		x = p.binary(x, r.Pos, r.Op, p.eq(r.Right))
+// precedence of the binary operators, loosest first.
+func precedence(op string) int {
+	switch op {
+	case "||":
+		return 1
+	case "&&":
+		return 2
+	case "==", "!=":
+		return 3
+	case "<", "<=", ">", ">=":
+		return 4
+	case "+", "-":
+		return 5
+	case "*", "/", "%":
+		return 6
+	case "**":
+		return 7
 	}
-	return x
+	return 0
 }
 
-func (p *parser) eq(g *gEq) ast.Expr {
-	x := p.cmp(g.Left)
-	for _, r := range g.Rest {
-		x = p.binary(x, r.Pos, r.Op, p.cmp(r.Right))
-	}
-	return x
-}
+const precCompare = 4
 
-func (p *parser) cmp(g *gCmp) ast.Expr {
-	x := p.add(g.Left)
-	for _, r := range g.Rest {
-		x = p.binary(x, r.Pos, r.Op, p.add(r.Right))
+// climb builds the operator tree by precedence climbing: operators bind
+// left to right, except "**", which binds right to left; comparisons do
+// not chain ("a < b < c" is an error).
+func (p *parser) climb(lhs ast.Expr, ops []*gBinOp, i *int, minPrec int) ast.Expr {
+	lastCmp := false
+	for *i < len(ops) {
+		op := ops[*i]
+		prec := precedence(op.Op)
+		if prec < minPrec {
+			break
+		}
+		*i++
+		if prec == precCompare && lastCmp {
+			p.errorf(p.pos(op.Pos), p.pos(op.Pos)+token.Pos(len(op.Op)),
+				"syntax error: comparisons do not chain: write a < b && b < c")
+		}
+		lastCmp = prec == precCompare
+		rhs := p.unary(op.Right)
+		for *i < len(ops) {
+			next := precedence(ops[*i].Op)
+			if next > prec {
+				rhs = p.climb(rhs, ops, i, prec+1)
+			} else if next == prec && op.Op == "**" {
+				rhs = p.climb(rhs, ops, i, prec)
+			} else {
+				break
+			}
+		}
+		lhs = p.binary(lhs, op.Pos, op.Op, rhs)
 	}
-	return x
-}
-
-func (p *parser) add(g *gAdd) ast.Expr {
-	x := p.mul(g.Left)
-	for _, r := range g.Rest {
-		x = p.binary(x, r.Pos, r.Op, p.mul(r.Right))
-	}
-	return x
-}
-
-func (p *parser) mul(g *gMul) ast.Expr {
-	x := p.pow(g.Left)
-	for _, r := range g.Rest {
-		x = p.binary(x, r.Pos, r.Op, p.pow(r.Right))
-	}
-	return x
-}
-
-// pow builds "a ** b ** c" as "a ** (b ** c)".
-func (p *parser) pow(g *gPow) ast.Expr {
-	x := p.unary(g.Left)
-	if g.Right != nil {
-		return p.binary(x, g.Pos, "**", p.pow(g.Right))
-	}
-	return x
+	return lhs
 }
 
 func (p *parser) unary(g *gUnary) ast.Expr {
@@ -351,17 +355,8 @@ func (p *parser) unary(g *gUnary) ast.Expr {
 func (p *parser) postOp(x ast.Expr, op *gPostOp) ast.Expr {
 	end := p.tokensEnd(op.Tokens)
 	switch {
-	case op.Method != nil:
-		m := op.Method
-		return &ast.CallExpr{
-			Fun:       &ast.SelectorExpr{X: x, Sel: p.ident(m.Name)},
-			Abilities: p.abilityArgs(m.Abilities),
-			Lparen:    p.lparen(op.Tokens),
-			Args:      p.args(m.Args),
-			Rparen:    end - 1,
-		}
-	case op.Field != nil:
-		return &ast.SelectorExpr{X: x, Sel: p.ident(op.Field)}
+	case op.Member != nil:
+		return p.ref(&ast.SelectorExpr{X: x, Sel: p.ident(op.Member.Name)}, op.Member, end)
 	case op.Index != nil:
 		return &ast.IndexExpr{X: x, Lbrack: p.pos(op.Pos), Index: p.expr(op.Index), Rbrack: end - 1}
 	}
@@ -411,6 +406,11 @@ func (p *parser) atom(g *gAtom) ast.Expr {
 	at := p.pos(g.Pos)
 	end := p.tokensEnd(g.Tokens)
 	switch {
+	case g.Ref != nil:
+		if name := g.Ref.Name.Name; (name == "true" || name == "false") && !g.Ref.Call && len(g.Ref.Abilities) == 0 {
+			return &ast.BasicLit{ValuePos: at, Kind: ast.BoolLit, Value: name}
+		}
+		return p.ref(p.ident(g.Ref.Name), g.Ref, end)
 	case g.Lit != nil:
 		return p.lit(g.Lit)
 	case g.InitPeer:
@@ -424,18 +424,27 @@ func (p *parser) atom(g *gAtom) ast.Expr {
 			c.Kind = ast.StreamColl
 		}
 		return c
-	case g.Paren != nil:
-		return &ast.ParenExpr{Lparen: at, X: p.expr(g.Paren), Rparen: end - 1}
-	case g.Call != nil:
-		return &ast.CallExpr{
-			Fun:       p.ident(g.Call.Name),
-			Abilities: p.abilityArgs(g.Call.Abilities),
-			Lparen:    p.lparen(g.Call.Tokens),
-			Args:      p.args(g.Call.Args),
-			Rparen:    end - 1,
-		}
 	}
-	return p.ident(g.Name)
+	return &ast.ParenExpr{Lparen: at, X: p.expr(g.Paren), Rparen: end - 1}
+}
+
+// ref converts a name or a call of it; fun is the name as an expression
+// (an identifier, or a selector after a dot) and end where the operand
+// ends.
+func (p *parser) ref(fun ast.Expr, g *gRef, end token.Pos) ast.Expr {
+	if !g.Call {
+		if len(g.Abilities) > 0 {
+			p.errorf(fun.Pos(), end, "syntax error: abilities {...} must be followed by arguments (...)")
+		}
+		return fun
+	}
+	return &ast.CallExpr{
+		Fun:       fun,
+		Abilities: p.abilityArgs(g.Abilities),
+		Lparen:    p.lparen(g.Tokens),
+		Args:      p.args(g.Args),
+		Rparen:    end - 1,
+	}
 }
 
 func (p *parser) lit(g *gLit) *ast.BasicLit {
@@ -449,10 +458,8 @@ func (p *parser) lit(g *gLit) *ast.BasicLit {
 		l.Kind, l.Value = ast.IntLit, sign+*g.Int
 	case g.Float != nil:
 		l.Kind, l.Value = ast.FloatLit, sign+*g.Float
-	case g.String != nil:
-		l.Kind, l.Value = ast.StringLit, *g.String
 	default:
-		l.Kind, l.Value = ast.BoolLit, *g.Bool
+		l.Kind, l.Value = ast.StringLit, *g.String
 	}
 	return l
 }

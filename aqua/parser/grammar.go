@@ -5,54 +5,58 @@ import "github.com/alecthomas/participle/v2/lexer"
 // This file is the participle grammar of one logical line. Lines are parsed
 // one at a time (see parser.go), so the grammar never deals with
 // indentation: the lexer's layout tokens decide which lines form a block.
-// Three roots exist because the same text means different things in
-// different blocks: "f()" is a call in a function body but an arrow
-// declaration in a service.
+// A line's first tokens decide which kind of line it is (dispatch.go), and
+// only that kind's small grammar runs: participle never tries a dozen
+// alternatives, each with its own lookahead, on every line. The same text
+// means different things in different blocks: "f()" is a call in a
+// function body but an arrow declaration in a service.
 //
 // Token types: Name is an identifier starting with a lower-case letter or
 // '_', Class one starting with an upper-case letter. Types must be scalars
 // or Class names, which keeps "a: string, b: u32" from being read as an
 // arrow type with two parameters.
 
-// topLine is a header line or the first line of a top-level declaration.
+// topLine is a header line or the first line of a top-level declaration;
+// dispatch fills exactly one field.
 type topLine struct {
-	Module  *gModule  `parser:"  @@"`
-	Import  *gImport  `parser:"| @@"`
-	Use     *gUse     `parser:"| @@"`
-	Export  *gExport  `parser:"| @@"`
-	Data    *gBlockHd `parser:"| @@"`
-	Alias   *gAlias   `parser:"| @@"`
-	Const   *gConst   `parser:"| @@"`
-	Service *gService `parser:"| @@"`
-	Func    *gFunc    `parser:"| @@"`
+	Module  *gModule
+	Import  *gImport
+	Use     *gUse
+	Export  *gExport
+	Data    *gBlockHd
+	Alias   *gAlias
+	Const   *gConst
+	Service *gService
+	Func    *gFunc
 }
 
-// memberLine is a line inside data, service or ability.
+// memberLine is a line inside data, service or ability; dispatch fills
+// one field.
 type memberLine struct {
-	Arrow *gArrowMember `parser:"  @@"`
-	Field *gParam       `parser:"| @@"`
+	Arrow *gArrowMember
+	Field *gParam
 }
 
-// stmtLine is one statement of a function body.
+// stmtLine is one statement of a function body; dispatch fills one field.
 type stmtLine struct {
-	Return    *gReturn    `parser:"  @@"`
-	On        *gOn        `parser:"| @@"`
-	Par       *gPrefixed  `parser:"| @@"`
-	Join      *gJoin      `parser:"| @@"`
-	For       *gFor       `parser:"| @@"`
-	Parseq    *gParseq    `parser:"| @@"`
-	If        *gIf        `parser:"| @@"`
-	Else      *gKeyword   `parser:"| @@"`
-	Try       *gTry       `parser:"| @@"`
-	Catch     *gCatch     `parser:"| @@"`
-	Otherwise *gOtherwise `parser:"| @@"`
-	Decl      *gParam     `parser:"| @@"`
-	Push      *gPush      `parser:"| @@"`
-	Closure   *gClosure   `parser:"| @@"`
-	Assign    *gAssign    `parser:"| @@"`
-	Arrow     *gArrowCall `parser:"| @@"`
-	ServiceID *gServiceID `parser:"| @@"`
-	Call      *gExpr      `parser:"| @@"`
+	Return    *gReturn
+	On        *gOn
+	Par       *gPrefixed
+	Join      *gJoin
+	For       *gFor
+	Parseq    *gParseq
+	If        *gIf
+	Else      *gKeyword
+	Try       *gTry
+	Catch     *gCatch
+	Otherwise *gOtherwise
+	Decl      *gParam
+	Push      *gPush
+	Closure   *gClosure
+	Assign    *gAssign
+	Arrow     *gArrowCall
+	ServiceID *gServiceID
+	Call      *gExpr
 }
 
 type gIdent struct {
@@ -218,11 +222,11 @@ type gOn struct {
 	Via  []*gExpr `parser:"(\"via\" @@)* \":\""`
 }
 
-// gPrefixed is "par S" or "co S".
+// gPrefixed is "par S" or "co S"; dispatch parses S on its own.
 type gPrefixed struct {
 	Pos     lexer.Position
-	Keyword string    `parser:"@(\"par\" | \"co\")"`
-	Stmt    *stmtLine `parser:"@@"`
+	Keyword string
+	Stmt    *stmtLine
 }
 
 type gJoin struct {
@@ -301,81 +305,20 @@ type gServiceID struct {
 	ID      *gExpr    `parser:"@@"`
 }
 
-// Expressions, loosest binding first. Each level is a head and a list of
-// (operator, operand) pairs; the converter builds left-associative trees,
-// except for "**" which is right-associative.
+// Expressions are an operand and a flat list of (operator, operand)
+// pairs; the converter applies precedence and associativity (climb in
+// convert.go). One level instead of one per precedence keeps participle
+// from allocating and branching through eight nested structs per operand.
 
 type gExpr struct {
-	Left *gAnd     `parser:"@@"`
-	Rest []*gOpAnd `parser:"@@*"`
+	Left *gUnary   `parser:"@@"`
+	Rest []*gBinOp `parser:"@@*"`
 }
 
-type gOpAnd struct {
+type gBinOp struct {
 	Pos   lexer.Position
-	Op    string `parser:"@\"||\""`
-	Right *gAnd  `parser:"@@"`
-}
-
-type gAnd struct {
-	Left *gEq     `parser:"@@"`
-	Rest []*gOpEq `parser:"@@*"`
-}
-
-type gOpEq struct {
-	Pos   lexer.Position
-	Op    string `parser:"@\"&&\""`
-	Right *gEq   `parser:"@@"`
-}
-
-type gEq struct {
-	Left *gCmp     `parser:"@@"`
-	Rest []*gOpCmp `parser:"@@*"`
-}
-
-type gOpCmp struct {
-	Pos   lexer.Position
-	Op    string `parser:"@(\"==\" | \"!=\")"`
-	Right *gCmp  `parser:"@@"`
-}
-
-// gCmp is not associative: "a < b < c" does not parse.
-type gCmp struct {
-	Left *gAdd     `parser:"@@"`
-	Rest []*gOpAdd `parser:"@@?"`
-}
-
-type gOpAdd struct {
-	Pos   lexer.Position
-	Op    string `parser:"@(\"<=\" | \">=\" | \"<\" | \">\")"`
-	Right *gAdd  `parser:"@@"`
-}
-
-type gAdd struct {
-	Left *gMul     `parser:"@@"`
-	Rest []*gOpMul `parser:"@@*"`
-}
-
-type gOpMul struct {
-	Pos   lexer.Position
-	Op    string `parser:"@(\"+\" | \"-\")"`
-	Right *gMul  `parser:"@@"`
-}
-
-type gMul struct {
-	Left *gPow     `parser:"@@"`
-	Rest []*gOpPow `parser:"@@*"`
-}
-
-type gOpPow struct {
-	Pos   lexer.Position
-	Op    string `parser:"@(\"*\" | \"/\" | \"%\")"`
-	Right *gPow  `parser:"@@"`
-}
-
-type gPow struct {
-	Left  *gUnary `parser:"@@"`
-	Pos   lexer.Position
-	Right *gPow `parser:"(\"**\" @@)?"`
+	Op    string  `parser:"@(\"||\" | \"&&\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"+\" | \"-\" | \"**\" | \"*\" | \"/\" | \"%\")"`
+	Right *gUnary `parser:"@@"`
 }
 
 type gUnary struct {
@@ -392,37 +335,43 @@ type gPostfix struct {
 type gPostOp struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
-	Method *gMethod `parser:"  \".\" @@"`
-	Field  *gIdent  `parser:"| \".\" @@"`
-	Index  *gExpr   `parser:"| \"[\" @@ \"]\""`
-	Bang   bool     `parser:"| @\"!\""`
-	BangN  *string  `parser:"  @Int?"`
+	Member *gRef   `parser:"  \".\" @@"`
+	Index  *gExpr  `parser:"| \"[\" @@ \"]\""`
+	Bang   bool    `parser:"| @\"!\""`
+	BangN  *string `parser:"  @Int?"`
 }
 
-type gMethod struct {
-	Name      *gIdent  `parser:"@@"`
-	Abilities []*gQual `parser:"(\"{\" @@ (\",\" @@)* \"}\")?"`
-	Args      []*gArg  `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
-}
-
+// gAtom is an operand. A name comes first: it is by far the most common,
+// and every alternative participle tries before the one that matches
+// costs a branch of its state.
 type gAtom struct {
 	Pos      lexer.Position
 	Tokens   []lexer.Token
-	Lit      *gLit   `parser:"  @@"`
-	InitPeer bool    `parser:"| @InitPeer"`
-	Coll     *gColl  `parser:"| @@"`
-	Paren    *gExpr  `parser:"| \"(\" @@ \")\""`
-	Call     *gCall  `parser:"| @@"`
-	Name     *gIdent `parser:"| @@"`
+	Ref      *gRef  `parser:"  @@"`
+	Lit      *gLit  `parser:"| @@"`
+	InitPeer bool   `parser:"| @InitPeer"`
+	Coll     *gColl `parser:"| @@"`
+	Paren    *gExpr `parser:"| \"(\" @@ \")\""`
 }
 
+// gRef is a name, possibly called: "x", "f(a)", "f{A}(a)"; after a dot,
+// a field or a method.
+type gRef struct {
+	Tokens    []lexer.Token
+	Name      *gIdent  `parser:"@@"`
+	Abilities []*gQual `parser:"(\"{\" @@ (\",\" @@)* \"}\")?"`
+	Call      bool     `parser:"( @\"(\""`
+	Args      []*gArg  `parser:"  (@@ (\",\" @@)*)? \")\" )?"`
+}
+
+// gLit is a number or a string; true and false are names to the grammar
+// (see atom).
 type gLit struct {
 	Pos    lexer.Position
 	Neg    bool    `parser:"( @\"-\"?"`
 	Int    *string `parser:"  ( @Int"`
 	Float  *string `parser:"  | @Float ) )"`
 	String *string `parser:"| @String"`
-	Bool   *string `parser:"| @(\"true\" | \"false\")"`
 }
 
 type gColl struct {
@@ -430,13 +379,6 @@ type gColl struct {
 	Tokens []lexer.Token
 	Kind   string   `parser:"@(\"?\" | \"*\")? \"[\""`
 	Elems  []*gExpr `parser:"(@@ (\",\" @@)*)? \"]\""`
-}
-
-type gCall struct {
-	Name      *gIdent  `parser:"@@"`
-	Abilities []*gQual `parser:"(\"{\" @@ (\",\" @@)* \"}\")?"`
-	Args      []*gArg  `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
-	Tokens    []lexer.Token
 }
 
 type gArg struct {

@@ -24,12 +24,6 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/token"
 )
 
-var (
-	topParser    = build[topLine]()
-	memberParser = build[memberLine]()
-	stmtParser   = build[stmtLine]()
-)
-
 func build[G any]() *participle.Parser[G] {
 	return participle.MustBuild[G](
 		participle.Lexer(definition{}),
@@ -102,9 +96,9 @@ func (p *parser) lines(toks []token.Token) []*line {
 	return roots
 }
 
-// parseLine runs one of the line grammars on a line's tokens.
-func parseLine[G any](p *parser, gp *participle.Parser[G], ln *line) (*G, bool) {
-	lex, err := plexer.Upgrade(&sliceLexer{file: p.file, toks: ln.toks})
+// parseToks runs one of the line grammars on tokens of the line ln.
+func parseToks[G any](p *parser, gp *participle.Parser[G], toks []token.Token, ln *line) (*G, bool) {
+	lex, err := plexer.Upgrade(&sliceLexer{file: p.file, toks: toks})
 	if err == nil {
 		var g *G
 		if g, err = gp.ParseFromLexer(lex); err == nil {
@@ -184,7 +178,7 @@ func (p *parser) noChildren(ln *line) {
 func (p *parser) parseFile(toks []token.Token) *ast.File {
 	f := &ast.File{Name: p.file.Name(), Start: p.file.Pos(0), Finish: p.file.Pos(p.file.Size())}
 	for _, ln := range p.lines(toks) {
-		tl, ok := parseLine(p, topParser, ln)
+		tl, ok := p.topLineOf(ln)
 		if !ok {
 			f.Decls = append(f.Decls, &ast.BadDecl{From: ln.pos(), To: ln.end()})
 			continue
@@ -288,7 +282,7 @@ func (p *parser) members(ln *line) (fields []*ast.Field, arrows []*ast.Field) {
 		p.errorf(ln.pos(), ln.end(), "block has no body: declare its members on indented lines")
 	}
 	for _, c := range ln.children {
-		m, ok := parseLine(p, memberParser, c)
+		m, ok := p.memberLineOf(c)
 		if !ok {
 			continue
 		}
@@ -435,8 +429,6 @@ func (definition) Lex(filename string, r io.Reader) (plexer.Lexer, error) {
 	return &sliceLexer{file: f, toks: real}, nil
 }
 
-var exprParser = build[gExpr]()
-
 // ParseExpr parses a single expression, such as the value of a constant
 // given on the command line ("NAME=value").
 func ParseExpr(f *token.File) (ast.Expr, diag.List) {
@@ -454,7 +446,7 @@ func ParseExpr(f *token.File) (ast.Expr, diag.List) {
 		p.errorf(f.Pos(0), f.Pos(0), "empty expression")
 		return &ast.BadExpr{From: f.Pos(0), To: f.Pos(0)}, p.errs
 	}
-	g, ok := parseLine(p, exprParser, ln)
+	g, ok := parseToks(p, exprParser, ln.toks, ln)
 	if !ok {
 		return &ast.BadExpr{From: ln.pos(), To: ln.end()}, p.errs
 	}
