@@ -45,6 +45,7 @@ with a terminal workbench around them.`,
 		newCompileCmd(),
 		newMarineCmd(),
 		newRunCmd(),
+		newNodeCmd(),
 	)
 	return root
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -28,5 +30,29 @@ func TestScript(t *testing.T) {
 			env.Setenv("REPO", wd+"/../..")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"waithttp": waitHTTP,
+		},
 	})
+}
+
+// waitHTTP waits until a GET of the URL answers 200, for scripts that
+// start a server in the background: waithttp URL.
+func waitHTTP(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waithttp URL")
+	}
+	client := http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(args[0])
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("%s did not answer within 20s", args[0])
 }

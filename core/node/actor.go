@@ -81,11 +81,20 @@ func (n *Node) ingest(ctx context.Context, p *particle.Particle) {
 	n.emit(trace.Event{Kind: trace.Verified, Particle: p.ID})
 	if a == nil {
 		n.mu.Lock()
+		created := false
 		if a = n.actors[key]; a == nil {
 			a = &actor{key: key, particleID: p.ID, latest: p, results: map[uint32]avm.CallResult{}}
 			n.actors[key] = a
+			created = true
 		}
 		n.mu.Unlock()
+		if e, ok := n.cfg.Store.(Expirer); ok && created {
+			if deadline, ok := p.Deadline(); ok {
+				if err := e.SetDeadline(key, deadline); err != nil {
+					n.cfg.Logger.Warn("record particle deadline", "particle", p.ID, "err", err)
+				}
+			}
+		}
 	}
 
 	a.mu.Lock()
@@ -192,8 +201,16 @@ func (n *Node) send(ctx context.Context, p *particle.Particle, to peer.ID) {
 	// arrival in the log; a failure follows as a drop.
 	n.emit(trace.Event{Kind: trace.Sent, Particle: p.ID, To: to, DataSize: len(p.Data)})
 	go func() {
-		if err := n.cfg.Transport.Send(ctx, to, p); err != nil {
-			n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, To: to, Reason: trace.Unroutable, Err: err.Error()})
+		err := n.cfg.Transport.Send(ctx, to, p)
+		if err == nil {
+			return
+		}
+		drop := trace.Event{Kind: trace.Dropped, Particle: p.ID, To: to, Reason: trace.Unroutable, Err: err.Error()}
+		n.emit(drop)
+		if r, ok := n.cfg.Transport.(Reporter); ok && p.InitPeerID != n.id && p.InitPeerID != to {
+			if err := r.Report(ctx, p.InitPeerID, drop); err != nil {
+				n.cfg.Logger.Debug("report drop to initiator", "particle", p.ID, "err", err)
+			}
 		}
 	}()
 }

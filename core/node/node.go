@@ -35,6 +35,13 @@ type Transport interface {
 	Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 }
 
+// Reporter is a Transport that can also tell a peer about a drop: the
+// node tells a particle's initiator when it cannot send the particle on,
+// so the initiator learns why instead of waiting out the TTL.
+type Reporter interface {
+	Report(ctx context.Context, to peer.ID, drop trace.Event) error
+}
+
 // Services finds services other than the builtins: deployed Marine
 // services, looked up by id or alias.
 type Services interface {
@@ -169,6 +176,16 @@ func (n *Node) Deliver(from peer.ID, p *particle.Particle) {
 	}
 }
 
+// Reported records a drop that peer from reported about a particle this
+// node started.
+func (n *Node) Reported(from peer.ID, drop trace.Event) {
+	drop.Kind, drop.Peer, drop.Seq = trace.Dropped, from, 0
+	if drop.Time.IsZero() {
+		drop.Time = n.cfg.Now()
+	}
+	n.cfg.Events.Append(drop)
+}
+
 // Scope registers services that answer calls of one particle only, until
 // it expires: the way a client provides getDataSrv, callbackSrv and the
 // callbacks of the function it runs.
@@ -196,7 +213,13 @@ func (n *Node) reap(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			n.expire(n.cfg.Now())
+			now := n.cfg.Now()
+			n.expire(now)
+			if e, ok := n.cfg.Store.(Expirer); ok {
+				if _, err := e.Expire(now); err != nil {
+					n.cfg.Logger.Warn("expire stored particles", "err", err)
+				}
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package node
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Store keeps each particle's interpreter data on this peer between hops,
 // under a key naming the particle (its id and signature).
@@ -9,6 +12,14 @@ type Store interface {
 	Load(key string) ([]byte, error)
 	Save(key string, data []byte) error
 	Delete(key string) error
+}
+
+// Expirer is a Store that keeps particles' deadlines, because it outlives
+// the node process: a restarted node has no actors to reap, so the store
+// forgets expired particles itself when the node asks.
+type Expirer interface {
+	SetDeadline(key string, deadline uint64) error
+	Expire(now time.Time) (int, error)
 }
 
 // MemoryStore is a Store in memory, for tests and the local network.

@@ -14,15 +14,11 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
-	"github.com/aquarium-p2p/aquarium/core/air"
-	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/node"
-	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
-	"github.com/aquarium-p2p/aquarium/net/p2p"
+	"github.com/aquarium-p2p/aquarium/net/nodehost"
 )
 
 // Config configures a local network.
@@ -43,28 +39,7 @@ type Config struct {
 }
 
 // Peer is one node or client of the network.
-type Peer struct {
-	Key  peer.PrivateKey
-	Node *node.Node
-	Host *p2p.Host
-
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
-}
-
-// Up reports whether the peer is running.
-func (p *Peer) Up() bool {
-	select {
-	case <-p.done:
-		return false
-	default:
-		return true
-	}
-}
-
-// ID returns the peer's id.
-func (p *Peer) ID() peer.ID { return p.Node.ID() }
+type Peer = nodehost.Peer
 
 // Network is a running local network.
 type Network struct {
@@ -135,74 +110,27 @@ func Connect(ctx context.Context, relayAddr string, key peer.PrivateKey, cfg Con
 	if cfg.Events == nil {
 		cfg.Events = trace.NewLog(100_000)
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
 	c, err := startPeer(cfg, -1, key, "")
 	if err != nil {
 		return nil, "", err
 	}
 	relay, err := c.Host.Connect(ctx, relayAddr)
 	if err != nil {
-		c.stop()
+		c.Stop()
 		return nil, "", err
 	}
 	return c, relay, nil
 }
 
-// Stop stops the peer.
-func (p *Peer) Stop() { p.stop() }
-
 func startPeer(cfg Config, i int, key peer.PrivateKey, network string) (*Peer, error) {
-	var nd *node.Node
-	handle := func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) }
-	h, err := p2p.New(p2p.Config{
-		Key:         key,
-		ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"},
-		UserAgent:   "aquarium/" + cfg.Version,
-		Network:     network,
-		Logger:      cfg.Logger,
-		Malformed: func(from peer.ID, err error) {
-			cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: peer.IDOf(key), From: from, Reason: trace.Malformed, Err: err.Error()})
-		},
-	}, func(ctx context.Context, from peer.ID, p *particle.Particle) { handle(ctx, from, p) })
-	if err != nil {
-		return nil, err
-	}
-	id := peer.IDOf(key)
 	var services node.Services
 	if cfg.Services != nil && network != "" {
-		services = cfg.Services(i, id)
+		services = cfg.Services(i, peer.IDOf(key))
 	}
-	nd, err = node.New(node.Config{
-		Key:       key,
-		Transport: h,
-		Events:    cfg.Events,
-		Services:  services,
-		Logger:    cfg.Logger.With("peer", id.ShortString()),
-		Builtins: builtin.New(builtin.Env{
-			Host: id, Key: key, Network: h.Builtins(),
-			Info: func() builtin.Info {
-				addrs := []string{}
-				for _, a := range h.Addrs() {
-					addrs = append(addrs, a.String())
-				}
-				return builtin.Info{ExternalAddresses: addrs, NodeVersion: "aquarium-" + cfg.Version,
-					AirVersion: air.InterpreterVersion, AllowedBinaries: []string{}}
-			},
-		}),
+	return nodehost.Start(nodehost.Config{
+		Key: key, Network: network, Events: cfg.Events, Services: services,
+		Logger: cfg.Logger, Version: cfg.Version,
 	})
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p := &Peer{Key: key, Node: nd, Host: h, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		_ = nd.Run(ctx)
-	}()
-	return p, nil
 }
 
 // Nodes returns the network's nodes, in order.
@@ -240,7 +168,7 @@ func (n *Network) NewClient(ctx context.Context, relay int) (*Peer, error) {
 		return nil, err
 	}
 	if _, err := c.Host.Connect(ctx, nodes[relay].Host.Addrs()[0].String()); err != nil {
-		c.stop()
+		c.Stop()
 		return nil, err
 	}
 	n.mu.Lock()
@@ -256,7 +184,7 @@ func (n *Network) Kill(i int) error {
 	if i < 0 || i >= len(n.nodes) || !n.nodes[i].Up() {
 		return fmt.Errorf("devnet: no running node %d", i)
 	}
-	n.nodes[i].stop()
+	n.nodes[i].Stop()
 	return nil
 }
 
@@ -305,21 +233,13 @@ func (n *Network) join(ctx context.Context, p *Peer) error {
 	return nil
 }
 
-func (p *Peer) stop() {
-	p.once.Do(func() {
-		p.cancel()
-		<-p.done
-		p.Host.Close()
-	})
-}
-
 // Close stops every peer.
 func (n *Network) Close() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for _, p := range append(n.clients, n.nodes...) {
 		if p != nil {
-			p.stop()
+			p.Stop()
 		}
 	}
 	n.nodes, n.clients = nil, nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/wire"
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
@@ -63,6 +64,9 @@ type Config struct {
 	// Malformed, if set, hears of every frame that could not be decoded,
 	// so that the embedder can record the drop.
 	Malformed func(from peer.ID, err error)
+	// Reported, if set, receives the drop reports other peers send about
+	// particles this peer started.
+	Reported func(from peer.ID, drop trace.Event)
 	// Network, if set, turns on Kademlia discovery on
 	// /fluence/kad/<Network>/1.0.0 ("dar" is the reference's default).
 	Network string
@@ -140,7 +144,7 @@ func New(cfg Config, handle Handler) (*Host, error) {
 // Wrap serves the particle protocol (and Kademlia, if cfg.Network is set)
 // on a libp2p host made elsewhere, such as an in-memory host of
 // go-libp2p's mocknet. Closing the Host closes lh. Only the Logger,
-// Malformed and Network fields of cfg are used.
+// Malformed, Reported and Network fields of cfg are used.
 func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 	log := cfg.Logger
 	if log == nil {
@@ -149,6 +153,9 @@ func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Host{host: lh, id: peer.ID(lh.ID().String()), log: log, malformed: cfg.Malformed, ctx: ctx, cancel: cancel}
 	lh.SetStreamHandler(protocol.ID(wire.ProtocolID), func(s network.Stream) { h.receive(s, handle) })
+	if cfg.Reported != nil {
+		h.serveReports(cfg.Reported)
+	}
 	if cfg.Network != "" {
 		if err := h.startKademlia(cfg.Network); err != nil {
 			cancel()

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/net/nodehost"
+	"github.com/aquarium-p2p/aquarium/net/nodestore"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+)
+
+type nodeFlags struct {
+	listen    []string
+	bootstrap []string
+	dataDir   string
+	keyFile   string
+	network   string
+	httpAddr  string
+	logLevel  string
+}
+
+func newNodeCmd() *cobra.Command {
+	var f nodeFlags
+	cmd := &cobra.Command{
+		Use:   "node",
+		Short: "Run a standalone node",
+		Long: `Run a standalone node: a peer that speaks the reference node's particle
+protocol on libp2p (TCP and WebSocket), finds other peers through Kademlia,
+runs the builtin services, and relays particles for the clients connected
+to it.
+
+The node's key is read from --key, or from key in the data directory,
+where it is created on first start (base64 of an Ed25519 seed, the form
+the reference tools use). Particle data lives in the data directory too,
+so a restarted node carries on with the particles in flight.
+
+With --http, /health answers whether the node runs and /metrics serves
+Prometheus metrics.`,
+		Example: `  aquarium node --listen /ip4/0.0.0.0/tcp/7777 --http :18080
+  aquarium node --bootstrap /ip4/10.0.0.1/tcp/7777/p2p/12D3KooW... --data-dir /var/lib/aquarium`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runNode(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.listen, "listen", []string{"/ip4/0.0.0.0/tcp/7777", "/ip4/0.0.0.0/tcp/9999/ws"}, "multiaddr to listen on (repeatable)")
+	fl.StringArrayVar(&f.bootstrap, "bootstrap", nil, "multiaddr of a peer to join the network through (repeatable)")
+	fl.StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory for the key and the node's state")
+	fl.StringVar(&f.keyFile, "key", "", "file holding the node's key (default: key in the data directory)")
+	fl.StringVar(&f.network, "network", "dar", "Kademlia network name: nodes of other networks are not discovered")
+	fl.StringVar(&f.httpAddr, "http", "", "address for /health and /metrics, such as :18080")
+	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	return cmd
+}
+
+func defaultDataDir() string {
+	if dir, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(dir, "aquarium", "node")
+	}
+	return ".aquarium-node"
+}
+
+func runNode(cmd *cobra.Command, f nodeFlags) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	keyFile := f.keyFile
+	if keyFile == "" {
+		keyFile = filepath.Join(f.dataDir, "key")
+	}
+	key, created, err := loadOrCreateKey(keyFile, f.keyFile == "")
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info("created a new key", "file", keyFile)
+	}
+	store, err := nodestore.Open(filepath.Join(f.dataDir, "particles.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	events := trace.NewLog(100_000)
+	metrics := newNodeMetrics()
+	go followEvents(ctx, events, log, metrics)
+
+	p, err := nodehost.Start(nodehost.Config{
+		Key: key, ListenAddrs: f.listen, Network: f.network, Store: store,
+		Events: events, Logger: log, Version: buildVersion(),
+	})
+	if err != nil {
+		return err
+	}
+	defer p.Stop()
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "peer id %s\n", p.ID())
+	for _, a := range p.Host.Addrs() {
+		fmt.Fprintf(out, "listening on %s\n", a)
+	}
+	if len(f.bootstrap) > 0 {
+		if err := p.Host.Bootstrap(ctx, f.bootstrap); err != nil {
+			log.Warn("bootstrap", "err", err)
+		}
+	}
+	if f.httpAddr != "" {
+		srv, addr, err := serveHTTP(f.httpAddr, p, metrics)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "http on %s\n", addr)
+		defer srv.Close()
+	}
+	<-ctx.Done()
+	log.Info("stopping")
+	return nil
+}
+
+// loadOrCreateKey reads a base64 Ed25519 seed, creating the file when it
+// is missing and create is set.
+func loadOrCreateKey(path string, create bool) (peer.PrivateKey, bool, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && create {
+		key, err := peer.GenerateEd25519(rand.Reader)
+		if err != nil {
+			return nil, false, err
+		}
+		enc := base64.StdEncoding.EncodeToString(key.Raw()) + "\n"
+		if err := os.WriteFile(path, []byte(enc), 0o600); err != nil {
+			return nil, false, fmt.Errorf("write key: %w", err)
+		}
+		return key, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read key: %w", err)
+	}
+	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, false, fmt.Errorf("key %s: not base64: %w", path, err)
+	}
+	key, err := peer.Ed25519FromSeed(seed)
+	if err != nil {
+		return nil, false, fmt.Errorf("key %s: %w", path, err)
+	}
+	return key, false, nil
+}
+
+// nodeMetrics are derived from the node's trace events.
+type nodeMetrics struct {
+	registry     *prometheus.Registry
+	events       *prometheus.CounterVec
+	dropped      *prometheus.CounterVec
+	interpreting prometheus.Histogram
+}
+
+func newNodeMetrics() *nodeMetrics {
+	m := &nodeMetrics{
+		registry: prometheus.NewRegistry(),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aquarium_particle_events_total", Help: "Particle events by kind.",
+		}, []string{"kind"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aquarium_particles_dropped_total", Help: "Particles dropped, by reason.",
+		}, []string{"reason"}),
+		interpreting: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "aquarium_interpretation_seconds", Help: "Time spent interpreting AIR.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14),
+		}),
+	}
+	m.registry.MustRegister(m.events, m.dropped, m.interpreting,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// followEvents logs drops and expiries, and counts every event, until ctx
+// ends.
+func followEvents(ctx context.Context, events *trace.Log, log *slog.Logger, m *nodeMetrics) {
+	sub := events.Subscribe()
+	defer sub.Close()
+	next := uint64(1)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sub.C():
+		}
+		for {
+			evs, missed := events.Since(next, 1024)
+			if missed > 0 {
+				log.Warn("trace events lost", "count", missed)
+			}
+			if len(evs) == 0 {
+				break
+			}
+			for _, e := range evs {
+				next = e.Seq + 1
+				m.events.WithLabelValues(e.Kind.String()).Inc()
+				switch e.Kind {
+				case trace.Dropped:
+					m.dropped.WithLabelValues(e.Reason.String()).Inc()
+					log.Warn("particle dropped", "particle", e.Particle, "reason", e.Reason.String(), "to", e.To, "from", e.From, "err", e.Err)
+				case trace.Expired:
+					log.Info("particle expired", "particle", e.Particle)
+				case trace.Interpreted:
+					m.interpreting.Observe(e.Duration.Seconds())
+					if e.Err != "" {
+						log.Debug("script error", "particle", e.Particle, "code", e.RetCode, "err", e.Err)
+					}
+				}
+			}
+		}
+	}
+}
+
+func serveHTTP(addr string, p *nodehost.Peer, m *nodeMetrics) (*http.Server, string, error) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"status": "ok", "peer_id": p.ID(), "connected_peers": len(p.Host.Peers()),
+			"routing_table": p.Host.RoutingTableSize(),
+		})
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("--http: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, ln.Addr().String(), nil
+}

@@ -1,0 +1,130 @@
+// Package nodehost puts a node on the network: a core/node peer behind a
+// net/p2p libp2p host, with builtins that see that host. The local
+// network, the standalone node and clients are all made this way.
+package nodehost
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/node"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/net/p2p"
+)
+
+// Config configures a peer.
+type Config struct {
+	Key peer.PrivateKey
+	// ListenAddrs default to one TCP port on loopback.
+	ListenAddrs []string
+	// Network is the Kademlia network name; empty for a client, which
+	// takes no part in discovery.
+	Network string
+	// Store keeps particle data; default in memory.
+	Store node.Store
+	// Events receives the peer's trace events; default a log of 10,000.
+	Events *trace.Log
+	// Services are the deployed services; may be nil.
+	Services node.Services
+	Logger   *slog.Logger
+	// Version is announced by identify and peer.identify.
+	Version string
+}
+
+// Peer is a running node or client.
+type Peer struct {
+	Key  peer.PrivateKey
+	Node *node.Node
+	Host *p2p.Host
+
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+// Start starts a peer.
+func Start(cfg Config) (*Peer, error) {
+	if cfg.Events == nil {
+		cfg.Events = trace.NewLog(10_000)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.ListenAddrs) == 0 {
+		cfg.ListenAddrs = []string{"/ip4/127.0.0.1/tcp/0"}
+	}
+	id := peer.IDOf(cfg.Key)
+	var nd *node.Node
+	h, err := p2p.New(p2p.Config{
+		Key:         cfg.Key,
+		ListenAddrs: cfg.ListenAddrs,
+		UserAgent:   "aquarium/" + cfg.Version,
+		Network:     cfg.Network,
+		Logger:      cfg.Logger,
+		Malformed: func(from peer.ID, err error) {
+			cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: id, From: from, Reason: trace.Malformed, Err: err.Error()})
+		},
+		Reported: func(from peer.ID, drop trace.Event) { nd.Reported(from, drop) },
+	}, func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) })
+	if err != nil {
+		return nil, err
+	}
+	nd, err = node.New(node.Config{
+		Key:       cfg.Key,
+		Transport: h,
+		Store:     cfg.Store,
+		Events:    cfg.Events,
+		Services:  cfg.Services,
+		Logger:    cfg.Logger.With("peer", id.ShortString()),
+		Builtins: builtin.New(builtin.Env{
+			Host: id, Key: cfg.Key, Network: h.Builtins(),
+			Info: func() builtin.Info {
+				addrs := []string{}
+				for _, a := range h.Addrs() {
+					addrs = append(addrs, a.String())
+				}
+				return builtin.Info{ExternalAddresses: addrs, NodeVersion: "aquarium-" + cfg.Version,
+					AirVersion: air.InterpreterVersion, AllowedBinaries: []string{}}
+			},
+		}),
+	})
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Peer{Key: cfg.Key, Node: nd, Host: h, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		_ = nd.Run(ctx)
+	}()
+	return p, nil
+}
+
+// ID returns the peer's id.
+func (p *Peer) ID() peer.ID { return p.Node.ID() }
+
+// Up reports whether the peer is running.
+func (p *Peer) Up() bool {
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// Stop stops the peer; it may be called more than once.
+func (p *Peer) Stop() {
+	p.once.Do(func() {
+		p.cancel()
+		<-p.done
+		p.Host.Close()
+	})
+}

@@ -1,0 +1,59 @@
+package nodestore
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestSurvivesReopenAndExpires(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "node.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save("p1/sig", []byte("data-1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDeadline("p1/sig", 1000); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save("p2/sig", []byte("data-2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDeadline("p2/sig", 5000); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, _ := s.Load("p1/sig"); !bytes.Equal(got, []byte("data-1")) {
+		t.Fatalf("after reopen Load = %q", got)
+	}
+	if got, _ := s.Load("missing"); got != nil {
+		t.Errorf("Load(missing) = %q, want nil", got)
+	}
+	n, err := s.Expire(time.UnixMilli(2000))
+	if err != nil || n != 1 {
+		t.Fatalf("Expire = %d, %v; want 1", n, err)
+	}
+	if got, _ := s.Load("p1/sig"); got != nil {
+		t.Error("expired particle still stored")
+	}
+	if got, _ := s.Load("p2/sig"); got == nil {
+		t.Error("live particle was expired")
+	}
+	if err := s.Delete("p2/sig"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Load("p2/sig"); got != nil {
+		t.Error("Delete did not delete")
+	}
+}
