@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -18,9 +19,12 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/diag"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/marine"
+	"github.com/aquarium-p2p/aquarium/marine/registry"
 	"github.com/aquarium-p2p/aquarium/net/devnet"
 	"github.com/spf13/cobra"
 )
@@ -37,6 +41,7 @@ type runFlags struct {
 	asJSON   bool
 	imports  []string
 	consts   []string
+	deploy   []string
 }
 
 func newRunCmd() *cobra.Command {
@@ -81,6 +86,7 @@ why; a timeout says where the particle was last seen.`,
 	fl.BoolVar(&f.asJSON, "json", false, "print errors as JSON on standard output")
 	fl.StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
 	fl.StringArrayVarP(&f.consts, "const", "c", nil, "override a constant declared with ?=, as NAME=VALUE (repeatable)")
+	fl.StringArrayVar(&f.deploy, "deploy", nil, "deploy a Marine service on every local node, as ID=MODULE.wasm or ID=CONFIG.toml (repeatable)")
 	return cmd
 }
 
@@ -110,12 +116,37 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		client *devnet.Peer
 		relay  peer.ID
 	)
+	deployments, err := parseDeployments(f.deploy)
+	if err != nil {
+		return err
+	}
 	if f.relay == "" {
-		net, err := devnet.Start(ctx, devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion()})
+		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion()}
+		var deployErr error
+		if len(deployments) > 0 {
+			rt, err := marine.New(ctx, marine.Options{CacheDir: marineCacheDir()})
+			if err != nil {
+				return err
+			}
+			defer rt.Close(context.Background())
+			cfg.Services = func(_ int, id peer.ID) node.Services {
+				reg := registry.New(rt, id)
+				for _, d := range deployments {
+					if err := reg.Deploy(ctx, d.id, d.path, id); err != nil && deployErr == nil {
+						deployErr = err
+					}
+				}
+				return reg
+			}
+		}
+		net, err := devnet.Start(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer net.Close()
+		if deployErr != nil {
+			return deployErr
+		}
 		if client, err = net.NewClient(ctx, 0); err != nil {
 			return err
 		}
@@ -128,6 +159,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 			data["nodes"], _ = json.Marshal(ids)
 		}
 	} else {
+		if len(deployments) > 0 {
+			return errors.New("--deploy works on the local network only; a remote node deploys services itself")
+		}
 		key, err := peer.GenerateEd25519(rand.Reader)
 		if err != nil {
 			return err
@@ -155,6 +189,31 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		return reportRunError(cmd, err, f.asJSON)
 	}
 	return printResult(cmd.OutOrStdout(), res.Values)
+}
+
+type deployment struct{ id, path string }
+
+func parseDeployments(flags []string) ([]deployment, error) {
+	var out []deployment
+	for _, d := range flags {
+		id, path, ok := strings.Cut(d, "=")
+		if !ok || id == "" || path == "" {
+			return nil, fmt.Errorf("--deploy %q: want ID=MODULE.wasm or ID=CONFIG.toml", d)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("--deploy %s: %w", id, err)
+		}
+		out = append(out, deployment{id, path})
+	}
+	return out, nil
+}
+
+// marineCacheDir keeps compiled modules between runs.
+func marineCacheDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "aquarium", "wasm")
+	}
+	return ""
 }
 
 // compileFunction compiles file and returns its exported function name.
