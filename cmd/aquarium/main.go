@@ -43,9 +43,11 @@ with a terminal workbench around them.`,
 		newVersionCmd(),
 		newAirCmd(),
 		newCompileCmd(),
+		newFmtCmd(),
 		newMarineCmd(),
 		newRunCmd(),
 		newNodeCmd(),
 	)
+	addWorkbench(root)
 	return root
 }

@@ -1,0 +1,179 @@
+// Package inspector is the workbench pane that shows the details of what
+// is selected elsewhere: a trace event, a service call or a run's result.
+package inspector
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/tui/functions"
+	"github.com/aquarium-p2p/aquarium/tui/ui"
+)
+
+// Model is the inspector pane.
+type Model struct {
+	ctx     *ui.Context
+	sel     ui.Selection
+	lines   []string
+	top     int
+	focused bool
+	w, h    int
+}
+
+// New returns an empty inspector.
+func New(c *ui.Context) *Model { return &Model{ctx: c} }
+
+// Update takes selections, and scroll keys when focused.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case ui.SelectMsg:
+		m.sel, m.top = msg.Selection, 0
+		m.layout()
+	case tea.KeyPressMsg:
+		if !m.focused {
+			return nil
+		}
+		km := m.ctx.Keys.List
+		switch {
+		case key.Matches(msg, km.Up):
+			m.top--
+		case key.Matches(msg, km.Down):
+			m.top++
+		}
+		m.top = max(0, min(m.top, len(m.lines)-m.h))
+	}
+	return nil
+}
+
+// layout renders the selection into wrapped lines.
+func (m *Model) layout() {
+	st := m.ctx.Styles
+	var fields [][2]string
+	add := func(k, v string) {
+		if v != "" {
+			fields = append(fields, [2]string{k, v})
+		}
+	}
+	title := ""
+	switch s := m.sel; {
+	case s.Event != nil:
+		e := s.Event
+		title = "event #" + fmt.Sprint(e.Seq) + " · " + e.Kind.String()
+		add("particle", e.Particle)
+		add("peer", m.ctx.Name(e.Peer)+" "+string(e.Peer))
+		add("time", e.Time.Format("15:04:05.000000"))
+		if e.From != "" {
+			add("from", m.ctx.Name(e.From))
+		}
+		if e.To != "" {
+			add("to", m.ctx.Name(e.To))
+		}
+		if e.Service != "" {
+			add("call", fmt.Sprintf("%s.%s (call %d)", e.Service, e.Function, e.CallID))
+		}
+		add("args", e.Args)
+		add("result", e.Result)
+		if e.Duration > 0 {
+			add("duration", e.Duration.String())
+		}
+		if e.DataSize > 0 {
+			add("data", fmt.Sprintf("%d bytes", e.DataSize))
+		}
+		if e.Kind == trace.Dropped {
+			add("reason", e.Reason.String())
+		}
+		if e.RetCode != 0 {
+			add("ret code", fmt.Sprint(e.RetCode))
+		}
+		add("error", e.Err)
+	case s.Call != nil:
+		c := s.Call
+		title = "call " + c.Service + "." + c.Function
+		add("particle", c.Particle)
+		add("peer", m.ctx.Name(c.Peer)+" "+string(c.Peer))
+		add("args", c.Args)
+		switch {
+		case !c.Done:
+			add("state", "running")
+		case c.Err != "":
+			add("ret code", fmt.Sprint(c.RetCode))
+			add("error", c.Err)
+		default:
+			add("result", c.Result)
+		}
+		if c.Took > 0 {
+			add("duration", c.Took.String())
+		}
+	case s.Result != nil:
+		r := s.Result
+		title = "run " + r.Display
+		add("particle", r.ParticleID)
+		var fe *session.Error
+		switch {
+		case errors.As(r.Err, &fe):
+			add("error", fmt.Sprintf("%d: %s", fe.Code, fe.Message))
+			add("instruction", fe.Instruction)
+			add("peer", m.ctx.Name(peer.ID(fe.PeerID))+" "+fe.PeerID)
+		case r.Err != nil:
+			add("error", r.Err.Error())
+		default:
+			add("result", functions.FormatValues(r.Values))
+		}
+		if r.Took > 0 {
+			add("took", r.Took.Round(time.Microsecond).String())
+		}
+	default:
+		m.lines = []string{st.Muted.Render("select an event, a call or a run")}
+		return
+	}
+	m.lines = []string{st.Header.Render(title)}
+	valueW := max(m.w-11, 10)
+	for _, f := range fields {
+		wrapped := strings.Split(ansi.Hardwrap(f[1], valueW, true), "\n")
+		for i, w := range wrapped {
+			label := strings.Repeat(" ", 10)
+			if i == 0 {
+				label = fmt.Sprintf("%-10s", f[0])
+			}
+			style := st.Value
+			if f[0] == "error" || f[0] == "reason" {
+				style = st.Error
+			}
+			m.lines = append(m.lines, st.Label.Render(label)+" "+style.Render(w))
+		}
+	}
+}
+
+// View draws the visible lines.
+func (m *Model) View() string {
+	if m.lines == nil {
+		m.layout()
+	}
+	return ui.Block(m.lines[min(m.top, len(m.lines)):], m.w, m.h)
+}
+
+// ShortHelp lists the pane's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down}
+}
+
+// FullHelp lists the pane's keys in columns.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// SetSize sets the content size and rewraps.
+func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.layout() }
+
+// Focus gives the pane the keyboard.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur takes it away.
+func (m *Model) Blur() { m.focused = false }

@@ -1,0 +1,88 @@
+// Package keys is the workbench's one keymap: every binding, grouped by
+// where it applies, so help text and matching use the same values.
+package keys
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap holds every binding of the workbench.
+type KeyMap struct {
+	Global Global
+	List   List
+	Editor Editor
+	Peers  Peers
+	Trace  Trace
+}
+
+// Global bindings work in every pane.
+type Global struct {
+	Quit, NextPane, PrevPane, Help key.Binding
+	// Pane focuses a pane directly: Pane[0] is alt+1.
+	Pane    [8]key.Binding
+	Run     key.Binding
+	Save    key.Binding
+	NextErr key.Binding
+}
+
+// List bindings move a cursor through rows.
+type List struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Select key.Binding
+}
+
+// Editor bindings, beyond typing.
+type Editor struct {
+	NextTab, PrevTab, Leave key.Binding
+}
+
+// Peers bindings control the local network.
+type Peers struct {
+	Add, Kill, Restart key.Binding
+}
+
+// Trace bindings filter and follow the timeline.
+type Trace struct {
+	Filter, ClearFilter, Follow key.Binding
+}
+
+// Default returns the default keymap.
+func Default() *KeyMap {
+	km := &KeyMap{
+		Global: Global{
+			Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+			NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+			PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev pane")),
+			Help:     key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
+			Run:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "run")),
+			Save:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+			NextErr:  key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "next error")),
+		},
+		List: List{
+			Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+			Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+			PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+			PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+			Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+			Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+			Select:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
+		},
+		Editor: Editor{
+			NextTab: key.NewBinding(key.WithKeys("ctrl+pgdown", "alt+right"), key.WithHelp("alt+→", "next file")),
+			PrevTab: key.NewBinding(key.WithKeys("ctrl+pgup", "alt+left"), key.WithHelp("alt+←", "prev file")),
+			Leave:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave editor")),
+		},
+		Peers: Peers{
+			Add:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add node")),
+			Kill:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "kill")),
+			Restart: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		},
+		Trace: Trace{
+			Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter particle")),
+			ClearFilter: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "all particles")),
+			Follow:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "follow")),
+		},
+	}
+	for i := range km.Global.Pane {
+		n := string(rune('1' + i))
+		km.Global.Pane[i] = key.NewBinding(key.WithKeys("alt+"+n, "f"+string(rune('2'+i))), key.WithHelp("alt+"+n, "pane "+n))
+	}
+	return km
+}

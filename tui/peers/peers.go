@@ -1,0 +1,130 @@
+// Package peers is the workbench pane that lists the network's peers with
+// their status and connections, and adds, kills and restarts local nodes.
+package peers
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/tui/ui"
+)
+
+// Action is a change to the network the user asked for.
+type Action uint8
+
+// Actions on nodes.
+const (
+	Add Action = iota + 1
+	Kill
+	Restart
+)
+
+// ActionMsg asks the workbench to change the network.
+type ActionMsg struct {
+	Action Action
+	Peer   peer.ID
+}
+
+// Model is the peers pane.
+type Model struct {
+	ctx     *ui.Context
+	peers   []session.PeerInfo
+	err     error
+	cur     ui.Cursor
+	focused bool
+	// control is false when the session cannot change the network.
+	control bool
+	w, h    int
+}
+
+// New returns an empty peers pane; control enables add, kill and restart.
+func New(c *ui.Context, control bool) *Model { return &Model{ctx: c, control: control} }
+
+// Update takes peer lists, and keys when focused.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case ui.PeersMsg:
+		m.err = msg.Err
+		if msg.Err == nil {
+			m.peers = msg.Peers
+		}
+		m.cur.SetLen(len(m.peers), m.h-1)
+	case tea.KeyPressMsg:
+		if !m.focused {
+			return nil
+		}
+		if m.cur.Move(msg, m.ctx.Keys.List, len(m.peers), m.h-1) {
+			return nil
+		}
+		km := m.ctx.Keys.Peers
+		if !m.control {
+			return nil
+		}
+		sel := m.selected()
+		switch {
+		case key.Matches(msg, km.Add):
+			return act(Add, "")
+		case key.Matches(msg, km.Kill) && sel != nil && sel.Role != session.Client:
+			return act(Kill, sel.ID)
+		case key.Matches(msg, km.Restart) && sel != nil && sel.Role != session.Client:
+			return act(Restart, sel.ID)
+		}
+	}
+	return nil
+}
+
+func act(a Action, id peer.ID) tea.Cmd {
+	return func() tea.Msg { return ActionMsg{Action: a, Peer: id} }
+}
+
+func (m *Model) selected() *session.PeerInfo {
+	if m.cur.Index < len(m.peers) {
+		return &m.peers[m.cur.Index]
+	}
+	return nil
+}
+
+// View draws one row per peer.
+func (m *Model) View() string {
+	st := m.ctx.Styles
+	lines := []string{st.Muted.Render(fmt.Sprintf("%-7s %-6s %-5s %5s  %s", "name", "role", "state", "conns", "id"))}
+	if m.err != nil {
+		lines = append(lines, st.Error.Render(m.err.Error()))
+	}
+	end := min(m.cur.Offset+m.h-len(lines), len(m.peers))
+	for i := m.cur.Offset; i < end; i++ {
+		p := m.peers[i]
+		state := st.Good.Render("up   ")
+		if !p.Up {
+			state = st.Error.Render("down ")
+		}
+		row := fmt.Sprintf("%-7s %-6s %s %5d  %s", p.Name, p.Role, state, p.Connections, p.ID.ShortString())
+		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected))
+	}
+	return ui.Block(lines, m.w, m.h)
+}
+
+// ShortHelp lists the pane's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	if !m.control {
+		return []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down}
+	}
+	km := m.ctx.Keys.Peers
+	return []key.Binding{km.Add, km.Kill, km.Restart}
+}
+
+// FullHelp lists the pane's keys in columns.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// SetSize sets the content size.
+func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.cur.SetLen(len(m.peers), h-1) }
+
+// Focus gives the pane the keyboard.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur takes it away.
+func (m *Model) Blur() { m.focused = false }

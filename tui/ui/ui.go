@@ -1,0 +1,183 @@
+// Package ui holds what the workbench's panes share: the context passed
+// to each of them, the component contract, the compiler's output as the
+// panes see it, and the messages that cross panes.
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aquarium-p2p/aquarium/aqua/diag"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/tui/keys"
+	"github.com/aquarium-p2p/aquarium/tui/theme"
+)
+
+// Context is shared by every pane, by pointer: styles, keys, and what the
+// workbench knows of the network's peers.
+type Context struct {
+	Styles *theme.Styles
+	Keys   *keys.KeyMap
+	// Names gives peers short display names ("node0", "client").
+	Names map[peer.ID]string
+	// Lanes orders peers for the timeline: nodes, then the client.
+	Lanes []peer.ID
+}
+
+// Name returns the display name of id.
+func (c *Context) Name(id peer.ID) string {
+	if n, ok := c.Names[id]; ok {
+		return n
+	}
+	if id == "" {
+		return "-"
+	}
+	return id.ShortString()
+}
+
+// Component is one pane: it takes messages, draws itself at the size it
+// was given, and describes its keys.
+type Component interface {
+	help.KeyMap
+	Update(msg tea.Msg) tea.Cmd
+	// View draws the pane's content, exactly width by height cells.
+	View() string
+	SetSize(width, height int)
+	Focus()
+	Blur()
+}
+
+// Source is one file's text at one edit.
+type Source struct {
+	Path string
+	Text string
+}
+
+// Param is one parameter of an exported function.
+type Param struct {
+	Name, Type string
+	// Arrow is set for a function-typed parameter, which a form cannot fill.
+	Arrow bool
+}
+
+// Function is an exported function, compiled.
+type Function struct {
+	Name      string
+	Signature string
+	Params    []Param
+	// AIR is the function's script.
+	AIR string
+}
+
+// Build is the outcome of compiling one file.
+type Build struct {
+	Functions   []Function
+	Diagnostics diag.List
+}
+
+// Compiler compiles one file. It runs off the UI goroutine and must not
+// keep src.
+type Compiler func(ctx context.Context, src Source) Build
+
+// EventsMsg carries trace events read from the session's log since the
+// last batch: one message per frame, never one per event.
+type EventsMsg struct {
+	Events []trace.Event
+	// Next is the sequence number to read from next.
+	Next uint64
+	// Missed counts events evicted before they could be read.
+	Missed uint64
+}
+
+// PeersMsg is a fresh list of the session's peers.
+type PeersMsg struct {
+	Peers []session.PeerInfo
+	Err   error
+}
+
+// BuildMsg is a finished compile of the editor tab Path at Version.
+type BuildMsg struct {
+	Path    string
+	Version int
+	Build   Build
+}
+
+// RunRequest asks the workbench to run fn with args.
+type RunRequest struct {
+	Function Function
+	Args     map[string]json.RawMessage
+	// Display is the call as the user wrote it, for the history.
+	Display string
+}
+
+// RunResult is a function run that ended.
+type RunResult struct {
+	ID         int
+	Display    string
+	ParticleID string
+	Values     []json.RawMessage
+	Err        error
+	Took       time.Duration
+}
+
+// RunStartedMsg says a run has begun as particle ParticleID.
+type RunStartedMsg struct {
+	ID         int
+	Display    string
+	ParticleID string
+}
+
+// RunDoneMsg is a run's outcome.
+type RunDoneMsg struct{ Result RunResult }
+
+// Selection is what the inspector shows.
+type Selection struct {
+	Event  *trace.Event
+	Call   *Call
+	Result *RunResult
+}
+
+// SelectMsg changes the inspector's subject.
+type SelectMsg struct{ Selection Selection }
+
+// FilterMsg filters the trace and calls to one particle ("" for all).
+type FilterMsg struct{ Particle string }
+
+// JumpMsg moves the editor's cursor to a diagnostic's position.
+type JumpMsg struct {
+	Path         string
+	Line, Column int
+}
+
+// StatusMsg shows a line in the status bar; Err makes it an error.
+type StatusMsg struct {
+	Text string
+	Err  bool
+}
+
+// Call is a service call joined with its outcome.
+type Call struct {
+	Particle          string
+	Peer              peer.ID
+	CallID            uint32
+	Service, Function string
+	Args              string
+	// Done is set once the call has finished.
+	Done    bool
+	Result  string
+	RetCode int64
+	Err     string
+	Started time.Time
+	Took    time.Duration
+}
+
+// Status returns a message for the status bar.
+func Status(format string) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: format} }
+}
