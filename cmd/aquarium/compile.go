@@ -95,9 +95,18 @@ func runCompile(cmd *cobra.Command, file string, f compileFlags) error {
 	if !diags.HasErrors() {
 		var err error
 		fns, err = codegen.Generate(prog, codegen.Options{NoRelay: f.noRelay, NoXor: f.noXor, EmptyResponse: f.response})
-		if err != nil {
+		// Generate joins one error per function that failed: report
+		// each at its own position.
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, err := range errs {
+			if err == nil {
+				continue
+			}
 			d := diag.Diagnostic{Severity: diag.Error, Msg: err.Error()}
-			if ce, ok := asCodegenError(err); ok {
+			if ce, ok := asCodegenError(err); ok && ce.Pos.IsValid() {
 				d.Pos, d.Msg = ce.Pos, ce.Msg
 			}
 			diags = append(diags, d)
