@@ -184,6 +184,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 	}
 	if out.Complete && idle {
 		n.emit(trace.Event{Kind: trace.Completed, Particle: p.ID, RetCode: out.RetCode})
+		n.complete(p.ID)
 	}
 }
 

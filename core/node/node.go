@@ -79,10 +79,11 @@ type Node struct {
 	queue chan *particle.Particle
 	calls chan struct{} // semaphore for running calls
 
-	mu      sync.Mutex
-	actors  map[string]*actor
-	scoped  map[string]map[string]builtin.Service // particle id -> services
-	running bool
+	mu        sync.Mutex
+	actors    map[string]*actor
+	scoped    map[string]map[string]builtin.Service // particle id -> services
+	completed map[string]func()                     // particle id -> callback
+	running   bool
 }
 
 // New returns a node; Start it to process particles.
@@ -119,13 +120,14 @@ func New(cfg Config) (*Node, error) {
 		cfg.Builtins = builtin.New(builtin.Env{Host: id, Key: cfg.Key, Now: cfg.Now})
 	}
 	return &Node{
-		cfg:    cfg,
-		id:     id,
-		key:    ed25519.NewKeyFromSeed(cfg.Key.Raw()),
-		queue:  make(chan *particle.Particle, cfg.QueueSize),
-		calls:  make(chan struct{}, cfg.CallWorkers),
-		actors: map[string]*actor{},
-		scoped: map[string]map[string]builtin.Service{},
+		cfg:       cfg,
+		id:        id,
+		key:       ed25519.NewKeyFromSeed(cfg.Key.Raw()),
+		queue:     make(chan *particle.Particle, cfg.QueueSize),
+		calls:     make(chan struct{}, cfg.CallWorkers),
+		actors:    map[string]*actor{},
+		scoped:    map[string]map[string]builtin.Service{},
+		completed: map[string]func(){},
 	}, nil
 }
 
@@ -195,6 +197,26 @@ func (n *Node) Scope(particleID string, services map[string]builtin.Service) {
 	n.scoped[particleID] = services
 }
 
+// OnComplete calls f, once, when the particle's whole script has completed
+// on this node: how a client learns that a function without results is
+// done.
+func (n *Node) OnComplete(particleID string, f func()) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.completed[particleID] = f
+}
+
+// complete runs and forgets the completion callback of a particle.
+func (n *Node) complete(particleID string) {
+	n.mu.Lock()
+	f := n.completed[particleID]
+	delete(n.completed, particleID)
+	n.mu.Unlock()
+	if f != nil {
+		f()
+	}
+}
+
 // emit records an event at this node.
 func (n *Node) emit(e trace.Event) {
 	e.Peer = n.id
@@ -233,6 +255,7 @@ func (n *Node) expire(now time.Time) {
 		if a.expired(now) {
 			delete(n.actors, key)
 			delete(n.scoped, a.particleID)
+			delete(n.completed, a.particleID)
 			dead = append(dead, a)
 		}
 	}

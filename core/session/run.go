@@ -96,39 +96,40 @@ func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call)
 		return nil, err
 	}
 	client.Scope(p.ID, scopedServices(call, p.ID, finish))
-
+	if !strings.Contains(call.Script, `("callbackSrv" "response")`) {
+		// A function without results is done when its script completes.
+		client.OnComplete(p.ID, func() { finish(outcome{res: &Result{ParticleID: p.ID}}) })
+	}
 	events := client.Events()
-	sub := events.Subscribe()
-	defer sub.Close()
 	from := events.Last() + 1
-	void := !strings.Contains(call.Script, `("callbackSrv" "response")`)
 
 	client.Deliver(client.ID(), p)
 	deadline := time.NewTimer(call.TTL)
 	defer deadline.Stop()
+	select {
+	case o := <-done:
+		return o.res, o.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-deadline.C:
+		return nil, timeoutError(p, call.TTL, lastSeen(events, from, p.ID))
+	}
+}
+
+// lastSeen returns the particle's newest event in the log since from.
+func lastSeen(events *trace.Log, from uint64, particleID string) *trace.Event {
 	var last *trace.Event
 	for {
-		select {
-		case o := <-done:
-			return o.res, o.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-deadline.C:
-			return nil, timeoutError(p, call.TTL, last)
-		case <-sub.C():
-			evs, _ := events.Since(from, 1<<16)
-			for i := range evs {
-				e := &evs[i]
-				from = e.Seq + 1
-				if e.Particle != p.ID {
-					continue
-				}
-				last = e
-				if void && e.Kind == trace.Completed && e.Peer == client.ID() {
-					finish(outcome{res: &Result{ParticleID: p.ID}})
-				}
+		evs, _ := events.Since(from, 4096)
+		if len(evs) == 0 {
+			return last
+		}
+		for i := range evs {
+			if evs[i].Particle == particleID {
+				last = &evs[i]
 			}
 		}
+		from = evs[len(evs)-1].Seq + 1
 	}
 }
 

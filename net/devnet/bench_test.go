@@ -1,0 +1,93 @@
+package devnet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/session"
+)
+
+// identityRoundTrip is client -> relay (op.identity) -> client.
+const identityRoundTrip = `(seq
+ (seq
+  (call %init_peer_id% ("getDataSrv" "-relay-") [] -relay-)
+  (call -relay- ("op" "identity") ["hi"] r)
+ )
+ (call %init_peer_id% ("callbackSrv" "response") [r])
+)
+`
+
+func benchNet(b *testing.B, nodes int) (*Network, *Peer) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := Start(ctx, Config{Nodes: nodes, Seed: 11})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { n.Close() })
+	c, err := n.NewClient(ctx, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n, c
+}
+
+// BenchmarkRoundTrip is one op.identity particle from a client through its
+// relay and back, over loopback libp2p.
+func BenchmarkRoundTrip(b *testing.B) {
+	n, c := benchNet(b, 1)
+	relay := n.NodeIDs()[0]
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRoundTripParallel measures throughput: many round trips in
+// flight at once.
+func BenchmarkRoundTripParallel(b *testing.B) {
+	n, c := benchNet(b, 1)
+	relay := n.NodeIDs()[0]
+	ctx := context.Background()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// chain returns AIR that visits hops peers in order, then answers the
+// client, which reaches the first peer as its relay.
+func chain(hops int) string {
+	body := `(call %init_peer_id% ("getDataSrv" "peers") [] peers)`
+	for i := range hops {
+		body = fmt.Sprintf(`(seq %s (call peers.$.[%d] ("op" "noop") []))`, body, i)
+	}
+	// Back through the relay, which the client is connected to.
+	return fmt.Sprintf(`(seq (seq %s (call peers.$.[0] ("op" "noop") [])) (call %%init_peer_id%% ("callbackSrv" "response") ["done"]))`, body)
+}
+
+// BenchmarkChain10 sends a particle through 10 nodes in turn and back to
+// the client.
+func BenchmarkChain10(b *testing.B) {
+	n, c := benchNet(b, 10)
+	ids, _ := json.Marshal(n.NodeIDs())
+	ctx := context.Background()
+	script := chain(10)
+	for b.Loop() {
+		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: script, Relay: n.NodeIDs()[0], TTL: 5 * time.Second,
+			Args: map[string]json.RawMessage{"peers": ids}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
