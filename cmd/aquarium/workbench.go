@@ -151,7 +151,7 @@ func compiler(cfg aqua.Config) ui.Compiler {
 			return b
 		}
 		for _, fn := range fns {
-			f := ui.Function{Name: fn.Name, Signature: fn.Name + strings.TrimPrefix(fn.Arrow.String(), "func"), AIR: air.Print(fn.Script)}
+			f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), AIR: air.Print(fn.Script)}
 			for _, p := range fn.Arrow.Params {
 				_, arrow := p.Type.(*types.Arrow)
 				f.Params = append(f.Params, ui.Param{Name: p.Name, Type: p.Type.String(), Arrow: arrow})

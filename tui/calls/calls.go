@@ -97,7 +97,7 @@ func (m *Model) View() string {
 		}
 		row := fmt.Sprintf("%-7s %s %s %s", m.ctx.Name(c.Peer),
 			st.Call.Render(ui.Fit(c.Service+"."+c.Function, 24)), ui.Fit(c.Args, 18), res)
-		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected))
+		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 	}
 	return ui.Block(lines, m.w, m.h)
 }

@@ -263,7 +263,7 @@ func (m *Model) View() string {
 		} else {
 			row = m.historyRow(m.history[i-len(m.fns)])
 		}
-		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected))
+		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 		if i == len(m.fns)-1 && len(m.history) > 0 && len(lines) < m.listHeight() {
 			lines = append(lines, st.Subtle.Render("── runs "+strings.Repeat("─", max(m.w-8, 0))))
 		}

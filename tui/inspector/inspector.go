@@ -136,13 +136,13 @@ func (m *Model) layout() {
 		return
 	}
 	m.lines = []string{st.Header.Render(title)}
-	valueW := max(m.w-11, 10)
+	valueW := max(m.w-13, 10)
 	for _, f := range fields {
 		wrapped := strings.Split(ansi.Hardwrap(f[1], valueW, true), "\n")
 		for i, w := range wrapped {
-			label := strings.Repeat(" ", 10)
+			label := strings.Repeat(" ", 12)
 			if i == 0 {
-				label = fmt.Sprintf("%-10s", f[0])
+				label = fmt.Sprintf("%-12s", f[0])
 			}
 			style := st.Value
 			if f[0] == "error" || f[0] == "reason" {

@@ -103,7 +103,7 @@ func (m *Model) View() string {
 			state = st.Error.Render("down ")
 		}
 		row := fmt.Sprintf("%-7s %-6s %s %5d  %s", p.Name, p.Role, state, p.Connections, p.ID.ShortString())
-		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected))
+		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 	}
 	return ui.Block(lines, m.w, m.h)
 }

@@ -71,7 +71,7 @@ func (m *Model) View() string {
 			msg += " (did you mean " + strings.Join(d.Suggest, ", ") + "?)"
 		}
 		row := fmt.Sprintf("%s %s %s", sev, st.Muted.Render(fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Column)), msg)
-		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected))
+		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 	}
 	return ui.Block(lines, m.w, m.h)
 }

@@ -207,12 +207,18 @@ func (m *Model) View() string {
 			row = m.renderRow(e, timeW, laneW)
 			m.cache[seq] = row
 		}
-		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected))
+		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 	}
 	return ui.Block(lines, m.w, m.h)
 }
 
+// center centres a lane's name over it; a name too long becomes its
+// first letter and trailing digits ("node12" -> "n12").
 func center(s string, w int) string {
+	if len(s) >= w {
+		digits := strings.TrimRight(s, "0123456789")
+		s = s[:1] + s[len(digits):]
+	}
 	if len(s) >= w {
 		return s[:max(w-1, 0)] + " "
 	}

@@ -86,14 +86,15 @@ func Block(lines []string, width, height int) string {
 	return b.String()
 }
 
-// Row renders a list row, highlighted when selected and the list has focus.
-func Row(s string, width int, selected, focused bool, st lipgloss.Style) string {
+// Row renders a list row: the selected row is drawn in st when the list
+// has focus, and in dim, the background alone, when it has not.
+func Row(s string, width int, selected, focused bool, st, dim lipgloss.Style) string {
 	line := Fit(s, width)
-	if selected && focused {
+	switch {
+	case selected && focused:
 		return st.Render(ansi.Strip(line))
-	}
-	if selected {
-		return "▸" + ansi.Truncate(line, width-1, "")
+	case selected:
+		return dim.Render(ansi.Strip(line))
 	}
 	return line
 }
