@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -393,7 +394,7 @@ func runConformanceCase(t *testing.T, c conformanceCase, script string) outcome 
 		if err != nil {
 			t.Fatalf("argument %s: %v", name, err)
 		}
-		args[name] = substitutePeers(decoded[0], n.resolve)
+		args[name] = substitutePeers(jsNumbers(decoded[0]), n.resolve)
 	}
 	done := make(chan outcome, 1)
 	now := time.Now()
@@ -444,6 +445,29 @@ func substitutePeers(v any, resolve func(string) (string, bool)) any {
 			out[k] = substitutePeers(e, resolve)
 		}
 		return out
+	}
+	return v
+}
+
+// jsNumbers rewrites the numbers in v as the reference client sends them:
+// JavaScript has only doubles, so 3.0 goes out as 3 and the interpreter
+// sees an integer.
+func jsNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		if err == nil && f == math.Trunc(f) && math.Abs(f) < 1e21 && strings.ContainsAny(string(v), ".eE") {
+			return json.Number(strconv.FormatFloat(f, 'f', -1, 64))
+		}
+		return v
+	case []any:
+		for i, e := range v {
+			v[i] = jsNumbers(e)
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = jsNumbers(e)
+		}
 	}
 	return v
 }
