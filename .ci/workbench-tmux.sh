@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Drives the workbench in a real terminal (tmux): start it on the starter
+# file, run the starter's hello function, check the result and its trace
+# on screen, and quit cleanly. Exits non-zero with the screen on failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+if ! command -v tmux >/dev/null; then
+	apt-get update -qq && apt-get install -y -qq tmux >/dev/null
+fi
+
+work=$(mktemp -d)
+session="aquarium-wb-$$"
+cleanup() {
+	tmux kill-session -t "$session" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/aquarium" ./cmd/aquarium
+
+screen() { tmux capture-pane -p -t "$session"; }
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows.
+wait_for() {
+	local text=$1 deadline=$((SECONDS + ${2:-20}))
+	until screen | grep -qF -- "$text"; do
+		if ((SECONDS >= deadline)); then
+			echo "workbench-tmux: timed out waiting for: $text" >&2
+			screen >&2
+			exit 1
+		fi
+		sleep 0.2
+	done
+}
+
+tmux new-session -d -s "$session" -x 120 -y 40 \
+	"cd '$work' && ./aquarium --nodes 3 2>'$work/stderr'; echo \"exit status \$?\" > '$work/status'; sleep 60"
+
+wait_for "compiles · 2 function(s)"
+wait_for "3 nodes"
+
+# ctrl+r opens the argument form of the function under the cursor (hello).
+tmux send-keys -t "$session" C-r
+wait_for 'name: string = "world"'
+tmux send-keys -t "$session" Enter
+wait_for 'hello("world") = "hello from the relay, world"'
+# The trace shows the particle's trip to node0 and back, and its calls.
+wait_for "→ node0"
+wait_for "→ client"
+wait_for "op.concat_strings"
+wait_for "completed"
+
+# The starter is unsaved: the first ctrl+c warns, the second quits.
+tmux send-keys -t "$session" C-c
+wait_for "unsaved changes"
+tmux send-keys -t "$session" C-c
+
+for _ in $(seq 100); do
+	[[ -s "$work/status" ]] && break
+	sleep 0.1
+done
+status=$(cat "$work/status" 2>/dev/null || echo "exit status unknown")
+if [[ "$status" != "exit status 0" ]]; then
+	echo "workbench-tmux: workbench did not quit cleanly: $status" >&2
+	cat "$work/stderr" >&2 || true
+	screen >&2
+	exit 1
+fi
+if [[ -s "$work/stderr" ]]; then
+	echo "workbench-tmux: the workbench wrote to stderr:" >&2
+	cat "$work/stderr" >&2
+	exit 1
+fi
+echo "workbench-tmux: ok"
