@@ -39,7 +39,7 @@ tmux new-session -d -s "$session" -x 120 -y 40 \
 	"cd '$work' && ./aquarium --nodes 3 2>'$work/stderr'; echo \"exit status \$?\" > '$work/status'; sleep 60"
 
 wait_for "compiles · 2 function(s)"
-wait_for "3 nodes"
+wait_for "3 nodes up"
 
 # ctrl+r opens the argument form of the function under the cursor (hello).
 tmux send-keys -t "$session" C-r

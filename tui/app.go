@@ -399,11 +399,12 @@ func (m *Model) setPeers(msg ui.PeersMsg) {
 		lanes = append(lanes, p.ID)
 		id, _ := json.Marshal(p.ID)
 		data[p.Name] = id
-		switch p.Role {
-		case session.Relay:
+		if p.Role == session.Relay {
 			data["relay"] = id
-			nodes = append(nodes, p.ID)
-		case session.Node:
+		}
+		// nodes offers the nodes that can answer: a killed node would
+		// only make the particle time out.
+		if (p.Role == session.Relay || p.Role == session.Node) && p.Up {
 			nodes = append(nodes, p.ID)
 		}
 	}
@@ -527,7 +528,7 @@ func (m *Model) View() tea.View {
 // Render draws the whole screen as text, exactly the window's size.
 func (m *Model) Render() string {
 	st := m.ctx.Styles
-	header := st.Header.Render(" aquarium ") + st.Muted.Render(fmt.Sprintf("%s · %d nodes", m.title(), m.nodes))
+	header := st.Header.Render(" aquarium ") + st.Muted.Render(fmt.Sprintf("%s · %d nodes up", m.title(), m.nodes))
 	if m.running > 0 {
 		header += st.Warning.Render(fmt.Sprintf(" · %d running", m.running))
 	}
