@@ -14,7 +14,11 @@
 //
 // Services that need the peer's state (its connections, its Marine
 // services, its routing table) are given that state through Env; the
-// functions here stay pure and deterministic given Env.
+// functions here stay pure and deterministic given Env. srv and dist
+// manage Marine services through Env.Deployer, which the Marine side
+// implements: core knows what the builtins need, not how Wasm runs. The
+// functions that change what a peer runs are open only to the host and
+// the peers Env.Managers names.
 package builtin
 
 import (
@@ -72,6 +76,14 @@ type Env struct {
 	// Network answers the peer and kad functions about connections; nil
 	// makes them fail with a clear error.
 	Network Network
+	// Deployer runs the srv and dist functions; nil makes them fail with
+	// a clear error.
+	Deployer Deployer
+	// Managers reports which peers besides the host may call the
+	// restricted srv and dist functions (create, remove, add_alias,
+	// add_module, add_blueprint): the reference's management peer. Nil
+	// means the host alone.
+	Managers func(peer.ID) bool
 }
 
 // Info is the answer of peer.identify.
@@ -113,7 +125,7 @@ func New(env Env) *Set {
 	if env.Console == nil {
 		env.Console = io.Discard
 	}
-	return &Set{services: map[string]Service{
+	s := &Set{services: map[string]Service{
 		"op":          opService(),
 		"math":        mathService(),
 		"cmp":         cmpService(),
@@ -124,7 +136,10 @@ func New(env Env) *Set {
 		"kad":         kadService(env),
 		"sig":         sigService(env),
 		"run-console": consoleService(env),
+		"dist":        distService(env),
 	}}
+	s.services["srv"] = srvService(env, s.Has)
+	return s
 }
 
 // Lookup returns the function service.function, if it is a builtin.
