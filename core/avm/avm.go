@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 
+	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 )
 
@@ -65,9 +66,51 @@ type Outcome struct {
 	RetCode int64
 	// ErrorMessage explains a non-zero RetCode.
 	ErrorMessage string
+	// Stops are the instructions where this run handed work on or ended,
+	// in the order the run met them: the calls it asked the host to run,
+	// the calls and canons that sent the particle to another peer, and the
+	// instruction whose error reached the top of the script. A debugger
+	// shows them as where the particle stopped on this peer.
+	Stops []Stop
 	// Complete reports that the whole script has completed on this peer:
 	// nothing in it waits for another peer, a call result or a value.
 	// The reference interpreter does not report this; a client uses it to
 	// tell when a function without results has finished.
 	Complete bool
+}
+
+// StopKind is why a run stopped at an instruction.
+type StopKind uint8
+
+// Stop kinds.
+const (
+	// StopCall: the instruction is a call this peer's host must run;
+	// CallID is its request id.
+	StopCall StopKind = iota + 1
+	// StopSend: the instruction (a call or canon) is meant for Peer, so
+	// the particle goes there.
+	StopSend
+	// StopError: the instruction raised the error the run ended with.
+	StopError
+)
+
+func (k StopKind) String() string {
+	switch k {
+	case StopCall:
+		return "call"
+	case StopSend:
+		return "send"
+	case StopError:
+		return "error"
+	}
+	return "unknown"
+}
+
+// Stop is one instruction where a run stopped.
+type Stop struct {
+	Kind StopKind
+	// Span is the instruction's place in the script.
+	Span   air.Span
+	Peer   string // StopSend
+	CallID uint32 // StopCall
 }

@@ -28,6 +28,7 @@ func (x *interp) call(c *air.Call) error {
 		x.complete = false
 		return nil
 	}
+	x.noteRaised(err, c.Span)
 	if isCatchable(err) {
 		x.setErrors(err, display(c), errTet, true)
 	}
@@ -131,7 +132,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		}
 	}
 	if tet.PeerPK != x.p.CurrentPeerID {
-		x.addNextPeer(tet.PeerPK)
+		x.sendTo(tet.PeerPK, c.Span)
 		x.complete = false
 		x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID})
 		return nil
@@ -153,6 +154,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		req.Arguments[i] = value.Marshal(v)
 	}
 	x.requests[x.lastID] = req
+	x.stops = append(x.stops, Stop{Kind: StopCall, Span: c.Span, CallID: x.lastID})
 	x.complete = false
 	x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID, HasID: true, ID: x.lastID})
 	return nil

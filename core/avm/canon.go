@@ -32,7 +32,7 @@ func (x *interp) canon(c *air.Canon) error {
 			x.tr.Push(st)
 			return nil
 		}
-		x.addNextPeer(peer)
+		x.sendTo(peer, c.Span)
 		x.tr.Push(&data.Canon{Sent: true, Peer: x.p.CurrentPeerID})
 		return nil
 	}

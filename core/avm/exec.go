@@ -45,6 +45,7 @@ func (x *interp) exec(in air.Instr) error {
 		err = uncatchable(CodeTraceError, "unknown instruction %T", in)
 	}
 	if err != nil {
+		x.noteRaised(err, span(in))
 		_, isCanon := in.(*air.Canon)
 		x.setErrors(err, display(in), nil, isCanon)
 	}
@@ -229,3 +230,6 @@ func display(in air.Instr) string {
 	}
 	return "unknown"
 }
+
+// span returns where an instruction is in the script.
+func span(in air.Instr) air.Span { return air.Span{Start: in.Pos(), End: in.EndPos()} }

@@ -30,6 +30,12 @@ type interp struct {
 	results   map[uint32]CallResult
 	lastID    uint32
 	foldSeq   int
+	stops     []Stop
+	// raised is the newest error an instruction raised, and raisedAt
+	// where: the innermost instruction, since a parent passes on the same
+	// error value.
+	raised   *execError
+	raisedAt air.Span
 	// genLimit bounds the generation numbers data may claim: a trace of
 	// n states cannot hold more than n generations.
 	genLimit [2]uint32
@@ -45,8 +51,9 @@ type interp struct {
 // (corrupt or forged data, a broken invariant) returns prevData unchanged,
 // so nothing this peer knew is lost.
 func Run(p Params, script string, prevData, currentData []byte, results map[uint32]CallResult) Outcome {
+	var failStops []Stop
 	fail := func(code int64, format string, args ...any) Outcome {
-		return Outcome{Data: prevData, RetCode: code, ErrorMessage: fmt.Sprintf(format, args...)}
+		return Outcome{Data: prevData, RetCode: code, ErrorMessage: fmt.Sprintf(format, args...), Stops: failStops}
 	}
 	if len(p.Key) != ed25519.PrivateKeySize {
 		return fail(CodeMalformedKeyPair, "malformed key pair: an Ed25519 private key has %d bytes, got %d", ed25519.PrivateKeySize, len(p.Key))
@@ -99,6 +106,13 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		x.results = map[uint32]CallResult{}
 	}
 	runErr := x.exec(root)
+	if runErr != nil {
+		stop := Stop{Kind: StopError, Span: x.raisedAt}
+		x.stops = append(x.stops, stop)
+		// A run that fails uncatchably sends nothing and asks for no
+		// call: only the error remains.
+		failStops = []Stop{stop}
+	}
 	if runErr != nil && !isCatchable(runErr) {
 		e := asExec(runErr)
 		return fail(e.code, "%s", e.msg)
@@ -121,7 +135,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if err != nil {
 		return fail(CodeTraceError, "%v", err)
 	}
-	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Complete: runErr == nil && x.complete}
+	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Complete: runErr == nil && x.complete}
 	switch {
 	case runErr != nil:
 		e := asExec(runErr)
@@ -158,6 +172,19 @@ func (x *interp) setGeneration(pos, gen uint32) error {
 		return uncatchable(CodeGenerationCompaction, "%v", err)
 	}
 	return nil
+}
+
+// sendTo sends the particle to peer for the instruction at span.
+func (x *interp) sendTo(peer string, span air.Span) {
+	x.stops = append(x.stops, Stop{Kind: StopSend, Span: span, Peer: peer})
+	x.addNextPeer(peer)
+}
+
+// noteRaised remembers where err was first raised.
+func (x *interp) noteRaised(err error, span air.Span) {
+	if e, ok := err.(*execError); ok && e != x.raised && !e.joinable() {
+		x.raised, x.raisedAt = e, span
+	}
 }
 
 func (x *interp) addNextPeer(peer string) {
