@@ -69,3 +69,25 @@ func TestLoadDataMergesFileAndFlag(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }
+
+// FuzzParseCall checks that -f parsing never panics and that every
+// literal it accepts is valid JSON.
+func FuzzParseCall(f *testing.F) {
+	for _, s := range []string{`f()`, `hello("a, b")`, `g(x, [1, [2, 3]], {"k": "v,]"}, nil, true)`, `g("esc\"aped", y)`, `f(`, `f(]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, args, err := parseCall(s)
+		if err != nil {
+			return
+		}
+		if !isIdent(name) {
+			t.Fatalf("accepted function name %q", name)
+		}
+		for _, a := range args {
+			if a.name == "" && !json.Valid(a.literal) {
+				t.Fatalf("accepted literal %q is not JSON", a.literal)
+			}
+		}
+	})
+}
