@@ -1,13 +1,30 @@
-// Package registry holds the Marine services deployed on one peer, by id
-// and by alias, and offers them to the peer's node as services its
-// particles can call.
+// Package registry holds the Marine services of one peer, by id and by
+// alias, and offers them to the peer's node as services its particles can
+// call.
+//
+// Services come two ways. Deploy loads a module or service config from a
+// path, for services a developer names on the command line. The srv and
+// dist builtins go through the registry's builtin.Deployer methods:
+// modules are stored by content id, blueprints name modules (the facade
+// last), and services are created from blueprints. A registry opened on a
+// directory keeps those modules, blueprints, services and aliases there,
+// and creates the services again when it is opened after a restart:
+//
+//	dir/modules/<hash>.wasm     the module's bytes
+//	dir/modules/<hash>.json     its name
+//	dir/blueprints/<id>.json    a blueprint
+//	dir/services.json           the services made from blueprints, with their owners and aliases
+//	dir/services/<id>/          each service's working directory
 package registry
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,17 +40,25 @@ import (
 type Registry struct {
 	rt   *marine.Runtime
 	host peer.ID
+	log  *slog.Logger
 
-	mu       sync.RWMutex
-	services map[string]*deployed
-	aliases  map[string]string // alias -> service id
+	mu         sync.RWMutex
+	dir        string // where modules, blueprints and services live; "" until needed when not persistent
+	persistent bool   // whether dir outlives the registry
+	services   map[string]*deployed
+	aliases    map[string]string // alias -> service id
+	modules    map[string]builtin.Module
+	ifaces     map[string]builtin.Interface // module hash -> interface, filled on demand
+	blueprints map[string]builtin.Blueprint
 }
 
 type deployed struct {
-	svc     *marine.Service
-	owner   peer.ID
-	source  string
-	aliases []string
+	svc       *marine.Service // nil when the service could not be started again
+	broken    error           // why svc is nil
+	owner     peer.ID
+	source    string
+	blueprint string // the blueprint it was created from; "" for Deploy
+	aliases   []string
 }
 
 // Info describes one deployed service.
@@ -46,13 +71,49 @@ type Info struct {
 }
 
 // New returns an empty registry for the peer host, loading services with
-// rt.
+// rt. Modules added to it live in a temporary directory that Close
+// removes.
 func New(rt *marine.Runtime, host peer.ID) *Registry {
-	return &Registry{rt: rt, host: host, services: map[string]*deployed{}, aliases: map[string]string{}}
+	return &Registry{
+		rt: rt, host: host, log: slog.New(slog.DiscardHandler),
+		services: map[string]*deployed{}, aliases: map[string]string{},
+		modules: map[string]builtin.Module{}, ifaces: map[string]builtin.Interface{},
+		blueprints: map[string]builtin.Blueprint{},
+	}
+}
+
+// Open returns the registry kept in dir, creating dir if needed, and
+// starts the services created there before. A service that cannot be
+// started again stays listed, its calls failing with the reason, which is
+// also logged, until it is removed.
+func Open(ctx context.Context, rt *marine.Runtime, host peer.ID, dir string, log *slog.Logger) (*Registry, error) {
+	r := New(rt, host)
+	if log != nil {
+		r.log = log
+	}
+	r.dir, r.persistent = dir, true
+	for _, sub := range []string{"modules", "blueprints", "services"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return nil, fmt.Errorf("registry: %w", err)
+		}
+	}
+	if err := r.loadModules(); err != nil {
+		return nil, err
+	}
+	if err := r.loadBlueprints(); err != nil {
+		return nil, err
+	}
+	if err := r.loadServices(ctx); err != nil {
+		_ = r.Close(ctx)
+		return nil, err
+	}
+	return r, nil
 }
 
 // Deploy loads the module or service configuration at path (a .wasm
-// module, or a Config.toml naming several) as service id.
+// module, or a Config.toml naming several) as service id. Deployed
+// services are not kept across restarts: whoever deploys them does so on
+// every start.
 func (r *Registry) Deploy(ctx context.Context, id, path string, owner peer.ID) error {
 	if id == "" {
 		return errors.New("registry: a service needs an id")
@@ -94,9 +155,19 @@ func (r *Registry) Deploy(ctx context.Context, id, path string, owner peer.ID) e
 func (r *Registry) Alias(alias, id string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.alias(alias, id)
+}
+
+func (r *Registry) alias(alias, id string) error {
 	d, ok := r.services[id]
 	if !ok {
 		return fmt.Errorf("registry: no service %q", id)
+	}
+	if alias == "" {
+		return errors.New("registry: an alias cannot be empty")
+	}
+	if _, ok := r.services[alias]; ok && alias != id {
+		return fmt.Errorf("registry: %q is the id of another service", alias)
 	}
 	if old, ok := r.aliases[alias]; ok && old != id {
 		od := r.services[old]
@@ -113,6 +184,10 @@ func (r *Registry) Alias(alias, id string) error {
 func (r *Registry) resolve(name string) (string, *deployed, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	return r.resolveLocked(name)
+}
+
+func (r *Registry) resolveLocked(name string) (string, *deployed, bool) {
 	if d, ok := r.services[name]; ok {
 		return name, d, true
 	}
@@ -122,15 +197,17 @@ func (r *Registry) resolve(name string) (string, *deployed, bool) {
 	return "", nil, false
 }
 
-// List describes the deployed services, by id.
+// List describes the services, by id.
 func (r *Registry) List() []Info {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	out := make([]Info, 0, len(r.services))
 	for id, d := range r.services {
 		info := Info{ID: id, Source: d.source, Owner: string(d.owner), Aliases: slices.Clone(d.aliases)}
-		for _, f := range d.svc.Interface().Functions {
-			info.Functions = append(info.Functions, f.Name)
+		if d.svc != nil {
+			for _, f := range d.svc.Interface().Functions {
+				info.Functions = append(info.Functions, f.Name)
+			}
 		}
 		out = append(out, info)
 	}
@@ -139,13 +216,19 @@ func (r *Registry) List() []Info {
 }
 
 // Lookup returns service.function as a node service, when service is a
-// deployed service (by id or alias) that exports function.
+// service (by id or alias) that exports function. A service that could
+// not be started again answers every call with the reason.
 func (r *Registry) Lookup(service, function string) (builtin.Func, bool) {
 	id, d, ok := r.resolve(service)
 	if !ok {
 		return nil, false
 	}
-	if !slices.ContainsFunc(d.svc.Interface().Functions, func(f marine.Function) bool { return f.Name == function }) {
+	if d.svc == nil {
+		return func(context.Context, *builtin.Call) (any, error) {
+			return nil, fmt.Errorf("service %s did not start: %w", id, d.broken)
+		}, true
+	}
+	if _, ok := d.svc.Interface().Function(function); !ok {
 		return nil, false
 	}
 	return func(ctx context.Context, c *builtin.Call) (any, error) {
@@ -178,14 +261,31 @@ func (r *Registry) params(id string, d *deployed, c *builtin.Call) marine.CallPa
 	return p
 }
 
-// Close closes every service.
+// Close closes every service. A registry made by New also removes its
+// temporary directory.
 func (r *Registry) Close(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var errs []error
 	for _, d := range r.services {
-		errs = append(errs, d.svc.Close(ctx))
+		if d.svc != nil {
+			errs = append(errs, d.svc.Close(ctx))
+		}
 	}
 	r.services, r.aliases = map[string]*deployed{}, map[string]string{}
+	if !r.persistent && r.dir != "" {
+		errs = append(errs, os.RemoveAll(r.dir))
+		r.dir = ""
+	}
 	return errors.Join(errs...)
+}
+
+// newServiceID returns a random UUID, the form of the reference's
+// service ids.
+func newServiceID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
