@@ -141,6 +141,15 @@ func (n *Node) drain(ctx context.Context, a *actor) {
 // interpret runs the script once and acts on the outcome: stores the new
 // data, starts the requested calls and sends the particle on.
 func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, current []byte, results map[uint32]avm.CallResult) {
+	var in *Interpretation
+	if n.cfg.Gate != nil || n.cfg.Recorder != nil {
+		in = &Interpretation{Peer: n.id, Particle: p, Current: current, Results: results}
+	}
+	if n.cfg.Gate != nil {
+		if err := n.cfg.Gate.Enter(ctx, in); err != nil {
+			return
+		}
+	}
 	now := n.cfg.Now()
 	if p.Expired(now) {
 		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.TTLExpired, Err: "expired before interpretation"})
@@ -161,7 +170,12 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 	}
 	started := time.Now()
 	out := avm.Run(params, p.Script, prev, current, results)
-	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: time.Since(started), DataSize: len(out.Data), RetCode: out.RetCode}
+	took := time.Since(started)
+	if n.cfg.Recorder != nil {
+		in.Prev, in.Outcome, in.Started, in.Duration = prev, out, started, took
+		n.cfg.Recorder.Record(in)
+	}
+	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: took, DataSize: len(out.Data), RetCode: out.RetCode}
 	if out.RetCode != 0 {
 		ev.Err = out.ErrorMessage
 	}

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -69,6 +70,47 @@ type Config struct {
 	// CallWorkers bounds service calls running at once; default 64.
 	CallWorkers int
 	Logger      *slog.Logger
+	// Gate, if set, sees every interpretation before it runs and may hold
+	// it back: how a debugger pauses the network and steps it. Nil costs
+	// nothing.
+	Gate Gate
+	// Recorder, if set, hears of every interpretation once it has run,
+	// with its inputs and outcome: how a debugger records a particle's
+	// history. Nil costs nothing.
+	Recorder Recorder
+}
+
+// Interpretation is one run of the interpreter on a node: its inputs and,
+// once it has run, its outcome. Everything avm.Run was given is here but
+// the node's key, so the run can be repeated by whoever holds the key.
+type Interpretation struct {
+	Peer peer.ID
+	// Particle gives the script and the parameters; its Data is not an
+	// input (Current is).
+	Particle *particle.Particle
+	// Prev is the data this peer kept from its last run; it is loaded
+	// after the gate lets the run through.
+	Prev []byte
+	// Current is the data that arrived, nil when only call results did.
+	Current []byte
+	Results map[uint32]avm.CallResult
+	// Outcome, Started and Duration are set once the run is done.
+	Outcome  avm.Outcome
+	Started  time.Time
+	Duration time.Duration
+}
+
+// Gate holds interpretations back. Enter blocks until in may run; it
+// returns an error only when ctx ends, and the node, which is stopping,
+// abandons the run. It must not change in.
+type Gate interface {
+	Enter(ctx context.Context, in *Interpretation) error
+}
+
+// Recorder hears of interpretations that ran. Record must not block for
+// long, nor change in: it runs on the particle's actor.
+type Recorder interface {
+	Record(in *Interpretation)
 }
 
 // Node is one peer.

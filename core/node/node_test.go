@@ -45,6 +45,12 @@ var testClock = time.UnixMilli(1_700_000_000_000)
 // network starts n nodes and a client on one shared event log.
 func network(t testing.TB, n int) (client *Node, nodes []*Node, events *trace.Log) {
 	t.Helper()
+	return networkWith(t, n, nil)
+}
+
+// networkWith is network with each node's config adjusted by configure.
+func networkWith(t testing.TB, n int, configure func(*Config)) (client *Node, nodes []*Node, events *trace.Log) {
+	t.Helper()
 	net := &memNet{nodes: map[peer.ID]*Node{}}
 	events = trace.NewLog(100_000)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -53,11 +59,15 @@ func network(t testing.TB, n int) (client *Node, nodes []*Node, events *trace.Lo
 	start := func(seed byte) *Node {
 		key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
 		id := peer.IDOf(key)
-		nd, err := New(Config{
+		cfg := Config{
 			Key: key, Transport: memTransport{net, id}, Events: events,
 			Now:      func() time.Time { return testClock },
 			Builtins: builtin.New(builtin.Env{Host: id, Key: key, Now: func() time.Time { return testClock.Add(time.Duration(seed) * time.Millisecond) }}),
-		})
+		}
+		if configure != nil {
+			configure(&cfg)
+		}
+		nd, err := New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
