@@ -4,6 +4,13 @@
 // GOOS=wasip1 GOARCH=wasm -buildmode=c-shared, and writes the
 // interface-types section (with adapters as the reference generator
 // writes them) and the SDK version section into the result.
+//
+// Functions of other modules are imported through variables marked
+// //marine:import MODULE (see marine/sdk): the generator writes the
+// //go:wasmimport declarations, the Go functions that lower arguments
+// and lift results, and the import entries and adapters of the
+// reference generator, so that the module links by name in a
+// multi-module service.
 package build
 
 import (
@@ -50,6 +57,7 @@ type Func struct {
 type Package struct {
 	Dir     string
 	Funcs   []Func
+	Imports []Import
 	Section *it.Section
 	// recordIDs maps struct names to their IT type index.
 	recordIDs map[string]uint32
@@ -81,14 +89,30 @@ func Inspect(dir string) (*Package, error) {
 	}
 	structs := make(map[string]*ast.StructType)
 	var fns []*ast.FuncDecl
+	type importDecl struct {
+		decl *ast.GenDecl
+		spec *ast.ValueSpec
+		ns   string
+		pos  token.Pos
+	}
+	var imports []importDecl
 	for _, f := range parsed {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
-					if ts, ok := s.(*ast.TypeSpec); ok {
-						if st, ok := ts.Type.(*ast.StructType); ok {
-							structs[ts.Name.Name] = st
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						if st, ok := s.Type.(*ast.StructType); ok {
+							structs[s.Name.Name] = st
+						}
+					case *ast.ValueSpec:
+						doc := s.Doc
+						if doc == nil && len(d.Specs) == 1 {
+							doc = d.Doc
+						}
+						if ns, pos, ok := importNamespace(doc); ok {
+							imports = append(imports, importDecl{d, s, ns, pos})
 						}
 					}
 				}
@@ -112,7 +136,16 @@ func Inspect(dir string) (*Package, error) {
 	if len(p.Funcs) == 0 {
 		return nil, fmt.Errorf("%s: no exported functions; every exported top-level function becomes a service function", dir)
 	}
+	sort.Slice(imports, func(i, j int) bool { return imports[i].pos < imports[j].pos })
+	for _, d := range imports {
+		im, err := g.importVar(d.decl, d.spec, d.ns, d.pos)
+		if err != nil {
+			return nil, err
+		}
+		p.Imports = append(p.Imports, im)
+	}
 	g.adapters()
+	g.importAdapters()
 	p.Section = g.section
 	return p, nil
 }
@@ -149,25 +182,30 @@ func abiSection() *it.Section {
 }
 
 func (g *generator) function(fd *ast.FuncDecl) (Func, error) {
-	f := Func{GoName: fd.Name.Name, Name: snake(fd.Name.Name)}
-	for _, field := range fd.Type.Params.List {
+	return g.signature(fd.Name.Name, fd.Type)
+}
+
+// signature derives the interface of the Go function called name.
+func (g *generator) signature(name string, ft *ast.FuncType) (Func, error) {
+	f := Func{GoName: name, Name: snake(name)}
+	for _, field := range ft.Params.List {
 		t, err := g.typ(field.Type, 0)
 		if err != nil {
 			return f, err
 		}
 		if len(field.Names) == 0 {
-			return f, g.errorf(field.Pos(), "%s: parameters need names, they name the arguments", fd.Name.Name)
+			return f, g.errorf(field.Pos(), "%s: parameters need names, they name the arguments", name)
 		}
 		for _, n := range field.Names {
 			f.Params = append(f.Params, Param{Name: snake(n.Name), Go: field.Type, Type: t})
 		}
 	}
-	if fd.Type.Results != nil {
-		if n := fd.Type.Results.NumFields(); n > 1 {
-			return f, g.errorf(fd.Type.Results.Pos(), "%s returns %d values; Marine functions return at most one", fd.Name.Name, n)
+	if ft.Results != nil {
+		if n := ft.Results.NumFields(); n > 1 {
+			return f, g.errorf(ft.Results.Pos(), "%s returns %d values; Marine functions return at most one", name, n)
 		}
-		if len(fd.Type.Results.List) == 1 {
-			r := fd.Type.Results.List[0]
+		if len(ft.Results.List) == 1 {
+			r := ft.Results.List[0]
 			t, err := g.typ(r.Type, 0)
 			if err != nil {
 				return f, err
@@ -433,6 +471,7 @@ func (p *Package) Wrappers() []byte {
 		}
 		fmt.Fprintf(&b, "\t%s\n}\n", body)
 	}
+	p.importWrappers(&b)
 	return b.Bytes()
 }
 
@@ -498,6 +537,9 @@ func Build(ctx context.Context, dir, out string) error {
 		return err
 	}
 	if wasm, err = wasmbin.SetCustomSection(wasm, it.SDKVersionSectionName, []byte(sdk.Version)); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(absOut), 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(absOut, wasm, 0o644)

@@ -3,6 +3,7 @@ package build_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/marine"
 	"github.com/aquarium-p2p/aquarium/marine/build"
+	"github.com/aquarium-p2p/aquarium/marine/config"
 	"github.com/aquarium-p2p/aquarium/marine/internal/reftest"
 )
 
@@ -46,6 +48,18 @@ func TestGenerate(t *testing.T) {
 	golden(t, "kv_exports.go.txt", p.Wrappers())
 }
 
+// TestGenerateImports pins the section and wrappers of a facade that
+// imports every function of the key-value example: the import entries,
+// adapters and call-core indices the reference generator writes.
+func TestGenerateImports(t *testing.T) {
+	p, err := build.Inspect(filepath.Join("..", "examples", "visits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "visits.it.txt", []byte(p.Section.Text()))
+	golden(t, "visits_exports.go.txt", p.Wrappers())
+}
+
 func TestInspectErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"map", "package main\nfunc F(m map[string]int) {}\n", "this type is not supported"},
@@ -55,6 +69,13 @@ func TestInspectErrors(t *testing.T) {
 		{"unexported field", "package main\ntype E struct{ a int32 }\nfunc F(e E) {}\n", "field a must be exported"},
 		{"not main", "package lib\nfunc F() {}\n", "must be package main"},
 		{"nothing exported", "package main\nfunc f() {}\n", "no exported functions"},
+		{"import without module", "package main\nfunc F() {}\n//marine:import\nvar m struct{ G func() }\n", "needs one module name"},
+		{"import of a func", "package main\nfunc F() {}\n//marine:import m\nvar m func()\n", "must be of a struct type"},
+		{"import field not a func", "package main\nfunc F() {}\n//marine:import m\nvar m struct{ G int32 }\n", "must be a named function"},
+		{"import unnamed param", "package main\nfunc F() {}\n//marine:import m\nvar m struct{ G func(string) }\n", "parameters need names"},
+		{"import bad type", "package main\nfunc F() {}\n//marine:import m\nvar m struct{ G func(x map[string]int) }\n", "not supported"},
+		{"import with value", "package main\nfunc F() {}\n//marine:import m\nvar m = struct{ G func() }{}\n", "without a value"},
+		{"import nothing", "package main\nfunc F() {}\n//marine:import m\nvar m struct{}\n", "imports no functions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,5 +212,95 @@ func TestExamplesInReference(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMultiModuleService builds the visits facade and the kv module it
+// imports, loads them through the example's Config.toml and checks that
+// every kind of value crosses between the modules both ways, and that
+// the dependency's state persists across calls.
+func TestMultiModuleService(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go modules for wasip1, which takes seconds")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH; building a module runs it")
+	}
+	dir := t.TempDir()
+	cfgText, err := os.ReadFile(filepath.Join("..", "examples", "visits", "Config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "Config.toml")
+	if err := os.WriteFile(cfgPath, cfgText, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kv", "visits"} {
+		if err := build.Build(context.Background(), filepath.Join("..", "examples", name), filepath.Join(dir, "artifacts", name+".wasm")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, warns, err := config.Load(cfgPath)
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("Config.toml: %v %v", err, warns)
+	}
+	rt, err := marine.New(context.Background(), marine.Options{CacheDir: filepath.Join(os.TempDir(), "aquarium-marine-test-cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	svc, err := rt.LoadService(context.Background(), cfg, marine.ServiceOptions{ID: "visits"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close(context.Background())
+	if got := svc.Modules(); !reflect.DeepEqual(got, []string{"kv", "visits"}) {
+		t.Errorf("Modules() = %v", got)
+	}
+	calls := []struct{ fn, args, want string }{
+		{"visit", `["Marine"]`, `"Hi, Marine"`},
+		{"visit", `["Marine"]`, `"Hi again, Marine (visit 2)"`},
+		{"visit", `["Ünïcode ✓"]`, `"Hi, Ünïcode ✓"`},
+		{"remember", `[[{"key": "a", "value": "apple"}, ["b", ""]]]`, `4`},
+		{"remember", `[[]]`, `4`},
+		{"visitors", `[]`, `[{"key":"Marine","value":"2"},{"key":"a","value":"apple"},{"key":"b","value":""},{"key":"Ünïcode ✓","value":"1"}]`},
+		{"describe", `[]`, `{"count":4,"keys":["Marine","a","b","Ünïcode ✓"],"largest":{"key":"a","value":"apple"}}`},
+		{"forget", `["a"]`, `true`},
+		{"forget", `["a"]`, `false`},
+		{"mirror", `[[1, 2, 255]]`, `[255,2,1]`},
+		{"mirror", `[[]]`, `[]`},
+		{"total", `[-128, 65535, -9000000000, 0.25]`, `-8999934592.75`},
+		{"visit", `[""]`, `"Hi, "`},
+	}
+	for _, c := range calls {
+		out, err := svc.Call(context.Background(), c.fn, json.RawMessage(c.args), marine.CallParameters{})
+		if err != nil {
+			t.Errorf("%s(%s): %v", c.fn, c.args, err)
+			continue
+		}
+		if string(out) != c.want {
+			t.Errorf("%s(%s) = %s, want %s", c.fn, c.args, out, c.want)
+		}
+	}
+	// Only the facade takes calls; kv's functions are reached through it.
+	if _, err := svc.Call(context.Background(), "put", json.RawMessage(`["k", "v"]`), marine.CallParameters{}); !errors.Is(err, marine.ErrNoFunction) {
+		t.Errorf("calling the dependency's put on the service: error = %v, want ErrNoFunction", err)
+	}
+}
+
+// TestMissingDependency loads the facade without the module it imports.
+func TestMissingDependency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go modules for wasip1, which takes seconds")
+	}
+	wasm := buildExample(t, "visits")
+	rt, err := marine.New(context.Background(), marine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	_, err = rt.LoadModule(context.Background(), wasm, marine.ServiceOptions{})
+	if err == nil || !strings.Contains(err.Error(), "imports kv.put, but no module kv is loaded before it") {
+		t.Errorf("error = %v, want one naming the missing module kv", err)
 	}
 }

@@ -88,3 +88,18 @@ func Arg(ptr, n uint32, out any) {
 func Return(v any) {
 	resultPtr, resultSize = Encode(mem, v)
 }
+
+// Lower lays out a string, slice or struct argument of an imported
+// function in memory, where it stays until the import's adapter has
+// copied it and called release_objects. The generated import wrappers
+// call it.
+func Lower(v any) (ptr, n uint32) {
+	return Encode(mem, v)
+}
+
+// Result decodes the string, slice or struct result an imported function
+// handed back through set_result_ptr and set_result_size into out. The
+// generated import wrappers call it.
+func Result(out any) {
+	Arg(resultPtr, resultSize, out)
+}
