@@ -141,15 +141,6 @@ func (n *Node) drain(ctx context.Context, a *actor) {
 // interpret runs the script once and acts on the outcome: stores the new
 // data, starts the requested calls and sends the particle on.
 func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, current []byte, results map[uint32]avm.CallResult) {
-	var in *Interpretation
-	if n.cfg.Gate != nil || n.cfg.Recorder != nil {
-		in = &Interpretation{Peer: n.id, Particle: p, Current: current, Results: results}
-	}
-	if n.cfg.Gate != nil {
-		if err := n.cfg.Gate.Enter(ctx, in); err != nil {
-			return
-		}
-	}
 	now := n.cfg.Now()
 	if p.Expired(now) {
 		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.TTLExpired, Err: "expired before interpretation"})
@@ -168,11 +159,22 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		ParticleID:    p.ID,
 		Key:           n.key,
 	}
+	var in *Interpretation
+	if n.cfg.Gate != nil || n.cfg.Recorder != nil {
+		in = &Interpretation{Peer: n.id, Particle: p, Prev: prev, Current: current, Results: results}
+	}
+	// The gate comes last, so that a run it lets through always runs and
+	// is recorded. Holding the actor's turn keeps prev current.
+	if n.cfg.Gate != nil {
+		if err := n.cfg.Gate.Enter(ctx, in); err != nil {
+			return
+		}
+	}
 	started := time.Now()
 	out := avm.Run(params, p.Script, prev, current, results)
 	took := time.Since(started)
 	if n.cfg.Recorder != nil {
-		in.Prev, in.Outcome, in.Started, in.Duration = prev, out, started, took
+		in.Outcome, in.Started, in.Duration = out, started, took
 		n.cfg.Recorder.Record(in)
 	}
 	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: took, DataSize: len(out.Data), RetCode: out.RetCode}

@@ -88,8 +88,7 @@ type Interpretation struct {
 	// Particle gives the script and the parameters; its Data is not an
 	// input (Current is).
 	Particle *particle.Particle
-	// Prev is the data this peer kept from its last run; it is loaded
-	// after the gate lets the run through.
+	// Prev is the data this peer kept from its last run.
 	Prev []byte
 	// Current is the data that arrived, nil when only call results did.
 	Current []byte
