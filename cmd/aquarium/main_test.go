@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"os"
 	"testing"
@@ -32,6 +34,7 @@ func TestScript(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waithttp": waitHTTP,
+			"b64data":  base64Data,
 		},
 	})
 }
@@ -55,4 +58,18 @@ func waitHTTP(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	ts.Fatalf("%s did not answer within 20s", args[0])
+}
+
+// base64Data writes a JSON object holding a file in base64 under a name,
+// for passing a module to a function through --data-path:
+// b64data NAME FILE OUT.
+func base64Data(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: b64data NAME FILE OUT")
+	}
+	b, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	out, err := json.Marshal(map[string]string{args[0]: base64.StdEncoding.EncodeToString(b)})
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o600))
 }

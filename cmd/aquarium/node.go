@@ -20,6 +20,8 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/marine"
+	"github.com/aquarium-p2p/aquarium/marine/registry"
 	"github.com/aquarium-p2p/aquarium/net/nodehost"
 	"github.com/aquarium-p2p/aquarium/net/nodestore"
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,6 +38,7 @@ type nodeFlags struct {
 	network   string
 	httpAddr  string
 	logLevel  string
+	managers  []string
 }
 
 func newNodeCmd() *cobra.Command {
@@ -53,6 +56,13 @@ where it is created on first start (base64 of an Ed25519 seed, the form
 the reference tools use). Particle data lives in the data directory too,
 so a restarted node carries on with the particles in flight.
 
+Marine services live in the data directory as well: modules added with
+dist.add_module (stored by content id), blueprints from dist.add_blueprint,
+and the services srv.create makes from them, with their aliases. They are
+started again when the node restarts. Adding modules and blueprints and
+creating, removing or aliasing services is open to the node itself and to
+the peers named with --management, as on the reference node.
+
 With --http, /health answers whether the node runs and /metrics serves
 Prometheus metrics.`,
 		Example: `  aquarium node --listen /ip4/0.0.0.0/tcp/7777 --http :18080
@@ -68,6 +78,7 @@ Prometheus metrics.`,
 	fl.StringVar(&f.network, "network", "dar", "Kademlia network name: nodes of other networks are not discovered")
 	fl.StringVar(&f.httpAddr, "http", "", "address for /health and /metrics, such as :18080")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fl.StringArrayVar(&f.managers, "management", nil, "peer id that may deploy and remove services on this node (repeatable)")
 	return cmd
 }
 
@@ -98,6 +109,14 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 	if created {
 		log.Info("created a new key", "file", keyFile)
 	}
+	managers := map[peer.ID]bool{}
+	for _, m := range f.managers {
+		id, err := peer.ParseID(m)
+		if err != nil {
+			return fmt.Errorf("--management %s: %w", m, err)
+		}
+		managers[id] = true
+	}
 	store, err := nodestore.Open(filepath.Join(f.dataDir, "particles.db"))
 	if err != nil {
 		return err
@@ -106,6 +125,16 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	rt, err := marine.New(ctx, marine.Options{CacheDir: filepath.Join(f.dataDir, "marine-cache"), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	reg, err := registry.Open(ctx, rt, peer.IDOf(key), filepath.Join(f.dataDir, "services"), log)
+	if err != nil {
+		return err
+	}
+	defer reg.Close(context.WithoutCancel(ctx))
 	events := trace.NewLog(100_000)
 	metrics := newNodeMetrics()
 	go followEvents(ctx, events, log, metrics)
@@ -113,6 +142,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 	p, err := nodehost.Start(nodehost.Config{
 		Key: key, ListenAddrs: f.listen, Network: f.network, Store: store,
 		Events: events, Logger: log, Version: buildVersion(),
+		Services: reg, Deployer: reg, Managers: func(id peer.ID) bool { return managers[id] },
 	})
 	if err != nil {
 		return err

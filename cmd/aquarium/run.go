@@ -42,6 +42,7 @@ type runFlags struct {
 	imports  []string
 	consts   []string
 	deploy   []string
+	keyFile  string
 }
 
 func newRunCmd() *cobra.Command {
@@ -86,6 +87,7 @@ why; a timeout says where the particle was last seen.`,
 	fl.BoolVar(&f.asJSON, "json", false, "print errors as JSON on standard output")
 	fl.StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
 	fl.StringArrayVarP(&f.consts, "const", "c", nil, "override a constant declared with ?=, as NAME=VALUE (repeatable)")
+	fl.StringVar(&f.keyFile, "key", "", "with --relay, file holding the client's key (base64 Ed25519 seed), such as a node's management key; default a fresh key")
 	fl.StringArrayVar(&f.deploy, "deploy", nil, "deploy a Marine service on every local node, as ID=MODULE.wasm or ID=CONFIG.toml (repeatable)")
 	return cmd
 }
@@ -163,6 +165,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 			return errors.New("--deploy works on the local network only; a remote node deploys services itself")
 		}
 		key, err := peer.GenerateEd25519(rand.Reader)
+		if f.keyFile != "" {
+			key, _, err = loadOrCreateKey(f.keyFile, false)
+		}
 		if err != nil {
 			return err
 		}

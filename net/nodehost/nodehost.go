@@ -16,6 +16,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/p2p"
+	"github.com/libp2p/go-libp2p/core/host"
 )
 
 // Config configures a peer.
@@ -32,7 +33,17 @@ type Config struct {
 	Events *trace.Log
 	// Services are the deployed services; may be nil.
 	Services node.Services
-	Logger   *slog.Logger
+	// Deployer answers srv and dist; nil makes them fail, saying the peer
+	// runs no Marine services.
+	Deployer builtin.Deployer
+	// Managers names the peers besides this one that may create, remove
+	// and alias services and add modules and blueprints; nil means none.
+	Managers func(peer.ID) bool
+	// Libp2p, if set, is the libp2p host to serve on instead of a new one
+	// listening on ListenAddrs, such as an in-memory host of go-libp2p's
+	// mocknet. The peer closes it when it stops.
+	Libp2p host.Host
+	Logger *slog.Logger
 	// Version is announced by identify and peer.identify.
 	Version string
 }
@@ -61,7 +72,7 @@ func Start(cfg Config) (*Peer, error) {
 	}
 	id := peer.IDOf(cfg.Key)
 	var nd *node.Node
-	h, err := p2p.New(p2p.Config{
+	pcfg := p2p.Config{
 		Key:         cfg.Key,
 		ListenAddrs: cfg.ListenAddrs,
 		UserAgent:   "aquarium/" + cfg.Version,
@@ -71,7 +82,19 @@ func Start(cfg Config) (*Peer, error) {
 			cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: id, From: from, Reason: trace.Malformed, Err: err.Error()})
 		},
 		Reported: func(from peer.ID, drop trace.Event) { nd.Reported(from, drop) },
-	}, func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) })
+	}
+	deliver := func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) }
+	var (
+		h   *p2p.Host
+		err error
+	)
+	if cfg.Libp2p != nil {
+		if h, err = p2p.Wrap(cfg.Libp2p, pcfg, deliver); err != nil {
+			cfg.Libp2p.Close()
+		}
+	} else {
+		h, err = p2p.New(pcfg, deliver)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +107,7 @@ func Start(cfg Config) (*Peer, error) {
 		Logger:    cfg.Logger.With("peer", id.ShortString()),
 		Builtins: builtin.New(builtin.Env{
 			Host: id, Key: cfg.Key, Network: h.Builtins(),
+			Deployer: cfg.Deployer, Managers: cfg.Managers,
 			Info: func() builtin.Info {
 				addrs := []string{}
 				for _, a := range h.Addrs() {
