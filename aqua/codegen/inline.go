@@ -575,6 +575,11 @@ func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
 			}
 			in.g.failf("cannot resolve the arrow %s.%s", name, f.name)
 		case *types.Ability:
+			if inner, ok := f.val.(rAbility); ok {
+				// Built in place: its members live under this key.
+				prefix = append(prefix, in.makeAbility(key, inner))
+				continue
+			}
 			if v, ok := f.val.(rVar); ok {
 				src := in.abilityName(v.name) + "."
 				for k, fn := range in.arrows {

@@ -199,6 +199,11 @@ func (in *inliner) applyProps(x rApply, propsAllowed bool) (value, inl) {
 		if _, ok := bv.typ.(*types.Ability); ok {
 			// A data member of an ability: the value it was built with.
 			member := rVar{name: in.abilityName(bv.name) + "." + props[0].name, typ: props[0].typ}
+			if _, nested := props[0].typ.(*types.Ability); nested && len(props) > 1 {
+				// An ability inside an ability: resolve the next member
+				// on the inner one.
+				return in.applyProps(rApply{base: member, props: props[1:]}, propsAllowed)
+			}
 			base, bi := in.unfold(member, true)
 			switch b := base.(type) {
 			case variable:

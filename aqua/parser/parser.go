@@ -27,7 +27,7 @@ import (
 func build[G any]() *participle.Parser[G] {
 	return participle.MustBuild[G](
 		participle.Lexer(definition{}),
-		participle.UseLookahead(8),
+		participle.UseLookahead(64),
 	)
 }
 

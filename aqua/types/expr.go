@@ -140,6 +140,12 @@ func (c *checker) binary(x *ast.BinaryExpr, scope *Scope) Type {
 		if lcoll && rcoll && (AssignableTo(le, re) || AssignableTo(re, le)) {
 			return Typ(Bool)
 		}
+		// Numbers of any kinds compare by value, as the reference allows.
+		lb, lnum := l.(*Basic)
+		rb, rnum := r.(*Basic)
+		if lnum && rnum && lb.IsNumber() && rb.IsNumber() {
+			return Typ(Bool)
+		}
 		if !AssignableTo(l, r) && !AssignableTo(r, l) {
 			c.errorf(x, "cannot compare %s with %s", l, r)
 		}
