@@ -1,0 +1,314 @@
+package debug
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/node"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testPeer is a peer of the in-test network: a name and a key.
+type testPeer struct {
+	name string
+	id   peer.ID
+	key  ed25519.PrivateKey
+}
+
+func newTestPeer(name string, seed byte) testPeer {
+	k, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
+	return testPeer{name: name, id: peer.IDOf(k), key: ed25519.NewKeyFromSeed(k.Raw())}
+}
+
+// threePeers is a script that takes a value on a, transforms it on b and
+// on c, and gives it back on a: five hops, and call results on every
+// peer.
+const threePeers = `(seq
+ (call %init_peer_id% ("getDataSrv" "x") [] x)
+ (seq
+  (call "B" ("op" "identity") [x] y)
+  (seq
+   (call "C" ("op" "concat_strings") [y "!"] z)
+   (call %init_peer_id% ("callbackSrv" "response") [z])
+  )
+ )
+)`
+
+// simulate runs script from a, through a host loop that answers every
+// call with its first argument (or "x"), and records every run.
+func simulate(t testing.TB, script string, peers ...testPeer) *Recording {
+	t.Helper()
+	byID := map[string]testPeer{}
+	for _, p := range peers {
+		byID[string(p.id)] = p
+		script = strings.ReplaceAll(script, `"`+strings.ToUpper(p.name)+`"`, `"`+string(p.id)+`"`)
+	}
+	part := particle.New("particle-1", peers[0].id, script, time.UnixMilli(1_700_000_000_000), time.Minute)
+	rec := NewRecording(0)
+	stored := map[string][]byte{}
+	type delivery struct {
+		to      string
+		current []byte
+		results map[uint32]avm.CallResult
+	}
+	queue := []delivery{{to: string(peers[0].id), current: []byte{}}}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100 {
+			t.Fatal("the simulation does not end")
+		}
+		d := queue[0]
+		queue = queue[1:]
+		p := byID[d.to]
+		in := &node.Interpretation{Peer: p.id, Particle: part, Prev: stored[d.to], Current: d.current, Results: d.results}
+		h := &Hop{Peer: p.id, Particle: &Particle{ID: part.ID, InitPeer: part.InitPeerID, Timestamp: part.Timestamp, TTL: part.TTL, Script: part.Script},
+			Prev: in.Prev, Current: in.Current, Results: in.Results}
+		in.Outcome = h.Rerun(p.key)
+		in.Started = time.UnixMilli(1_700_000_000_000 + int64(steps))
+		rec.add(in)
+		stored[d.to] = in.Outcome.Data
+		if len(in.Outcome.CallRequests) > 0 {
+			results := map[uint32]avm.CallResult{}
+			for id, r := range in.Outcome.CallRequests {
+				res := `"x"`
+				if len(r.Arguments) > 0 {
+					res = string(r.Arguments[0])
+				}
+				results[id] = avm.CallResult{Result: res}
+			}
+			queue = append(queue, delivery{to: d.to, results: results})
+		}
+		for _, to := range in.Outcome.NextPeers {
+			queue = append(queue, delivery{to: to, current: in.Outcome.Data})
+		}
+	}
+	return rec
+}
+
+func testPeers() []testPeer {
+	return []testPeer{newTestPeer("a", 1), newTestPeer("b", 2), newTestPeer("c", 3)}
+}
+
+func namer(peers []testPeer) Namer {
+	return func(id peer.ID) string {
+		for _, p := range peers {
+			if p.id == id {
+				return p.name
+			}
+		}
+		return ""
+	}
+}
+
+func keyOf(peers []testPeer, id peer.ID) ed25519.PrivateKey {
+	for _, p := range peers {
+		if p.id == id {
+			return p.key
+		}
+	}
+	return nil
+}
+
+func TestRecordingSavesLoadsAndReruns(t *testing.T) {
+	peers := testPeers()
+	rec := simulate(t, threePeers, peers...)
+	var where []string
+	for _, h := range rec.Hops() {
+		where = append(where, namer(peers)(h.Peer))
+	}
+	if got, want := strings.Join(where, " "), "a a b b c c a a"; got != want {
+		t.Fatalf("hops at %s, want %s", got, want)
+	}
+	var file bytes.Buffer
+	if err := Save(&file, rec.Hops()); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(bytes.NewReader(file.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Len() != rec.Len() {
+		t.Fatalf("loaded %d hops, saved %d", loaded.Len(), rec.Len())
+	}
+	for _, h := range loaded.Hops() {
+		if err := h.Check(keyOf(peers, h.Peer)); err != nil {
+			t.Error(err)
+		}
+	}
+	// Saving what was loaded gives the same file.
+	var again bytes.Buffer
+	if err := Save(&again, loaded.Hops()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(file.Bytes(), again.Bytes()) {
+		t.Error("a loaded recording saves differently")
+	}
+}
+
+func TestCheckFindsATamperedHop(t *testing.T) {
+	peers := testPeers()
+	rec := simulate(t, threePeers, peers...)
+	h := *rec.Hops()[2]
+	h.Outcome.NextPeers = []string{"elsewhere"}
+	if err := h.Check(keyOf(peers, h.Peer)); err == nil || !strings.Contains(err.Error(), "re-run sends to") {
+		t.Errorf("Check = %v, want a difference in next peers", err)
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	peers := testPeers()
+	rec := simulate(t, threePeers, peers...)
+	var b bytes.Buffer
+	for _, h := range rec.Hops() {
+		if err := Render(&b, h, namer(peers)); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString("\n")
+	}
+	golden(t, "render.golden", b.Bytes())
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n%s", path, got)
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	peers := testPeers()
+	var file bytes.Buffer
+	if err := Save(&file, simulate(t, threePeers, peers...).Hops()); err != nil {
+		t.Fatal(err)
+	}
+	valid := file.String()
+	tests := []struct {
+		name, text, msg string
+	}{
+		{"not json", "hello", "not an aquarium recording: invalid character"},
+		{"other format", `{"format":"other","version":1}`, `format is "other"`},
+		{"future version", `{"format":"aquarium-recording","version":2}`, "version 2; this build reads version 1"},
+		{"unknown particle", `{"format":"aquarium-recording","version":1,"hops":[{"seq":1,"particle":3}]}`, "hop 1: particle 3 of 0"},
+		{"seq out of order", strings.Replace(valid, `"seq": 2`, `"seq": 1`, 1), "seq 1 does not follow 1"},
+		{"stop outside the script", regexp.MustCompile(`"end": \d+`).ReplaceAllString(valid, `"end": 9100`), "outside the script"},
+		{"unknown stop kind", strings.Replace(valid, `"kind": "call"`, `"kind": "jump"`, 1), `stop kind "jump"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.text == valid {
+				t.Fatal("the test did not change the file")
+			}
+			_, err := Load(strings.NewReader(tt.text))
+			if err == nil || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("Load = %v, want an error with %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	peers := testPeers()
+	var file bytes.Buffer
+	if err := Save(&file, simulate(f, threePeers, peers...).Hops()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(file.Bytes())
+	f.Add([]byte(`{"format":"aquarium-recording","version":1,"particles":[{"id":"p","script":"(null)"}],"hops":[{"seq":1,"particle":0,"outcome":{"stops":[{"kind":"error","start":0,"end":6}]}}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rec, err := Load(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		for _, h := range rec.Hops() {
+			if err := Render(&out, h, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := Save(&out, rec.Hops()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestBreakpointMatches(t *testing.T) {
+	peers := testPeers()
+	rec := simulate(t, threePeers, peers...)
+	hops := rec.Hops()
+	script := hops[0].Particle.Script
+	concat := strings.Index(script, `(call "`+string(peers[2].id))
+	tests := []struct {
+		name string
+		bp   Breakpoint
+		want string // hops matched, by peer name
+	}{
+		{"peer", Breakpoint{Kind: OnPeer, Peer: peers[1].id}, "b b"},
+		{"service", Breakpoint{Kind: OnCall, Service: "op"}, "b c"},
+		{"function", Breakpoint{Kind: OnCall, Service: "op", Function: "concat_strings"}, "c"},
+		{"no such function", Breakpoint{Kind: OnCall, Service: "op", Function: "noop"}, ""},
+		// The concat call stops the run on b (which sends there) and on c
+		// (which asks for it).
+		{"instruction", Breakpoint{Kind: OnInstruction, Span: spanAt(concat)}, "b c"},
+		{"error", Breakpoint{Kind: OnError}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, h := range hops {
+				if tt.bp.Matches(h) {
+					got = append(got, namer(peers)(h.Peer))
+				}
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("matched %q, want %q", strings.Join(got, " "), tt.want)
+			}
+		})
+	}
+}
+
+func TestErrorBreakpoint(t *testing.T) {
+	peers := testPeers()
+	rec := simulate(t, `(seq (call %init_peer_id% ("s" "f") [] x) (seq (call "B" ("s" "g") []) (fail 1 "no")))`, peers...)
+	var got []string
+	for _, h := range rec.Hops() {
+		if (Breakpoint{Kind: OnError}).Matches(h) {
+			got = append(got, fmt.Sprintf("%s %d", namer(peers)(h.Peer), h.Outcome.RetCode))
+		}
+	}
+	if strings.Join(got, ",") != "b 10006" {
+		t.Errorf("error hops %v", got)
+	}
+}
+
+func TestPosition(t *testing.T) {
+	script := "(seq\n (null)\n (null))"
+	for _, tt := range []struct{ offset, line, col int }{{0, 1, 1}, {5, 2, 1}, {6, 2, 2}, {13, 3, 1}, {14, 3, 2}, {999, 3, 9}} {
+		if l, c := Position(script, tt.offset); l != tt.line || c != tt.col {
+			t.Errorf("Position(%d) = %d:%d, want %d:%d", tt.offset, l, c, tt.line, tt.col)
+		}
+	}
+}
+
+func spanAt(offset int) air.Span { return air.Span{Start: offset, End: offset + 1} }
