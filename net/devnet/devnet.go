@@ -5,6 +5,16 @@
 //
 // Keys derive from a seed, so a network started twice with the same seed
 // has the same peer ids, and recorded runs can be compared.
+//
+// With Config.Memory the nodes run on go-libp2p's mocknet instead of
+// loopback sockets: the same particle protocol and Kademlia over
+// in-memory links, where faults can be injected (latency, partitions
+// between two peers, crashes and restarts) for deterministic tests.
+//
+// A local network belongs to one developer, so by default every peer of
+// the network (its nodes and the clients it started) may deploy and
+// remove services on any node through srv and dist; Config.Managers
+// narrows that.
 package devnet
 
 import (
@@ -15,10 +25,12 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/nodehost"
+	"github.com/libp2p/go-libp2p/core/host"
 )
 
 // Config configures a local network.
@@ -31,11 +43,23 @@ type Config struct {
 	Network string
 	// Events receives every peer's trace events; default a log of 100,000.
 	Events *trace.Log
-	// Services gives node i its deployed services; may be nil.
+	// Services gives node i its deployed services; may be nil. When they
+	// also implement builtin.Deployer (as marine/registry does), srv and
+	// dist manage them.
 	Services func(i int, id peer.ID) node.Services
-	Logger   *slog.Logger
+	// Managers reports which peers may call the restricted srv and dist
+	// functions on a node besides the node itself. Nil means the peers of
+	// this network: its nodes and the clients NewClient started.
+	Managers func(peer.ID) bool
+	// Memory runs the network in memory, on mocknet.
+	Memory bool
+	Logger *slog.Logger
 	// Version is announced by peer.identify.
 	Version string
+	// Gate and Recorder, if set, see every interpretation on every node
+	// and client: a debugger's hooks.
+	Gate     node.Gate
+	Recorder node.Recorder
 }
 
 // Peer is one node or client of the network.
@@ -44,10 +68,12 @@ type Peer = nodehost.Peer
 // Network is a running local network.
 type Network struct {
 	cfg Config
+	mem *memory // nil unless cfg.Memory
 
 	mu      sync.Mutex
 	nodes   []*Peer
 	clients []*Peer
+	members map[peer.ID]bool
 }
 
 // Start starts the nodes, connects each to the first, and waits until
@@ -65,7 +91,10 @@ func Start(ctx context.Context, cfg Config) (*Network, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	n := &Network{cfg: cfg}
+	n := &Network{cfg: cfg, members: map[peer.ID]bool{}}
+	if cfg.Memory {
+		n.mem = newMemory()
+	}
 	for i := range cfg.Nodes {
 		p, err := n.startPeer(i, deriveKey(cfg.Seed, uint64(i)), cfg.Network)
 		if err != nil {
@@ -98,9 +127,33 @@ func deriveKey(seed, i uint64) peer.PrivateKey {
 	return k
 }
 
-// startPeer starts a node (or, with network "", a client) with key.
+// startPeer starts a node (or, with network "", a client) with key, on
+// loopback or in memory, and counts it a member of the network.
 func (n *Network) startPeer(i int, key peer.PrivateKey, network string) (*Peer, error) {
-	return startPeer(n.cfg, i, key, network)
+	id := peer.IDOf(key)
+	n.mu.Lock()
+	n.members[id] = true
+	n.mu.Unlock()
+	managers := n.cfg.Managers
+	if managers == nil {
+		managers = n.isMember
+	}
+	var (
+		lh  host.Host
+		err error
+	)
+	if n.mem != nil {
+		if lh, err = n.mem.add(key); err != nil {
+			return nil, err
+		}
+	}
+	return startPeer(n.cfg, i, key, network, lh, managers)
+}
+
+func (n *Network) isMember(id peer.ID) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.members[id]
 }
 
 // Connect starts a client peer with key and connects it to the node at
@@ -110,7 +163,7 @@ func Connect(ctx context.Context, relayAddr string, key peer.PrivateKey, cfg Con
 	if cfg.Events == nil {
 		cfg.Events = trace.NewLog(100_000)
 	}
-	c, err := startPeer(cfg, -1, key, "")
+	c, err := startPeer(cfg, -1, key, "", nil, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -122,14 +175,16 @@ func Connect(ctx context.Context, relayAddr string, key peer.PrivateKey, cfg Con
 	return c, relay, nil
 }
 
-func startPeer(cfg Config, i int, key peer.PrivateKey, network string) (*Peer, error) {
+func startPeer(cfg Config, i int, key peer.PrivateKey, network string, lh host.Host, managers func(peer.ID) bool) (*Peer, error) {
 	var services node.Services
 	if cfg.Services != nil && network != "" {
 		services = cfg.Services(i, peer.IDOf(key))
 	}
+	deployer, _ := services.(builtin.Deployer)
 	return nodehost.Start(nodehost.Config{
 		Key: key, Network: network, Events: cfg.Events, Services: services,
-		Logger: cfg.Logger, Version: cfg.Version,
+		Deployer: deployer, Managers: managers, Libp2p: lh,
+		Logger: cfg.Logger, Version: cfg.Version, Gate: cfg.Gate, Recorder: cfg.Recorder,
 	})
 }
 
@@ -185,6 +240,9 @@ func (n *Network) Kill(i int) error {
 		return fmt.Errorf("devnet: no running node %d", i)
 	}
 	n.nodes[i].Stop()
+	if n.mem != nil {
+		n.mem.crash(n.nodes[i].Host.Libp2p().ID())
+	}
 	return nil
 }
 
@@ -243,5 +301,8 @@ func (n *Network) Close() error {
 		}
 	}
 	n.nodes, n.clients = nil, nil
+	if n.mem != nil {
+		return n.mem.close()
+	}
 	return nil
 }
