@@ -46,6 +46,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Version is announced by identify and peer.identify.
 	Version string
+	// Gate and Recorder, if set, see every interpretation (see
+	// node.Config): a debugger's hooks.
+	Gate     node.Gate
+	Recorder node.Recorder
 }
 
 // Peer is a running node or client.
@@ -104,6 +108,8 @@ func Start(cfg Config) (*Peer, error) {
 		Store:     cfg.Store,
 		Events:    cfg.Events,
 		Services:  cfg.Services,
+		Gate:      cfg.Gate,
+		Recorder:  cfg.Recorder,
 		Logger:    cfg.Logger.With("peer", id.ShortString()),
 		Builtins: builtin.New(builtin.Env{
 			Host: id, Key: cfg.Key, Network: h.Builtins(),
