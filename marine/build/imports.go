@@ -268,20 +268,32 @@ func (p *Package) importWrappers(b *bytes.Buffer) {
 			}
 			rawResult, goResult := "", ""
 			rawCall := fmt.Sprintf("%s(%s)", raw, strings.Join(rawArgs, ", "))
-			body := "\t\t" + rawCall
+			var ret string // the result, computed from the raw call's r
 			if f.Result != nil {
 				t := f.Result.Type
 				goResult = " " + exprString(f.Result.Go)
 				switch {
 				case isComplex(t):
-					body = fmt.Sprintf("\t\t%s\n\t\tvar r%s\n\t\tmarinesdk.Result(&r)\n\t\treturn r", rawCall, goResult)
+					ret = "\t\tvar r" + goResult + "\n\t\tmarinesdk.Result(&r)\n\t\treturn r"
 				case t.Kind == it.Bool:
 					rawResult = " int32"
-					body = fmt.Sprintf("\t\treturn %s != 0", rawCall)
+					ret = "\t\treturn r != 0"
 				default:
 					rawResult = " " + wasmParams(t)[0]
-					body = fmt.Sprintf("\t\treturn %s(%s)", goResult[1:], rawCall)
+					ret = fmt.Sprintf("\t\treturn %s(r)", goResult[1:])
 				}
+			}
+			body := "\t\t" + rawCall
+			if rawResult != "" {
+				body = "\t\tr := " + rawCall
+			}
+			if isHostNamespace(im.Namespace) && len(pre) > 0 {
+				// No adapter runs release_objects for a host function:
+				// free the arguments once the host has read them.
+				body += "\n\t\tmarinesdk.ReleaseArgs()"
+			}
+			if ret != "" {
+				body += "\n" + ret
 			}
 			fmt.Fprintf(b, "\n//go:wasmimport %s %s\nfunc %s(%s)%s\n", im.Namespace, f.Name, raw, strings.Join(rawParams, ", "), rawResult)
 			fmt.Fprintf(&init, "\t%s.%s = func(%s)%s {\n", im.Var, f.Field, strings.Join(goParams, ", "), goResult)

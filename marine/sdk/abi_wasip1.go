@@ -103,3 +103,8 @@ func Lower(v any) (ptr, n uint32) {
 func Result(out any) {
 	Arg(resultPtr, resultSize, out)
 }
+
+// ReleaseArgs frees the arguments laid out for a host function once it
+// has returned; for functions of other modules the import adapter does
+// this through release_objects. The generated import wrappers call it.
+func ReleaseArgs() { releaseObjects() }
