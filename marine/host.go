@@ -5,10 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os/exec"
-	"sync"
 	"syscall"
 
 	"github.com/tetratelabs/wazero"
@@ -147,27 +145,6 @@ func (s *Service) callParameters(m *module, h hostAPI) api.GoModuleFunc {
 	}
 }
 
-// logLevels maps the SDK's levels (1 error .. 5 trace) to slog levels.
-var logLevels = map[uint32]slog.Level{1: slog.LevelError, 2: slog.LevelWarn, 3: slog.LevelInfo, 4: slog.LevelDebug, 5: slog.LevelDebug - 4}
-
-func (s *Service) logString(m *module, mask int32) api.GoModuleFunc {
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
-		level, target := api.DecodeU32(stack[0]), api.DecodeI32(stack[1])
-		msg, err := lilo.NewLifter(m.mem, m.section).String(api.DecodeU32(stack[2]), api.DecodeU32(stack[3]))
-		if err != nil {
-			panic(fmt.Errorf("log_utf8_string: %w", err))
-		}
-		if target != 0 && target&mask == 0 {
-			return
-		}
-		lvl, ok := logLevels[level]
-		if !ok {
-			lvl = slog.LevelInfo
-		}
-		s.rt.logger.Log(ctx, lvl, msg, slog.String("module", m.name), slog.String("service", s.opts.ID))
-	}
-}
-
 // Return codes of a mounted binary call that did not produce an exit code.
 const (
 	retSignal     = 100000
@@ -235,47 +212,4 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 		b.Buffer.Write(p[:min(len(p), room)])
 	}
 	return len(p), nil
-}
-
-// logWriter turns a module's stdout or stderr into log records, one per
-// line.
-func (r *Runtime) logWriter(module, stream string) io.Writer {
-	return &lineLogger{logger: r.logger, module: module, stream: stream}
-}
-
-// maxLine bounds a buffered line; longer ones are logged in pieces.
-const maxLine = 64 << 10
-
-type lineLogger struct {
-	mu     sync.Mutex
-	logger *slog.Logger
-	module string
-	stream string
-	buf    []byte
-}
-
-func (l *lineLogger) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf = append(l.buf, p...)
-	for {
-		i := bytes.IndexByte(l.buf, '\n')
-		if i < 0 {
-			if len(l.buf) >= maxLine {
-				l.emit(l.buf)
-				l.buf = l.buf[:0]
-			}
-			return len(p), nil
-		}
-		l.emit(l.buf[:i])
-		l.buf = l.buf[i+1:]
-	}
-}
-
-func (l *lineLogger) emit(line []byte) {
-	level := slog.LevelInfo
-	if l.stream == "stderr" {
-		level = slog.LevelWarn
-	}
-	l.logger.Log(context.Background(), level, string(line), slog.String("module", l.module), slog.String("stream", l.stream))
 }

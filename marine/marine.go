@@ -38,6 +38,12 @@ type Options struct {
 	// Logger receives what modules log (log_utf8_string) and write to
 	// stdout and stderr, with the module's name. Nil discards it.
 	Logger *slog.Logger
+	// OnLog, if set, receives every message of every module as it is
+	// logged, in addition to Logger: for an embedder that turns module
+	// logs into events of its own. It runs on the goroutine of the call
+	// (while the service is locked), so it must return quickly and must
+	// not call into the service.
+	OnLog func(LogRecord)
 	// BinaryTimeout bounds each run of a mounted binary; 0 means 10s.
 	BinaryTimeout time.Duration
 }

@@ -42,7 +42,7 @@ func (s *syncBuffer) String() string {
 
 func newRuntime(t testing.TB, logs *syncBuffer) *marine.Runtime {
 	t.Helper()
-	opts := marine.Options{CacheDir: filepath.Join(os.TempDir(), "aquarium-marine-test-cache")}
+	opts := marine.Options{CacheDir: testCacheDir()}
 	if logs != nil {
 		opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -369,3 +369,6 @@ func BenchmarkLoadAVM(b *testing.B) {
 		_ = svc.Close(context.Background())
 	}
 }
+
+// testCacheDir keeps compiled modules between test runs.
+func testCacheDir() string { return filepath.Join(os.TempDir(), "aquarium-marine-test-cache") }

@@ -65,6 +65,7 @@ type Service struct {
 	hostCode  []wazero.CompiledModule // the host modules' code, closed with them
 	budget    *budget
 	params    CallParameters // of the call in progress
+	writers   []*lineLogger  // the modules' stdout and stderr
 	broken    error          // why the service cannot take calls
 	closed    bool
 }
@@ -156,6 +157,7 @@ func (s *Service) instantiate(ctx context.Context) error {
 	s.gen++
 	s.mods = nil
 	s.instances = nil
+	s.writers = nil
 	s.budget = &budget{limit: s.cfg.TotalMemoryLimit}
 	ctx = experimental.WithMemoryAllocator(ctx, s.budget)
 	for _, c := range s.compiled {
@@ -226,8 +228,8 @@ func (s *Service) moduleConfig(mc config.Module) (wazero.ModuleConfig, error) {
 		WithStartFunctions().
 		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
 		WithRandSource(rand.Reader).
-		WithStdout(s.rt.logWriter(mc.Name, "stdout")).
-		WithStderr(s.rt.logWriter(mc.Name, "stderr"))
+		WithStdout(s.logWriter(mc.Name, SourceStdout)).
+		WithStderr(s.logWriter(mc.Name, SourceStderr))
 	env := make(map[string]string, len(mc.Envs)+len(mc.MappedDirs)+1)
 	for k, v := range mc.Envs {
 		env[k] = v
@@ -320,7 +322,12 @@ func (s *Service) CallValues(ctx context.Context, fn string, args []ivalue.Value
 		return nil, s.noFunction(fn)
 	}
 	s.params = params
-	defer func() { s.params = CallParameters{} }()
+	defer func() {
+		for _, w := range s.writers {
+			w.flush()
+		}
+		s.params = CallParameters{}
+	}()
 	s.budget.takeRefusal()
 	out, err := s.facade().call(ctx, fn, args)
 	if err == nil {
