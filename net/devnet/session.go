@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
@@ -12,8 +13,11 @@ import (
 
 // Session is a session over a local network, with one client behind
 // node 0. It also controls the network: nodes can be added, stopped and
-// restarted.
+// restarted. And it debugs it: every interpretation on every peer is
+// recorded, and the network can be paused, stepped and continued to a
+// breakpoint (the promoted session.Debugger methods).
 type Session struct {
+	session.Debugger
 	net    *Network
 	client *Peer
 }
@@ -21,10 +25,15 @@ type Session struct {
 var (
 	_ session.Session    = (*Session)(nil)
 	_ session.Controller = (*Session)(nil)
+	_ session.Debugger   = (*Session)(nil)
 )
 
-// NewSession starts a local network and its client.
+// NewSession starts a local network and its client, with a debugger
+// (running, recording the last debug.DefaultLimit hops) as the gate and
+// recorder of every peer; it replaces cfg.Gate and cfg.Recorder.
 func NewSession(ctx context.Context, cfg Config) (*Session, error) {
+	dbg := debug.New(debug.NewRecording(0))
+	cfg.Gate, cfg.Recorder = dbg, dbg
 	n, err := Start(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -34,7 +43,7 @@ func NewSession(ctx context.Context, cfg Config) (*Session, error) {
 		n.Close()
 		return nil, err
 	}
-	return &Session{net: n, client: c}, nil
+	return &Session{Debugger: dbg, net: n, client: c}, nil
 }
 
 // Network returns the local network under the session.
