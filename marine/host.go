@@ -98,6 +98,9 @@ func (s *Service) hostFunc(m *module, c compiledModule, ns, name string, def api
 			if !sameTypes(def, pairParams, nil) {
 				return nil, fmt.Errorf("mounted binary %s.%s is imported as %v -> %v, expected (i32, i32) -> ()", ns, name, def.ParamTypes(), def.ResultTypes())
 			}
+			if allow := s.rt.opts.AllowBinary; allow != nil && !allow(c.cfg.Name, name, path) {
+				return nil, fmt.Errorf("the config mounts %s as the binary %s, which this host does not allow", path, name)
+			}
 			return s.mountedBinary(m, name, path), nil
 		}
 		return nil, fmt.Errorf("the module imports %s.%s, which is neither a host function nor a binary mounted in its config (add it under [module.mounted_binaries])", ns, name)

@@ -172,7 +172,26 @@ func testMountedBinaries(t *testing.T, cfg *config.Config, echo string) {
 			t.Errorf("missing binary = %+v, want ret_code 100001", r)
 		}
 	})
-	t.Run("not allowed", func(t *testing.T) {
+	t.Run("refused by the host", func(t *testing.T) {
+		var asked []string
+		rt, err := marine.New(context.Background(), marine.Options{CacheDir: testCacheDir(), AllowBinary: func(module, name, path string) bool {
+			asked = append(asked, module+" "+name+" "+path)
+			return name == "echo"
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = rt.Close(context.Background()) })
+		_, err = rt.LoadService(context.Background(), cfg, marine.ServiceOptions{})
+		want := "the config mounts " + cfg.Modules[0].MountedBinaries["sleep"] + " as the binary sleep, which this host does not allow"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want %q", err, want)
+		}
+		if want := []string{"hostsvc echo " + echo, "hostsvc sleep " + cfg.Modules[0].MountedBinaries["sleep"]}; !reflect.DeepEqual(asked, want) {
+			t.Errorf("AllowBinary was asked %q, want %q", asked, want)
+		}
+	})
+	t.Run("not mounted", func(t *testing.T) {
 		c := *cfg
 		c.Modules = []config.Module{cfg.Modules[0]}
 		c.Modules[0].MountedBinaries = map[string]string{"echo": echo}

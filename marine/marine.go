@@ -44,6 +44,12 @@ type Options struct {
 	// (while the service is locked), so it must return quickly and must
 	// not call into the service.
 	OnLog func(LogRecord)
+	// AllowBinary, if set, must also agree before a module may run a
+	// binary its service config mounts (path is the host executable). An
+	// embedder that loads configs it did not write, such as a node
+	// deploying services for remote peers, sets it to its allow-list, as
+	// the reference node does. Nil allows every binary a config mounts.
+	AllowBinary func(module, name, path string) bool
 	// BinaryTimeout bounds each run of a mounted binary; 0 means 10s.
 	BinaryTimeout time.Duration
 }
