@@ -223,37 +223,7 @@ func TestMultiModuleService(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds Go modules for wasip1, which takes seconds")
 	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("the go command is not on PATH; building a module runs it")
-	}
-	dir := t.TempDir()
-	cfgText, err := os.ReadFile(filepath.Join("..", "examples", "visits", "Config.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "Config.toml")
-	if err := os.WriteFile(cfgPath, cfgText, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"kv", "visits"} {
-		if err := build.Build(context.Background(), filepath.Join("..", "examples", name), filepath.Join(dir, "artifacts", name+".wasm")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, warns, err := config.Load(cfgPath)
-	if err != nil || len(warns) > 0 {
-		t.Fatalf("Config.toml: %v %v", err, warns)
-	}
-	rt, err := marine.New(context.Background(), marine.Options{CacheDir: filepath.Join(os.TempDir(), "aquarium-marine-test-cache")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(context.Background())
-	svc, err := rt.LoadService(context.Background(), cfg, marine.ServiceOptions{ID: "visits"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close(context.Background())
+	svc := loadVisits(t)
 	if got := svc.Modules(); !reflect.DeepEqual(got, []string{"kv", "visits"}) {
 		t.Errorf("Modules() = %v", got)
 	}
@@ -302,5 +272,62 @@ func TestMissingDependency(t *testing.T) {
 	_, err = rt.LoadModule(context.Background(), wasm, marine.ServiceOptions{})
 	if err == nil || !strings.Contains(err.Error(), "imports kv.put, but no module kv is loaded before it") {
 		t.Errorf("error = %v, want one naming the missing module kv", err)
+	}
+}
+
+// loadVisits builds the visits facade and the kv module and loads them
+// through the example's Config.toml.
+func loadVisits(t testing.TB) *marine.Service {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH; building a module runs it")
+	}
+	dir := t.TempDir()
+	cfgText, err := os.ReadFile(filepath.Join("..", "examples", "visits", "Config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "Config.toml")
+	if err := os.WriteFile(cfgPath, cfgText, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kv", "visits"} {
+		if err := build.Build(context.Background(), filepath.Join("..", "examples", name), filepath.Join(dir, "artifacts", name+".wasm")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, warns, err := config.Load(cfgPath)
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("Config.toml: %v %v", err, warns)
+	}
+	rt, err := marine.New(context.Background(), marine.Options{CacheDir: filepath.Join(os.TempDir(), "aquarium-marine-test-cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(context.Background()) })
+	svc, err := rt.LoadService(context.Background(), cfg, marine.ServiceOptions{ID: "visits"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = svc.Close(context.Background()) })
+	return svc
+}
+
+// BenchmarkCrossModuleCall calls through the facade into kv: scalars, a
+// string both ways, and byte arrays both ways.
+func BenchmarkCrossModuleCall(b *testing.B) {
+	svc := loadVisits(b)
+	for _, c := range []struct{ name, fn, args string }{
+		{"scalars", "total", `[1, 2, 3, 0.5]`},
+		{"strings", "visit", `["Marine"]`},
+		{"bytes", "mirror", `[[1, 2, 3, 4, 5, 6, 7, 8]]`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := svc.Call(context.Background(), c.fn, json.RawMessage(c.args), marine.CallParameters{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
