@@ -312,3 +312,14 @@ func TestPosition(t *testing.T) {
 }
 
 func spanAt(offset int) air.Span { return air.Span{Start: offset, End: offset + 1} }
+
+// TestFileGolden pins the recording file format: a change to it needs a
+// new FileVersion.
+func TestFileGolden(t *testing.T) {
+	rec := simulate(t, threePeers, testPeers()...)
+	var b bytes.Buffer
+	if err := Save(&b, rec.Hops()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "threepeers.rec", b.Bytes())
+}

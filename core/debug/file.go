@@ -47,7 +47,7 @@ type fileHop struct {
 	Peer     string                `json:"peer_id"`
 	Particle int                   `json:"particle"` // index into particles
 	Prev     []byte                `json:"prev_data,omitempty"`
-	Current  []byte                `json:"current_data,omitempty"`
+	Current  []byte                `json:"current_data"`
 	Results  map[uint32]fileResult `json:"call_results,omitempty"`
 	Started  time.Time             `json:"started"`
 	Duration time.Duration         `json:"duration_ns"`
@@ -109,7 +109,7 @@ func Save(w io.Writer, hops []*Hop) error {
 
 func toFile(h *Hop, particle int) fileHop {
 	fh := fileHop{Seq: h.Seq, Peer: string(h.Peer), Particle: particle, Prev: h.Prev, Current: h.Current,
-		Started: h.Started, Duration: h.Duration}
+		Started: h.Started.UTC(), Duration: h.Duration}
 	if len(h.Results) > 0 {
 		fh.Results = map[uint32]fileResult{}
 		for id, r := range h.Results {

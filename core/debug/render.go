@@ -39,7 +39,7 @@ func Render(w io.Writer, h *Hop, names Namer) error {
 	if h.Current != nil {
 		arrived = fmt.Sprintf("%d bytes of data", len(h.Current))
 	}
-	fmt.Fprintf(b, "  in:  %s, %d bytes kept from before, %d call results\n", arrived, len(h.Prev), len(h.Results))
+	fmt.Fprintf(b, "  in:  %s, %d bytes kept from before, %s\n", arrived, len(h.Prev), plural(len(h.Results), "call result"))
 	fmt.Fprintf(b, "  out: %d bytes, ret code %d", len(o.Data), o.RetCode)
 	if o.Complete {
 		b.WriteString(", complete")
@@ -105,7 +105,7 @@ func renderData(b *strings.Builder, encoded []byte, names Namer) error {
 		fmt.Fprintf(b, "data: cannot decode: %v\n", err)
 		return nil
 	}
-	fmt.Fprintf(b, "data: %d states, last call id %d, signed by %d peers\n", len(d.Trace), d.LastCallID, len(d.Signatures))
+	fmt.Fprintf(b, "data: %s, last call id %d, signed by %s\n", plural(len(d.Trace), "state"), d.LastCallID, plural(len(d.Signatures), "peer"))
 	for i, s := range d.Trace {
 		fmt.Fprintf(b, "  %3d %s\n", i, describeState(d, s, names))
 	}
@@ -223,4 +223,12 @@ func Instruction(script string, span air.Span) string {
 		return strings.TrimSpace(first) + " …"
 	}
 	return text
+}
+
+// plural writes a count and a noun that agrees with it.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
