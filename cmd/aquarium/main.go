@@ -48,6 +48,7 @@ with a terminal workbench around them.`,
 		newRunCmd(),
 		newNodeCmd(),
 		newReplayCmd(),
+		newAttachCmd(),
 	)
 	addWorkbench(root)
 	return root
