@@ -39,6 +39,7 @@ type nodeFlags struct {
 	httpAddr  string
 	logLevel  string
 	managers  []string
+	inspect   []string
 }
 
 func newNodeCmd() *cobra.Command {
@@ -79,6 +80,7 @@ Prometheus metrics.`,
 	fl.StringVar(&f.httpAddr, "http", "", "address for /health and /metrics, such as :18080")
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fl.StringArrayVar(&f.managers, "management", nil, "peer id that may deploy and remove services on this node (repeatable)")
+	fl.StringArrayVar(&f.inspect, "allow-inspect", nil, "peer id that may attach to this node and inspect it (repeatable; none without it)")
 	return cmd
 }
 
@@ -152,6 +154,11 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 	fmt.Fprintf(out, "peer id %s\n", p.ID())
 	for _, a := range p.Host.Addrs() {
 		fmt.Fprintf(out, "listening on %s\n", a)
+	}
+	if len(f.inspect) > 0 {
+		if err := serveInspection(p, reg, events, f.inspect, log); err != nil {
+			return err
+		}
 	}
 	if len(f.bootstrap) > 0 {
 		if err := p.Host.Bootstrap(ctx, f.bootstrap); err != nil {
