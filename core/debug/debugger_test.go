@@ -184,3 +184,19 @@ func fmtPeers(ids []peer.ID) string {
 	}
 	return s
 }
+
+// BenchmarkRunningDebugger is what a running debugger adds to every
+// interpretation: the gate lets it through, the recorder keeps it.
+func BenchmarkRunningDebugger(b *testing.B) {
+	d := New(NewRecording(1000))
+	ctx := context.Background()
+	p := &particle.Particle{ID: "p", Script: "(null)"}
+	b.ReportAllocs()
+	for b.Loop() {
+		in := &node.Interpretation{Peer: "a", Particle: p}
+		if err := d.Enter(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+		d.Record(in)
+	}
+}
