@@ -110,9 +110,9 @@ func serve(s network.Stream, cfg Config) {
 		return
 	}
 	_ = s.SetReadDeadline(time.Now().Add(writeTimeout))
-	var req request
-	if err := json.NewDecoder(io.LimitReader(s, maxRequest)).Decode(&req); err != nil {
-		_ = w.write(reply{Error: fmt.Sprintf("bad request: %v", err)})
+	req, err := readRequest(s)
+	if err != nil {
+		_ = w.write(reply{Error: err.Error()})
 		return
 	}
 	_ = s.SetReadDeadline(time.Time{})
@@ -131,9 +131,19 @@ func serve(s network.Stream, cfg Config) {
 		if err := follow(ctx, cfg.Events, req.From, w); err != nil {
 			cfg.Logger.Debug("inspection stream ended", "peer", from, "err", err)
 		}
-	default:
-		_ = w.write(reply{Error: fmt.Sprintf("unknown request %q: want info or events", req.Op)})
 	}
+}
+
+// readRequest reads the one request a stream carries.
+func readRequest(r io.Reader) (request, error) {
+	var req request
+	if err := json.NewDecoder(io.LimitReader(r, maxRequest)).Decode(&req); err != nil {
+		return req, fmt.Errorf("bad request: %w", err)
+	}
+	if req.Op != "info" && req.Op != "events" {
+		return req, fmt.Errorf("unknown request %q: want info or events", req.Op)
+	}
+	return req, nil
 }
 
 func describe(cfg Config) Info {

@@ -160,3 +160,39 @@ func TestFollowSendsHistoryThenLive(t *testing.T) {
 		}
 	}
 }
+
+func TestReadRequest(t *testing.T) {
+	tests := []struct {
+		in   string
+		want request
+		err  string
+	}{
+		{in: `{"op":"info"}`, want: request{Op: "info"}},
+		{in: `{"op":"events","from":7}` + "\n", want: request{Op: "events", From: 7}},
+		{in: `{"op":"dump"}`, err: `unknown request "dump": want info or events`},
+		{in: `{"op":`, err: "bad request: unexpected EOF"},
+		{in: `{"op":"info","pad":"` + strings.Repeat("x", maxRequest) + `"}`, err: "bad request"},
+	}
+	for _, tt := range tests {
+		got, err := readRequest(strings.NewReader(tt.in))
+		if tt.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+				t.Errorf("readRequest(%.30q) error %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("readRequest(%.30q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func FuzzReadRequest(f *testing.F) {
+	f.Add([]byte(`{"op":"info"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := readRequest(bytes.NewReader(b))
+		if err == nil && req.Op != "info" && req.Op != "events" {
+			t.Fatalf("accepted op %q", req.Op)
+		}
+	})
+}
