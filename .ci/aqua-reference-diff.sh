@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export AQUARIUM_REFERENCE_NODE_MODULES
 
 if [ $# -eq 0 ]; then
-	set -- aqua/codegen/testdata/conformance core/node/testdata/conformance
+	set -- aqua/codegen/testdata/conformance core/node/testdata/conformance core/node/testdata/acceptance
 fi
 
 work=$(mktemp -d)

@@ -17,7 +17,7 @@ import (
 // alike on our network, whether or not their texts agree.
 func TestCompiledConformance(t *testing.T) {
 	cases := loadCases(t)
-	compiled := &compiledPrograms{scripts: map[string]map[string]string{}}
+	compiled := &compiledPrograms{dir: conformanceDir, scripts: map[string]map[string]string{}}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
@@ -34,9 +34,10 @@ func TestCompiledConformance(t *testing.T) {
 	}
 }
 
-// compiledPrograms compiles each program of the corpus once, for all the
+// compiledPrograms compiles each program of a corpus once, for all the
 // cases that call it.
 type compiledPrograms struct {
+	dir     string // where the programs are
 	mu      sync.Mutex
 	scripts map[string]map[string]string // program file -> function -> AIR
 }
@@ -48,7 +49,7 @@ func (p *compiledPrograms) function(t *testing.T, file, name string) string {
 	fns, ok := p.scripts[file]
 	if !ok {
 		fns = map[string]string{}
-		path := filepath.Join(conformanceDir, file)
+		path := filepath.Join(p.dir, file)
 		prog, diags := aqua.Check(aqua.Config{}, path)
 		if diags.HasErrors() {
 			t.Fatalf("our compiler rejects %s: %v", path, diags.Err())

@@ -1,0 +1,300 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+)
+
+// The acceptance cases recreate, in programs of our own, the calls that
+// §3.3 of the reference notes lists with their expected results (the
+// reference's integration tests). Each case runs three ways: the
+// reference compiler's AIR on the reference runtime (recorded in
+// testdata/acceptance/reference), and both the reference compiler's AIR
+// and ours on our network; all three must give the listed result.
+// testdata/acceptance/README.md describes the files.
+
+const acceptanceDir = "testdata/acceptance"
+
+// acceptanceCase is a conformance case with the result §3.3 lists, in
+// raw AIR form (an option is an array).
+type acceptanceCase struct {
+	conformanceCase
+	Expect json.RawMessage `json:"expect"`
+}
+
+func (c acceptanceCase) airFile() string {
+	program := strings.TrimSuffix(filepath.Base(c.File), ".aqua")
+	return filepath.Join(acceptanceDir, "air", program, c.function()+".air")
+}
+
+func (c acceptanceCase) referenceFile() string {
+	return filepath.Join(acceptanceDir, "reference", c.Name+".json")
+}
+
+func loadAcceptanceCases(t *testing.T) []acceptanceCase {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(acceptanceDir, "cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []acceptanceCase
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cases); err != nil {
+		t.Fatalf("cases.json: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, c := range cases {
+		switch {
+		case c.function() == "":
+			t.Fatalf("case %s: call %q is not name(ident, ...)", c.Name, c.Call)
+		case c.Expect == nil:
+			t.Fatalf("case %s: no expected result", c.Name)
+		case seen[c.Name]:
+			t.Fatalf("case %s appears twice", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	return cases
+}
+
+func TestAcceptance(t *testing.T) {
+	cases := loadAcceptanceCases(t)
+	if *updateReference {
+		regenerateAcceptance(t, cases)
+	}
+	ours := &compiledPrograms{dir: acceptanceDir, scripts: map[string]map[string]string{}}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			listed := outcome{OK: c.Expect}
+			reference := readOutcome(t, c.referenceFile())
+			for _, d := range compareOutcomes(c.conformanceCase, listed, reference) {
+				t.Errorf("the reference runtime disagrees with the listed result: %s", d)
+			}
+			theirs, err := os.ReadFile(c.airFile())
+			if err != nil {
+				t.Fatalf("%v (run the test with -update-reference to compile the cases)", err)
+			}
+			for _, run := range []struct{ compiler, script string }{
+				{"the reference compiler", string(theirs)},
+				{"our compiler", ours.function(t, c.File, c.function())},
+			} {
+				got := runAcceptanceCase(t, c, run.script)
+				for _, d := range compareOutcomes(c.conformanceCase, listed, got) {
+					t.Errorf("AIR from %s: %s", run.compiler, d)
+				}
+			}
+		})
+	}
+}
+
+// acceptanceServices are the services of testdata/acceptance/services.mjs
+// on the client, for one particle.
+func acceptanceServices() map[string]builtin.Service {
+	str := func(c *builtin.Call, i int) string {
+		if i < len(c.Args) {
+			if s, ok := c.Args[i].(string); ok {
+				return s
+			}
+		}
+		return ""
+	}
+	constant := func(v any) builtin.Func {
+		return func(context.Context, *builtin.Call) (any, error) { return v, nil }
+	}
+	echo := func(_ context.Context, c *builtin.Call) (any, error) { return c.Args[0], nil }
+	var mu sync.Mutex
+	asked := 0
+	return map[string]builtin.Service{
+		"greetings": {"addNameToHello": func(_ context.Context, c *builtin.Call) (any, error) {
+			return "Hello, " + str(c, 0) + "!", nil
+		}},
+		"test-srv":    {"str": constant("some str")},
+		"node-getter": {"get": constant(map[string]any{"peerId": "peer id str", "name": "name str"})},
+		"getter": {"createStr": func(_ context.Context, c *builtin.Call) (any, error) {
+			return builtin.Stringify(c.Args[0]), nil
+		}},
+		"a": {"getJ": echo},
+		"test-service": {"call": func(_ context.Context, c *builtin.Call) (any, error) {
+			if str(c, 0) == "fail" {
+				return nil, errors.New("failed on purpose")
+			}
+			return str(c, 0), nil
+		}},
+		"stringer": {"returnString": func(_ context.Context, c *builtin.Call) (any, error) {
+			return str(c, 0) + " updated", nil
+		}},
+		"multi-ret":  {"retStr": echo, "retNum": constant(json.Number("10"))},
+		"opt-getter": {"getStr": echo, "getStr1": constant("optional")},
+		"nested": {
+			"test1": constant(map[string]any{"one": map[string]any{"val": "hello"}}),
+			"test2": func(_ context.Context, c *builtin.Call) (any, error) {
+				arg, _ := c.Args[0].(map[string]any)
+				val, _ := arg["val"].(string)
+				return map[string]any{"one": map[string]any{"val": val + str(c, 1)}}, nil
+			},
+		},
+		"some-service": {"getStr": func(_ context.Context, c *builtin.Call) (any, error) { return str(c, 0) + "123", nil }},
+		"default-id":   {"call": constant("default-id")},
+		"resolved-id":  {"call": constant("resolved-id")},
+		"prefixer":     {"call": func(_ context.Context, c *builtin.Call) (any, error) { return "call: " + str(c, 0), nil }},
+		"yesno": {"get": func(context.Context, *builtin.Call) (any, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			asked++
+			if asked <= 3 {
+				return "yes", nil
+			}
+			return "no", nil
+		}},
+		"op-a":        {"get_str": constant("get_string")},
+		"callbackSrv": {"log": constant(nil)},
+	}
+}
+
+// runAcceptanceCase runs a script as runConformanceCase does, with the
+// acceptance services added to the conformance ones on the client.
+func runAcceptanceCase(t *testing.T, c acceptanceCase, script string) outcome {
+	t.Helper()
+	n := startConformanceNet(t)
+	raw := c.Args
+	if c.RawArgs != nil {
+		raw = c.RawArgs
+	}
+	args := map[string]any{}
+	for name, v := range raw {
+		decoded, err := builtin.DecodeArgs(append(append([]byte{'['}, v...), ']'))
+		if err != nil {
+			t.Fatalf("argument %s: %v", name, err)
+		}
+		args[name] = substitutePeers(jsNumbers(decoded[0]), n.resolve)
+	}
+	done := make(chan outcome, 1)
+	p := particle.New("acceptance-"+c.Name, n.client.ID(), script, time.Now(), c.ttl())
+	if err := p.Sign(n.key); err != nil {
+		t.Fatal(err)
+	}
+	services := clientServices(n, args, done)
+	for id, fns := range acceptanceServices() {
+		if services[id] == nil {
+			services[id] = builtin.Service{}
+		}
+		for name, f := range fns {
+			services[id][name] = f
+		}
+	}
+	n.client.Scope(p.ID, services)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go watchInterpreter(ctx, n.client, p.ID, done)
+	n.client.Deliver(n.client.ID(), p)
+
+	var got outcome
+	select {
+	case got = <-done:
+	case <-time.After(c.ttl() + time.Second):
+		got = outcome{Error: fmt.Sprintf("Particle expired after ttl of %dms", c.ttl().Milliseconds()), Type: "ExpirationError"}
+	}
+	ids := n.placeholders()
+	if got.OK != nil {
+		got.OK = json.RawMessage(replacePeerIDs(string(got.OK), ids))
+	}
+	if got.Details != nil {
+		got.Details = json.RawMessage(replacePeerIDs(string(got.Details), ids))
+	}
+	got.Error = replacePeerIDs(got.Error, ids)
+	return got
+}
+
+// regenerateAcceptance compiles the acceptance programs with the
+// reference compiler and records the reference runtime's outcome of
+// every case, through the oracle.
+func regenerateAcceptance(t *testing.T, cases []acceptanceCase) {
+	t.Helper()
+	if _, err := os.Stat(*oraclePath); err != nil {
+		t.Fatalf("-update-reference needs the oracle: %v", err)
+	}
+	programs := map[string]bool{}
+	for _, c := range cases {
+		programs[c.File] = true
+	}
+	for file := range programs {
+		dir := filepath.Join(acceptanceDir, "air", strings.TrimSuffix(filepath.Base(file), ".aqua"))
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		oracle(t, nil, "compile", filepath.Join(acceptanceDir, file), "--out", dir)
+	}
+	var peers struct {
+		Client string   `json:"client"`
+		Peers  []string `json:"peers"`
+	}
+	if err := json.Unmarshal(oracle(t, nil, "run", "--peers", "--npeers", strconv.Itoa(conformancePeers)), &peers); err != nil {
+		t.Fatalf("oracle run --peers: %v", err)
+	}
+	ids := map[string]string{peers.Client: "$CLIENT"}
+	for i, id := range peers.Peers {
+		ids[id] = fmt.Sprintf("$PEER%d", i)
+	}
+	services, err := filepath.Abs(filepath.Join(acceptanceDir, "services.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs bytes.Buffer
+	for _, c := range cases {
+		file, err := filepath.Abs(filepath.Join(acceptanceDir, c.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		job := map[string]any{"file": file, "call": c.Call, "args": c.Args, "services": services}
+		if c.TTL > 0 {
+			job["ttl"] = c.TTL
+		}
+		b, err := json.Marshal(job)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs.Write(append(b, '\n'))
+	}
+	out := oracle(t, &jobs, "run", "--npeers", strconv.Itoa(conformancePeers), "--batch", "-")
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(cases) {
+		t.Fatalf("oracle answered %d lines for %d cases", len(lines), len(cases))
+	}
+	if err := os.RemoveAll(filepath.Join(acceptanceDir, "reference")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(acceptanceDir, "reference"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		var o outcome
+		if err := json.Unmarshal([]byte(replacePeerIDs(lines[i], ids)), &o); err != nil {
+			t.Fatalf("case %s: oracle answered %q: %v", c.Name, lines[i], err)
+		}
+		b, err := json.MarshalIndent(o, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(c.referenceFile(), append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
