@@ -2,11 +2,14 @@ package codegen_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/aquarium-p2p/aquarium/aqua/codegen"
+	"github.com/aquarium-p2p/aquarium/core/air"
 )
 
 // bigProgram generates an Aqua file of about lines lines: many functions
@@ -83,4 +86,47 @@ func BenchmarkCheck5000Lines(b *testing.B) {
 			b.Fatal(diags.Err())
 		}
 	}
+}
+
+// BenchmarkCompileCorpus compiles every program of the conformance corpus
+// from source to AIR text, one round per iteration: the workload that
+// testdata/conformance/speed.sh times the reference compiler on.
+func BenchmarkCompileCorpus(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(conformanceDir, "*.aqua"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no programs in %s: %v", conformanceDir, err)
+	}
+	type program struct {
+		name string
+		src  []byte
+		opts codegen.Options
+	}
+	var programs []program
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts, _ := options(string(src))
+		programs = append(programs, program{f, src, opts})
+	}
+	functions := 0
+	for b.Loop() {
+		functions = 0
+		for _, p := range programs {
+			prog, diags := aqua.CheckSource(aqua.Config{}, p.name, p.src)
+			if diags.HasErrors() {
+				b.Fatal(diags.Err())
+			}
+			fns, err := codegen.Generate(prog, p.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range fns {
+				_ = air.Print(f.Script)
+			}
+			functions += len(fns)
+		}
+	}
+	b.ReportMetric(float64(functions), "functions/op")
 }
