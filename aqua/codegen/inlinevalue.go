@@ -393,6 +393,10 @@ func isIntText(s string) bool {
 }
 
 func (in *inliner) collection(x rColl) (value, inl) {
+	if len(x.vals) == 0 && x.kind != ast.OptionColl {
+		// The reference writes an empty array literal as it is.
+		return literal{text: "[]", typ: &types.Array{Elem: x.elem}}, inl{}
+	}
 	base := "array-inline"
 	if x.kind == ast.OptionColl {
 		base = "option-inline"
