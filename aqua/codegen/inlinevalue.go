@@ -571,7 +571,7 @@ func (in *inliner) binary(x rBin, propsAllowed bool) (value, inl) {
 	}
 	fn := map[string]string{"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "rem", "**": "pow"}[x.op]
 	if a, ok := litInt(l); ok {
-		if b, ok := litInt(r); ok && canFold(x.op, a, b, l, r) {
+		if b, ok := litInt(r); ok && canFold(x, a, b) {
 			var res int64
 			switch x.op {
 			case "+":
@@ -603,28 +603,18 @@ func signedLitType(n int64) types.Type {
 	return types.Typ(types.UntypedUnsigned)
 }
 
-func canFold(op string, a, b int64, l, r value) bool {
-	switch op {
+// canFold reports whether a literal operation can be done at compile
+// time: all of them but division by zero and negative powers. As in the
+// reference, a subtraction folds whatever the operands' types, so that
+// 2 * 3 - 4 ** 2 becomes -10.
+func canFold(x rBin, a, b int64) bool {
+	switch x.op {
 	case "/", "%":
 		return b != 0
 	case "**":
 		return b >= 0
-	case "-":
-		return isSigned(typeOf(l)) || isSigned(typeOf(r))
 	}
 	return true
-}
-
-func isSigned(t types.Type) bool {
-	b, ok := t.(*types.Basic)
-	if !ok {
-		return false
-	}
-	switch b.Kind {
-	case types.I8, types.I16, types.I32, types.I64, types.UntypedSigned:
-		return true
-	}
-	return false
 }
 
 func litInt(v value) (int64, bool) {
