@@ -72,7 +72,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if err := cur.CheckStores(); err != nil {
 		return fail(CodeStoreVerification, "current data: %v", err)
 	}
-	if err := cur.VerifySignatures(p.ParticleID); err != nil {
+	if err := cur.VerifySignaturesAfter(p.ParticleID, prev); err != nil {
 		return fail(CodeSignatureCheck, "current data: %v", err)
 	}
 	sigs, err := data.MergeSignatures(prev, cur)
@@ -130,7 +130,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		Signatures:         sigs,
 	}
 	out.Prune()
-	out.Sign(p.Key, p.CurrentPeerID, p.ParticleID)
+	out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
 	encoded, err := data.Encode(out)
 	if err != nil {
 		return fail(CodeTraceError, "%v", err)

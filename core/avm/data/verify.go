@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -111,20 +112,53 @@ func SignedMessage(particleID string, cids []CID) []byte {
 // Sign replaces the signature of the key's peer with one over that peer's
 // results in the trace.
 func (d *Data) Sign(key ed25519.PrivateKey, peerID, particleID string) {
+	d.SignAfter(key, peerID, particleID, nil)
+}
+
+// SignAfter is Sign for a peer whose data for this particle was prev
+// (nil for none). When prev holds this key's signature over the same
+// results, that signature is kept instead of signing again: Ed25519
+// signatures are deterministic, so it is the very signature Sign would
+// make, and the costly part of a run is skipped.
+func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev *Data) {
 	cids := d.PeerCIDs()[peerID]
-	d.Signatures[peerID] = Signature{
-		PublicKey: key.Public().(ed25519.PublicKey),
-		Sig:       ed25519.Sign(key, SignedMessage(particleID, cids)),
+	pub := key.Public().(ed25519.PublicKey)
+	if prev != nil {
+		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prev.PeerCIDs()[peerID], cids) {
+			d.Signatures[peerID] = old
+			return
+		}
 	}
+	d.Signatures[peerID] = Signature{PublicKey: pub, Sig: ed25519.Sign(key, SignedMessage(particleID, cids))}
 }
 
 // VerifySignatures checks that every peer with results in the trace signed
 // exactly those results for this particle.
 func (d *Data) VerifySignatures(particleID string) error {
+	return d.VerifySignaturesAfter(particleID, nil)
+}
+
+// VerifySignaturesAfter is VerifySignatures for data arriving at a peer
+// whose own data for this particle is known (nil for none). A peer whose
+// signature and results are exactly those known holds is not checked
+// again: known holds only what was checked when it arrived or what this
+// peer made, so such a peer adds nothing new.
+func (d *Data) VerifySignaturesAfter(particleID string, known *Data) error {
+	var knownCIDs map[string][]CID
 	for peer, cids := range d.PeerCIDs() {
 		sig, ok := d.Signatures[peer]
 		if !ok {
 			return fmt.Errorf("%w: results of peer %s carry no signature", ErrSignature, peer)
+		}
+		if known != nil {
+			if old, ok := known.Signatures[peer]; ok && old.PublicKey.Equal(sig.PublicKey) && bytes.Equal(old.Sig, sig.Sig) {
+				if knownCIDs == nil {
+					knownCIDs = known.PeerCIDs()
+				}
+				if slices.Equal(knownCIDs[peer], cids) {
+					continue
+				}
+			}
 		}
 		if !ed25519.Verify(sig.PublicKey, SignedMessage(particleID, cids), sig.Sig) {
 			return fmt.Errorf("%w: signature of peer %s does not match its %d results", ErrSignature, peer, len(cids))
