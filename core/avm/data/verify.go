@@ -116,12 +116,19 @@ func (d *Data) Sign(key ed25519.PrivateKey, peerID, particleID string) {
 }
 
 // SignAfter is Sign for a peer whose data for this particle was prev
-// (nil for none). When prev holds this key's signature over the same
+// (nil for none). A peer without results signs nothing. When prev holds this key's signature over the same
 // results, that signature is kept instead of signing again: Ed25519
 // signatures are deterministic, so it is the very signature Sign would
 // make, and the costly part of a run is skipped.
 func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev *Data) {
 	cids := d.PeerCIDs()[peerID]
+	if len(cids) == 0 {
+		// Only results need a signature (VerifySignatures asks for none
+		// from a peer without them), and a peer often runs before its
+		// first result arrives.
+		delete(d.Signatures, peerID)
+		return
+	}
 	pub := key.Public().(ed25519.PublicKey)
 	if prev != nil {
 		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prev.PeerCIDs()[peerID], cids) {

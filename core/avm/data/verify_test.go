@@ -103,3 +103,16 @@ func BenchmarkVerifySignaturesAfter(b *testing.B) {
 		})
 	}
 }
+
+func TestSignWithoutResults(t *testing.T) {
+	key := ed25519.NewKeyFromSeed(make([]byte, 32))
+	d := New()
+	d.Signatures["someone"] = Signature{}
+	d.Sign(key, "someone", "particle")
+	if _, ok := d.Signatures["someone"]; ok {
+		t.Error("a peer without results kept a signature")
+	}
+	if err := d.VerifySignatures("particle"); err != nil {
+		t.Errorf("data without results: %v", err)
+	}
+}
