@@ -21,9 +21,13 @@ const identityRoundTrip = `(seq
 `
 
 func benchNet(b *testing.B, nodes int) (*Network, *Peer) {
+	return benchNetWith(b, Config{Nodes: nodes, Seed: 11})
+}
+
+func benchNetWith(b *testing.B, cfg Config) (*Network, *Peer) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	n, err := Start(ctx, Config{Nodes: nodes, Seed: 11})
+	n, err := Start(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,6 +43,20 @@ func benchNet(b *testing.B, nodes int) (*Network, *Peer) {
 // relay and back, over loopback libp2p.
 func BenchmarkRoundTrip(b *testing.B) {
 	n, c := benchNet(b, 1)
+	relay := n.NodeIDs()[0]
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRoundTripMemory is BenchmarkRoundTrip on an in-memory
+// network: the difference is what loopback TCP, Noise and yamux cost.
+func BenchmarkRoundTripMemory(b *testing.B) {
+	n, c := benchNetWith(b, Config{Nodes: 1, Seed: 11, Memory: true})
 	relay := n.NodeIDs()[0]
 	ctx := context.Background()
 	b.ReportAllocs()
