@@ -63,6 +63,12 @@ type Options struct {
 	Session session.Session
 	// Controller changes the network; nil for a session that cannot.
 	Controller session.Controller
+	// Debugger pauses, steps and rewinds the network; nil for a session
+	// that cannot.
+	Debugger session.Debugger
+	// Attach opens a session on the node at a multiaddr, for the attach
+	// prompt; nil disables it.
+	Attach func(ctx context.Context, addr string) (session.Session, error)
 	// Compile compiles a file; required.
 	Compile ui.Compiler
 	// Files are opened in editor tabs.
@@ -93,6 +99,12 @@ type Model struct {
 	calls     *calls.Model
 	problems  *problems.Model
 	inspector *inspector.Model
+
+	debug  debugState
+	prompt *prompt
+	// owned are the sessions the workbench opened, closed with it.
+	owned []session.Session
+	now   func() time.Time
 
 	focus    Pane
 	topRight Pane // which of Functions, AIR, Peers shows
@@ -141,6 +153,8 @@ func New(run context.Context, opts Options) *Model {
 	c := &ui.Context{Styles: theme.New(theme.Dark()), Keys: keys.Default(), Names: map[peer.ID]string{}}
 	st := store.New(opts.StoreCapacity)
 	m := &Model{
+		debug:     newDebugState(opts.Debugger),
+		now:       time.Now,
 		run:       run,
 		opts:      opts,
 		ctx:       c,
@@ -163,8 +177,34 @@ func New(run context.Context, opts Options) *Model {
 	return m
 }
 
-// Close releases the bridge's subscription.
-func (m *Model) Close() { m.bridge.Close() }
+// Close releases the bridge's and the debugger's subscriptions and
+// closes the sessions the workbench opened.
+func (m *Model) Close() {
+	m.bridge.Close()
+	m.debug.close()
+	for _, s := range m.owned {
+		s.Close()
+	}
+	m.owned = nil
+}
+
+func (m *Model) newStore() *store.Store { return store.New(m.opts.StoreCapacity) }
+
+// resetPanes rebuilds the panes that show a session, after it changed.
+func (m *Model) resetPanes() {
+	m.trace = timeline.New(m.ctx, m.store)
+	m.calls = calls.New(m.ctx, m.store)
+	m.peers = peers.New(m.ctx, m.opts.Controller != nil)
+	m.inspector = inspector.New(m.ctx)
+	m.debug.shown = nil
+	if fn, ok := m.functions.Selected(); ok {
+		m.air.SetFunction(fn)
+	}
+	if m.w > 0 {
+		m.layout()
+	}
+	m.pane(m.focus).Focus()
+}
 
 func (m *Model) pane(p Pane) ui.Component {
 	switch p {
@@ -188,7 +228,7 @@ func (m *Model) pane(p Pane) ui.Component {
 
 // Init starts the compile of every file, the bridge and the peer list.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.editor.Init(), m.bridge.Wait(1), m.fetchPeers())
+	return tea.Batch(m.editor.Init(), m.bridge.Wait(1), m.fetchPeers(), m.readDebugger(), m.watchDebugger())
 }
 
 func (m *Model) fetchPeers() tea.Cmd {
@@ -221,6 +261,7 @@ func (m *Model) Focused() Pane { return m.focus }
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.syncBuild()
+	m.syncMarks()
 	return m, cmd
 }
 
@@ -249,6 +290,18 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.pane(m.focus).Update(k)
 		}
 		return nil
+	case debugChangedMsg:
+		m.applyDebug(msg.DebugMsg)
+		return m.watchDebugger()
+	case stepDoneMsg:
+		m.debug.stepping, m.debug.cancelStep = false, nil
+		m.applyDebug(msg.DebugMsg)
+		return nil
+	case ui.DebugMsg:
+		m.applyDebug(msg)
+		return nil
+	case attachedMsg:
+		return m.attached(msg)
 	case ui.EventsMsg:
 		m.store.Add(msg.Events, msg.Missed)
 		m.trace.Sync()
@@ -318,6 +371,19 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	m.quitArmed = false
+	if m.prompt != nil {
+		return m.promptKey(msg)
+	}
+	if cmd, ok := m.debugKey(msg); ok {
+		return cmd
+	}
+	if key.Matches(msg, m.ctx.Keys.Debug.Attach) {
+		if m.opts.Attach == nil {
+			m.setStatus("this workbench cannot attach to other nodes", true)
+			return nil
+		}
+		return m.openPrompt(promptAttach, "attach to (multiaddr): ", "")
+	}
 	if m.focus == FunctionsPane && m.functions.Editing() {
 		return m.functions.Update(msg)
 	}
@@ -458,15 +524,22 @@ func (m *Model) startRun(req ui.RunRequest) tea.Cmd {
 // ShortHelp merges the focused pane's keys with the global ones.
 func (m *Model) ShortHelp() []key.Binding {
 	g := m.ctx.Keys.Global
-	return append(m.pane(m.focus).ShortHelp(), g.Run, g.PrevPane, g.Help, g.Quit)
+	out := append(m.pane(m.focus).ShortHelp(), g.Run)
+	if m.debug.dbg != nil {
+		d := m.ctx.Keys.Debug
+		out = append(out, d.Pause, d.Step)
+	}
+	return append(out, g.PrevPane, g.Help, g.Quit)
 }
 
 // FullHelp lists every key of the focused pane and the workbench.
 func (m *Model) FullHelp() [][]key.Binding {
-	g := m.ctx.Keys.Global
+	g, d := m.ctx.Keys.Global, m.ctx.Keys.Debug
 	return append(m.pane(m.focus).FullHelp(),
 		[]key.Binding{g.Run, g.Save, g.NextErr, g.Help, g.Quit},
-		[]key.Binding{g.NextPane, g.PrevPane, g.Pane[0], g.Pane[4], g.Pane[7]})
+		[]key.Binding{d.Pause, d.Step, d.Back, d.Forward, d.Break},
+		[]key.Binding{d.SaveRec, d.Attach, g.NextPane, g.PrevPane},
+		[]key.Binding{g.Pane[0], g.Pane[4], g.Pane[7]})
 }
 
 var _ help.KeyMap = (*Model)(nil)
@@ -532,12 +605,16 @@ func (m *Model) Render() string {
 	if m.running > 0 {
 		header += st.Warning.Render(fmt.Sprintf(" · %d running", m.running))
 	}
+	header += m.debugHeader()
 	if m.status != "" {
 		s := st.Status
 		if m.statusErr {
 			s = st.Error
 		}
 		header += "  " + s.Render(m.status)
+	}
+	if m.prompt != nil {
+		header = m.promptView()
 	}
 	lines := []string{ui.Fit(header, m.w)}
 	grid := make([]string, 0, m.h)

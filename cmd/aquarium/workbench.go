@@ -101,6 +101,7 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 	return tui.Run(ctx, tui.Options{
 		Session:    s,
 		Controller: ctl,
+		Debugger:   s,
 		Compile:    compiler(aqua.Config{ImportPaths: f.imports}),
 		Files:      files,
 		Title:      "local network",

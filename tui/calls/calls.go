@@ -59,6 +59,15 @@ func (m *Model) list() []*ui.Call {
 	return m.rows
 }
 
+// Selected returns the call under the cursor, if there is one.
+func (m *Model) Selected() (ui.Call, bool) {
+	list := m.list()
+	if m.cur.Index < len(list) {
+		return *list[m.cur.Index], true
+	}
+	return ui.Call{}, false
+}
+
 // Update moves the cursor when focused and tells the inspector.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
@@ -48,6 +49,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.top--
 		case key.Matches(msg, km.Down):
 			m.top++
+		case key.Matches(msg, km.PageDown):
+			m.top += m.h
+		case key.Matches(msg, km.PageUp):
+			m.top -= m.h
 		}
 		m.top = max(0, min(m.top, len(m.lines)-m.h))
 	}
@@ -65,6 +70,9 @@ func (m *Model) layout() {
 	}
 	title := ""
 	switch s := m.sel; {
+	case s.Hop != nil:
+		m.lines = m.hopLines(s.Hop)
+		return
 	case s.Event != nil:
 		e := s.Event
 		title = "event #" + fmt.Sprint(e.Seq) + " · " + e.Kind.String()
@@ -151,6 +159,31 @@ func (m *Model) layout() {
 			m.lines = append(m.lines, st.Label.Render(label)+" "+style.Render(w))
 		}
 	}
+}
+
+// hopLines renders a hop as debug.Render writes it: where it ran, the
+// instructions it stopped at, its calls, and the particle's data there.
+func (m *Model) hopLines(h *session.Hop) []string {
+	st := m.ctx.Styles
+	var b strings.Builder
+	if err := debug.Render(&b, h, m.ctx.Name); err != nil {
+		return []string{st.Error.Render(err.Error())}
+	}
+	text := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	out := []string{st.Header.Render(text[0])}
+	for _, l := range text[1:] {
+		style := st.Value
+		switch {
+		case strings.HasPrefix(l, "  error:"):
+			style = st.Error
+		case !strings.HasPrefix(l, " "):
+			style = st.Label
+		}
+		for w := range strings.SplitSeq(ansi.Hardwrap(l, max(m.w, 10), true), "\n") {
+			out = append(out, style.Render(w))
+		}
+	}
+	return out
 }
 
 // View draws the visible lines.

@@ -11,6 +11,7 @@ type KeyMap struct {
 	Editor Editor
 	Peers  Peers
 	Trace  Trace
+	Debug  Debug
 }
 
 // Global bindings work in every pane.
@@ -41,6 +42,25 @@ type Peers struct {
 // Trace bindings filter and follow the timeline.
 type Trace struct {
 	Filter, ClearFilter, Follow key.Binding
+}
+
+// Debug bindings step the network and move through its recording. They
+// work in every pane, the editor too, so they are control keys.
+type Debug struct {
+	// Pause pauses a running network and continues a paused one (to the
+	// next breakpoint, if one matches).
+	Pause key.Binding
+	// Step runs the next held interpretation.
+	Step key.Binding
+	// Back and Forward move through the current particle's hops.
+	Back, Forward key.Binding
+	// Break toggles a breakpoint on what the focused pane has selected:
+	// the AIR line, the peer, the service call; elsewhere it asks.
+	Break key.Binding
+	// SaveRec saves the recording to a file.
+	SaveRec key.Binding
+	// Attach opens a session on a remote node.
+	Attach key.Binding
 }
 
 // Default returns the default keymap.
@@ -78,6 +98,15 @@ func Default() *KeyMap {
 			Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter particle")),
 			ClearFilter: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "all particles")),
 			Follow:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "follow")),
+		},
+		Debug: Debug{
+			Pause:   key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "pause/continue")),
+			Step:    key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "step")),
+			Back:    key.NewBinding(key.WithKeys("ctrl+left", "alt+,"), key.WithHelp("ctrl+←", "hop back")),
+			Forward: key.NewBinding(key.WithKeys("ctrl+right", "alt+."), key.WithHelp("ctrl+→", "hop forward")),
+			Break:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "breakpoint")),
+			SaveRec: key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "save recording")),
+			Attach:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "attach")),
 		},
 	}
 	for i := range km.Global.Pane {

@@ -81,6 +81,14 @@ func act(a Action, id peer.ID) tea.Cmd {
 	return func() tea.Msg { return ActionMsg{Action: a, Peer: id} }
 }
 
+// Selected returns the peer under the cursor, if there is one.
+func (m *Model) Selected() (session.PeerInfo, bool) {
+	if p := m.selected(); p != nil {
+		return *p, true
+	}
+	return session.PeerInfo{}, false
+}
+
 func (m *Model) selected() *session.PeerInfo {
 	if m.cur.Index < len(m.peers) {
 		return &m.peers[m.cur.Index]

@@ -60,6 +60,9 @@ type Styles struct {
 	Keyword, Type, String, Number, Comment, Func lipgloss.Style
 	// ErrorSpan underlines source a diagnostic points at.
 	ErrorSpan lipgloss.Style
+	// StopSpan marks the instruction a stepped hop stopped at;
+	// Breakpoint marks a line with a breakpoint.
+	StopSpan, Breakpoint lipgloss.Style
 	// Lane draws the vertical lines of the timeline.
 	Lane, Arrow, Interp, Call lipgloss.Style
 }
@@ -98,6 +101,8 @@ func New(t Theme) *Styles {
 		Comment:      lipgloss.NewStyle().Foreground(t.Comment).Italic(true),
 		Func:         lipgloss.NewStyle().Foreground(t.Func),
 		ErrorSpan:    lipgloss.NewStyle().Foreground(t.Error).Underline(true),
+		StopSpan:     lipgloss.NewStyle().Background(t.Warning).Foreground(lipgloss.Color("#1e222a")).Bold(true),
+		Breakpoint:   lipgloss.NewStyle().Foreground(t.Error).Bold(true),
 		Lane:         lipgloss.NewStyle().Foreground(t.Subtle),
 		Arrow:        lipgloss.NewStyle().Foreground(t.Accent),
 		Interp:       lipgloss.NewStyle().Foreground(t.Keyword),

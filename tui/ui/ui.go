@@ -141,6 +141,28 @@ type Selection struct {
 	Event  *trace.Event
 	Call   *Call
 	Result *RunResult
+	// Hop is a recorded interpretation: the inspector shows the
+	// particle's data at its peer.
+	Hop *session.Hop
+}
+
+// DebugMsg is the debugger's state, read off the UI goroutine after it
+// changed or after an action the user asked for.
+type DebugMsg struct {
+	Paused  bool
+	Pending []session.Pending
+	// Stop is where the debugger stands; Stop.Hop is nil before the
+	// first step.
+	Stop session.Stop
+	// Hop and Hops place the stop among its particle's recorded hops,
+	// from 1.
+	Hop, Hops   int
+	Breakpoints []session.Breakpoint
+	// Recorded counts the hops the recording holds.
+	Recorded int
+	// Note says what the action did; Err why it failed.
+	Note string
+	Err  error
 }
 
 // SelectMsg changes the inspector's subject.
