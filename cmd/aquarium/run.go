@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -23,8 +22,6 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
-	"github.com/aquarium-p2p/aquarium/marine"
-	"github.com/aquarium-p2p/aquarium/marine/registry"
 	"github.com/aquarium-p2p/aquarium/net/devnet"
 	"github.com/spf13/cobra"
 )
@@ -124,22 +121,20 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	}
 	if f.relay == "" {
 		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion()}
+		services, closeServices, err := localServices(ctx)
+		if err != nil {
+			return err
+		}
+		defer closeServices()
 		var deployErr error
-		if len(deployments) > 0 {
-			rt, err := marine.New(ctx, marine.Options{CacheDir: marineCacheDir()})
-			if err != nil {
-				return err
-			}
-			defer rt.Close(context.Background())
-			cfg.Services = func(_ int, id peer.ID) node.Services {
-				reg := registry.New(rt, id)
-				for _, d := range deployments {
-					if err := reg.Deploy(ctx, d.id, d.path, id); err != nil && deployErr == nil {
-						deployErr = err
-					}
+		cfg.Services = func(i int, id peer.ID) node.Services {
+			reg := services(i, id)
+			for _, d := range deployments {
+				if err := reg.Deploy(ctx, d.id, d.path, id); err != nil && deployErr == nil {
+					deployErr = err
 				}
-				return reg
 			}
+			return reg
 		}
 		net, err := devnet.Start(ctx, cfg)
 		if err != nil {
@@ -211,14 +206,6 @@ func parseDeployments(flags []string) ([]deployment, error) {
 		out = append(out, deployment{id, path})
 	}
 	return out, nil
-}
-
-// marineCacheDir keeps compiled modules between runs.
-func marineCacheDir() string {
-	if dir, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(dir, "aquarium", "wasm")
-	}
-	return ""
 }
 
 // compileFunction compiles file and returns its exported function name.

@@ -33,6 +33,9 @@ type Controller interface {
 	StopNode(ctx context.Context, id peer.ID) error
 	// RestartNode starts a stopped node again, with the same key.
 	RestartNode(ctx context.Context, id peer.ID) error
+	// Deploy loads the Marine module or service configuration at path (a
+	// .wasm file or a Config.toml) on node id as service service.
+	Deploy(ctx context.Context, id peer.ID, service, path string) error
 }
 
 // Role is what a peer is to the session.

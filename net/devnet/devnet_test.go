@@ -136,3 +136,20 @@ func TestSessionControlsTheNetwork(t *testing.T) {
 		t.Errorf("after AddNode peers = %+v", peers)
 	}
 }
+
+func TestSessionDeployWithoutMarine(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := NewSession(ctx, Config{Nodes: 1, Seed: 5, Memory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Deploy(ctx, s.Relay(), "greeting", "greeting.wasm")
+	if err == nil || !strings.Contains(err.Error(), "runs no Marine services") {
+		t.Errorf("Deploy on a node without Marine = %v", err)
+	}
+	if err := s.Deploy(ctx, "12D3KooWJankP2PcEDYCZDdJ26JsU8BMRfdGWyGqbtFiWyoKVtmx", "g", "g.wasm"); err == nil {
+		t.Error("Deploy on a peer outside the network succeeded")
+	}
+}

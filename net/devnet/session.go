@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
@@ -70,6 +71,13 @@ func (s *Session) Peers(context.Context) ([]session.PeerInfo, error) {
 
 func info(p *Peer, name string, role session.Role) session.PeerInfo {
 	pi := session.PeerInfo{ID: p.ID(), Name: name, Role: role, Up: p.Up()}
+	if d, ok := p.Services.(builtin.Deployer); ok && pi.Up {
+		if svcs, err := d.Services(context.Background()); err == nil {
+			for _, svc := range svcs {
+				pi.Services = append(pi.Services, svc.ID)
+			}
+		}
+	}
 	if pi.Up {
 		for _, a := range p.Host.Addrs() {
 			pi.Addrs = append(pi.Addrs, a.String())
@@ -119,6 +127,26 @@ func (s *Session) RestartNode(ctx context.Context, id peer.ID) error {
 		return err
 	}
 	return s.net.Restart(ctx, i)
+}
+
+// fileDeployer is a node's services when they can load a module from a
+// file, as marine/registry does.
+type fileDeployer interface {
+	Deploy(ctx context.Context, id, path string, owner peer.ID) error
+}
+
+// Deploy loads a Marine module or service configuration on a node.
+func (s *Session) Deploy(ctx context.Context, id peer.ID, service, path string) error {
+	i, err := s.index(id)
+	if err != nil {
+		return err
+	}
+	p := s.net.Nodes()[i]
+	d, ok := p.Services.(fileDeployer)
+	if !ok {
+		return fmt.Errorf("devnet: node %d runs no Marine services", i)
+	}
+	return d.Deploy(ctx, service, path, s.client.ID())
 }
 
 func (s *Session) index(id peer.ID) (int, error) {

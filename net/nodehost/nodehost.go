@@ -57,6 +57,8 @@ type Peer struct {
 	Key  peer.PrivateKey
 	Node *node.Node
 	Host *p2p.Host
+	// Services are the peer's deployed services, as configured.
+	Services node.Services
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -129,7 +131,7 @@ func Start(cfg Config) (*Peer, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Peer{Key: cfg.Key, Node: nd, Host: h, cancel: cancel, done: make(chan struct{})}
+	p := &Peer{Key: cfg.Key, Node: nd, Host: h, Services: cfg.Services, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		_ = nd.Run(ctx)
