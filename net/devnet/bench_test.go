@@ -109,3 +109,24 @@ func BenchmarkChain10(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStart10 starts a network of 10 nodes on loopback and waits
+// until every node has joined through Kademlia.
+func BenchmarkStart10(b *testing.B) {
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		n, err := Start(ctx, Config{Nodes: 10, Seed: 13})
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		for _, p := range n.Nodes() {
+			if p.Host.RoutingTableSize() == 0 {
+				b.Fatalf("%s knows no peer", p.ID())
+			}
+		}
+		n.Close()
+		b.StartTimer()
+	}
+}
