@@ -103,7 +103,7 @@ func decodeArguments(b []byte) ([]json.RawMessage, error) {
 	if n < 0 {
 		return nil, errors.New("want an array, got nil")
 	}
-	var args []json.RawMessage
+	args := []json.RawMessage{}
 	for range n {
 		arg, err := appendJSON(nil, d, 0)
 		if err != nil {

@@ -45,7 +45,7 @@ func TestDecodeCallRequests(t *testing.T) {
 		want []string
 	}{
 		{"scalars", mustMsgpack(t, []any{"arg", 1, -2, true, nil, 0.5, 3.0}), []string{`"arg"`, `1`, `-2`, `true`, `null`, `0.5`, `3.0`}},
-		{"no arguments", mustMsgpack(t, []any{}), nil},
+		{"no arguments", mustMsgpack(t, []any{}), []string{}},
 		{"big integers", mustMsgpack(t, []any{uint64(1) << 63, int64(-1) << 62}), []string{`9223372036854775808`, `-4611686018427387904`}},
 		{"escapes", mustMsgpack(t, []any{"<a&b> \"q\" \\ \n"}), []string{`"<a&b> \"q\" \\ \n"`}},
 		// Keys stay in the order the interpreter wrote them.
@@ -61,7 +61,7 @@ func TestDecodeCallRequests(t *testing.T) {
 			if len(got) != 1 || !ok {
 				t.Fatalf("requests = %v, want one with id 7", got)
 			}
-			var args []string
+			args := []string{}
 			for _, a := range req.Arguments {
 				args = append(args, string(a))
 			}
