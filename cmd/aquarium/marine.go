@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ func newMarineCmd() *cobra.Command {
 		Use:   "marine",
 		Short: "Inspect, call and build Marine WebAssembly modules",
 	}
-	cmd.AddCommand(newMarineInfoCmd(), newMarineCallCmd(), newMarineBuildCmd())
+	cmd.AddCommand(newMarineInfoCmd(), newMarineCallCmd(), newMarineBuildCmd(), newMarineReplCmd())
 	return cmd
 }
 
@@ -101,7 +102,7 @@ to standard error.`,
 				return err
 			}
 			defer rt.Close(context.WithoutCancel(ctx))
-			cfg, err := serviceConfig(cmd, args[0])
+			cfg, err := serviceConfig(cmd.ErrOrStderr(), args[0])
 			if err != nil {
 				return err
 			}
@@ -142,11 +143,11 @@ to standard error.`,
 
 // serviceConfig reads a Config.toml, or makes a one-module service of a
 // .wasm file.
-func serviceConfig(cmd *cobra.Command, path string) (*config.Config, error) {
+func serviceConfig(warnings io.Writer, path string) (*config.Config, error) {
 	if strings.HasSuffix(path, ".toml") {
 		cfg, warns, err := config.Load(path)
 		for _, w := range warns {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", path, w)
+			fmt.Fprintf(warnings, "%s: %s\n", path, w)
 		}
 		if err != nil {
 			return nil, err
