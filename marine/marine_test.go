@@ -166,7 +166,7 @@ func TestLogAndCallParameters(t *testing.T) {
 func TestCallErrors(t *testing.T) {
 	svc := mustLoad(t, newRuntime(t, nil), 0)
 	tests := []struct{ fn, args, want string }{
-		{"nope", `[]`, `no such function "nope" in module test (it exports: [bad_string spin answer grow say call_params])`},
+		{"nope", `[]`, `no such function "nope" in module test (it exports: [bad_string spin answer grow say call_params echo])`},
 		{"answer", `[1]`, "takes 0 arguments"},
 		{"grow", `[-1]`, "argument pages: -1 is not a u32"},
 		{"grow", `["x"]`, "expected u32, got a string"},

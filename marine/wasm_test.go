@@ -87,6 +87,7 @@ const (
 	fGrow
 	fSay
 	fCallParams
+	fEcho
 )
 
 // testModule builds the module. Its exports, with their interfaces:
@@ -97,6 +98,7 @@ const (
 //	grow(pages: u32) -> i32           memory.grow, returning its result
 //	say()                             logs "hello" at info level
 //	call_params() -> CallParameters   returns what get_call_parameters gave it
+//	echo(s: string) -> string         returns s, for measuring a call's overhead
 //
 // withSections adds the Marine custom sections.
 func testModule(t testing.TB, withSections bool) []byte {
@@ -114,7 +116,7 @@ func testModule(t testing.TB, withSections bool) []byte {
 		cat(name("__marine_host_api_v3"), name("log_utf8_string"), []byte{0x00}, uleb(0)),
 		cat(name("__marine_host_api_v3"), name("get_call_parameters"), []byte{0x00}, uleb(1)),
 	)
-	funcs := vec(uleb(2), uleb(1), uleb(3), uleb(3), uleb(4), uleb(4), uleb(5), uleb(1), uleb(3), uleb(6), uleb(1), uleb(1))
+	funcs := vec(uleb(2), uleb(1), uleb(3), uleb(3), uleb(4), uleb(4), uleb(5), uleb(1), uleb(3), uleb(6), uleb(1), uleb(1), uleb(5))
 	memory := vec([]byte{0x00, 0x01}) // min 1 page, no max
 	mutI32 := func(v int32) []byte { return cat([]byte{i32, 0x01}, i32Const(v), []byte{end}) }
 	globals := vec(mutI32(1024), mutI32(0), mutI32(0)) // heap top, result ptr, result size
@@ -126,6 +128,7 @@ func testModule(t testing.TB, withSections bool) []byte {
 		export("set_result_size", 0x00, fSetResultSize), export("set_result_ptr", 0x00, fSetResultPtr),
 		export("bad_string", 0x00, fBadString), export("spin", 0x00, fSpin), export("answer", 0x00, fAnswer),
 		export("grow", 0x00, fGrow), export("say", 0x00, fSay), export("call_params", 0x00, fCallParams),
+		export("echo", 0x00, fEcho),
 	)
 	body := func(code ...[]byte) []byte {
 		b := cat(append([][]byte{{0x00}}, code...)...) // no locals
@@ -135,7 +138,9 @@ func testModule(t testing.TB, withSections bool) []byte {
 	codes := vec(
 		// allocate: bump allocator, returns the old top.
 		body(globalGet(0), globalGet(0), localGet(0), []byte{0x6a}, globalSet(0)),
-		body(),
+		// release_objects: everything allocated was for the call that
+		// ends, so the heap starts afresh.
+		body(i32Const(1024), globalSet(0)),
 		body(globalGet(2)),
 		body(globalGet(1)),
 		body(localGet(0), globalSet(2)),
@@ -150,6 +155,8 @@ func testModule(t testing.TB, withSections bool) []byte {
 		body(i32Const(3), i32Const(0), i32Const(16), i32Const(5), callFunc(fLog)),
 		// call_params: the host sets the result pointer.
 		body(callFunc(fParams)),
+		// echo: the argument, lowered into memory, is the result.
+		body(localGet(0), callFunc(fSetResultPtr), localGet(1), callFunc(fSetResultSize)),
 	)
 	data := vec(cat([]byte{0x00}, i32Const(16), []byte{end}, name("hello")))
 	wasm := cat([]byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00},
@@ -197,6 +204,7 @@ func testSection() *it.Section {
 			rec("CallParameters", f("particle", it.RecordRef(17)), f("service_id", str), f("service_creator_peer_id", str),
 				f("host_id", str), f("worker_id", str), f("tetraplets", it.ArrayOf(it.ArrayOf(it.RecordRef(16))))), // 18
 			fn(nil, it.RecordRef(18)), fn(nil, it.RecordRef(18)), // 19, 20 call_params
+			fn([]it.Field{f("s", str)}, str), fn([]it.Field{f("s", str)}, str), // 21, 22 echo
 		},
 		Adapters: []it.Adapter{
 			{Type: 6, Instructions: []it.Instruction{
@@ -209,14 +217,19 @@ func testSection() *it.Section {
 			{Type: 12, Instructions: []it.Instruction{in(it.OpArgGet, 0), {Op: it.OpI32FromU32}, in(it.OpCallCore, 9), {Op: it.OpS32FromI32}}},
 			{Type: 14, Instructions: []it.Instruction{in(it.OpCallCore, 10)}},
 			{Type: 19, Instructions: []it.Instruction{in(it.OpCallCore, 11), in(it.OpCallCore, 3), in(it.OpRecordLiftMemory, 18), in(it.OpCallCore, 1)}},
+			{Type: 21, Instructions: []it.Instruction{
+				in(it.OpArgGet, 0), {Op: it.OpStringSize}, {Op: it.OpI32Push, Value: 1}, in(it.OpCallCore, 0),
+				in(it.OpArgGet, 0), {Op: it.OpStringLowerMemory}, in(it.OpCallCore, 12),
+				in(it.OpCallCore, 3), in(it.OpCallCore, 2), {Op: it.OpStringLiftMemory}, in(it.OpCallCore, 1),
+			}},
 		},
 		Exports: []it.Export{
 			{Name: "allocate", Type: 0}, {Name: "release_objects", Type: 1}, {Name: "get_result_size", Type: 2},
 			{Name: "get_result_ptr", Type: 3}, {Name: "set_result_size", Type: 4}, {Name: "set_result_ptr", Type: 5},
 			{Name: "bad_string", Type: 7}, {Name: "spin", Type: 9}, {Name: "answer", Type: 11}, {Name: "grow", Type: 13},
-			{Name: "say", Type: 15}, {Name: "call_params", Type: 20},
+			{Name: "say", Type: 15}, {Name: "call_params", Type: 20}, {Name: "echo", Type: 22},
 		},
 		Implementations: []it.Implementation{{Core: 7, Adapter: 6}, {Core: 9, Adapter: 8}, {Core: 11, Adapter: 10},
-			{Core: 13, Adapter: 12}, {Core: 15, Adapter: 14}, {Core: 20, Adapter: 19}},
+			{Core: 13, Adapter: 12}, {Core: 15, Adapter: 14}, {Core: 20, Adapter: 19}, {Core: 22, Adapter: 21}},
 	}
 }
