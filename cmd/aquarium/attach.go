@@ -10,17 +10,24 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/inspect"
 	"github.com/aquarium-p2p/aquarium/net/nodehost"
-	"github.com/spf13/cobra"
+	"github.com/aquarium-p2p/aquarium/tui"
 )
 
 type attachFlags struct {
 	keyFile  string
 	noFollow bool
+	noTUI    bool
+	imports  []string
 }
 
 func newAttachCmd() *cobra.Command {
@@ -29,9 +36,14 @@ func newAttachCmd() *cobra.Command {
 		Use:   "attach MULTIADDR",
 		Short: "Attach to a running node and follow its particles",
 		Long: `Attach to a node running elsewhere over the inspection protocol
-` + string(inspect.Protocol) + `: print what the node is (its peer id, addresses,
-connections, services), then the trace events of the particles passing
-through it, the history it holds first, then live, until interrupted.
+` + string(inspect.Protocol) + `.
+
+On a terminal this opens the workbench on the node: its peers, the live
+trace of the particles passing through it, and functions run with the
+node as relay. Otherwise (or with --no-tui) it prints what the node is
+(its peer id, addresses, connections, services), then the trace events
+of the particles passing through it, the history it holds first, then
+live, until interrupted.
 
 The node must have been started with --allow-inspect naming the peer id
 this command attaches as: that of the key in --key (base64 of an Ed25519
@@ -44,24 +56,33 @@ seed, the form aquarium node writes), or of a fresh key, printed first.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.keyFile, "key", "", "file holding the key to attach with (default: a fresh key)")
 	fl.BoolVar(&f.noFollow, "no-follow", false, "print the node's description and the events it holds, then exit")
+	fl.BoolVar(&f.noTUI, "no-tui", false, "print events instead of opening the workbench, as when not on a terminal")
+	fl.StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports in the workbench (repeatable)")
 	return cmd
 }
 
-func runAttach(cmd *cobra.Command, addr string, f attachFlags) error {
-	var key peer.PrivateKey
-	var err error
-	if f.keyFile != "" {
-		key, _, err = loadOrCreateKey(f.keyFile, false)
-	} else {
-		key, err = peer.GenerateEd25519(rand.Reader)
+// attachKey reads the key to attach with from path, or makes a fresh one
+// when path is empty.
+func attachKey(path string) (peer.PrivateKey, error) {
+	if path == "" {
+		return peer.GenerateEd25519(rand.Reader)
 	}
+	key, _, err := loadOrCreateKey(path, false)
+	return key, err
+}
+
+func runAttach(cmd *cobra.Command, addr string, f attachFlags) error {
+	key, err := attachKey(f.keyFile)
 	if err != nil {
 		return err
 	}
-	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "attaching as %s\n", peer.IDOf(key))
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if !f.noTUI && !f.noFollow && interactive() {
+		return attachWorkbench(ctx, addr, key, f)
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "attaching as %s\n", peer.IDOf(key))
 	s, err := inspect.Attach(ctx, addr, key, inspect.AttachConfig{Version: buildVersion()})
 	if err != nil {
 		return err
@@ -69,6 +90,49 @@ func runAttach(cmd *cobra.Command, addr string, f attachFlags) error {
 	defer s.Close()
 	printInfo(out, s.Info())
 	return followSession(ctx, out, s, !f.noFollow)
+}
+
+// attachWorkbench opens the workbench on the node at addr.
+func attachWorkbench(ctx context.Context, addr string, key peer.PrivateKey, f attachFlags) error {
+	open := attacher(key)
+	s, err := open(ctx, addr)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	files, err := openFiles(nil)
+	if err != nil {
+		return err
+	}
+	node := addr
+	if is, ok := s.(*inspect.Session); ok {
+		node = is.Node().ShortString()
+	}
+	return tui.Run(ctx, tui.Options{
+		Session: s,
+		Compile: compiler(aqua.Config{ImportPaths: f.imports}),
+		Files:   files,
+		Title:   "attached to " + node,
+		Attach:  open,
+	})
+}
+
+// attacher opens sessions on remote nodes as the peer of key, for the
+// workbench. Logs are dropped: the terminal belongs to the workbench,
+// and the nodes report through trace events.
+func attacher(key peer.PrivateKey) func(context.Context, string) (session.Session, error) {
+	return func(ctx context.Context, addr string) (session.Session, error) {
+		s, err := inspect.Attach(ctx, addr, key, inspect.AttachConfig{Version: buildVersion(), Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+}
+
+// interactive reports whether the command runs on a terminal.
+func interactive() bool {
+	return term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd())
 }
 
 func printInfo(w io.Writer, info inspect.Info) {

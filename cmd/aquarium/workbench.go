@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"path/filepath"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/aquarium-p2p/aquarium/aqua"
@@ -57,6 +56,7 @@ func greetAll(name: string, nodes: []PeerId) -> []string:
 type workbenchFlags struct {
 	nodes   int
 	imports []string
+	keyFile string
 }
 
 // addWorkbench makes the root command open the workbench when it is given
@@ -71,6 +71,7 @@ func addWorkbench(root *cobra.Command) {
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWorkbench(cmd, args, f) }
 	root.Flags().IntVar(&f.nodes, "nodes", 5, "nodes in the local network")
 	root.Flags().StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
+	root.Flags().StringVar(&f.keyFile, "key", "", "file holding the key to attach to remote nodes with, ctrl+o (default: a fresh key)")
 }
 
 func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
@@ -81,8 +82,12 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 	if f.nodes < 1 {
 		return fmt.Errorf("--nodes %d: want at least 1", f.nodes)
 	}
-	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+	if !interactive() {
 		return errors.New("the workbench needs a terminal; use 'aquarium run' to run a function from a script")
+	}
+	key, err := attachKey(f.keyFile)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
@@ -102,6 +107,7 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 		Session:    s,
 		Controller: ctl,
 		Debugger:   s,
+		Attach:     attacher(key),
 		Compile:    compiler(aqua.Config{ImportPaths: f.imports}),
 		Files:      files,
 		Title:      "local network",
