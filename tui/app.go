@@ -75,6 +75,8 @@ type Options struct {
 	Files []editor.File
 	// Title names the network in the header, such as "local network".
 	Title string
+	// Status is the first line of the status bar, such as a hint.
+	Status string
 	// StoreCapacity bounds the events kept; default 50,000.
 	StoreCapacity int
 	// Frame is how long the bridge gathers events; default 1/30 s.
@@ -172,6 +174,7 @@ func New(run context.Context, opts Options) *Model {
 		botLeft:   TracePane,
 		help:      help.New(),
 	}
+	m.status = opts.Status
 	m.help.Styles = help.DefaultDarkStyles()
 	m.editor.Focus()
 	return m

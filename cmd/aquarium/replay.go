@@ -14,6 +14,7 @@ type replayFlags struct {
 	particle string
 	summary  bool
 	data     bool
+	tui      bool
 }
 
 func newReplayCmd() *cobra.Command {
@@ -26,7 +27,12 @@ in the order they ran, with the peer, the instructions it stopped at, the
 calls it asked for and was answered, where it sent the particle, and the
 particle's data after it, state by state.
 
-Nothing runs again: a recording holds each hop's inputs and outcome.`,
+Nothing runs again: a recording holds each hop's inputs and outcome.
+
+On a terminal, with no other flag, the recording opens in the workbench,
+read-only: ctrl+n steps through the hops in the order they ran, ctrl+←
+and ctrl+→ move through a particle's hops, the AIR pane highlights where
+each stopped and the inspector shows the particle's data there.`,
 		Example: `  aquarium replay run.rec
   aquarium replay run.rec --summary
   aquarium replay run.rec --hop 7 --data`,
@@ -38,6 +44,7 @@ Nothing runs again: a recording holds each hop's inputs and outcome.`,
 	fl.StringVar(&f.particle, "particle", "", "show only the hops of this particle")
 	fl.BoolVar(&f.summary, "summary", false, "one line per hop")
 	fl.BoolVar(&f.data, "data", false, "with --hop: print the hop's complete data as JSON")
+	fl.BoolVar(&f.tui, "tui", false, "open the recording in the workbench (the default on a terminal with no other flag)")
 	return cmd
 }
 
@@ -50,6 +57,9 @@ func runReplay(cmd *cobra.Command, path string, f replayFlags) error {
 	rec, err := debug.Load(file)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if f.tui || (interactive() && f.hop == 0 && f.particle == "" && !f.summary && !f.data) {
+		return replayWorkbench(cmd.Context(), path, rec)
 	}
 	hops := rec.Hops()
 	switch {
