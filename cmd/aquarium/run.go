@@ -18,6 +18,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/diag"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
@@ -40,6 +41,7 @@ type runFlags struct {
 	consts   []string
 	deploy   []string
 	keyFile  string
+	record   string
 }
 
 func newRunCmd() *cobra.Command {
@@ -85,6 +87,7 @@ why; a timeout says where the particle was last seen.`,
 	fl.StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
 	fl.StringArrayVarP(&f.consts, "const", "c", nil, "override a constant declared with ?=, as NAME=VALUE (repeatable)")
 	fl.StringVar(&f.keyFile, "key", "", "with --relay, file holding the client's key (base64 Ed25519 seed), such as a node's management key; default a fresh key")
+	fl.StringVar(&f.record, "record", "", "save every interpretation this process ran to FILE, for aquarium replay")
 	fl.StringArrayVar(&f.deploy, "deploy", nil, "deploy a Marine service on every local node, as ID=MODULE.wasm or ID=CONFIG.toml (repeatable)")
 	return cmd
 }
@@ -119,8 +122,16 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	// --record records the hops of every peer of this process: the whole
+	// local network, or only the client of a remote relay.
+	var recorder node.Recorder
+	var rec *debug.Recording
+	if f.record != "" {
+		rec = debug.NewRecording(0)
+		recorder = rec
+	}
 	if f.relay == "" {
-		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion()}
+		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion(), Recorder: recorder}
 		services, closeServices, err := localServices(ctx)
 		if err != nil {
 			return err
@@ -166,7 +177,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		if err != nil {
 			return err
 		}
-		if client, relay, err = devnet.Connect(ctx, f.relay, key, devnet.Config{Events: events, Version: buildVersion()}); err != nil {
+		if client, relay, err = devnet.Connect(ctx, f.relay, key, devnet.Config{Events: events, Version: buildVersion(), Recorder: recorder}); err != nil {
 			return err
 		}
 		defer client.Stop()
@@ -185,6 +196,12 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	}
 	res, err := session.Run(ctx, client.Node, client.Key, call)
 	stopTrace()
+	if rec != nil {
+		// A failed run's recording is the one worth keeping.
+		if serr := saveRecordingFile(f.record, rec.Hops()); serr != nil {
+			return serr
+		}
+	}
 	if err != nil {
 		return reportRunError(cmd, err, f.asJSON)
 	}
@@ -490,4 +507,21 @@ func describeEvent(e trace.Event, name func(peer.ID) string) string {
 		return s + ": " + e.Reason.String() + ": " + e.Err
 	}
 	return fmt.Sprintf("%-8s %s", at, e.Kind)
+}
+
+// saveRecordingFile writes hops to path in the recording format.
+func saveRecordingFile(path string, hops []*debug.Hop) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--record: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("--record: %w", cerr)
+		}
+	}()
+	if err := debug.Save(f, hops); err != nil {
+		return fmt.Errorf("--record %s: %w", path, err)
+	}
+	return nil
 }
