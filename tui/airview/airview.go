@@ -106,6 +106,9 @@ func (m *Model) Script() string { return m.script }
 // SetMarks marks the lines of the script shown that spans, instruction
 // breakpoints, fall on.
 func (m *Model) SetMarks(spans []air.Span) {
+	if len(spans) == 0 && len(m.marks) == 0 {
+		return
+	}
 	marks := map[int]bool{}
 	for _, s := range spans {
 		if l := m.lineOf(s.Start); l >= 0 {
