@@ -317,6 +317,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case peersTickMsg:
 		return m.fetchPeers()
 	case peers.ActionMsg:
+		if msg.Action == peers.Deploy {
+			return m.openDeployPrompt(msg.Peer)
+		}
 		return m.act(msg)
 	case actionDoneMsg:
 		if msg.err != nil {

@@ -3,12 +3,14 @@ package tui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/tui/ui"
 )
@@ -20,12 +22,14 @@ const (
 	promptSave promptKind = iota + 1
 	promptBreak
 	promptAttach
+	promptDeploy
 )
 
 // prompt asks for one line in the header: enter submits, esc cancels.
 type prompt struct {
 	kind  promptKind
 	input textinput.Model
+	peer  peer.ID // the node a deploy prompt is for
 }
 
 func (m *Model) openPrompt(k promptKind, label, value string) tea.Cmd {
@@ -47,14 +51,14 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case "enter":
 		m.prompt = nil
-		return m.submit(p.kind, strings.TrimSpace(p.input.Value()))
+		return m.submit(p.kind, p.peer, strings.TrimSpace(p.input.Value()))
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
 	return cmd
 }
 
-func (m *Model) submit(k promptKind, value string) tea.Cmd {
+func (m *Model) submit(k promptKind, peerOf peer.ID, value string) tea.Cmd {
 	switch k {
 	case promptSave:
 		if value == "" {
@@ -78,8 +82,44 @@ func (m *Model) submit(k promptKind, value string) tea.Cmd {
 		return m.toggleBreakpoint(b, describeBreakpoint(b))
 	case promptAttach:
 		return m.attach(value)
+	case promptDeploy:
+		return m.deploy(peerOf, value)
 	}
 	return nil
+}
+
+// openDeployPrompt asks which module to deploy on node.
+func (m *Model) openDeployPrompt(node peer.ID) tea.Cmd {
+	if m.opts.Controller == nil {
+		m.setStatus("this session cannot deploy", true)
+		return nil
+	}
+	cmd := m.openPrompt(promptDeploy, "deploy on "+m.ctx.Name(node)+" ([ID=]MODULE.wasm or Config.toml): ", "")
+	m.prompt.peer = node
+	return cmd
+}
+
+// deploy loads the module at "[ID=]PATH" on a node; the service id
+// defaults to the file's name without its extension.
+func (m *Model) deploy(node peer.ID, value string) tea.Cmd {
+	c, ctx := m.opts.Controller, m.run
+	id, path, named := strings.Cut(value, "=")
+	if !named {
+		path = value
+		id = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if c == nil || path == "" || id == "" {
+		m.setStatus("not deployed: want ID=PATH or PATH of a .wasm or Config.toml", true)
+		return nil
+	}
+	name := m.ctx.Name(node)
+	m.setStatus("deploying "+id+" on "+name+"…", false)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		err := c.Deploy(ctx, node, id, path)
+		return actionDoneMsg{what: "deployed " + id + " on " + name, err: err}
+	}
 }
 
 // attachedMsg is a session opened on a remote node, or why it was not.

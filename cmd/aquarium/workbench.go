@@ -19,6 +19,8 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/debug"
+	"github.com/aquarium-p2p/aquarium/core/node"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/net/devnet"
 	"github.com/aquarium-p2p/aquarium/tui"
@@ -93,9 +95,16 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
+	services, closeServices, err := localServices(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeServices()
 	s, err := devnet.NewSession(ctx, devnet.Config{
 		Nodes:   f.nodes,
 		Version: buildVersion(),
+		// Every node can take Marine modules (d in the Peers pane).
+		Services: func(i int, id peer.ID) node.Services { return services(i, id) },
 		// The terminal belongs to the workbench; peers report through
 		// trace events, not logs.
 		Logger: slog.New(slog.DiscardHandler),

@@ -36,7 +36,7 @@ type Editor struct {
 
 // Peers bindings control the local network.
 type Peers struct {
-	Add, Kill, Restart key.Binding
+	Add, Kill, Restart, Deploy key.Binding
 }
 
 // Trace bindings filter and follow the timeline.
@@ -93,6 +93,7 @@ func Default() *KeyMap {
 			Add:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add node")),
 			Kill:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "kill")),
 			Restart: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+			Deploy:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deploy module")),
 		},
 		Trace: Trace{
 			Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter particle")),

@@ -21,6 +21,8 @@ const (
 	Add Action = iota + 1
 	Kill
 	Restart
+	// Deploy asks where the Marine module to deploy on the peer is.
+	Deploy
 )
 
 // ActionMsg asks the workbench to change the network.
@@ -72,6 +74,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return act(Kill, sel.ID)
 		case key.Matches(msg, km.Restart) && sel != nil && sel.Role != session.Client:
 			return act(Restart, sel.ID)
+		case key.Matches(msg, km.Deploy) && sel != nil && sel.Role != session.Client && sel.Up:
+			return act(Deploy, sel.ID)
 		}
 	}
 	return nil
@@ -122,7 +126,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down}
 	}
 	km := m.ctx.Keys.Peers
-	return []key.Binding{km.Add, km.Kill, km.Restart}
+	return []key.Binding{km.Add, km.Kill, km.Restart, km.Deploy}
 }
 
 // FullHelp lists the pane's keys in columns.
