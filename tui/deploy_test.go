@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -80,5 +81,19 @@ func TestDeployFromPeers(t *testing.T) {
 	}
 	if !m.statusErr || m.status == "" {
 		t.Errorf("a failed deploy left status %q (error %v)", m.status, m.statusErr)
+	}
+}
+
+func TestPeersShowServices(t *testing.T) {
+	s := newFakeSession(2)
+	m := New(t.Context(), Options{Session: s, Controller: &fakeController{}, Compile: compile, Title: "test network"})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	ps, _ := s.Peers(context.Background())
+	ps[1].Services = []string{"greeting", "kv"}
+	m.Update(ui.PeersMsg{Peers: ps})
+	press(m, "alt+4")
+	if view := m.peers.View(); !strings.Contains(view, "greeting, kv") {
+		t.Errorf("peers pane does not list the node's services:\n%s", view)
 	}
 }

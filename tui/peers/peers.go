@@ -4,6 +4,7 @@ package peers
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -103,7 +104,7 @@ func (m *Model) selected() *session.PeerInfo {
 // View draws one row per peer.
 func (m *Model) View() string {
 	st := m.ctx.Styles
-	lines := []string{st.Muted.Render(fmt.Sprintf("%-7s %-6s %-5s %5s  %s", "name", "role", "state", "conns", "id"))}
+	lines := []string{st.Muted.Render(fmt.Sprintf("%-7s %-6s %-5s %5s  %-12s %s", "name", "role", "state", "conns", "id", "services"))}
 	if m.err != nil {
 		lines = append(lines, st.Error.Render(m.err.Error()))
 	}
@@ -114,7 +115,7 @@ func (m *Model) View() string {
 		if !p.Up {
 			state = st.Error.Render("down ")
 		}
-		row := fmt.Sprintf("%-7s %-6s %s %5d  %s", p.Name, p.Role, state, p.Connections, p.ID.ShortString())
+		row := fmt.Sprintf("%-7s %-6s %s %5d  %-12s %s", p.Name, p.Role, state, p.Connections, p.ID.ShortString(), strings.Join(p.Services, ", "))
 		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 	}
 	return ui.Block(lines, m.w, m.h)
