@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -225,76 +224,9 @@ func runAcceptanceCase(t *testing.T, c acceptanceCase, script string) outcome {
 // every case, through the oracle.
 func regenerateAcceptance(t *testing.T, cases []acceptanceCase) {
 	t.Helper()
-	if _, err := os.Stat(*oraclePath); err != nil {
-		t.Fatalf("-update-reference needs the oracle: %v", err)
-	}
-	programs := map[string]bool{}
-	for _, c := range cases {
-		programs[c.File] = true
-	}
-	for file := range programs {
-		dir := filepath.Join(acceptanceDir, "air", strings.TrimSuffix(filepath.Base(file), ".aqua"))
-		if err := os.RemoveAll(dir); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		oracle(t, nil, "compile", filepath.Join(acceptanceDir, file), "--out", dir)
-	}
-	var peers struct {
-		Client string   `json:"client"`
-		Peers  []string `json:"peers"`
-	}
-	if err := json.Unmarshal(oracle(t, nil, "run", "--peers", "--npeers", strconv.Itoa(conformancePeers)), &peers); err != nil {
-		t.Fatalf("oracle run --peers: %v", err)
-	}
-	ids := map[string]string{peers.Client: "$CLIENT"}
-	for i, id := range peers.Peers {
-		ids[id] = fmt.Sprintf("$PEER%d", i)
-	}
-	services, err := filepath.Abs(filepath.Join(acceptanceDir, "services.mjs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jobs bytes.Buffer
-	for _, c := range cases {
-		file, err := filepath.Abs(filepath.Join(acceptanceDir, c.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		job := map[string]any{"file": file, "call": c.Call, "args": c.Args, "services": services}
-		if c.TTL > 0 {
-			job["ttl"] = c.TTL
-		}
-		b, err := json.Marshal(job)
-		if err != nil {
-			t.Fatal(err)
-		}
-		jobs.Write(append(b, '\n'))
-	}
-	out := oracle(t, &jobs, "run", "--npeers", strconv.Itoa(conformancePeers), "--batch", "-")
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != len(cases) {
-		t.Fatalf("oracle answered %d lines for %d cases", len(lines), len(cases))
-	}
-	if err := os.RemoveAll(filepath.Join(acceptanceDir, "reference")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(acceptanceDir, "reference"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	plain := make([]conformanceCase, len(cases))
 	for i, c := range cases {
-		var o outcome
-		if err := json.Unmarshal([]byte(replacePeerIDs(lines[i], ids)), &o); err != nil {
-			t.Fatalf("case %s: oracle answered %q: %v", c.Name, lines[i], err)
-		}
-		b, err := json.MarshalIndent(o, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(c.referenceFile(), append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		plain[i] = c.conformanceCase
 	}
+	regenerate(t, acceptanceDir, plain, func(i int) string { return cases[i].referenceFile() })
 }

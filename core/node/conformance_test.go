@@ -652,6 +652,14 @@ func mustJSON(v any) string {
 // case, both through the oracle.
 func regenerateReference(t *testing.T, cases []conformanceCase) {
 	t.Helper()
+	regenerate(t, conformanceDir, cases, func(i int) string { return cases[i].referenceFile() })
+}
+
+// regenerate compiles the programs of cases, under dir, with the
+// reference compiler into dir/air, and records the reference runtime's
+// outcome of case i in the file reference(i) names.
+func regenerate(t *testing.T, dir string, cases []conformanceCase, reference func(i int) string) {
+	t.Helper()
 	if _, err := os.Stat(*oraclePath); err != nil {
 		t.Fatalf("-update-reference needs the oracle: %v", err)
 	}
@@ -660,14 +668,14 @@ func regenerateReference(t *testing.T, cases []conformanceCase) {
 		programs[c.File] = true
 	}
 	for file := range programs {
-		dir := filepath.Join(conformanceDir, "air", strings.TrimSuffix(filepath.Base(file), ".aqua"))
-		if err := os.RemoveAll(dir); err != nil {
+		out := filepath.Join(dir, "air", strings.TrimSuffix(filepath.Base(file), ".aqua"))
+		if err := os.RemoveAll(out); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(out, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		oracle(t, nil, "compile", filepath.Join(conformanceDir, file), "--out", dir)
+		oracle(t, nil, "compile", filepath.Join(dir, file), "--out", out)
 	}
 
 	var peers struct {
@@ -682,13 +690,13 @@ func regenerateReference(t *testing.T, cases []conformanceCase) {
 		ids[id] = fmt.Sprintf("$PEER%d", i)
 	}
 
-	services, err := filepath.Abs(filepath.Join(conformanceDir, "services.mjs"))
+	services, err := filepath.Abs(filepath.Join(dir, "services.mjs"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var jobs bytes.Buffer
 	for _, c := range cases {
-		file, err := filepath.Abs(filepath.Join(conformanceDir, c.File))
+		file, err := filepath.Abs(filepath.Join(dir, c.File))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -707,7 +715,7 @@ func regenerateReference(t *testing.T, cases []conformanceCase) {
 	if len(lines) != len(cases) {
 		t.Fatalf("oracle answered %d lines for %d cases", len(lines), len(cases))
 	}
-	if err := os.RemoveAll(filepath.Join(conformanceDir, "reference")); err != nil {
+	if err := os.RemoveAll(filepath.Join(dir, "reference")); err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range cases {
@@ -722,7 +730,7 @@ func regenerateReference(t *testing.T, cases []conformanceCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := c.referenceFile()
+		path := reference(i)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
