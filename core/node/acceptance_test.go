@@ -1,14 +1,11 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,27 +31,13 @@ type acceptanceCase struct {
 	Expect json.RawMessage `json:"expect"`
 }
 
-func (c acceptanceCase) airFile() string {
-	program := strings.TrimSuffix(filepath.Base(c.File), ".aqua")
-	return filepath.Join(acceptanceDir, "air", program, c.function()+".air")
-}
+func (c acceptanceCase) airFile() string { return c.airFileIn(acceptanceDir) }
 
-func (c acceptanceCase) referenceFile() string {
-	return filepath.Join(acceptanceDir, "reference", c.Name+".json")
-}
+func (c acceptanceCase) referenceFile() string { return c.referenceFileIn(acceptanceDir) }
 
 func loadAcceptanceCases(t *testing.T) []acceptanceCase {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(acceptanceDir, "cases.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []acceptanceCase
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cases); err != nil {
-		t.Fatalf("cases.json: %v", err)
-	}
+	cases := readCases[acceptanceCase](t, acceptanceDir)
 	seen := map[string]bool{}
 	for _, c := range cases {
 		switch {

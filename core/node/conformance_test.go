@@ -98,27 +98,39 @@ func (c conformanceCase) ttl() time.Duration {
 
 // airFile is where the reference compiler's AIR for the case's function
 // is kept: air/<program>/<function>.air.
-func (c conformanceCase) airFile() string {
+func (c conformanceCase) airFile() string { return c.airFileIn(conformanceDir) }
+
+func (c conformanceCase) referenceFile() string { return c.referenceFileIn(conformanceDir) }
+
+func (c conformanceCase) airFileIn(dir string) string {
 	program := strings.TrimSuffix(filepath.Base(c.File), ".aqua")
-	return filepath.Join(conformanceDir, "air", program, c.function()+".air")
+	return filepath.Join(dir, "air", program, c.function()+".air")
 }
 
-func (c conformanceCase) referenceFile() string {
-	return filepath.Join(conformanceDir, "reference", c.Name+".json")
+func (c conformanceCase) referenceFileIn(dir string) string {
+	return filepath.Join(dir, "reference", c.Name+".json")
 }
 
-func loadCases(t *testing.T) []conformanceCase {
+// readCases decodes dir/cases.json strictly: an unknown field is an
+// error, not a case silently ignored.
+func readCases[C any](t *testing.T, dir string) []C {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(conformanceDir, "cases.json"))
+	b, err := os.ReadFile(filepath.Join(dir, "cases.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cases []conformanceCase
+	var cases []C
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cases); err != nil {
 		t.Fatalf("cases.json: %v", err)
 	}
+	return cases
+}
+
+func loadCases(t *testing.T) []conformanceCase {
+	t.Helper()
+	cases := readCases[conformanceCase](t, conformanceDir)
 	seen := map[string]bool{}
 	for _, c := range cases {
 		if c.function() == "" {
