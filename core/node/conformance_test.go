@@ -33,6 +33,8 @@ import (
 var (
 	updateReference = flag.Bool("update-reference", false,
 		"recompile the conformance corpus and rerun it on the reference runtime (needs Node and the oracle)")
+	updateOnly = flag.String("update-only", "",
+		"with -update-reference, regenerate only the cases whose names match this regular expression")
 	oraclePath = flag.String("oracle", "/work/shared/oracle/oracle", "the reference toolchain runner, for -update-reference")
 )
 
@@ -111,19 +113,29 @@ func (c conformanceCase) referenceFileIn(dir string) string {
 	return filepath.Join(dir, "reference", c.Name+".json")
 }
 
-// readCases decodes dir/cases.json strictly: an unknown field is an
-// error, not a case silently ignored.
+// readCases decodes dir/cases.json and then every dir/cases/*.json, in
+// name order, strictly: an unknown field is an error, not a case silently
+// ignored. The files under cases/ let each group of programs keep its
+// cases beside the others without one list growing without end.
 func readCases[C any](t *testing.T, dir string) []C {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "cases.json"))
+	more, err := filepath.Glob(filepath.Join(dir, "cases", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cases []C
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cases); err != nil {
-		t.Fatalf("cases.json: %v", err)
+	for _, path := range append([]string{filepath.Join(dir, "cases.json")}, more...) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var some []C
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&some); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		cases = append(cases, some...)
 	}
 	return cases
 }
@@ -675,6 +687,26 @@ func regenerate(t *testing.T, dir string, cases []conformanceCase, reference fun
 	if _, err := os.Stat(*oraclePath); err != nil {
 		t.Fatalf("-update-reference needs the oracle: %v", err)
 	}
+	everything := *updateOnly == ""
+	if !everything {
+		only, err := regexp.Compile(*updateOnly)
+		if err != nil {
+			t.Fatalf("-update-only: %v", err)
+		}
+		var picked []conformanceCase
+		var files []string
+		for i, c := range cases {
+			if only.MatchString(c.Name) {
+				picked = append(picked, c)
+				files = append(files, reference(i))
+			}
+		}
+		if len(picked) == 0 {
+			t.Fatalf("-update-only %q matches no case", *updateOnly)
+		}
+		cases = picked
+		reference = func(i int) string { return files[i] }
+	}
 	programs := map[string]bool{}
 	for _, c := range cases {
 		programs[c.File] = true
@@ -727,8 +759,10 @@ func regenerate(t *testing.T, dir string, cases []conformanceCase, reference fun
 	if len(lines) != len(cases) {
 		t.Fatalf("oracle answered %d lines for %d cases", len(lines), len(cases))
 	}
-	if err := os.RemoveAll(filepath.Join(dir, "reference")); err != nil {
-		t.Fatal(err)
+	if everything {
+		if err := os.RemoveAll(filepath.Join(dir, "reference")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i, c := range cases {
 		var o outcome
