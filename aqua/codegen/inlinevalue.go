@@ -64,6 +64,8 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 		return in.resolveVar(variable{name: x.name, typ: x.typ, canon: x.canon}), inl{}
 	case rLit:
 		return literal(x), inl{}
+	case rConst:
+		return in.unfold(x.val, propsAllowed)
 	case rApply:
 		return in.applyProps(x, propsAllowed)
 	case rColl:

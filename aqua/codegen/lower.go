@@ -405,7 +405,7 @@ func (l *lowerer) ident(x *ast.Ident, o *types.Object) rval {
 		if ov, ok := l.g.constants[o.Name]; ok && d.Overridable {
 			value = ov
 		}
-		return l.g.constValue(o, value)
+		return rConst{val: l.g.constValue(o, value)}
 	case types.FuncObj:
 		return rVar{name: l.g.funcKey(o), typ: o.Type}
 	}

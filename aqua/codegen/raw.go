@@ -71,6 +71,12 @@ type (
 		typ  *types.Stream
 		vals []rval
 	}
+	// rConst is the value of a constant. The reference resolves constants
+	// while inlining, after it has folded the literals of additions, so a
+	// constant takes no part in that folding: n + C - 1 keeps C apart.
+	rConst struct {
+		val rval
+	}
 	// rService calls a service directly by id (the wrapper's getters).
 	rService struct {
 		srv   rval
@@ -116,6 +122,7 @@ func (rUnary) isRaw()   {}
 func (rCall) isRaw()    {}
 func (rService) isRaw() {}
 func (rStream) isRaw()  {}
+func (rConst) isRaw()   {}
 
 // rawType is the type of a raw value.
 func rawType(v rval) types.Type {
@@ -146,6 +153,8 @@ func rawType(v rval) types.Type {
 		}
 	case rStream:
 		return v.typ
+	case rConst:
+		return rawType(v.val)
 	}
 	return types.NoValue
 }
