@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
@@ -46,6 +47,10 @@ type File struct {
 	Syntax *ast.File
 	Module *types.Module
 	Info   *types.Info
+
+	// deps are the files this one imports, for adding a shared library
+	// file to a program after its own imports.
+	deps []*File
 }
 
 // Program is the result of checking a set of root files.
@@ -79,7 +84,7 @@ func (p *Program) Source() diag.Source {
 // It always returns a Program, as complete as the sources allow, and the
 // diagnostics sorted by position.
 func Check(cfg Config, paths ...string) (*Program, diag.List) {
-	l := newLoader(cfg)
+	l := newLoader(cfg, stdLibrary())
 	for _, p := range paths {
 		src, err := l.read(p)
 		if err != nil {
@@ -96,7 +101,7 @@ func Check(cfg Config, paths ...string) (*Program, diag.List) {
 // CheckSource checks source text that is not (or not yet) saved, as an
 // editor does. name locates relative imports.
 func CheckSource(cfg Config, name string, src []byte) (*Program, diag.List) {
-	l := newLoader(cfg)
+	l := newLoader(cfg, stdLibrary())
 	if f := l.load(name, src); f != nil {
 		l.prog.Roots = append(l.prog.Roots, f)
 	}
@@ -104,7 +109,10 @@ func CheckSource(cfg Config, name string, src []byte) (*Program, diag.List) {
 }
 
 type loader struct {
-	cfg     Config
+	cfg Config
+	// lib holds the standard library, already checked; nil while the
+	// library itself is being checked.
+	lib     *library
 	prog    *Program
 	errs    diag.List
 	done    map[string]*File // by canonical path
@@ -113,8 +121,12 @@ type loader struct {
 	prelude *types.Scope
 }
 
-func newLoader(cfg Config) *loader {
-	l := &loader{cfg: cfg, prog: &Program{Fset: token.NewFileSet()}, done: map[string]*File{}}
+func newLoader(cfg Config, lib *library) *loader {
+	fset := token.NewFileSet()
+	if lib != nil {
+		fset = lib.fset.Clone()
+	}
+	l := &loader{cfg: cfg, lib: lib, prog: &Program{Fset: fset}, done: map[string]*File{}}
 	l.constants()
 	return l
 }
@@ -175,10 +187,11 @@ func (l *loader) load(path string, src []byte) *File {
 		l.errs.Warnf(tf.Position(tf.Pos(0)), token.Position{}, "missing module header: add 'aqua Name' as the first line (the reference compiler requires it)")
 	}
 	info := types.NewInfo()
-	conf := &types.Config{Importer: &importer{l: l}, Constants: l.consts, Prelude: l.preludeScope()}
+	im := &importer{l: l}
+	conf := &types.Config{Importer: im, Constants: l.consts, Prelude: l.preludeScope()}
 	mod, errs := conf.Check(l.prog.Fset, syntax, info)
 	l.errs = append(l.errs, errs...)
-	f := &File{Path: path, Syntax: syntax, Module: mod, Info: info}
+	f := &File{Path: path, Syntax: syntax, Module: mod, Info: info, deps: im.deps}
 	l.done[key] = f
 	l.prog.Files = append(l.prog.Files, f)
 	return f
@@ -190,12 +203,8 @@ func (l *loader) preludeScope() *types.Scope {
 	if l.prelude != nil {
 		return l.prelude
 	}
-	l.prelude = types.NewScope(nil)
-	name, src, ok := stdlib.Lookup(stdlib.Prefix + "builtin.aqua")
-	if !ok {
-		return l.prelude
-	}
-	f := l.load(name, src)
+	l.prelude = types.NewScope(nil) // what builtin.aqua itself sees
+	f := l.library(builtinPath)
 	if f == nil {
 		return l.prelude
 	}
@@ -207,15 +216,55 @@ func (l *loader) preludeScope() *types.Scope {
 	return l.prelude
 }
 
-// importer resolves imports for the checker.
-type importer struct{ l *loader }
+// library loads a file of the embedded standard library by its canonical
+// path: from the shared, already checked copy when there is one.
+func (l *loader) library(name string) *File {
+	if f, ok := l.done[name]; ok {
+		return f
+	}
+	if slices.Contains(l.loading, name) {
+		return nil // the importer reports the cycle
+	}
+	if l.lib != nil {
+		if f, ok := l.lib.files[name]; ok {
+			l.adopt(f)
+			return f
+		}
+	}
+	name, src, ok := stdlib.Lookup(name)
+	if !ok {
+		return nil
+	}
+	return l.load(name, src)
+}
+
+// adopt adds a shared library file to the program, after the library
+// files it imports, with the diagnostics its check produced.
+func (l *loader) adopt(f *File) {
+	if _, ok := l.done[f.Path]; ok {
+		return
+	}
+	l.done[f.Path] = f
+	for _, d := range f.deps {
+		l.adopt(d)
+	}
+	l.errs = append(l.errs, l.lib.diags[f.Path]...)
+	l.prog.Files = append(l.prog.Files, f)
+}
+
+// importer resolves the imports of one file for the checker and records
+// the files they load.
+type importer struct {
+	l    *loader
+	deps []*File
+}
 
 // errCycle marks an import cycle.
 var errCycle = errors.New("import cycle")
 
 func (im *importer) Import(path, from string) (*types.Module, error) {
 	l := im.l
-	name, src, err := im.find(path, from)
+	name, src, inLib, err := im.find(path, from)
 	if err != nil {
 		return nil, err
 	}
@@ -232,17 +281,35 @@ func (im *importer) Import(path, from string) (*types.Module, error) {
 			return nil, fmt.Errorf("%w: %s", errCycle, strings.Join(chain, " -> "))
 		}
 	}
-	f := l.load(name, src)
+	var f *File
+	if inLib {
+		f = l.library(name)
+	} else {
+		f = l.load(name, src)
+	}
 	if f == nil {
 		return nil, fmt.Errorf("cannot load %q", path)
 	}
+	im.deps = append(im.deps, f)
 	return f.Module, nil
 }
 
 // find locates an import: next to the importing file, then in each
-// import path, then in the embedded library. The ".aqua" extension may be
-// omitted.
-func (im *importer) find(path, from string) (name string, src []byte, err error) {
+// import path, then in the embedded library (inLib, with no src: the
+// loader has it). The ".aqua" extension may be omitted. Library files
+// import only each other, so that the library checks the same way in
+// every compilation.
+func (im *importer) find(path, from string) (name string, src []byte, inLib bool, err error) {
+	if strings.HasPrefix(from, stdlib.Prefix) && !strings.HasPrefix(path, stdlib.Prefix) {
+		path = stdlib.Prefix + strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "./")
+	}
+	if strings.HasPrefix(from, stdlib.Prefix) {
+		name, _, ok := stdlib.Lookup(path)
+		if !ok {
+			return "", nil, false, fmt.Errorf("cannot find import %q in the standard library", path)
+		}
+		return name, nil, true, nil
+	}
 	var tried []string
 	candidates := func(base string) []string {
 		p := filepath.Join(base, filepath.FromSlash(path))
@@ -251,25 +318,17 @@ func (im *importer) find(path, from string) (name string, src []byte, err error)
 		}
 		return []string{p + ".aqua", p}
 	}
-	var dirs []string
-	if !strings.HasPrefix(from, stdlib.Prefix) {
-		dirs = append(dirs, filepath.Dir(from))
-	}
-	dirs = append(dirs, im.l.cfg.ImportPaths...)
+	dirs := append([]string{filepath.Dir(from)}, im.l.cfg.ImportPaths...)
 	for _, d := range dirs {
 		for _, c := range candidates(d) {
 			if src, err := im.l.read(c); err == nil {
-				return c, src, nil
+				return c, src, false, nil
 			}
 			tried = append(tried, c)
 		}
 	}
-	lib := path
-	if strings.HasPrefix(from, stdlib.Prefix) && !strings.HasPrefix(path, stdlib.Prefix) {
-		lib = stdlib.Prefix + strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "./")
+	if name, _, ok := stdlib.Lookup(path); ok {
+		return name, nil, true, nil
 	}
-	if name, src, ok := stdlib.Lookup(lib); ok {
-		return name, src, nil
-	}
-	return "", nil, fmt.Errorf("cannot find import %q (looked in %s)", path, strings.Join(tried, ", "))
+	return "", nil, false, fmt.Errorf("cannot find import %q (looked in %s)", path, strings.Join(tried, ", "))
 }

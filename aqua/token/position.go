@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -106,6 +107,17 @@ type FileSet struct {
 
 // NewFileSet returns an empty FileSet.
 func NewFileSet() *FileSet { return &FileSet{base: 1} }
+
+// Clone returns a FileSet that starts with the files of s. The Pos values
+// of those files mean the same in both sets, so syntax trees and checked
+// modules whose positions come from s can be shared with compilations
+// that use the clone (the compiler parses its standard library once this
+// way). Files added to either set afterwards belong to that set alone.
+// Cloning only reads s: a FileSet that is no longer modified may be
+// cloned from several goroutines at once.
+func (s *FileSet) Clone() *FileSet {
+	return &FileSet{base: s.base, files: slices.Clone(s.files)}
+}
 
 // AddFile registers a file and its contents.
 func (s *FileSet) AddFile(name string, src []byte) *File {

@@ -1,0 +1,63 @@
+package token
+
+import "testing"
+
+func TestFileSetPosition(t *testing.T) {
+	s := NewFileSet()
+	a := s.AddFile("a.aqua", []byte("aqua A\n\nfunc f():\n  x <- g()\n"))
+	b := s.AddFile("b.aqua", []byte("ab\r\ncd"))
+	tests := []struct {
+		pos  Pos
+		want string
+	}{
+		{NoPos, "-"},
+		{a.Pos(0), "a.aqua:1:1"},
+		{a.Pos(5), "a.aqua:1:6"},
+		{a.Pos(7), "a.aqua:2:1"},
+		{a.Pos(10), "a.aqua:3:3"},
+		{a.Pos(a.Size()), "a.aqua:5:1"},
+		{b.Pos(0), "b.aqua:1:1"},
+		{b.Pos(4), "b.aqua:2:1"},
+		{b.Pos(b.Size()), "b.aqua:2:3"},
+		{Pos(b.Base() + b.Size() + 1), "-"},
+	}
+	for _, tt := range tests {
+		if got := s.Position(tt.pos).String(); got != tt.want {
+			t.Errorf("Position(%d) = %s, want %s", tt.pos, got, tt.want)
+		}
+	}
+	if got := b.Line(1); got != "ab" {
+		t.Errorf("Line(1) = %q, want %q (without the carriage return)", got, "ab")
+	}
+}
+
+// TestCloneSharesPositions checks that a clone resolves the positions of
+// the files it started with, and that files added later to the clone and
+// to the original stay apart.
+func TestCloneSharesPositions(t *testing.T) {
+	base := NewFileSet()
+	lib := base.AddFile("lib.aqua", []byte("alias PeerId: string\n"))
+	libPos := lib.Pos(6)
+
+	c1, c2 := base.Clone(), base.Clone()
+	f1 := c1.AddFile("one.aqua", []byte("one\n"))
+	f2 := c2.AddFile("two.aqua", []byte("two\n"))
+
+	for _, s := range []*FileSet{base, c1, c2} {
+		if got := s.Position(libPos).String(); got != "lib.aqua:1:7" {
+			t.Errorf("library position in a set of %d files = %s, want lib.aqua:1:7", len(s.Files()), got)
+		}
+	}
+	if got := c1.Position(f1.Pos(1)).String(); got != "one.aqua:1:2" {
+		t.Errorf("clone 1: %s, want one.aqua:1:2", got)
+	}
+	if got := c2.Position(f2.Pos(1)).String(); got != "two.aqua:1:2" {
+		t.Errorf("clone 2: %s, want two.aqua:1:2", got)
+	}
+	if base.File(f1.Pos(1)) != nil {
+		t.Error("the original set resolves a position of a file added to its clone")
+	}
+	if n := len(base.Files()); n != 1 {
+		t.Errorf("the original set has %d files after its clones grew, want 1", n)
+	}
+}
