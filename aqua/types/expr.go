@@ -374,8 +374,13 @@ func (c *checker) method(x *ast.CallExpr, fun *ast.SelectorExpr, scope *Scope) [
 	recv := c.expr(fun.X, scope)
 	name := fun.Sel.Name
 	var callee *Object
-	if id, ok := fun.X.(*ast.Ident); ok {
-		callee = c.info.Uses[id]
+	switch rx := fun.X.(type) {
+	case *ast.Ident:
+		callee = c.info.Uses[rx]
+	case *ast.SelectorExpr:
+		// A member of a module, as in Module.Srv.f(): nsMember has
+		// recorded the object; other selectors (fields) record none.
+		callee = c.info.Uses[rx.Sel]
 	}
 	switch t := recv.(type) {
 	case *Service:
