@@ -154,7 +154,10 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 		switch values[i].(variable).typ.(type) {
 		case *types.Arrow:
 			if f := in.lookupArrow(vv.name); f != nil {
+				// Under vv's name too: the caller's name resolves to vv
+				// when the call is a value, as in x = f().
 				keep[e.name] = f
+				keep[vv.name] = f
 			}
 		case *types.Ability:
 			// The caller's name resolves to vv, so the members stay
@@ -556,28 +559,26 @@ func (in *inliner) tree(n *rnode) *mnode {
 }
 
 // makeAbility binds the members of Ability(field = value, ...) to
-// "name.field": arrows to the arrows they name, data to its value.
+// "name.field": arrows to the arrows they name, data to its value. As in
+// the reference, what the fields need computed runs in parallel, one
+// branch for each field that needs any.
 func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
-	var prefix []*mnode
+	var pre inl
 	for _, f := range ab.fields {
 		key := name + "." + f.name
 		switch rawType(f.val).(type) {
 		case *types.Arrow:
-			if v, ok := f.val.(rVar); ok {
-				if fn := in.lookupArrow(v.name); fn != nil {
-					in.arrows[key] = fn
-					continue
-				}
-				if fn := in.g.funcArrow(v.name); fn != nil {
-					in.arrows[key] = fn
-					continue
-				}
+			fn, i := in.arrowOf(f.val)
+			if fn == nil {
+				in.g.failf("cannot resolve the arrow %s.%s", name, f.name)
+				continue
 			}
-			in.g.failf("cannot resolve the arrow %s.%s", name, f.name)
+			in.arrows[key] = fn
+			pre = pre.add(i)
 		case *types.Ability:
 			if inner, ok := f.val.(rAbility); ok {
 				// Built in place: its members live under this key.
-				prefix = append(prefix, in.makeAbility(key, inner))
+				pre = pre.add(inl{predo: []*mnode{in.makeAbility(key, inner)}})
 				continue
 			}
 			if v, ok := f.val.(rVar); ok {
@@ -594,15 +595,30 @@ func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
 				}
 			}
 		default:
-			v, p := in.valueToModel(f.val, false)
+			v, i := in.unfold(f.val, false)
 			in.exports[key] = v
-			if p != nil {
-				prefix = append(prefix, p)
-			}
+			pre = pre.add(i)
 		}
 	}
 	in.exports[name] = variable{name: name, typ: ab.typ}
-	return seqOf(prefix...)
+	return seqOf(pre.desugar().predo...)
+}
+
+// arrowOf finds the arrow a value stands for: a closure, callback or
+// function by its name, or the arrow a call returns, as in
+// Ab(f = make()), with the inlined call to run first.
+func (in *inliner) arrowOf(v rval) (*funcArrow, inl) {
+	if rv, ok := v.(rVar); ok {
+		if fn := in.lookupArrow(rv.name); fn != nil {
+			return fn, inl{}
+		}
+		return in.g.funcArrow(rv.name), inl{}
+	}
+	m, i := in.unfold(v, false)
+	if mv, ok := m.(variable); ok {
+		return in.lookupArrow(mv.name), i
+	}
+	return nil, i
 }
 
 // flat canonicalizes a stream used as a value.
