@@ -145,6 +145,17 @@ func acceptanceServices() map[string]builtin.Service {
 		}},
 		"op-a":        {"get_str": constant("get_string")},
 		"callbackSrv": {"log": constant(nil)},
+		// The services of cases/modules.json and cases/bools.json.
+		"super-foo": {"small_foo": constant("small_foo")},
+		"joiner": {"concat": func(_ context.Context, c *builtin.Call) (any, error) {
+			return str(c, 0) + str(c, 1), nil
+		}},
+		"checker": {"check": func(_ context.Context, c *builtin.Call) (any, error) {
+			if what := str(c, 0); what != "true" {
+				return nil, fmt.Errorf("checked %s, which || and && should have skipped", what)
+			}
+			return true, nil
+		}},
 	}
 }
 

@@ -37,6 +37,15 @@ export const services = {
     },
   },
   "op-a": { get_str: () => "get_string" },
+  // The services of cases/modules.json and cases/bools.json.
+  "super-foo": { small_foo: () => "small_foo" },
+  joiner: { concat: (a, b) => a + b },
+  checker: {
+    check: (what) => {
+      if (what !== "true") throw new Error(`checked ${what}, which || and && should have skipped`);
+      return true;
+    },
+  },
 };
 
 // Arrow-typed arguments, by the name used in the call.
