@@ -29,6 +29,12 @@ type Params struct {
 	// Key is the current peer's Ed25519 key; it signs the results this
 	// peer produces.
 	Key ed25519.PrivateKey
+	// Inspect makes the run note, at each instruction it stops at, what
+	// the script could see there: Outcome.Scopes. A debugger sets it to
+	// re-run a recorded hop and show its variables; unset, it costs
+	// nothing. An inspecting run may go without a Key: it then signs
+	// nothing, and its Data is for looking at, not for sending on.
+	Inspect bool
 }
 
 // CallRequest asks the host to run a service function on this peer.
@@ -72,6 +78,9 @@ type Outcome struct {
 	// instruction whose error reached the top of the script. A debugger
 	// shows them as where the particle stopped on this peer.
 	Stops []Stop
+	// Scopes are, for a run with Params.Inspect, the variables visible
+	// at each of Stops: Scopes[i] at Stops[i]. Nil otherwise.
+	Scopes []Scope
 	// Complete reports that the whole script has completed on this peer:
 	// nothing in it waits for another peer, a call result or a value.
 	// The reference interpreter does not report this; a client uses it to

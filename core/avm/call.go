@@ -28,10 +28,10 @@ func (x *interp) call(c *air.Call) error {
 		x.complete = false
 		return nil
 	}
-	x.noteRaised(err, c.Span)
 	if isCatchable(err) {
 		x.setErrors(err, display(c), errTet, true)
 	}
+	x.noteRaised(err, c.Span)
 	return err
 }
 
@@ -154,7 +154,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		req.Arguments[i] = value.Marshal(v)
 	}
 	x.requests[x.lastID] = req
-	x.stops = append(x.stops, Stop{Kind: StopCall, Span: c.Span, CallID: x.lastID})
+	x.stop(Stop{Kind: StopCall, Span: c.Span, CallID: x.lastID})
 	x.complete = false
 	x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID, HasID: true, ID: x.lastID})
 	return nil

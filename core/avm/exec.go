@@ -45,9 +45,9 @@ func (x *interp) exec(in air.Instr) error {
 		err = uncatchable(CodeTraceError, "unknown instruction %T", in)
 	}
 	if err != nil {
-		x.noteRaised(err, span(in))
 		_, isCanon := in.(*air.Canon)
 		x.setErrors(err, display(in), nil, isCanon)
+		x.noteRaised(err, span(in))
 	}
 	return err
 }

@@ -31,11 +31,16 @@ type interp struct {
 	lastID    uint32
 	foldSeq   int
 	stops     []Stop
+	// scopes are what the script saw at each of stops, when inspecting.
+	scopes []Scope
 	// raised is the newest error an instruction raised, and raisedAt
 	// where: the innermost instruction, since a parent passes on the same
 	// error value.
 	raised   *execError
 	raisedAt air.Span
+	// raisedScope is what the script saw where raised was, when
+	// inspecting.
+	raisedScope Scope
 	// genLimit bounds the generation numbers data may claim: a trace of
 	// n states cannot hold more than n generations.
 	genLimit [2]uint32
@@ -52,14 +57,19 @@ type interp struct {
 // so nothing this peer knew is lost.
 func Run(p Params, script string, prevData, currentData []byte, results map[uint32]CallResult) Outcome {
 	var failStops []Stop
+	var failScopes []Scope
 	fail := func(code int64, format string, args ...any) Outcome {
-		return Outcome{Data: prevData, RetCode: code, ErrorMessage: fmt.Sprintf(format, args...), Stops: failStops}
+		return Outcome{Data: prevData, RetCode: code, ErrorMessage: fmt.Sprintf(format, args...), Stops: failStops, Scopes: failScopes}
 	}
-	if len(p.Key) != ed25519.PrivateKeySize {
+	// An inspecting run without a key signs nothing.
+	signs := !p.Inspect || p.Key != nil
+	if signs && len(p.Key) != ed25519.PrivateKeySize {
 		return fail(CodeMalformedKeyPair, "malformed key pair: an Ed25519 private key has %d bytes, got %d", ed25519.PrivateKeySize, len(p.Key))
 	}
-	if id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(p.Key.Public().(ed25519.PublicKey)))); id != p.CurrentPeerID {
-		return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
+	if signs {
+		if id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(p.Key.Public().(ed25519.PublicKey)))); id != p.CurrentPeerID {
+			return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
+		}
 	}
 	prev, err := data.Decode(prevData)
 	if err != nil {
@@ -112,6 +122,10 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		// A run that fails uncatchably sends nothing and asks for no
 		// call: only the error remains.
 		failStops = []Stop{stop}
+		if p.Inspect {
+			x.scopes = append(x.scopes, x.raisedScope)
+			failScopes = []Scope{x.raisedScope}
+		}
 	}
 	if runErr != nil && !isCatchable(runErr) {
 		e := asExec(runErr)
@@ -130,12 +144,14 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		Signatures:         sigs,
 	}
 	out.Prune()
-	out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
+	if signs {
+		out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
+	}
 	encoded, err := data.Encode(out)
 	if err != nil {
 		return fail(CodeTraceError, "%v", err)
 	}
-	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Complete: runErr == nil && x.complete}
+	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Scopes: x.scopes, Complete: runErr == nil && x.complete}
 	switch {
 	case runErr != nil:
 		e := asExec(runErr)
@@ -176,14 +192,18 @@ func (x *interp) setGeneration(pos, gen uint32) error {
 
 // sendTo sends the particle to peer for the instruction at span.
 func (x *interp) sendTo(peer string, span air.Span) {
-	x.stops = append(x.stops, Stop{Kind: StopSend, Span: span, Peer: peer})
+	x.stop(Stop{Kind: StopSend, Span: span, Peer: peer})
 	x.addNextPeer(peer)
 }
 
-// noteRaised remembers where err was first raised.
+// noteRaised remembers where err was first raised and, when inspecting,
+// what the script saw there once the error variables took the error.
 func (x *interp) noteRaised(err error, span air.Span) {
 	if e, ok := err.(*execError); ok && e != x.raised && !e.joinable() {
 		x.raised, x.raisedAt = e, span
+		if x.p.Inspect {
+			x.raisedScope = x.scope(span.Start)
+		}
 	}
 }
 
