@@ -543,7 +543,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	g, d := m.ctx.Keys.Global, m.ctx.Keys.Debug
 	return append(m.pane(m.focus).FullHelp(),
 		[]key.Binding{g.Run, g.Save, g.NextErr, g.Help, g.Quit},
-		[]key.Binding{d.Pause, d.Step, d.Back, d.Forward, d.Break},
+		[]key.Binding{d.Pause, d.Step, d.StepOver, d.Back, d.Forward, d.Break},
 		[]key.Binding{d.SaveRec, d.Attach, g.NextPane, g.PrevPane},
 		[]key.Binding{g.Pane[0], g.Pane[4], g.Pane[7]})
 }

@@ -32,9 +32,6 @@ type debugState struct {
 	// gives up the wait.
 	stepping   bool
 	cancelStep context.CancelFunc
-	// scripts remembers which script each instruction breakpoint was set
-	// in, so the AIR pane marks it only there.
-	scripts map[air.Span]string
 }
 
 // debugChangedMsg is the debugger's state after it told of a change.
@@ -44,7 +41,7 @@ type debugChangedMsg struct{ ui.DebugMsg }
 type stepDoneMsg struct{ ui.DebugMsg }
 
 func newDebugState(d session.Debugger) debugState {
-	s := debugState{dbg: d, scripts: map[air.Span]string{}}
+	s := debugState{dbg: d}
 	if d != nil {
 		s.changes, s.cancel = d.Subscribe()
 	}
@@ -111,7 +108,7 @@ func (m *Model) debugAct(f func(session.Debugger) (note string, err error)) tea.
 // debugKey handles the debugger's keys; it reports whether msg was one.
 func (m *Model) debugKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.ctx.Keys.Debug
-	isDebug := key.Matches(msg, km.Pause, km.Step, km.Back, km.Forward, km.Break, km.SaveRec)
+	isDebug := key.Matches(msg, km.Pause, km.Step, km.StepOver, km.Back, km.Forward, km.Break, km.SaveRec)
 	if !isDebug {
 		return nil, false
 	}
@@ -124,6 +121,8 @@ func (m *Model) debugKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.togglePause(), true
 	case key.Matches(msg, km.Step):
 		return m.step(), true
+	case key.Matches(msg, km.StepOver):
+		return m.stepOver(), true
 	case key.Matches(msg, km.Back):
 		return m.debugAct(func(d session.Debugger) (string, error) {
 			if _, ok := d.Back(); !ok {
@@ -168,6 +167,37 @@ func (m *Model) togglePause() tea.Cmd {
 // step pauses the network if it runs and lets the next interpretation
 // through, waiting for one to be held.
 func (m *Model) step() tea.Cmd {
+	return m.stepWith(func(ctx context.Context, d session.Debugger) (string, error) {
+		_, err := d.Step(ctx)
+		return "", err
+	})
+}
+
+// stepOver steps until the calls the current hop asked for have come back
+// to its peer; from a hop that asked for none it steps.
+func (m *Model) stepOver() tea.Cmd {
+	h := m.debug.st.Stop.Hop
+	if h == nil || len(h.Outcome.CallRequests) == 0 || m.debug.stepping {
+		return m.step()
+	}
+	calls := "the call"
+	if n := len(h.Outcome.CallRequests); n > 1 {
+		calls = fmt.Sprintf("the %d calls", n)
+	}
+	cmd := m.stepWith(func(ctx context.Context, d session.Debugger) (string, error) {
+		st, err := d.StepOver(ctx)
+		if err != nil || st.Hit != nil {
+			return "", err
+		}
+		return fmt.Sprintf("stepped over %s of hop %d: hop %d takes the results", calls, h.Seq, st.Hop.Seq), nil
+	})
+	m.setStatus(fmt.Sprintf("stepping over %s of hop %d until the results come back; ctrl+p continues", calls, h.Seq), false)
+	return cmd
+}
+
+// stepWith pauses the network if it runs and steps it with step, whose
+// note goes on the status line.
+func (m *Model) stepWith(step func(context.Context, session.Debugger) (string, error)) tea.Cmd {
 	if m.debug.stepping {
 		m.setStatus("waiting for a particle to arrive; run a function, or ctrl+p to continue", false)
 		return nil
@@ -181,12 +211,12 @@ func (m *Model) step() tea.Cmd {
 	return func() tea.Msg {
 		defer cancel()
 		d.Pause()
-		_, err := d.Step(ctx)
+		note, err := step(ctx, d)
 		msg := snapshot(d)
 		if errors.Is(err, context.Canceled) {
 			err = nil
 		}
-		msg.Err = err
+		msg.Note, msg.Err = note, err
 		return stepDoneMsg{msg}
 	}
 }
@@ -205,9 +235,8 @@ func (m *Model) breakHere() tea.Cmd {
 			return nil
 		}
 		line, _ := debug.Position(m.air.Script(), span.Start)
-		b = session.Breakpoint{Kind: debug.OnInstruction, Span: span}
+		b = session.Breakpoint{Kind: debug.OnInstruction, Span: span, Script: m.air.Script()}
 		what = fmt.Sprintf("the instruction on line %d", line)
-		m.debug.scripts[span] = m.air.Script()
 	case PeersPane:
 		p, ok := m.peers.Selected()
 		if !ok {
@@ -304,7 +333,7 @@ func (m *Model) applyDebug(msg ui.DebugMsg) {
 func (m *Model) syncMarks() {
 	var spans []air.Span
 	for _, b := range m.debug.st.Breakpoints {
-		if b.Kind == debug.OnInstruction && m.debug.scripts[b.Span] == m.air.Script() {
+		if b.Kind == debug.OnInstruction && b.Script == m.air.Script() {
 			spans = append(spans, b.Span)
 		}
 	}

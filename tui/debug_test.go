@@ -70,13 +70,14 @@ var (
 func TestStepThroughThreePeers(t *testing.T) {
 	m, _ := newReplayModel(t, 140, 40, Options{})
 	// Where each hop stopped, as aquarium replay --summary prints it.
+	// The variables the inspector shows at each stop.
 	want := []struct {
-		peer, stop string
+		peer, stop, vars string
 	}{
-		{"client", "call 2:2"}, {"client", "send 4:3"},
-		{"node0", "call 4:3"}, {"node0", "send 6:4"},
-		{"node1", "call 6:4"}, {"node1", "send 7:4"},
-		{"client", "call 7:4"}, {"client", ""},
+		{"client", "call 2:2", "no variables"}, {"client", "send 4:3", `x = "x"  (getDataSrv.x on client)`},
+		{"node0", "call 4:3", `x = "x"`}, {"node0", "send 6:4", `y = "x"  (op.identity on node0)`},
+		{"node1", "call 6:4", `y = "x"`}, {"node1", "send 7:4", `z = "x"  (op.concat_strings on node1)`},
+		{"client", "call 7:4", `z = "x"`}, {"client", "", ""},
 	}
 	data := make([]string, len(want))
 	for i, w := range want {
@@ -93,9 +94,13 @@ func TestStepThroughThreePeers(t *testing.T) {
 		if hdr := strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(hdr, "hop "+string(rune('1'+i))+"/8 at "+w.peer) {
 			t.Errorf("step %d: header %q", i+1, hdr)
 		}
+		m.inspector.SetSize(100, 60)
 		data[i] = ansi.Strip(m.inspector.View())
 		if !strings.Contains(data[i], "particle-1 at "+w.peer) {
 			t.Errorf("step %d: inspector does not show the hop:\n%s", i+1, data[i])
+		}
+		if !strings.Contains(data[i], w.vars) {
+			t.Errorf("step %d: inspector does not show %q:\n%s", i+1, w.vars, data[i])
 		}
 	}
 	if !strings.Contains(data[len(data)-1], "complete") {
@@ -118,6 +123,72 @@ func TestStepThroughThreePeers(t *testing.T) {
 	do(t, m, ctrlRight)
 	if h := m.air.Hop(); h == nil || h.Seq != 2 {
 		t.Errorf("forward from hop 1 shows %v", h)
+	}
+}
+
+func TestStepOverKey(t *testing.T) {
+	m, _ := newReplayModel(t, 140, 40, Options{})
+	// From no stop, and from hop 2, which asked for no call, alt+n steps.
+	do(t, m, keyMsg("alt+n"))
+	if h := m.air.Hop(); h == nil || h.Seq != 1 {
+		t.Fatalf("alt+n with no stop shows hop %v, want 1", h)
+	}
+	// Hop 1 asked the client for getDataSrv.x: over it is hop 2, which
+	// takes the result.
+	do(t, m, keyMsg("alt+n"))
+	if h := m.air.Hop(); h == nil || h.Seq != 2 {
+		t.Fatalf("alt+n over hop 1 shows hop %v, want 2", h)
+	}
+	if want := "stepped over the call of hop 1: hop 2 takes the results"; m.status != want {
+		t.Errorf("status %q, want %q", m.status, want)
+	}
+	do(t, m, keyMsg("alt+n"))
+	if h := m.air.Hop(); h == nil || h.Seq != 3 {
+		t.Errorf("alt+n over hop 2 shows hop %v, want 3", h)
+	}
+	offered := false
+	for _, col := range m.FullHelp() {
+		for _, b := range col {
+			offered = offered || b.Help().Key == "alt+n"
+		}
+	}
+	if !offered {
+		t.Error("the help does not offer alt+n")
+	}
+}
+
+// TestInstructionBreakpointStaysInItsScript sets a breakpoint in the AIR
+// of the recorded particle and finds it neither marked in another
+// function's AIR nor stopping a particle of it.
+func TestInstructionBreakpointStaysInItsScript(t *testing.T) {
+	m, s := newReplayModel(t, 140, 40, Options{})
+	do(t, m, keyMsg("ctrl+n"))
+	// Line 4, where hop 1 did not stop.
+	m.Focus(AIRPane)
+	press(m, "g", "down", "down", "down")
+	do(t, m, keyMsg("ctrl+t"))
+	if !strings.Contains(ansi.Strip(m.air.View()), "● ") {
+		t.Fatal("the AIR pane does not mark the breakpoint")
+	}
+	// The same line of hello's AIR is not marked.
+	m.Focus(FunctionsPane)
+	press(m, "down")
+	if fn, _ := m.functions.Selected(); m.air.Script() != fn.AIR {
+		t.Fatalf("the AIR pane shows %q, not the function's AIR", m.air.Script())
+	}
+	if strings.Contains(ansi.Strip(m.air.View()), "● ") {
+		t.Errorf("hello's AIR shows a breakpoint set in another script:\n%s", ansi.Strip(m.air.View()))
+	}
+	// Hop 2 stopped on line 4; the same hop of another script at the same
+	// place does not stop there.
+	b := s.Breakpoints()[0]
+	sends := s.Recording().Hops()[1]
+	hop := *sends
+	other := *hop.Particle
+	other.Script += " "
+	hop.Particle = &other
+	if !b.Matches(sends) || b.Matches(&hop) {
+		t.Error("the breakpoint does not tell its script from another")
 	}
 }
 
@@ -151,6 +222,9 @@ func TestBreakpoints(t *testing.T) {
 	}
 	if line, _ := debug.Position(m.air.Script(), bs[0].Span.Start); line != 6 {
 		t.Errorf("breakpoint on line %d, want 6", line)
+	}
+	if bs[0].Script != m.air.Script() {
+		t.Error("the breakpoint does not name the script it was set in")
 	}
 	if !strings.Contains(ansi.Strip(m.air.View()), "● ") {
 		t.Error("the AIR pane does not mark the breakpoint")
@@ -306,7 +380,7 @@ func TestReplayRunsNothing(t *testing.T) {
 
 func TestNoDebugger(t *testing.T) {
 	m, _ := newTestModel(t, 120, 40, "testdata/hello.aqua")
-	for _, k := range []string{"ctrl+n", "ctrl+p", "ctrl+t", "ctrl+w"} {
+	for _, k := range []string{"ctrl+n", "alt+n", "ctrl+p", "ctrl+t", "ctrl+w"} {
 		m.status = ""
 		do(t, m, keyMsg(k))
 		if !m.statusErr || !strings.Contains(m.status, "cannot be paused") {

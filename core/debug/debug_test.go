@@ -3,6 +3,7 @@ package debug
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -83,7 +84,10 @@ func simulate(t testing.TB, script string, peers ...testPeer) *Recording {
 			results := map[uint32]avm.CallResult{}
 			for id, r := range in.Outcome.CallRequests {
 				res := `"x"`
-				if len(r.Arguments) > 0 {
+				switch {
+				case r.FunctionName == "array":
+					res = "[" + string(bytes.Join(rawBytes(r.Arguments), []byte(","))) + "]"
+				case len(r.Arguments) > 0:
 					res = string(r.Arguments[0])
 				}
 				results[id] = avm.CallResult{Result: res}
@@ -96,6 +100,37 @@ func simulate(t testing.TB, script string, peers ...testPeer) *Recording {
 	}
 	return rec
 }
+
+func rawBytes(args []json.RawMessage) [][]byte {
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		out[i] = a
+	}
+	return out
+}
+
+// foldPeers is a script that folds over an array on a, appending each
+// item to a stream on b, canonicalizes the stream there and sends it back
+// to a with the message of an error caught there: variables of every
+// kind.
+const foldPeers = `(seq
+ (seq
+  (call %init_peer_id% ("op" "array") ["a" "b"] xs)
+  (fold xs x
+   (par
+    (call "B" ("op" "identity") [x] $s)
+    (next x)
+   )
+  )
+ )
+ (seq
+  (canon "B" $s #c)
+  (xor
+   (fail 5 "a failure on b")
+   (call %init_peer_id% ("callbackSrv" "response") [#c %last_error%.$.message])
+  )
+ )
+)`
 
 func testPeers() []testPeer {
 	return []testPeer{newTestPeer("a", 1), newTestPeer("b", 2), newTestPeer("c", 3)}
@@ -168,16 +203,23 @@ func TestCheckFindsATamperedHop(t *testing.T) {
 }
 
 func TestRenderGolden(t *testing.T) {
-	peers := testPeers()
-	rec := simulate(t, threePeers, peers...)
-	var b bytes.Buffer
-	for _, h := range rec.Hops() {
-		if err := Render(&b, h, namer(peers)); err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString("\n")
+	for _, tt := range []struct{ name, script string }{
+		{"render.golden", threePeers},
+		{"render_fold.golden", foldPeers},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			peers := testPeers()
+			rec := simulate(t, tt.script, peers...)
+			var b bytes.Buffer
+			for _, h := range rec.Hops() {
+				if err := Render(&b, h, namer(peers)); err != nil {
+					t.Fatal(err)
+				}
+				b.WriteString("\n")
+			}
+			golden(t, tt.name, b.Bytes())
+		})
 	}
-	golden(t, "render.golden", b.Bytes())
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -270,7 +312,10 @@ func TestBreakpointMatches(t *testing.T) {
 		{"no such function", Breakpoint{Kind: OnCall, Service: "op", Function: "noop"}, ""},
 		// The concat call stops the run on b (which sends there) and on c
 		// (which asks for it).
-		{"instruction", Breakpoint{Kind: OnInstruction, Span: spanAt(concat)}, "b c"},
+		{"instruction", Breakpoint{Kind: OnInstruction, Span: spanAt(concat), Script: script}, "b c"},
+		// The same bytes of another script are another instruction.
+		{"instruction in another script", Breakpoint{Kind: OnInstruction, Span: spanAt(concat), Script: script + "\n"}, ""},
+		{"instruction in no script", Breakpoint{Kind: OnInstruction, Span: spanAt(concat)}, ""},
 		{"error", Breakpoint{Kind: OnError}, ""},
 	}
 	for _, tt := range tests {
@@ -285,6 +330,30 @@ func TestBreakpointMatches(t *testing.T) {
 				t.Errorf("matched %q, want %q", strings.Join(got, " "), tt.want)
 			}
 		})
+	}
+}
+
+// TestInstructionBreakpointNamesItsScript sets a breakpoint over the
+// whole of one function's AIR, and finds it stops only that function's
+// particles.
+func TestInstructionBreakpointNamesItsScript(t *testing.T) {
+	peers := testPeers()
+	three, fold := simulate(t, threePeers, peers...).Hops(), simulate(t, foldPeers, peers...).Hops()
+	script := three[0].Particle.Script
+	b := Breakpoint{Kind: OnInstruction, Span: air.Span{Start: 0, End: len(script)}, Script: script}
+	count := func(hops []*Hop) (n int) {
+		for _, h := range hops {
+			if b.Matches(h) {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(three); n != 7 {
+		t.Errorf("the breakpoint matched %d hops of its script, want the 7 that stopped", n)
+	}
+	if n := count(fold); n != 0 {
+		t.Errorf("the breakpoint matched %d hops of another script", n)
 	}
 }
 

@@ -21,8 +21,8 @@ const (
 	// OnCall stops after a hop that asks its host to call
 	// Service.Function (any function of Service if Function is empty).
 	OnCall
-	// OnInstruction stops after a hop that stopped at an instruction
-	// overlapping Span of the script.
+	// OnInstruction stops after a hop of Script that stopped at an
+	// instruction overlapping Span.
 	OnInstruction
 	// OnError stops after a hop that failed or was given a failed call's
 	// result.
@@ -34,7 +34,11 @@ type Breakpoint struct {
 	Kind              BreakKind
 	Peer              peer.ID
 	Service, Function string
-	Span              air.Span
+	// Span is an instruction's place in Script, the AIR it was set in: a
+	// byte range means nothing in another script, so an instruction
+	// breakpoint matches only hops of particles that run Script.
+	Span   air.Span
+	Script string
 }
 
 // Matches reports whether hop h triggers the breakpoint.
@@ -49,6 +53,9 @@ func (b Breakpoint) Matches(h *Hop) bool {
 			}
 		}
 	case OnInstruction:
+		if h.Particle.Script != b.Script {
+			return false
+		}
 		for _, s := range h.Outcome.Stops {
 			if s.Span.Start < b.Span.End && b.Span.Start < s.Span.End {
 				return true
@@ -58,6 +65,11 @@ func (b Breakpoint) Matches(h *Hop) bool {
 		return h.Failed()
 	}
 	return false
+}
+
+// Hit returns the index of the first of bs that h matches, or -1.
+func Hit(bs []Breakpoint, h *Hop) int {
+	return slices.IndexFunc(bs, func(b Breakpoint) bool { return b.Matches(h) })
 }
 
 // Pending is an interpretation the paused network holds back.
@@ -151,17 +163,15 @@ func (d *Debugger) Record(in *node.Interpretation) {
 	if c, ok := d.awaited[in]; ok {
 		delete(d.awaited, in)
 		c <- h
+		d.changedLocked()
 	}
 	if d.paused {
 		return
 	}
-	for i, b := range d.breakpoints {
-		if b.Matches(h) {
-			d.paused = true
-			d.cur = Stop{Hop: h, Hit: &d.breakpoints[i]}
-			d.changedLocked()
-			return
-		}
+	if i := Hit(d.breakpoints, h); i >= 0 {
+		d.paused = true
+		d.cur = Stop{Hop: h, Hit: &d.breakpoints[i]}
+		d.changedLocked()
 	}
 }
 
@@ -215,18 +225,70 @@ func (d *Debugger) Pending() []Pending {
 // held if none is (a particle may be on its way between peers), and
 // returns its hop, which becomes the current stop.
 func (d *Debugger) Step(ctx context.Context) (Stop, error) {
+	hop, err := d.release(ctx)
+	if err != nil {
+		return Stop{}, err
+	}
+	return d.stopAt(Stop{Hop: hop}), nil
+}
+
+// StepOver steps over the service calls of the current stop's hop: it
+// steps, in the usual order, until the hop of the same particle on the
+// same peer that is given the last of those calls' results has run, and
+// stops there. A breakpoint that matches a hop on the way stops it there
+// instead. If the results came back before (the current stop is a hop
+// moved back to), it moves to the hop that took them; from a hop that
+// asked for no calls, it is Step.
+func (d *Debugger) StepOver(ctx context.Context) (Stop, error) {
+	cur, ok := d.Current()
+	if !ok {
+		return d.Step(ctx)
+	}
+	calls := CallsOf(cur.Hop)
+	if calls == nil {
+		return d.Step(ctx)
+	}
+	if back, ok := calls.ReturnedIn(d.rec.Particle(cur.Hop.Particle.ID)); ok {
+		return d.stopAt(Stop{Hop: back}), nil
+	}
+	var last *Hop
+	for {
+		hop, err := d.release(ctx)
+		if err != nil {
+			if last != nil {
+				d.stopAt(Stop{Hop: last})
+			}
+			return Stop{}, err
+		}
+		last = hop
+		d.mu.Lock()
+		i := Hit(d.breakpoints, hop)
+		var hit *Breakpoint
+		if i >= 0 {
+			hit = &d.breakpoints[i]
+		}
+		d.mu.Unlock()
+		if calls.Returned(hop) || hit != nil {
+			return d.stopAt(Stop{Hop: hop, Hit: hit}), nil
+		}
+	}
+}
+
+// release lets the oldest held interpretation run, waiting for one to be
+// held if none is, and returns its hop once it is recorded.
+func (d *Debugger) release(ctx context.Context) (*Hop, error) {
 	d.mu.Lock()
 	for len(d.held) == 0 {
 		if !d.paused {
 			d.mu.Unlock()
-			return Stop{}, ErrRunning
+			return nil, ErrRunning
 		}
 		arrived := d.arrived
 		d.mu.Unlock()
 		select {
 		case <-arrived:
 		case <-ctx.Done():
-			return Stop{}, ctx.Err()
+			return nil, ctx.Err()
 		}
 		d.mu.Lock()
 	}
@@ -235,23 +297,29 @@ func (d *Debugger) Step(ctx context.Context) (Stop, error) {
 	done := make(chan *Hop, 1)
 	d.awaited[h.in] = done
 	close(h.release)
+	d.changedLocked()
 	d.mu.Unlock()
 
 	// A released run always runs and is recorded: the node gates it
 	// last, just before the interpreter.
 	select {
 	case hop := <-done:
-		d.mu.Lock()
-		d.cur = Stop{Hop: hop}
-		d.changedLocked()
-		d.mu.Unlock()
-		return Stop{Hop: hop}, nil
+		return hop, nil
 	case <-ctx.Done():
 		d.mu.Lock()
 		delete(d.awaited, h.in)
 		d.mu.Unlock()
-		return Stop{}, ctx.Err()
+		return nil, ctx.Err()
 	}
+}
+
+// stopAt makes s the current stop.
+func (d *Debugger) stopAt(s Stop) Stop {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.cur = s
+	d.changedLocked()
+	return s
 }
 
 // Current returns the current stop, if there is one.

@@ -3,6 +3,9 @@ package debug
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,9 +17,13 @@ import (
 
 // fakeRun plays a node's part: through the gate, then recorded.
 func fakeRun(ctx context.Context, d *Debugger, at peer.ID, out avm.Outcome) <-chan error {
+	return fakeInterpret(ctx, d, &node.Interpretation{Peer: at, Particle: &particle.Particle{ID: "p1", Script: "(null)"}, Current: []byte{}, Outcome: out})
+}
+
+// fakeInterpret passes in through the gate and records it.
+func fakeInterpret(ctx context.Context, d *Debugger, in *node.Interpretation) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		in := &node.Interpretation{Peer: at, Particle: &particle.Particle{ID: "p1", Script: "(null)"}, Current: []byte{}, Outcome: out}
 		if err := d.Enter(ctx, in); err != nil {
 			done <- err
 			return
@@ -119,6 +126,206 @@ func TestDebuggerPausesStepsAndContinues(t *testing.T) {
 	if got := fmtPeers(seen); got != "c b a b c d" {
 		t.Errorf("moved through %s", got)
 	}
+}
+
+// fakeHop is an interpretation of the step-over tests: particle p at
+// peer, given the results of calls got, asking for calls ask.
+type fakeHop struct {
+	peer     peer.ID
+	particle string
+	got, ask []uint32
+}
+
+func (f fakeHop) String() string { return fmt.Sprintf("%s@%s%v", f.particle, f.peer, f.got) }
+
+// hold starts the interpretations, one after another, and waits until
+// the paused debugger holds them all, in that order.
+func hold(ctx context.Context, t *testing.T, d *Debugger, hops ...fakeHop) {
+	t.Helper()
+	particles := map[string]*particle.Particle{}
+	for _, f := range hops {
+		p := particles[f.particle]
+		if p == nil {
+			p = &particle.Particle{ID: f.particle, Script: "(null)"}
+			particles[f.particle] = p
+		}
+		in := &node.Interpretation{Peer: f.peer, Particle: p, Outcome: avm.Outcome{CallRequests: map[uint32]avm.CallRequest{}}}
+		if f.got == nil {
+			in.Current = []byte{}
+		} else {
+			in.Results = map[uint32]avm.CallResult{}
+			for _, id := range f.got {
+				in.Results[id] = avm.CallResult{Result: `"r"`}
+			}
+		}
+		for _, id := range f.ask {
+			in.Outcome.CallRequests[id] = avm.CallRequest{ServiceID: "s", FunctionName: "f"}
+		}
+		n := len(d.Pending())
+		fakeInterpret(ctx, d, in)
+		waitPending(t, d, n+1)
+	}
+}
+
+// describe names a hop as fakeHop.String does.
+func describe(h *Hop) string {
+	got := []uint32(nil)
+	if h.Current == nil {
+		got = slices.Sorted(maps.Keys(h.Results))
+	}
+	return fakeHop{peer: h.Peer, particle: h.Particle.ID, got: got}.String()
+}
+
+func TestStepOver(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// p1 on a asks for calls 1 and 2; their results come back in two
+	// runs, between which other particles and peers run.
+	asks := fakeHop{peer: "a", particle: "p1", ask: []uint32{1, 2}}
+	between := []fakeHop{
+		{peer: "b", particle: "p2"},
+		{peer: "a", particle: "p1", got: []uint32{1}},
+		{peer: "c", particle: "p1"},
+		{peer: "a", particle: "p2", got: []uint32{1, 2}}, // same ids, another particle
+	}
+	back := fakeHop{peer: "a", particle: "p1", got: []uint32{2}}
+	after := fakeHop{peer: "d", particle: "p1"}
+
+	tests := []struct {
+		name  string
+		bps   []Breakpoint
+		want  string // the hop StepOver stops at
+		ran   int    // hops it lets run
+		isHit bool
+	}{
+		{name: "to the results", want: back.String(), ran: 5},
+		{name: "a breakpoint on the way", bps: []Breakpoint{{Kind: OnPeer, Peer: "c"}}, want: "p1@c[]", ran: 3, isHit: true},
+		{name: "a breakpoint on the hop itself", bps: []Breakpoint{{Kind: OnPeer, Peer: "a"}}, want: "p1@a[1]", ran: 2, isHit: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := New(NewRecording(0))
+			d.SetBreakpoints(tt.bps)
+			d.Pause()
+			hold(ctx, t, d, asks)
+			if _, err := d.Step(ctx); err != nil {
+				t.Fatal(err)
+			}
+			hold(ctx, t, d, append(between, back, after)...)
+			before := d.Recording().Len()
+			stop, err := d.StepOver(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := describe(stop.Hop); got != tt.want {
+				t.Errorf("stepped over to %s, want %s", got, tt.want)
+			}
+			if ran := d.Recording().Len() - before; ran != tt.ran {
+				t.Errorf("%d hops ran, want %d", ran, tt.ran)
+			}
+			if (stop.Hit != nil) != tt.isHit {
+				t.Errorf("breakpoint hit: %v, want %v", stop.Hit, tt.isHit)
+			}
+			if cur, _ := d.Current(); cur.Hop != stop.Hop {
+				t.Error("the stop is not the current one")
+			}
+			d.Continue()
+		})
+	}
+}
+
+func TestStepOverAHopWithoutCalls(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d := New(NewRecording(0))
+	if _, err := d.StepOver(ctx); !errors.Is(err, ErrRunning) {
+		t.Errorf("StepOver while running = %v, want ErrRunning", err)
+	}
+	d.Pause()
+	hold(ctx, t, d, fakeHop{peer: "a", particle: "p1"}, fakeHop{peer: "b", particle: "p1"}, fakeHop{peer: "c", particle: "p1"})
+	// With no stop yet, and from a hop that asked for nothing, it steps.
+	for _, want := range []string{"p1@a[]", "p1@b[]"} {
+		stop, err := d.StepOver(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := describe(stop.Hop); got != want {
+			t.Errorf("stepped over to %s, want %s", got, want)
+		}
+	}
+	if n := len(d.Pending()); n != 1 {
+		t.Errorf("%d held, want 1", n)
+	}
+	d.Continue()
+}
+
+// TestStepOverFromThePast steps over a hop moved back to, whose results
+// have come back since: it moves to the hop that took them, running
+// nothing.
+func TestStepOverFromThePast(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d := New(NewRecording(0))
+	d.Pause()
+	hold(ctx, t, d, fakeHop{peer: "a", particle: "p1", ask: []uint32{1}}, fakeHop{peer: "b", particle: "p1"},
+		fakeHop{peer: "a", particle: "p1", got: []uint32{1}}, fakeHop{peer: "c", particle: "p1"})
+	for range 3 {
+		if _, err := d.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Back()
+	if s, _ := d.Back(); describe(s.Hop) != "p1@a[]" {
+		t.Fatalf("moved back to %s", describe(s.Hop))
+	}
+	stop, err := d.StepOver(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(stop.Hop); got != "p1@a[1]" {
+		t.Errorf("stepped over to %s, want p1@a[1]", got)
+	}
+	if n := len(d.Pending()); n != 1 || d.Recording().Len() != 3 {
+		t.Errorf("%d held and %d recorded: the step over ran something", n, d.Recording().Len())
+	}
+	d.Continue()
+}
+
+// TestStepOverGivesUpWithItsContext stops where it got to when its
+// context ends before the results come back.
+func TestStepOverGivesUpWithItsContext(t *testing.T) {
+	d := New(NewRecording(0))
+	d.Pause()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hold(ctx, t, d, fakeHop{peer: "a", particle: "p1", ask: []uint32{1}}, fakeHop{peer: "b", particle: "p1"})
+	if _, err := d.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	short, stop := context.WithCancel(ctx)
+	changes, unsubscribe := d.Subscribe()
+	defer unsubscribe()
+	done := make(chan error, 1)
+	go func() {
+		_, err := d.StepOver(short)
+		done <- err
+	}()
+	// b's hop runs; then the step over waits for results that never come.
+	for d.Recording().Len() < 2 {
+		select {
+		case <-changes:
+		case <-ctx.Done():
+			t.Fatal("b's hop did not run")
+		}
+	}
+	stop()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("StepOver = %v, want context.Canceled", err)
+	}
+	if cur, _ := d.Current(); describe(cur.Hop) != "p1@b[]" {
+		t.Errorf("current stop %s, want the last hop that ran, p1@b[]", describe(cur.Hop))
+	}
+	d.Continue()
 }
 
 func TestStepWaitsForARun(t *testing.T) {

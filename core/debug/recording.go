@@ -83,6 +83,21 @@ func (h *Hop) Check(key ed25519.PrivateKey) error {
 	return nil
 }
 
+// Scopes re-runs the hop to see what its script could see at each
+// instruction it stopped at: Scopes()[i] is the scope at
+// Outcome.Stops[i]. The re-run needs no key and changes nothing. It
+// fails if the re-run does not stop where the recorded run did, as a
+// recording made by another interpreter may not.
+func (h *Hop) Scopes() ([]avm.Scope, error) {
+	p := h.Params(nil)
+	p.Inspect = true
+	out := avm.Run(p, h.Particle.Script, h.Prev, h.Current, h.Results)
+	if !slices.Equal(out.Stops, h.Outcome.Stops) {
+		return nil, fmt.Errorf("hop %d: re-run stops at %d instructions, recorded %d: the recording may come from another interpreter", h.Seq, len(out.Stops), len(h.Outcome.Stops))
+	}
+	return out.Scopes, nil
+}
+
 // Failed reports whether the hop ended in an error or was given the
 // result of a failed call.
 func (h *Hop) Failed() bool {

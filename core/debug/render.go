@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -28,9 +29,11 @@ func (n Namer) name(id peer.ID) string {
 }
 
 // Render writes a hop for people to read: where it ran, the instructions
-// it stopped at, the calls it asked for and was answered, where it sent
-// the particle, its error, and the particle's data after it, state by
-// state with the values the states refer to.
+// it stopped at with the variables the script could see at each, the
+// calls it asked for and was answered, where it sent the particle, its
+// error, and the particle's data after it, state by state with the
+// values the states refer to. The variables come from re-running the hop
+// (see Hop.Scopes).
 func Render(w io.Writer, h *Hop, names Namer) error {
 	b := &strings.Builder{}
 	o := h.Outcome
@@ -50,7 +53,11 @@ func Render(w io.Writer, h *Hop, names Namer) error {
 	}
 	if len(o.Stops) > 0 {
 		b.WriteString("stopped at:\n")
-		for _, s := range o.Stops {
+		scopes, err := h.Scopes()
+		if err != nil {
+			fmt.Fprintf(b, "  (no variables: %v)\n", err)
+		}
+		for i, s := range o.Stops {
 			line, col := Position(h.Particle.Script, s.Span.Start)
 			what := s.Kind.String()
 			switch s.Kind {
@@ -60,6 +67,9 @@ func Render(w io.Writer, h *Hop, names Namer) error {
 				what = fmt.Sprintf("call #%d", s.CallID)
 			}
 			fmt.Fprintf(b, "  %d:%d %s: %s\n", line, col, what, Instruction(h.Particle.Script, s.Span))
+			if i < len(scopes) {
+				renderScope(b, scopes[i], i > 0 && reflect.DeepEqual(scopes[i], scopes[i-1]), names)
+			}
 		}
 	}
 	if len(h.Results) > 0 {
@@ -92,6 +102,89 @@ func Render(w io.Writer, h *Hop, names Namer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// renderScope writes the variables a script could see at a stop, one a
+// line, or that they are those of the stop before.
+func renderScope(b *strings.Builder, sc avm.Scope, same bool, names Namer) {
+	const indent = "      "
+	switch {
+	case same:
+		b.WriteString(indent + "the same variables\n")
+		return
+	case len(sc.Variables) == 0 && sc.LastError == nil:
+		b.WriteString(indent + "no variables\n")
+		return
+	}
+	for _, v := range sc.Variables {
+		b.WriteString(indent + describeVariable(v, names) + "\n")
+	}
+	if sc.LastError != nil {
+		b.WriteString(indent + "%last_error% = " + describeError(sc.LastError, names) + "\n")
+	}
+}
+
+// describeError renders an error object: its code and message, and the
+// instruction and peer that raised it.
+func describeError(obj json.RawMessage, names Namer) string {
+	var e struct {
+		Code        int64  `json:"error_code"`
+		Message     string `json:"message"`
+		Instruction string `json:"instruction"`
+		Peer        string `json:"peer_id"`
+	}
+	if json.Unmarshal(obj, &e) != nil {
+		return shortJSON(obj)
+	}
+	s := fmt.Sprintf("error %d: %s", e.Code, e.Message)
+	switch {
+	case e.Instruction != "" && e.Peer != "":
+		s += fmt.Sprintf("  (%s, on %s)", e.Instruction, names.name(peer.ID(e.Peer)))
+	case e.Instruction != "":
+		s += "  (" + e.Instruction + ")"
+	}
+	return s
+}
+
+// describeVariable renders a variable with its value and where the value
+// came from.
+func describeVariable(v avm.Variable, names Namer) string {
+	switch v.Kind {
+	case avm.VarStream, avm.VarStreamMap:
+		if len(v.Generations) == 0 {
+			return v.Name + " = empty " + v.Kind.String()
+		}
+		gens := make([]string, len(v.Generations))
+		for i, g := range v.Generations {
+			vals := make([]string, len(g))
+			for j, e := range g {
+				vals[j] = shortJSON(e)
+			}
+			gens[i] = fmt.Sprintf("gen %d [%s]", i, strings.Join(vals, ", "))
+		}
+		return v.Name + " = " + strings.Join(gens, ", ")
+	case avm.VarIterator:
+		return fmt.Sprintf("%s = %s  (item %d of %d%s)", v.Name, shortJSON(v.Value), v.Item+1, v.Items, origin(v.From, ", from ", names))
+	case avm.VarCanon, avm.VarCanonMap:
+		return fmt.Sprintf("%s = %s  (%s taken on %s)", v.Name, shortJSON(v.Value), v.Kind, names.name(peer.ID(v.From.PeerPK)))
+	}
+	if o := origin(v.From, "", names); o != "" {
+		return fmt.Sprintf("%s = %s  (%s)", v.Name, shortJSON(v.Value), o)
+	}
+	return v.Name + " = " + shortJSON(v.Value)
+}
+
+// origin says which service call a value came from, after prefix; a
+// literal has none.
+func origin(t data.Tetraplet, prefix string, names Namer) string {
+	if t.ServiceID == "" {
+		return ""
+	}
+	s := fmt.Sprintf("%s%s.%s on %s", prefix, t.ServiceID, t.FunctionName, names.name(peer.ID(t.PeerPK)))
+	if t.Lens != "" {
+		s += ", " + t.Lens
+	}
+	return s
 }
 
 // renderData writes the trace of encoded interpreter data.

@@ -26,6 +26,12 @@ type Debugger interface {
 	// Step lets the oldest held interpretation run (waiting for one if
 	// none is held yet) and makes its hop the current stop.
 	Step(ctx context.Context) (Stop, error)
+	// StepOver steps over the service calls the current stop's hop asked
+	// for: it steps until the hop of the same particle on the same peer
+	// that takes the last of their results has run (or a breakpoint
+	// matches on the way) and stops there. From a hop that asked for no
+	// calls it is Step.
+	StepOver(ctx context.Context) (Stop, error)
 	// Back and Forward move the current stop through its particle's
 	// recorded hops; they report false at either end.
 	Back() (Stop, bool)

@@ -22,8 +22,13 @@ import (
 
 // Model is the inspector pane.
 type Model struct {
-	ctx     *ui.Context
-	sel     ui.Selection
+	ctx *ui.Context
+	sel ui.Selection
+	// hop and hopText cache the rendering of the hop selected: rendering
+	// re-runs the hop to find its variables, and a resize needs only a
+	// new wrap.
+	hop     *session.Hop
+	hopText string
 	lines   []string
 	top     int
 	focused bool
@@ -37,7 +42,8 @@ func New(c *ui.Context) *Model { return &Model{ctx: c} }
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ui.SelectMsg:
-		m.sel, m.top = msg.Selection, 0
+		// A selection renders afresh, with the peers' names as they are.
+		m.sel, m.top, m.hop = msg.Selection, 0, nil
 		m.layout()
 	case tea.KeyPressMsg:
 		if !m.focused {
@@ -162,14 +168,18 @@ func (m *Model) layout() {
 }
 
 // hopLines renders a hop as debug.Render writes it: where it ran, the
-// instructions it stopped at, its calls, and the particle's data there.
+// instructions it stopped at with the variables the script saw there,
+// its calls, and the particle's data there.
 func (m *Model) hopLines(h *session.Hop) []string {
 	st := m.ctx.Styles
-	var b strings.Builder
-	if err := debug.Render(&b, h, m.ctx.Name); err != nil {
-		return []string{st.Error.Render(err.Error())}
+	if h != m.hop {
+		var b strings.Builder
+		if err := debug.Render(&b, h, m.ctx.Name); err != nil {
+			return []string{st.Error.Render(err.Error())}
+		}
+		m.hop, m.hopText = h, b.String()
 	}
-	text := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	text := strings.Split(strings.TrimRight(m.hopText, "\n"), "\n")
 	out := []string{st.Header.Render(text[0])}
 	for _, l := range text[1:] {
 		style := st.Value

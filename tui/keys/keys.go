@@ -52,6 +52,9 @@ type Debug struct {
 	Pause key.Binding
 	// Step runs the next held interpretation.
 	Step key.Binding
+	// StepOver steps until the calls the current hop asked for have come
+	// back to its peer: alt+n, beside step, or f10 as in most debuggers.
+	StepOver key.Binding
 	// Back and Forward move through the current particle's hops.
 	Back, Forward key.Binding
 	// Break toggles a breakpoint on what the focused pane has selected:
@@ -101,13 +104,14 @@ func Default() *KeyMap {
 			Follow:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "follow")),
 		},
 		Debug: Debug{
-			Pause:   key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "pause/continue")),
-			Step:    key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "step")),
-			Back:    key.NewBinding(key.WithKeys("ctrl+left", "alt+,"), key.WithHelp("ctrl+←", "hop back")),
-			Forward: key.NewBinding(key.WithKeys("ctrl+right", "alt+."), key.WithHelp("ctrl+→", "hop forward")),
-			Break:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "breakpoint")),
-			SaveRec: key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "save recording")),
-			Attach:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "attach")),
+			Pause:    key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "pause/continue")),
+			Step:     key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "step")),
+			StepOver: key.NewBinding(key.WithKeys("alt+n", "f10"), key.WithHelp("alt+n", "step over calls")),
+			Back:     key.NewBinding(key.WithKeys("ctrl+left", "alt+,"), key.WithHelp("ctrl+←", "hop back")),
+			Forward:  key.NewBinding(key.WithKeys("ctrl+right", "alt+."), key.WithHelp("ctrl+→", "hop forward")),
+			Break:    key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "breakpoint")),
+			SaveRec:  key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "save recording")),
+			Attach:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "attach")),
 		},
 	}
 	for i := range km.Global.Pane {

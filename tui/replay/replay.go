@@ -174,12 +174,9 @@ func (s *Session) Continue() {
 		h := s.hops[s.next]
 		s.next++
 		s.cur = debug.Stop{Hop: h}
-		for i, b := range s.bps {
-			if b.Matches(h) {
-				s.cur.Hit = &s.bps[i]
-				s.changedLocked()
-				return
-			}
+		if i := debug.Hit(s.bps, h); i >= 0 {
+			s.cur.Hit = &s.bps[i]
+			break
 		}
 	}
 	s.changedLocked()
@@ -210,6 +207,45 @@ func (s *Session) Step(context.Context) (session.Stop, error) {
 	s.next++
 	s.changedLocked()
 	return s.cur, nil
+}
+
+// StepOver steps over the service calls of the current hop: it shows the
+// hops in the order they ran until the one that brought the last of the
+// calls' results back to their peer, or one that matches a breakpoint. If
+// Step has shown that hop already, StepOver moves back to it. From a hop
+// that asked for no calls, it is Step.
+func (s *Session) StepOver(ctx context.Context) (session.Stop, error) {
+	s.mu.Lock()
+	var calls *debug.Calls
+	if s.cur.Hop != nil {
+		calls = debug.CallsOf(s.cur.Hop)
+	}
+	if calls == nil {
+		s.mu.Unlock()
+		return s.Step(ctx)
+	}
+	defer s.mu.Unlock()
+	if back, ok := calls.ReturnedIn(s.hops[:s.next]); ok {
+		s.cur = debug.Stop{Hop: back}
+		s.changedLocked()
+		return s.cur, nil
+	}
+	for s.next < len(s.hops) {
+		h := s.hops[s.next]
+		s.next++
+		s.cur = debug.Stop{Hop: h}
+		returned := calls.Returned(h)
+		if i := debug.Hit(s.bps, h); i >= 0 {
+			s.cur.Hit = &s.bps[i]
+		}
+		if returned || s.cur.Hit != nil {
+			s.changedLocked()
+			return s.cur, nil
+		}
+	}
+	// The results never came back in what was recorded.
+	s.changedLocked()
+	return s.cur, ErrEnd
 }
 
 // Back moves to the previous hop of the current particle.

@@ -3,6 +3,7 @@ package replay
 import (
 	"errors"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/debug"
@@ -137,5 +138,55 @@ func TestTraceAndReadOnly(t *testing.T) {
 	}
 	if _, err := s.Run(t.Context(), session.Call{Script: "(null)"}); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("run: %v, want ErrReadOnly", err)
+	}
+}
+
+func TestStepOver(t *testing.T) {
+	s := load(t)
+	seqs := func(steps ...func() (session.Stop, error)) []uint64 {
+		t.Helper()
+		var out []uint64
+		for _, step := range steps {
+			st, err := step()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, st.Hop.Seq)
+		}
+		return out
+	}
+	step := func() (session.Stop, error) { return s.Step(t.Context()) }
+	over := func() (session.Stop, error) { return s.StepOver(t.Context()) }
+	back := func() (session.Stop, error) {
+		st, ok := s.Back()
+		if !ok {
+			return st, errors.New("no hop back")
+		}
+		return st, nil
+	}
+	// Hop 1 asks the client for a call and hop 2 takes its result; hop 2
+	// sends to node0, which asks for a call in hop 3 and takes its result
+	// in hop 4. Over hop 2, which asks for no call, is a step.
+	if got := seqs(over, over, over, over); !slices.Equal(got, []uint64{1, 2, 3, 4}) {
+		t.Errorf("stepped over to hops %v, want 1 2 3 4", got)
+	}
+	// Back at hop 3, whose result Step has shown already: over it is hop 4
+	// again, and Step goes on from 5.
+	if got := seqs(back, over, step); !slices.Equal(got, []uint64{3, 4, 5}) {
+		t.Errorf("back, over, step: hops %v, want 3 4 5", got)
+	}
+	// A breakpoint that matches the hop stepped to says so.
+	hops := s.Recording().Hops()
+	s.SetBreakpoints([]session.Breakpoint{{Kind: debug.OnPeer, Peer: hops[5].Peer}})
+	st, err := s.StepOver(t.Context())
+	if err != nil || st.Hop.Seq != 6 || st.Hit == nil {
+		t.Errorf("over hop 5 with a breakpoint on its peer: hop %v, hit %v, %v", st.Hop, st.Hit, err)
+	}
+	s.SetBreakpoints(nil)
+	if got := seqs(over, over); !slices.Equal(got, []uint64{7, 8}) {
+		t.Errorf("to the end: hops %v, want 7 8", got)
+	}
+	if _, err := s.StepOver(t.Context()); !errors.Is(err, ErrEnd) {
+		t.Errorf("step over past the end: %v, want ErrEnd", err)
 	}
 }
