@@ -339,17 +339,17 @@ func markCanon(n *rnode, names map[string]variable) *rnode {
 	return mapTreeValues(n, func(v rval) rval { return markCanonRaw(v, names) })
 }
 
+// markCanonRaw marks the canonicalized stream arguments wherever they
+// appear in v, inside collections, calls and indexes too.
 func markCanonRaw(v rval, names map[string]variable) rval {
-	switch x := v.(type) {
-	case rVar:
-		if cv, ok := names[x.name]; ok {
-			return rVar{name: x.name, typ: cv.typ, canon: true}
+	return mapRaw(v, func(v rval) rval {
+		if x, ok := v.(rVar); ok {
+			if cv, ok := names[x.name]; ok {
+				return rVar{name: x.name, typ: cv.typ, canon: true}
+			}
 		}
-	case rApply:
-		x.base = markCanonRaw(x.base, names)
-		return x
-	}
-	return v
+		return v
+	})
 }
 
 // mapTreeValues applies f to the top-level values of every statement.

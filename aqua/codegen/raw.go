@@ -188,70 +188,83 @@ func renameRaw(v rval, m map[string]string) rval {
 	if len(m) == 0 {
 		return v
 	}
-	ren := func(n string) string { return renamed(n, m) }
+	return mapRaw(v, func(v rval) rval {
+		switch x := v.(type) {
+		case rVar:
+			x.name = renamed(x.name, m)
+			return x
+		case rCall:
+			if x.ability != "" {
+				x.ability = renamed(x.ability, m)
+			} else {
+				x.name = renamed(x.name, m)
+			}
+			return x
+		case rStream:
+			x.name = renamed(x.name, m)
+			return x
+		}
+		return v
+	})
+}
+
+// mapRaw rebuilds a value bottom up: f sees every part of it, the value
+// itself last, each with its own parts already mapped.
+func mapRaw(v rval, f func(rval) rval) rval {
 	list := func(vs []rval) []rval {
 		out := make([]rval, len(vs))
 		for i, x := range vs {
-			out[i] = renameRaw(x, m)
+			out[i] = mapRaw(x, f)
 		}
 		return out
 	}
 	fields := func(fs []rfield) []rfield {
 		out := make([]rfield, len(fs))
-		for i, f := range fs {
-			out[i] = rfield{f.name, renameRaw(f.val, m)}
+		for i, x := range fs {
+			out[i] = rfield{x.name, mapRaw(x.val, f)}
 		}
 		return out
 	}
-	switch v := v.(type) {
-	case rVar:
-		v.name = ren(v.name)
-		return v
+	switch x := v.(type) {
 	case rApply:
-		props := make([]rprop, len(v.props))
-		for i, p := range v.props {
+		props := make([]rprop, len(x.props))
+		for i, p := range x.props {
 			if p.idx != nil {
-				p.idx = renameRaw(p.idx, m)
+				p.idx = mapRaw(p.idx, f)
 			}
 			p.args = list(p.args)
 			p.fields = fields(p.fields)
 			props[i] = p
 		}
-		return rApply{base: renameRaw(v.base, m), props: props}
+		v = rApply{base: mapRaw(x.base, f), props: props}
 	case rColl:
-		v.vals = list(v.vals)
-		return v
+		x.vals = list(x.vals)
+		v = x
 	case rStruct:
-		v.fields = fields(v.fields)
-		return v
+		x.fields = fields(x.fields)
+		v = x
 	case rAbility:
-		v.fields = fields(v.fields)
-		return v
+		x.fields = fields(x.fields)
+		v = x
 	case rBin:
-		v.l, v.r = renameRaw(v.l, m), renameRaw(v.r, m)
-		return v
+		x.l, x.r = mapRaw(x.l, f), mapRaw(x.r, f)
+		v = x
 	case rUnary:
-		v.x = renameRaw(v.x, m)
-		return v
+		x.x = mapRaw(x.x, f)
+		v = x
 	case rCall:
-		if v.ability != "" {
-			v.ability = ren(v.ability)
-		} else {
-			v.name = ren(v.name)
-		}
-		v.args = list(v.args)
-		v.abilities = list(v.abilities)
-		return v
+		x.args = list(x.args)
+		x.abilities = list(x.abilities)
+		v = x
 	case rStream:
-		v.name = ren(v.name)
-		v.vals = list(v.vals)
-		return v
+		x.vals = list(x.vals)
+		v = x
 	case rService:
-		v.srv = renameRaw(v.srv, m)
-		v.args = list(v.args)
-		return v
+		x.srv = mapRaw(x.srv, f)
+		x.args = list(x.args)
+		v = x
 	}
-	return v
+	return f(v)
 }
 
 // tag is a raw statement.
