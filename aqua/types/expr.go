@@ -151,14 +151,16 @@ func (c *checker) binary(x *ast.BinaryExpr, scope *Scope) Type {
 		}
 		return Typ(Bool)
 	}
+	// Arithmetic and ordering take integers only, as in the reference:
+	// the math and cmp services they compile to work on i64.
 	lb, lok := l.(*Basic)
 	rb, rok := r.(*Basic)
-	if !lok || !rok || !lb.IsNumber() || !rb.IsNumber() {
+	if !lok || !rok || !lb.IsInteger() || !rb.IsInteger() {
 		bad, bt := x.X, l
-		if lok && lb.IsNumber() {
+		if lok && lb.IsInteger() {
 			bad, bt = x.Y, r
 		}
-		c.errorf(bad, "operator %s needs numbers, not %s", x.Op, bt)
+		c.errorf(bad, "operator %s needs integers, not %s", x.Op, bt)
 		if isComparison(x.Op) {
 			return Typ(Bool)
 		}
