@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -298,6 +299,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.watchDebugger()
 	case stepDoneMsg:
 		m.debug.stepping, m.debug.cancelStep = false, nil
+		// What the step waited for is over; its note, error or breakpoint
+		// says what came of it.
+		m.setStatus("", false)
 		m.applyDebug(msg.DebugMsg)
 		return nil
 	case ui.DebugMsg:
@@ -311,7 +315,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.calls.Sync()
 		return m.bridge.Wait(msg.Next)
 	case ui.PeersMsg:
+		names := m.ctx.Names
 		m.setPeers(msg)
+		if !maps.Equal(names, m.ctx.Names) {
+			m.renameStop()
+		}
 		m.peers.Update(msg)
 		return tea.Tick(m.opts.PeersEvery, func(time.Time) tea.Msg { return peersTickMsg{} })
 	case peersTickMsg:

@@ -318,14 +318,30 @@ func (m *Model) applyDebug(msg ui.DebugMsg) {
 		return
 	}
 	m.debug.shown = h
-	m.air.ShowHop(h, fmt.Sprintf("hop %d of %d · %s at %s", msg.Hop, msg.Hops, h.Particle.ID, m.ctx.Name(h.Peer)))
-	m.inspector.Update(ui.SelectMsg{Selection: ui.Selection{Hop: h}})
+	m.showStop()
 	if m.focus != FunctionsPane && m.focus != PeersPane {
 		m.topRight = AIRPane
 	}
 	if msg.Stop.Hit != nil && msg.Note == "" && msg.Err == nil {
 		m.setStatus(fmt.Sprintf("stopped at a breakpoint: hop %d at %s", h.Seq, m.ctx.Name(h.Peer)), false)
 	}
+}
+
+// showStop shows the debugger's stop in the AIR pane and the inspector.
+func (m *Model) showStop() {
+	msg, h := m.debug.st, m.debug.shown
+	m.air.ShowHop(h, fmt.Sprintf("hop %d of %d · %s at %s", msg.Hop, msg.Hops, h.Particle.ID, m.ctx.Name(h.Peer)))
+	m.inspector.Update(ui.SelectMsg{Selection: ui.Selection{Hop: h}})
+}
+
+// renameStop shows the stop again after the peers' names changed, if the
+// AIR pane and the inspector still show it: they name its peers.
+func (m *Model) renameStop() {
+	h := m.debug.shown
+	if h == nil || m.air.Hop() != h || m.inspector.Selection().Hop != h {
+		return
+	}
+	m.showStop()
 }
 
 // syncMarks marks in the AIR pane the instruction breakpoints set in the

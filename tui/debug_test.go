@@ -24,16 +24,7 @@ import (
 // and back in eight hops, with the debugger's state read.
 func newReplayModel(t testing.TB, w, h int, opts Options) (*Model, *replay.Session) {
 	t.Helper()
-	f, err := os.Open("testdata/threepeers.rec")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := debug.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := replay.New(rec)
+	s := replay.New(loadRecording(t))
 	hello := readFile(t, "testdata/hello.aqua")
 	opts.Session, opts.Debugger, opts.Compile, opts.Files = s, s, compile, []editor.File{hello}
 	if opts.Title == "" {
@@ -47,6 +38,21 @@ func newReplayModel(t testing.TB, w, h int, opts Options) (*Model, *replay.Sessi
 	m.Update(ui.BuildMsg{Path: hello.Path, Version: 1, Build: compile(context.Background(), ui.Source{Path: hello.Path, Text: hello.Text})})
 	m.Update(snapshot(s))
 	return m, s
+}
+
+// loadRecording reads testdata/threepeers.rec.
+func loadRecording(t testing.TB) *debug.Recording {
+	t.Helper()
+	f, err := os.Open("testdata/threepeers.rec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := debug.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
 }
 
 // do presses k and runs the command it returns, as the program would,
@@ -146,6 +152,9 @@ func TestStepOverKey(t *testing.T) {
 	if h := m.air.Hop(); h == nil || h.Seq != 3 {
 		t.Errorf("alt+n over hop 2 shows hop %v, want 3", h)
 	}
+	if m.status != "" {
+		t.Errorf("after a plain step the status still says %q", m.status)
+	}
 	offered := false
 	for _, col := range m.FullHelp() {
 		for _, b := range col {
@@ -189,6 +198,40 @@ func TestInstructionBreakpointStaysInItsScript(t *testing.T) {
 	hop.Particle = &other
 	if !b.Matches(sends) || b.Matches(&hop) {
 		t.Error("the breakpoint does not tell its script from another")
+	}
+}
+
+// TestStopRenamedWithPeers reads the debugger's stop before the peers'
+// names arrive, as a replay opened at its first hop may: once they do,
+// the AIR pane and the inspector name the hop's peer.
+func TestStopRenamedWithPeers(t *testing.T) {
+	s := replay.New(loadRecording(t))
+	if _, err := s.Step(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	m := New(t.Context(), Options{Session: s, Debugger: s, Compile: compile})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
+	m.Update(snapshot(s))
+	title := func() string { return strings.SplitN(ansi.Strip(m.air.View()), "\n", 2)[0] }
+	if strings.Contains(title(), "at client") {
+		t.Fatal("the hop's peer is named before the names arrived")
+	}
+	ps, _ := s.Peers(t.Context())
+	m.Update(ui.PeersMsg{Peers: ps})
+	if !strings.Contains(title(), "at client") {
+		t.Errorf("AIR title %q does not name the client", title())
+	}
+	if !strings.Contains(ansi.Strip(m.inspector.View()), "particle-1 at client") {
+		t.Errorf("the inspector does not name the client:\n%s", ansi.Strip(m.inspector.View()))
+	}
+	// The same names again change nothing.
+	m.Focus(AIRPane)
+	press(m, "down")
+	cur := m.air.Cursor()
+	m.Update(ui.PeersMsg{Peers: ps})
+	if m.air.Cursor() != cur {
+		t.Error("a peer list with the same names showed the stop again")
 	}
 }
 

@@ -1,12 +1,21 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"strings"
 
-	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/spf13/cobra"
+
+	"github.com/aquarium-p2p/aquarium/aqua"
+	"github.com/aquarium-p2p/aquarium/core/debug"
+	"github.com/aquarium-p2p/aquarium/tui"
+	"github.com/aquarium-p2p/aquarium/tui/editor"
+	"github.com/aquarium-p2p/aquarium/tui/replay"
 )
 
 type replayFlags struct {
@@ -30,9 +39,10 @@ particle's data after it, state by state.
 Nothing runs again: a recording holds each hop's inputs and outcome.
 
 On a terminal, with no other flag, the recording opens in the workbench,
-read-only: ctrl+n steps through the hops in the order they ran, ctrl+←
-and ctrl+→ move through a particle's hops, the AIR pane highlights where
-each stopped and the inspector shows the particle's data there.`,
+read-only, at its first hop: ctrl+n steps through the hops in the order
+they ran, alt+n steps over a hop's service calls, ctrl+← and ctrl+→ move
+through a particle's hops, the AIR pane highlights where each stopped and
+the inspector shows the particle's data and variables there.`,
 		Example: `  aquarium replay run.rec
   aquarium replay run.rec --summary
   aquarium replay run.rec --hop 7 --data`,
@@ -122,4 +132,75 @@ func hopRange(hops []*debug.Hop) string {
 		return "none"
 	}
 	return fmt.Sprintf("%d to %d", hops[0].Seq, hops[len(hops)-1].Seq)
+}
+
+// replayWorkbench opens a recording read from path in the workbench,
+// over a session that replays it and runs nothing.
+func replayWorkbench(ctx context.Context, path string, rec *debug.Recording) error {
+	if !interactive() {
+		return errors.New("--tui needs a terminal; without it replay prints the hops")
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	opts, err := replayOptions(ctx, path, rec)
+	if err != nil {
+		return err
+	}
+	return tui.Run(ctx, opts)
+}
+
+// replayOptions open the workbench on the replay of rec, read from path,
+// standing at its first hop: the AIR pane shows the script that hop ran
+// and where it stopped, the inspector its data and variables, the trace
+// every hop. The recording holds AIR, not the Aqua it came from, so the
+// editor holds a note on what there is to see instead of a program.
+func replayOptions(ctx context.Context, path string, rec *debug.Recording) (tui.Options, error) {
+	if rec.Len() == 0 {
+		return tui.Options{}, fmt.Errorf("%s: the recording holds no hops", path)
+	}
+	s := replay.New(rec)
+	if _, err := s.Step(ctx); err != nil {
+		return tui.Options{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return tui.Options{
+		Session:  s,
+		Debugger: s,
+		Compile:  compiler(aqua.Config{}),
+		Files:    []editor.File{replayNote(path, rec)},
+		Title:    "replay of " + filepath.Base(path) + " (read-only)",
+		Status: fmt.Sprintf("%s recorded: ctrl+n steps through them, alt+n steps over calls, ctrl+← and ctrl+→ move through a particle's",
+			count(rec.Len(), "hop")),
+	}, nil
+}
+
+// replayNote is what the editor shows in a replay: what was recorded and
+// where to look. It is Aqua that declares nothing, so it compiles clean.
+func replayNote(path string, rec *debug.Recording) editor.File {
+	base := filepath.Base(path)
+	text := fmt.Sprintf(`-- A replay of %s:
+-- %s of %s, recorded from %s.
+--
+-- A recording holds the AIR that ran, not the Aqua it
+-- was compiled from. The AIR pane shows the script of
+-- the hop the replay stands at and where it stopped;
+-- the inspector shows the particle's data there and
+-- the variables the script could see.
+--
+-- ctrl+n     steps through the hops as they ran
+-- alt+n      steps over a hop's service calls
+-- ctrl+←/→   move through a particle's hops
+-- ctrl+t     sets a breakpoint, ctrl+p continues to it
+--
+-- Nothing runs again: a replay is read-only.
+aqua Replay
+`, base, count(rec.Len(), "hop"), count(len(rec.Particles()), "particle"), rec.Hops()[0].Started.UTC().Format("2006-01-02 15:04:05 UTC"))
+	return editor.File{Path: strings.TrimSuffix(base, filepath.Ext(base)) + ".replay.aqua", Text: text, Saved: true}
+}
+
+// count writes n and a noun that agrees with it.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

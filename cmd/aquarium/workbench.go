@@ -18,14 +18,12 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/token"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
-	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/net/devnet"
 	"github.com/aquarium-p2p/aquarium/tui"
 	"github.com/aquarium-p2p/aquarium/tui/editor"
-	"github.com/aquarium-p2p/aquarium/tui/replay"
 	"github.com/aquarium-p2p/aquarium/tui/ui"
 )
 
@@ -177,27 +175,4 @@ func compiler(cfg aqua.Config) ui.Compiler {
 		}
 		return b
 	}
-}
-
-// replayWorkbench opens a recording read from path in the workbench,
-// over a session that replays it and runs nothing.
-func replayWorkbench(ctx context.Context, path string, rec *debug.Recording) error {
-	if !interactive() {
-		return errors.New("--tui needs a terminal; without it replay prints the hops")
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
-	files, err := openFiles(nil)
-	if err != nil {
-		return err
-	}
-	s := replay.New(rec)
-	return tui.Run(ctx, tui.Options{
-		Session:  s,
-		Debugger: s,
-		Compile:  compiler(aqua.Config{}),
-		Files:    files,
-		Title:    "replay of " + filepath.Base(path) + " (read-only)",
-		Status:   fmt.Sprintf("%d hops recorded: ctrl+n steps through them, ctrl+← and ctrl+→ move through a particle's", rec.Len()),
-	})
 }

@@ -65,6 +65,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// Selection returns what the inspector shows.
+func (m *Model) Selection() ui.Selection { return m.sel }
+
 // layout renders the selection into wrapped lines.
 func (m *Model) layout() {
 	st := m.ctx.Styles

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/aquarium-p2p/aquarium/core/debug"
+	"github.com/aquarium-p2p/aquarium/tui"
+)
+
+// TestReplayWorkbench opens testdata/replay/threepeers.rec (a particle
+// from a client through two nodes and back, eight hops) as aquarium
+// replay does on a terminal, and finds the workbench showing the
+// recording: standing at the first hop, the AIR the particle ran in the
+// AIR pane with the hop's stop, the hops in the trace, the hop's data in
+// the inspector, and in the editor a note on the recording, not the
+// starter program.
+func TestReplayWorkbench(t *testing.T) {
+	const path = "testdata/replay/threepeers.rec"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := debug.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := replayOptions(t.Context(), path, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tui.New(t.Context(), opts)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(140, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	// The first hop, the note compiled, and the trace up to the end.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, what := range []string{"hop 1/8 at client", "compiles", "completed"} {
+			if !bytes.Contains(b, []byte(what)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	// Nothing to save: one ctrl+c quits.
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+
+	screen := ansi.Strip(tm.FinalModel(t).(*tui.Model).Render())
+	for _, want := range []string{
+		"replay of threepeers.rec (read-only)",
+		"8 hops of 1 particle, recorded from 2023-11-14 22:13:20 UTC",
+		"hop 1 of 8 · particle-1 at client · call 2:2",
+		`(call %init_peer_id% ("getDataSrv" "x") [] x)`,
+		"hop 1: particle particle-1 at client",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the screen does not show %q", want)
+		}
+	}
+	if strings.Contains(screen, "func hello") {
+		t.Error("the replay opened the starter program")
+	}
+	golden.RequireEqual(t, screen)
+}
+
+func TestReplayOfNothing(t *testing.T) {
+	_, err := replayOptions(t.Context(), "empty.rec", debug.NewRecording(0))
+	if err == nil || err.Error() != "empty.rec: the recording holds no hops" {
+		t.Errorf("replay of an empty recording: %v", err)
+	}
+}
