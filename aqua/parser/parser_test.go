@@ -239,6 +239,24 @@ func TestErrors(t *testing.T) {
 			[]string{"t.aqua:1:1: syntax error: unexpected \"x\": expected a declaration"}},
 		{"missing colon", "func f()\n  g()\n",
 			[]string{"t.aqua:1:9: syntax error: unexpected end of line: expected \":\""}},
+		// A line that does not parse is reported where no reading of it
+		// can go on, which may be past an optional part that was undone.
+		{"missing result type", "func f(a: string) ->\n  g()\n",
+			[]string{"t.aqua:1:21: syntax error: unexpected end of line: expected a type"}},
+		{"bad relay", "func f():\n  on p via [r1, <- r2]:\n    g()\n",
+			[]string{"t.aqua:2:17: syntax error: unexpected token \"<-\": expected an expression"}},
+		{"missing result name", "func f():\n  a, <- g()\n",
+			[]string{"t.aqua:2:6: syntax error: unexpected token \"<-\": expected a name"}},
+		{"unclosed service id", "service S(\"s\" \"t\"):\n  f()\n",
+			[]string{"t.aqua:1:15: syntax error: unexpected token \"\\\"t\\\"\": expected \")\""}},
+		{"bad parameter type", "func f(a: string, b: ** string):\n  g()\n",
+			[]string{"t.aqua:1:22: syntax error: unexpected token \"**\": expected a type"}},
+		{"dangling operator", "func f():\n  x = a +\n",
+			[]string{"t.aqua:2:10: syntax error: unexpected end of line"}},
+		{"negative without number", "func f():\n  x = - a\n",
+			[]string{"t.aqua:2:9: syntax error: unexpected token \"a\": expected a number"}},
+		{"tokens left over", "func f():\n  x = a b\n",
+			[]string{"t.aqua:2:9: syntax error: unexpected token \"b\""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
