@@ -24,7 +24,7 @@ import (
 // and back in eight hops, with the debugger's state read.
 func newReplayModel(t testing.TB, w, h int, opts Options) (*Model, *replay.Session) {
 	t.Helper()
-	s := replay.New(loadRecording(t))
+	s := replay.New(loadRecording(t, "testdata/threepeers.rec"))
 	hello := readFile(t, "testdata/hello.aqua")
 	opts.Session, opts.Debugger, opts.Compile, opts.Files = s, s, compile, []editor.File{hello}
 	if opts.Title == "" {
@@ -40,10 +40,10 @@ func newReplayModel(t testing.TB, w, h int, opts Options) (*Model, *replay.Sessi
 	return m, s
 }
 
-// loadRecording reads testdata/threepeers.rec.
-func loadRecording(t testing.TB) *debug.Recording {
+// loadRecording reads the recording file at path.
+func loadRecording(t testing.TB, path string) *debug.Recording {
 	t.Helper()
-	f, err := os.Open("testdata/threepeers.rec")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestInstructionBreakpointStaysInItsScript(t *testing.T) {
 // names arrive, as a replay opened at its first hop may: once they do,
 // the AIR pane and the inspector name the hop's peer.
 func TestStopRenamedWithPeers(t *testing.T) {
-	s := replay.New(loadRecording(t))
+	s := replay.New(loadRecording(t, "testdata/threepeers.rec"))
 	if _, err := s.Step(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -384,16 +384,7 @@ func TestSaveRecording(t *testing.T) {
 	if !strings.Contains(m.status, "saved 8 hops") {
 		t.Errorf("status %q", m.status)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := debug.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec.Len() != s.Recording().Len() {
+	if rec := loadRecording(t, path); rec.Len() != s.Recording().Len() {
 		t.Errorf("saved %d hops, want %d", rec.Len(), s.Recording().Len())
 	}
 	// A file that cannot be written is an error on the status line.
