@@ -363,6 +363,11 @@ func (c *checker) exports(file *ast.File) {
 						c.errorf(it.Name, "cannot export %s: it takes abilities, which the host cannot pass", o.Name)
 						continue
 					}
+					for _, p := range at.Params {
+						if _, ok := p.Type.(*StreamMap); ok {
+							c.errorf(it.Name, "cannot export %s: it takes stream map %s (%s), which the host cannot pass", o.Name, p.Name, p.Type)
+						}
+					}
 					for _, r := range at.Results {
 						if !IsData(r) && !isStreamType(r) {
 							c.errorf(it.Name, "cannot export %s: it returns %s, which the host cannot receive", o.Name, r)
@@ -379,14 +384,11 @@ func (c *checker) exports(file *ast.File) {
 	}
 }
 
+// isStreamType reports whether t is a stream of data, which an exported
+// function returns as an array. A stream map has no such form.
 func isStreamType(t Type) bool {
-	switch t := t.(type) {
-	case *Stream:
-		return IsData(t.Elem)
-	case *StreamMap:
-		return IsData(t.Elem)
-	}
-	return false
+	st, ok := t.(*Stream)
+	return ok && IsData(st.Elem)
 }
 
 // qualified resolves a possibly dotted name through namespaces.

@@ -116,8 +116,8 @@ func (c *checker) stmt(s ast.Stmt, scope *Scope) {
 			return
 		}
 		t := c.expr(s.Value, scope)
-		if cl, ok := s.Value.(*ast.CollectionLit); ok && len(cl.Elems) == 0 && cl.Kind == ast.ArrayColl {
-			c.errorf(s.Value, "cannot assign an empty array: its element type is unknown; declare a stream or use nil")
+		if cl, ok := s.Value.(*ast.CollectionLit); ok && len(cl.Elems) == 0 {
+			c.emptyAssign(s.Name.Name, cl)
 			t = Invalid
 		}
 		if t == NoValue {
@@ -244,6 +244,9 @@ func (c *checker) callStmt(s *ast.CallStmt, scope *Scope) {
 		}
 		return
 	}
+	if len(s.Results) == 1 && len(results) == 2 && c.insertResults(s.Results[0], call, results, scope) {
+		return
+	}
 	switch {
 	case len(s.Results) == 0 && len(results) > 0:
 		c.warnf(call, "result of %s is not used", ast.ExprString(call.Fun))
@@ -261,6 +264,39 @@ func (c *checker) callStmt(s *ast.CallStmt, scope *Scope) {
 	}
 }
 
+// emptyAssign rejects "x = []", "x = ?[]" and "x = *[]", as the reference
+// compiler does: an empty literal has no element type for x to take.
+func (c *checker) emptyAssign(name string, cl *ast.CollectionLit) {
+	switch cl.Kind {
+	case ast.OptionColl:
+		c.errorf(cl, "cannot assign an empty option to %s: its element type is unknown; use nil, or write ?[] where the option is used", name)
+	case ast.StreamColl:
+		c.errorf(cl, "cannot assign an empty stream to %s: declare the stream instead, as in %s: *T", name, name)
+	default:
+		c.errorf(cl, "cannot assign an empty array to %s: its element type is unknown; use nil, or write [] where the array is used", name)
+	}
+}
+
+// insertResults handles "m <- f()" where m is a stream map and f returns
+// a key and a value: the pair is pushed into the map. It reports whether
+// id names a stream map.
+func (c *checker) insertResults(id *ast.Ident, call *ast.CallExpr, results []Type, scope *Scope) bool {
+	o := scope.Lookup(id.Name)
+	if o == nil {
+		return false
+	}
+	m, ok := o.Type.(*StreamMap)
+	if !ok {
+		return false
+	}
+	c.info.Uses[id] = o
+	if !AssignableTo(results[0], Typ(String)) || !AssignableTo(results[1], m.Elem) {
+		c.errorf(call, "%s <- %s pushes a key and a value into stream map %s of %s: %s must return string, %s, not %s, %s",
+			id.Name, ast.ExprString(call.Fun), id.Name, m.Elem, ast.ExprString(call.Fun), m.Elem, results[0], results[1])
+	}
+	return true
+}
+
 // bindResult binds a call result: appended to an existing stream, or a
 // new value.
 func (c *checker) bindResult(id *ast.Ident, t Type, scope *Scope, s ast.Stmt) {
@@ -270,6 +306,11 @@ func (c *checker) bindResult(id *ast.Ident, t Type, scope *Scope, s ast.Stmt) {
 			if !AssignableTo(t, st.Elem) {
 				c.errorf(id, "cannot append %s to stream %s of %s", t, id.Name, st.Elem)
 			}
+			return
+		}
+		if m, ok := o.Type.(*StreamMap); ok && t != Invalid {
+			c.info.Uses[id] = o
+			c.errorf(id, "%s is a stream map: a call bound to it must return a key and a value (string, %s), not %s", id.Name, m.Elem, t)
 			return
 		}
 	}
@@ -380,7 +421,7 @@ func (c *checker) forStmt(s *ast.ForStmt, scope *Scope) {
 			c.defineIter(s.Key, Typ(String), inner, s)
 			c.defineIter(s.Value, m.Elem, inner, s)
 		} else {
-			c.defineIter(s.Value, &Struct{Name: "Pair", Fields: []Field{{"key", Typ(String)}, {"value", m.Elem}}}, inner, s)
+			c.defineIter(s.Value, MapPair(m), inner, s)
 		}
 		c.stmts(s.Body.Stmts, inner, false)
 		return

@@ -126,6 +126,12 @@ type Stream struct{ Elem Type }
 // StreamMap is %Elem, a stream of (string key, Elem value) pairs.
 type StreamMap struct{ Elem Type }
 
+// MapPair is the type of one pair of a stream map, what "for p <- m"
+// binds p to: {key: string, value: Elem}.
+func MapPair(m *StreamMap) *Struct {
+	return &Struct{Name: "Pair", Fields: []Field{{"key", Typ(String)}, {"value", m.Elem}}}
+}
+
 func (t *Array) String() string     { return "[]" + t.Elem.String() }
 func (t *Option) String() string    { return "?" + t.Elem.String() }
 func (t *Stream) String() string    { return "*" + t.Elem.String() }
