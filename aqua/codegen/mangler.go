@@ -12,9 +12,9 @@ type mangler struct {
 func newMangler() *mangler { return &mangler{nums: map[string]int{}} }
 
 // findNewNames reserves names, renaming those already taken. It returns
-// only the renamed ones.
+// only the renamed ones (nil when none is).
 func (m *mangler) findNewNames(names []string) map[string]string {
-	out := map[string]string{}
+	var out map[string]string
 	for _, name := range names {
 		if _, taken := m.nums[name]; !taken {
 			m.nums[name] = 0
@@ -26,6 +26,9 @@ func (m *mangler) findNewNames(names []string) map[string]string {
 			if _, taken := m.nums[cand]; !taken {
 				m.nums[name] = n + 1
 				m.nums[cand] = 0
+				if out == nil {
+					out = map[string]string{}
+				}
 				out[name] = cand
 				break
 			}

@@ -90,33 +90,35 @@ func containsValue(vs []value, v value) bool {
 }
 
 // findPath lists the peers to pass through from one location to another,
-// excluding both ends.
+// excluding both ends. Paths list their ons innermost first, so the part
+// the two locations share is at the ends of the slices.
 func findPath(from, to tpath) []value {
-	fromR, toR := reversePath(from), reversePath(to)
-	i := 0
-	for i < len(fromR) && i < len(toR) && sameOn(fromR[i], toR[i]) {
-		i++
+	shared := 0
+	for shared < len(from) && shared < len(to) && sameOn(from[len(from)-1-shared], to[len(to)-1-shared]) {
+		shared++
 	}
-	f, t := fromR[i:], toR[i:]
+	f, t := from[:len(from)-shared], to[:len(to)-shared]
 	fromPeer, toPeer := from.peer(), to.peer()
 	differ := !optEqual(fromPeer, toPeer)
-	if len(f) == 0 && differ && len(fromR) > 0 {
-		f = fromR[len(fromR)-1:]
+	if len(f) == 0 && differ && len(from) > 0 {
+		f = from[:1]
 	}
-	if len(t) == 0 && differ && len(toR) > 0 {
-		t = toR[len(toR)-1:]
+	if len(t) == 0 && differ && len(to) > 0 {
+		t = to[:1]
 	}
 	var seq []value
 	if fromPeer != nil {
 		seq = append(seq, fromPeer)
 	}
-	for j := len(f) - 1; j >= 0; j-- {
-		for k := len(f[j].via) - 1; k >= 0; k-- {
-			seq = append(seq, f[j].via[k])
+	// Out of the ons being left, innermost first, through their relays
+	// backwards; then into the ons being entered, outermost first.
+	for _, on := range f {
+		for k := len(on.via) - 1; k >= 0; k-- {
+			seq = append(seq, on.via[k])
 		}
 	}
-	for _, on := range t {
-		seq = append(seq, on.via...)
+	for j := len(t) - 1; j >= 0; j-- {
+		seq = append(seq, t[j].via...)
 	}
 	if toPeer != nil {
 		seq = append(seq, toPeer)
