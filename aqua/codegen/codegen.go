@@ -19,10 +19,15 @@
 //
 //   - the result is printed with core/air.
 //
-//     fns, err := codegen.Generate(prog, codegen.Options{})
-//     for _, f := range fns {
-//     fmt.Println(air.Print(f.Script))
-//     }
+// Stream maps (%T), which the reference compiler this project compares
+// with (aqua-api 0.14.6) does not accept yet, compile as later versions
+// of it compile them, but for keys() and "for" over a map, which see
+// every pair on every AquaVM version (streammap.go says why).
+//
+//	fns, err := codegen.Generate(prog, codegen.Options{})
+//	for _, f := range fns {
+//		fmt.Println(air.Print(f.Script))
+//	}
 package codegen
 
 import (

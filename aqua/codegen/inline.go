@@ -65,6 +65,9 @@ type inliner struct {
 	streams []streamDecl
 	arrows  map[string]*funcArrow
 	noXor   bool
+	// iterators are the names of fold iterators, which AIR does not let
+	// a lens use as a map key.
+	iterators map[string]bool
 }
 
 type streamDecl struct {
@@ -212,6 +215,11 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 				renames[p] = sv.name
 				continue
 			}
+			if mv, ok := arg.(variable); ok && isStreamMap(mv.typ) && !mv.canon && len(mv.props) == 0 {
+				// A map is passed by name, as a stream is.
+				renames[p] = mv.name
+				continue
+			}
 		case *types.Array, *types.Option:
 			if argIsStream {
 				canonArgs[p] = sv
@@ -307,6 +315,12 @@ func (in *inliner) inlineBody(body *rnode, ret []rval, fn *funcArrow, call callM
 	for _, r := range ret {
 		v, p := in.valueToModel(r, true)
 		rs = append(rs, resolvedRet{v, p})
+	}
+	if len(call.exports) == 1 && len(rs) == 2 && isStreamMap(call.exports[0].typ) && !isStreamMap(typeOf(rs[0].v)) {
+		// m <- f() with f returning a key and a value: insert the pair.
+		e := call.exports[0]
+		insert := leaf(insertOp{key: rs[0].v, val: rs[1].v, m: e.name, typ: e.typ})
+		return seqOf(tree, rs[0].prefix, rs[1].prefix, insert), []value{variable{name: e.name, typ: e.typ}}
 	}
 	var ops []*mnode
 	var values []value
@@ -737,16 +751,25 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 
 func (in *inliner) forTag(t tFor, n *rnode) *mnode {
 	iter, p := in.valueToModel(t.iter, true)
-	if t.mode != ast.ForRec {
+	switch m, isMap := iter.(variable); {
+	case isMap && !m.canon && len(m.props) == 0 && isStreamMap(m.typ):
+		// Every pair of a snapshot of the map, duplicates included.
+		pairs, tree := in.mapPairs(m, m.typ.(*types.StreamMap))
+		iter, p = pairs, seqOf(p, tree)
+	case t.mode != ast.ForRec:
 		iter, p = in.flat(iter, p)
 	}
 	name := in.names.findAndForbid(t.item)
+	in.iterator(name)
 	elem, _ := types.Elem(rawType(t.iter))
+	m, _ := rawType(t.iter).(*types.StreamMap)
+	if m != nil {
+		elem = types.MapPair(m)
+	}
 	itemVar := variable{name: name, typ: elem}
 	in.exports[t.item] = itemVar
 	var pref *mnode
 	if t.key != "" {
-		m, _ := rawType(t.iter).(*types.StreamMap)
 		var ve types.Type = types.Invalid
 		if m != nil {
 			ve = m.Elem
@@ -755,7 +778,6 @@ func (in *inliner) forTag(t tFor, n *rnode) *mnode {
 		in.exports[t.key] = variable{name: kn, typ: types.Typ(types.String)}
 		vn := in.names.findAndForbid(t.val)
 		in.exports[t.val] = variable{name: vn, typ: ve}
-		itemVar.typ = ve
 		pref = seqOf(
 			leaf(flattenOp{val: itemVar.withProp(property{kind: fieldProp, name: "key", typ: types.Typ(types.String)}), name: kn}),
 			leaf(flattenOp{val: itemVar.withProp(property{kind: fieldProp, name: "value", typ: ve}), name: vn}),

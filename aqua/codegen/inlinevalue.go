@@ -192,18 +192,25 @@ func (in *inliner) applyProps(x rApply, propsAllowed bool) (value, inl) {
 		}
 	}
 	if bv, ok := x.base.(rVar); ok && props[0].kind == rArrow {
-		if _, ok := bv.typ.(*types.StreamMap); ok {
-			in.g.failf("stream map methods are not supported by the code generator yet")
-			return literal{text: `""`}, inl{}
+		if mt, ok := bv.typ.(*types.StreamMap); ok {
+			mv, _ := in.unfold(bv, true)
+			m, ok := mv.(variable)
+			if !ok {
+				in.g.failf("stream map %s is not a variable", bv.name)
+				return literal{text: `""`}, inl{}
+			}
+			return in.mapMethod(m, mt, props[0], props[1:], propsAllowed)
 		}
 	}
 	if bv, ok := x.base.(rVar); ok && props[0].kind == rField {
 		if _, ok := bv.typ.(*types.Ability); ok {
 			// A data member of an ability: the value it was built with.
 			member := rVar{name: in.abilityName(bv.name) + "." + props[0].name, typ: props[0].typ}
-			if _, nested := props[0].typ.(*types.Ability); nested && len(props) > 1 {
-				// An ability inside an ability: resolve the next member
-				// on the inner one.
+			_, nested := props[0].typ.(*types.Ability)
+			_, isMap := props[0].typ.(*types.StreamMap)
+			if (nested || isMap) && len(props) > 1 {
+				// An ability inside an ability, or a stream map whose
+				// method is called: go on from the member.
 				return in.applyProps(rApply{base: member, props: props[1:]}, propsAllowed)
 			}
 			base, bi := in.unfold(member, true)
@@ -395,9 +402,9 @@ func isIntText(s string) bool {
 }
 
 func (in *inliner) collection(x rColl) (value, inl) {
-	if len(x.vals) == 0 && x.kind != ast.OptionColl {
-		// The reference writes an empty array literal as it is.
-		return literal{text: "[]", typ: &types.Array{Elem: x.elem}}, inl{}
+	if len(x.vals) == 0 {
+		// The reference writes an empty array or option literal as nil.
+		return literal{text: "[]", typ: x.typ}, inl{}
 	}
 	base := "array-inline"
 	if x.kind == ast.OptionColl {
