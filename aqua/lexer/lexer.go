@@ -38,14 +38,20 @@ const initPeerID = "%init_peer_id%"
 // with any lexical errors. Lexing never stops early: an unexpected
 // character becomes an Illegal token and lexing goes on.
 func Lex(f *token.File) ([]token.Token, diag.List) {
-	l := &lexer{file: f, src: f.Source(), indents: []string{""}}
+	src := f.Source()
+	// One token for every five bytes is about what Aqua source has, so
+	// the slice rarely grows.
+	l := &lexer{file: f, src: src, text: string(src), indents: []string{""}, toks: make([]token.Token, 0, len(src)/5+8)}
 	l.run()
 	return l.toks, l.errs
 }
 
 type lexer struct {
-	file    *token.File
-	src     []byte
+	file *token.File
+	src  []byte
+	// text is src as one string: token texts are slices of it, so
+	// lexing allocates no string per token.
+	text    string
 	off     int
 	toks    []token.Token
 	errs    diag.List
@@ -63,7 +69,7 @@ func (l *lexer) errorf(from, to int, format string, args ...any) {
 }
 
 func (l *lexer) emit(k token.Kind, from, to int) {
-	l.toks = append(l.toks, token.Token{Kind: k, Text: string(l.src[from:to]), Pos: l.pos(from), End: l.pos(to)})
+	l.toks = append(l.toks, token.Token{Kind: k, Text: l.text[from:to], Pos: l.pos(from), End: l.pos(to)})
 }
 
 func (l *lexer) emitLayout(k token.Kind, at int) {
@@ -87,13 +93,13 @@ func (l *lexer) run() {
 				continue
 			}
 			if len(l.opens) > 0 {
-				indent := string(l.src[start:indentEnd])
+				indent := l.text[start:indentEnd]
 				if !l.continuation(indent, indentEnd) {
 					l.closeLine(lastEnd)
 					l.startLine(indent, indentEnd)
 				}
 			} else {
-				l.startLine(string(l.src[start:indentEnd]), indentEnd)
+				l.startLine(l.text[start:indentEnd], indentEnd)
 			}
 			l.off = indentEnd
 		}
@@ -204,7 +210,7 @@ func (l *lexer) token() {
 		l.number(start)
 	case c == '"':
 		l.string(start)
-	case strings.HasPrefix(string(l.src[start:min(start+len(initPeerID), len(l.src))]), initPeerID):
+	case hasPrefixAt(l.src, start, initPeerID):
 		l.off = start + len(initPeerID)
 		l.emit(token.InitPeer, start, l.off)
 	default:
