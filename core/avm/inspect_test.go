@@ -45,15 +45,10 @@ func scopeLines(n *network, sc avm.Scope) string {
 	return n.shorten(strings.Join(lines, "\n"))
 }
 
-// TestInspectVariables runs a script twice on one peer, the second time
-// with the result of its first call, and checks the variables it could
-// see at each instruction it stopped at: scalars with where their values
-// came from, a stream by generation, a canon, a fold's iterator at each
-// item, a stream map and its canon, the last error.
-func TestInspectVariables(t *testing.T) {
-	n := newNetwork(t, "a", map[string]service{"a": echo})
-	a := n.peers["a"]
-	script := `(seq
+// inspectScript binds variables of every kind: it asks for a list, catches
+// an error, folds the list into a stream, puts a value in a stream map,
+// canonicalizes both and calls a service for each element of the canon.
+const inspectScript = `(seq
  (seq
   (call %init_peer_id% ("s" "list") [] xs)
   (xor (fail 7 "oops") (null))
@@ -69,8 +64,18 @@ func TestInspectVariables(t *testing.T) {
   )
  )
 )`
+
+// TestInspectVariables runs a script twice on one peer, the second time
+// with the result of its first call, and checks the variables it could
+// see at each instruction it stopped at: scalars with where their values
+// came from, a stream by generation, a canon, a fold's iterator at each
+// item, a stream map and its canon, the last error.
+func TestInspectVariables(t *testing.T) {
+	n := newNetwork(t, "a", map[string]service{"a": echo})
+	a := n.peers["a"]
 	p := n.params(a)
 	p.Inspect = true
+	script := inspectScript
 	first := avm.Run(p, script, nil, nil, nil)
 	if len(first.Scopes) != 1 || len(first.Stops) != 1 {
 		t.Fatalf("first run: %d scopes for %d stops, want 1 and 1", len(first.Scopes), len(first.Stops))
@@ -179,5 +184,51 @@ func TestInspectChangesNothingElse(t *testing.T) {
 	wrong.Key = n.peers["b"].key
 	if out := avm.Run(wrong, script, nil, nil, nil); out.RetCode != avm.CodeMalformedKeyPair {
 		t.Errorf("inspecting with another peer's key: ret code %d", out.RetCode)
+	}
+}
+
+// FuzzInspect feeds arbitrary current data to a peer that already ran
+// the fuzz script, inspecting without its key: the run must not panic,
+// must stop where the plain run stops, and must hold a scope per stop.
+func FuzzInspect(f *testing.F) {
+	n := newNetwork(f, "a", map[string]service{"a": echo, "b": returns(1), "c": returns(2)})
+	n.run(fuzzScript, nil)
+	a := n.peers["a"]
+	f.Add(n.peers["b"].prev)
+	f.Add(n.peers["c"].prev)
+	f.Add(a.prev)
+	script := n.expand(fuzzScript)
+	f.Fuzz(func(t *testing.T, current []byte) {
+		plain := avm.Run(n.params(a), script, a.prev, current, nil)
+		p := n.params(a)
+		p.Inspect, p.Key = true, nil
+		got := avm.Run(p, script, a.prev, current, nil)
+		if got.RetCode != plain.RetCode || !reflect.DeepEqual(got.Stops, plain.Stops) {
+			t.Fatalf("inspecting: %d %v; plain: %d %v", got.RetCode, got.Stops, plain.RetCode, plain.Stops)
+		}
+		if len(got.Scopes) != len(got.Stops) {
+			t.Fatalf("%d scopes for %d stops", len(got.Scopes), len(got.Stops))
+		}
+	})
+}
+
+// BenchmarkInspect is what seeing a hop's variables costs: the second
+// run of TestInspectVariables's script, which stops at three calls with
+// six variables in scope, plain and inspecting.
+func BenchmarkInspect(b *testing.B) {
+	n := newNetwork(b, "a", map[string]service{"a": echo})
+	first := avm.Run(n.params(n.peers["a"]), inspectScript, nil, nil, nil)
+	results := map[uint32]avm.CallResult{1: {Result: `["a","b","c"]`}}
+	for _, inspect := range []bool{false, true} {
+		b.Run(fmt.Sprintf("inspect=%v", inspect), func(b *testing.B) {
+			p := n.params(n.peers["a"])
+			p.Inspect = inspect
+			b.ReportAllocs()
+			for b.Loop() {
+				if out := avm.Run(p, inspectScript, first.Data, nil, results); len(out.Stops) != 3 {
+					b.Fatalf("%d stops, want 3", len(out.Stops))
+				}
+			}
+		})
 	}
 }

@@ -392,3 +392,19 @@ func TestFileGolden(t *testing.T) {
 	}
 	golden(t, "threepeers.rec", b.Bytes())
 }
+
+// BenchmarkRender renders a hop as the inspector does when the debugger
+// stops there, re-running it for its variables: hop 4 of foldPeers, on b
+// with a stream, a canon and an error in scope.
+func BenchmarkRender(b *testing.B) {
+	peers := testPeers()
+	h := simulate(b, foldPeers, peers...).Hops()[3]
+	var out bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		if err := Render(&out, h, namer(peers)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
