@@ -39,9 +39,9 @@ const initPeerID = "%init_peer_id%"
 // character becomes an Illegal token and lexing goes on.
 func Lex(f *token.File) ([]token.Token, diag.List) {
 	src := f.Source()
-	// One token for every five bytes is about what Aqua source has, so
-	// the slice rarely grows.
-	l := &lexer{file: f, src: src, text: string(src), indents: []string{""}, toks: make([]token.Token, 0, len(src)/5+8)}
+	// Aqua source has a token (layout included) for every 2.5 to 3.5
+	// bytes, so the slice rarely grows.
+	l := &lexer{file: f, src: src, text: string(src), indents: []string{""}, toks: make([]token.Token, 0, len(src)/2+8)}
 	l.run()
 	return l.toks, l.errs
 }

@@ -96,7 +96,9 @@ func TestPositions(t *testing.T) {
 
 // checkInvariants verifies what every consumer of the token stream relies
 // on: it ends in EOF, positions never go backwards, Indent and Dedent
-// balance, and each token's text is the source it covers.
+// balance, each token's text is the source it covers, and the tokens of
+// a logical line are contiguous and end with a Newline (the parser takes
+// each line as a slice of the stream).
 func checkInvariants(t *testing.T, src []byte) {
 	t.Helper()
 	f := token.NewFileSet().AddFile("fuzz.aqua", src)
@@ -106,7 +108,21 @@ func checkInvariants(t *testing.T, src []byte) {
 	}
 	depth := 0
 	last := token.Pos(0)
+	inLine := false
 	for _, tok := range toks {
+		switch tok.Kind {
+		case token.Newline:
+			if !inLine {
+				t.Fatalf("newline without a line at %v", tok)
+			}
+			inLine = false
+		case token.Indent, token.Dedent, token.EOF:
+			if inLine {
+				t.Fatalf("%v inside a logical line", tok)
+			}
+		default:
+			inLine = true
+		}
 		if tok.Pos < last || tok.End < tok.Pos {
 			t.Fatalf("position goes backwards at %v", tok)
 		}

@@ -49,12 +49,14 @@ func (p *parser) warnf(pos, end token.Pos, format string, args ...any) {
 	p.errs.Warnf(p.file.Position(pos), p.file.Position(end), format, args...)
 }
 
-// lines groups tokens into the tree of logical lines.
+// lines groups tokens into the tree of logical lines. The lexer keeps
+// the tokens of a logical line together, ended by a Newline, so each
+// line is a slice of toks.
 func (p *parser) lines(toks []token.Token) []*line {
 	var roots []*line
 	stack := []*[]*line{&roots}
-	var cur *line
-	for _, t := range toks {
+	start := -1 // the first token of the current line
+	for i, t := range toks {
 		top := stack[len(stack)-1]
 		switch t.Kind {
 		case token.Indent:
@@ -68,16 +70,15 @@ func (p *parser) lines(toks []token.Token) []*line {
 		case token.Dedent:
 			stack = stack[:len(stack)-1]
 		case token.Newline:
-			if cur != nil {
-				*top = append(*top, cur)
-				cur = nil
+			if start >= 0 {
+				*top = append(*top, &line{toks: toks[start:i:i]})
+				start = -1
 			}
 		case token.EOF:
 		default:
-			if cur == nil {
-				cur = &line{}
+			if start < 0 {
+				start = i
 			}
-			cur.toks = append(cur.toks, t)
 		}
 	}
 	return roots
