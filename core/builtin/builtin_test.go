@@ -81,6 +81,8 @@ func TestBuiltins(t *testing.T) {
 		{"op", "string_to_b58", `["hello"]`, `"Cn8eVZg"`},
 		{"op", "string_from_b58", `["Cn8eVZg"]`, `"hello"`},
 		{"op", "string_from_b58", `["0OIl"]`, `error: invalid base58 "0OIl": invalid base58 digit ('0')`},
+		{"op", "string_from_b58", `[""]`, `""`},
+		{"op", "bytes_from_b58", `[""]`, `[]`},
 		{"op", "bytes_to_b58", `[[1, 2, 3]]`, `"Ldp"`},
 		{"op", "bytes_from_b58", `["Ldp"]`, `[1,2,3]`},
 		{"op", "bytes_to_b58", `[[256]]`, "error: argument 0 (bytes) of op.bytes_to_b58 must be an array of bytes; element 0 is number 256"},
