@@ -256,19 +256,44 @@ func whoami(id peer.ID) serviceTable {
 	return serviceTable{"whoami": {"id": func(context.Context, *builtin.Call) (any, error) { return string(id), nil }}}
 }
 
+// relayedTransport has the topology of the reference's network: the nodes
+// reach one another, but the client is connected to its relay only, so a
+// particle a node sends straight to the client (or the client to a node
+// other than its relay) is dropped there, and here.
+type relayedTransport struct {
+	memTransport
+	client, relay peer.ID
+}
+
+func (t relayedTransport) Send(ctx context.Context, to peer.ID, p *particle.Particle) error {
+	if (t.from == t.client && to != t.relay) || (to == t.client && t.from != t.relay) {
+		return fmt.Errorf("%s has no connection with %s", t.from, to)
+	}
+	return t.memTransport.Send(ctx, to, p)
+}
+
+// conformanceKey is the key of the client (seed 100) or of node i (seed i+1).
+func conformanceKey(t *testing.T, seed byte) peer.PrivateKey {
+	t.Helper()
+	key, err := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 func startConformanceNet(t *testing.T) *conformanceNet {
 	t.Helper()
 	mem := &memNet{nodes: map[peer.ID]*Node{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
+	client, relay := peer.IDOf(conformanceKey(t, 100)), peer.IDOf(conformanceKey(t, 1))
 	start := func(seed byte) (*Node, peer.PrivateKey) {
-		key, err := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
-		if err != nil {
-			t.Fatal(err)
-		}
+		key := conformanceKey(t, seed)
 		id := peer.IDOf(key)
-		nd, err := New(Config{Key: key, Transport: memTransport{mem, id}, Services: whoami(id)})
+		tr := relayedTransport{memTransport: memTransport{mem, id}, client: client, relay: relay}
+		nd, err := New(Config{Key: key, Transport: tr, Services: whoami(id)})
 		if err != nil {
 			t.Fatal(err)
 		}
