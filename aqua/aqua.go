@@ -10,6 +10,10 @@
 // (@fluencelabs/aqua-lib/...). Unlike the reference compiler, a file
 // without a module header compiles (with a warning), and the standard
 // library's types such as PeerId are known without an import.
+//
+// The standard library is parsed and checked once per process and shared,
+// read-only, by every compilation (library.go), so compiling a small
+// program costs only that program.
 package aqua
 
 import (
