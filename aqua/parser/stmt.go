@@ -186,14 +186,15 @@ func (lp *lineParser) catchLine() (stmtLine, bool) {
 // pushStmt parses "s <<- v" or "m <<- k, v".
 func (lp *lineParser) pushStmt() (ast.Stmt, bool) {
 	stream, _ := lp.ident()
-	if _, ok := lp.expect("<<-", false); !ok {
+	arrow, ok := lp.expect("<<-", false)
+	if !ok {
 		return nil, false
 	}
 	first, ok := required(lp, (*lineParser).expr, "an expression")
 	if !ok {
 		return nil, false
 	}
-	s := &ast.PushStmt{Stream: stream, Arrow: stream.Pos(), Value: first}
+	s := &ast.PushStmt{Stream: stream, Arrow: arrow.Pos, Value: first}
 	if second, ok := optional(lp, commaExpr); ok {
 		s.Key, s.Value = first, second
 	}
@@ -223,6 +224,8 @@ func (lp *lineParser) closureStmt() (ast.Stmt, bool) {
 	if _, ok := lp.expect(":", true); !ok {
 		return nil, false
 	}
+	// A closure starts at the name it is given, so that what is said
+	// about it points there.
 	fn := &ast.FuncLit{Start: name.Pos(), Detached: detached, Type: sig}
 	return &ast.AssignStmt{Name: name, Value: fn}, true
 }
@@ -245,14 +248,15 @@ func (lp *lineParser) arrowCallStmt() (ast.Stmt, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, ok := lp.expect("<-", false); !ok {
+	arrow, ok := lp.expect("<-", false)
+	if !ok {
 		return nil, false
 	}
 	call, ok := required(lp, (*lineParser).expr, "an expression")
 	if !ok {
 		return nil, false
 	}
-	return &ast.CallStmt{Results: results, Arrow: results[0].Pos(), Call: call}, true
+	return &ast.CallStmt{Results: results, Arrow: arrow.Pos, Call: call}, true
 }
 
 // serviceIDStmt parses `Srv "id"` or `Lib.Srv id`.
