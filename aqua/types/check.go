@@ -196,6 +196,16 @@ func (c *checker) define(id *ast.Ident, o *Object) {
 		c.errorf(id, "%s is already declared at %s", id.Name, c.fset.Position(prev.Pos))
 		return
 	}
+	// An imported name may not be declared again, as in the reference;
+	// a namespace of use may, as its members are qualified.
+	if prev := c.top.Parent().LookupLocal(id.Name); prev != nil && prev.Kind != NamespaceObj {
+		from := "another module"
+		if prev.Module != nil && prev.Module.Name != "" {
+			from = "module " + prev.Module.Name
+		}
+		c.errorf(id, "%s is already imported from %s: choose another name, or import it under another one with 'as'", id.Name, from)
+		return
+	}
 	o.Pos, o.Module = id.Pos(), c.mod
 	c.info.Defs[id] = o
 	c.mod.Scope.Insert(o)
