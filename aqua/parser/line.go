@@ -57,7 +57,9 @@ func parseLine[T any](p *parser, toks []token.Token, ln *line, prod func(*linePa
 }
 
 // want records that what was expected at token index at is missing.
-// Later failures win ties: they are the more specific ones.
+// Later failures win ties: a construct records what it expects after
+// the optional parts tried inside it have recorded theirs, and what it
+// expects is what the line lacks.
 func (lp *lineParser) want(at int, what string) {
 	if at >= lp.failAt {
 		lp.failAt, lp.failWant = at, what
