@@ -68,6 +68,17 @@ type inliner struct {
 	// iterators are the names of fold iterators, which AIR does not let
 	// a lens use as a map key.
 	iterators map[string]bool
+	// serviceUndo logs the arrows that `Srv id` statements rebound, so
+	// that a block can restore them when it ends: as in the reference, an
+	// id set inside a block holds until the end of that block only.
+	serviceUndo []arrowBinding
+}
+
+// arrowBinding is what a key of inliner.arrows held before a rebinding.
+type arrowBinding struct {
+	key string
+	fn  *funcArrow
+	had bool
 }
 
 type streamDecl struct {
@@ -135,7 +146,7 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 			}
 		}
 	}
-	savedArrows := in.arrows
+	savedArrows, undoMark := in.arrows, len(in.serviceUndo)
 	in.exports = map[string]value{}
 	in.arrows = map[string]*funcArrow{}
 
@@ -180,7 +191,8 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 	}
 
 	in.exports = outer
-	in.arrows = savedArrows
+	// The callee's service ids went with its arrows.
+	in.arrows, in.serviceUndo = savedArrows, in.serviceUndo[:undoMark]
 	maps.Copy(in.arrows, keep)
 	maps.Copy(in.exports, keepVals)
 	var exportNames []string
@@ -439,18 +451,10 @@ func (in *inliner) tree(n *rnode) *mnode {
 		}
 		return out
 	}
-	// restricted runs each child and wraps it in (new ...) for every
-	// stream it declared.
-	restricted := func() []*mnode {
+	blocks := func() []*mnode {
 		out := make([]*mnode, len(n.kids))
 		for i, k := range n.kids {
-			before := len(in.streams)
-			t := in.tree(k)
-			for _, s := range in.streams[before:] {
-				t = wrap(restrictOp{name: s.name, typ: s.typ}, t)
-			}
-			in.streams = in.streams[:before]
-			out[i] = t
+			out[i] = in.block(k)
 		}
 		return out
 	}
@@ -464,7 +468,7 @@ func (in *inliner) tree(n *rnode) *mnode {
 	case tEmpty:
 		return emptyLeaf
 	case tTry:
-		return xorOf(restricted()...)
+		return xorOf(blocks()...)
 	case tOn:
 		peer, pp := in.valueToModel(t.peer, true)
 		prefixes := []*mnode{}
@@ -480,7 +484,13 @@ func (in *inliner) tree(n *rnode) *mnode {
 				prefixes = append(prefixes, vp)
 			}
 		}
-		on := wrap(onOp{peer: peer, via: via, relayRet: t.relayRet}, children()...)
+		// The body's definitions stay visible after it, its service ids
+		// do not.
+		body := make([]*mnode, len(n.kids))
+		for i, k := range n.kids {
+			body[i] = in.scoped(k)
+		}
+		on := wrap(onOp{peer: peer, via: via, relayRet: t.relayRet}, body...)
 		if !in.noXor {
 			on = xorOf(on, leaf(failOp{val: errorVar}))
 		}
@@ -565,11 +575,43 @@ func (in *inliner) tree(n *rnode) *mnode {
 				fa.body = serviceBody(rVar{name: "id", typ: types.Typ(types.String)}, a.Name, arrow)
 				fa.idValue = id
 			}
-			in.arrows[t.name+"."+a.Name] = fa
+			key := t.name + "." + a.Name
+			old, had := in.arrows[key]
+			in.serviceUndo = append(in.serviceUndo, arrowBinding{key: key, fn: old, had: had})
+			in.arrows[key] = fa
 		}
 		return seqOf(p)
 	}
 	return emptyLeaf
+}
+
+// block inlines the body of an if, else, for, try, catch or otherwise:
+// the streams it declares are wrapped in (new ...) and end with it, and
+// so do the service ids it sets.
+func (in *inliner) block(k *rnode) *mnode {
+	before := len(in.streams)
+	t := in.scoped(k)
+	for _, s := range in.streams[before:] {
+		t = wrap(restrictOp{name: s.name, typ: s.typ}, t)
+	}
+	in.streams = in.streams[:before]
+	return t
+}
+
+// scoped inlines k and then undoes the service ids k set.
+func (in *inliner) scoped(k *rnode) *mnode {
+	mark := len(in.serviceUndo)
+	t := in.tree(k)
+	for i := len(in.serviceUndo) - 1; i >= mark; i-- {
+		b := in.serviceUndo[i]
+		if b.had {
+			in.arrows[b.key] = b.fn
+		} else {
+			delete(in.arrows, b.key)
+		}
+	}
+	in.serviceUndo = in.serviceUndo[:mark]
+	return t
 }
 
 // makeAbility binds the members of Ability(field = value, ...) to
@@ -690,13 +732,7 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 	}
 	kids := make([]*mnode, 0, len(n.kids))
 	for _, k := range n.kids {
-		before := len(in.streams)
-		tr := in.tree(k)
-		for _, s := range in.streams[before:] {
-			tr = wrap(restrictOp{name: s.name, typ: s.typ}, tr)
-		}
-		in.streams = in.streams[:before]
-		if !isEmpty(tr) {
+		if tr := in.block(k); !isEmpty(tr) {
 			kids = append(kids, tr)
 		}
 	}
@@ -789,13 +825,7 @@ func (in *inliner) forTag(t tFor, n *rnode) *mnode {
 		kids = append(kids, pref)
 	}
 	for _, k := range n.kids {
-		before := len(in.streams)
-		tr := in.tree(k)
-		for _, s := range in.streams[before:] {
-			tr = wrap(restrictOp{name: s.name, typ: s.typ}, tr)
-		}
-		in.streams = in.streams[:before]
-		kids = append(kids, tr)
+		kids = append(kids, in.block(k))
 	}
 	return seqOf(p, wrap(forOp{item: name, iter: iter, never: never}, kids...))
 }
