@@ -459,8 +459,14 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 	case types.CallArrow:
 		if c.Member != "" {
 			if c.Callee == nil {
-				l.fail(x, "arrows of nested abilities are not supported by the code generator yet")
-				return rLit{text: `""`, typ: types.Invalid}
+				// An arrow of an ability nested in another: its members
+				// are bound under the whole path, A.inner.arrow.
+				sel, ok := x.Fun.(*ast.SelectorExpr)
+				if !ok {
+					l.fail(x, "cannot generate code for %s", ast.ExprString(x))
+					return rLit{text: `""`, typ: types.Invalid}
+				}
+				return rCall{ability: ast.ExprString(sel.X), name: c.Member, arrow: c.Arrow, args: args()}
 			}
 			return rCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args()}
 		}
