@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -384,32 +383,21 @@ func defaultRecordingName(t time.Time) string {
 	return "aquarium-" + t.Format("20060102-150405") + ".rec.json"
 }
 
-// saveRecording writes the debugger's recording to path.
+// saveRecording writes the debugger's recording to path, with the
+// editor's files as the sources the particles were compiled from.
 func (m *Model) saveRecording(path string) tea.Cmd {
+	var sources []debug.Source
+	for _, f := range m.editor.Files() {
+		sources = append(sources, debug.Source{Path: f.Path, Text: f.Text})
+	}
 	return m.debugAct(func(d session.Debugger) (string, error) {
 		hops := d.Recording().Hops()
 		if len(hops) == 0 {
 			return "", errors.New("nothing recorded yet: run a function first")
 		}
-		if err := writeRecording(path, hops); err != nil {
+		if err := debug.SaveFile(path, hops, sources); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("saved %d hops to %s", len(hops), path), nil
 	})
-}
-
-func writeRecording(path string, hops []*session.Hop) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("save recording: %w", err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("save recording: %w", cerr)
-		}
-	}()
-	if err := debug.Save(f, hops); err != nil {
-		return fmt.Errorf("save recording to %s: %w", path, err)
-	}
-	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -384,8 +385,21 @@ func TestSaveRecording(t *testing.T) {
 	if !strings.Contains(m.status, "saved 8 hops") {
 		t.Errorf("status %q", m.status)
 	}
-	if rec := loadRecording(t, path); rec.Len() != s.Recording().Len() {
+	rec := loadRecording(t, path)
+	if rec.Len() != s.Recording().Len() {
 		t.Errorf("saved %d hops, want %d", rec.Len(), s.Recording().Len())
+	}
+	// The editor's files go with the hops, for a replay to show.
+	var sources []string
+	for _, src := range rec.Sources() {
+		sources = append(sources, src.Path)
+	}
+	var open []string
+	for _, f := range m.editor.Files() {
+		open = append(open, f.Path)
+	}
+	if len(open) == 0 || !slices.Equal(sources, open) {
+		t.Errorf("the recording keeps sources %q, want the editor's files %q", sources, open)
 	}
 	// A file that cannot be written is an error on the status line.
 	do(t, m, keyMsg("ctrl+w"))

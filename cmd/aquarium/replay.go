@@ -152,8 +152,8 @@ func replayWorkbench(ctx context.Context, path string, rec *debug.Recording) err
 // replayOptions open the workbench on the replay of rec, read from path,
 // standing at its first hop: the AIR pane shows the script that hop ran
 // and where it stopped, the inspector its data and variables, the trace
-// every hop. The recording holds AIR, not the Aqua it came from, so the
-// editor holds a note on what there is to see instead of a program.
+// every hop. The editor shows the Aqua the particles were compiled from
+// when the recording kept it, and otherwise a note on what there is to see.
 func replayOptions(ctx context.Context, path string, rec *debug.Recording) (tui.Options, error) {
 	if rec.Len() == 0 {
 		return tui.Options{}, fmt.Errorf("%s: the recording holds no hops", path)
@@ -166,11 +166,25 @@ func replayOptions(ctx context.Context, path string, rec *debug.Recording) (tui.
 		Session:  s,
 		Debugger: s,
 		Compile:  compiler(aqua.Config{}),
-		Files:    []editor.File{replayNote(path, rec)},
+		Files:    replayFiles(path, rec),
 		Title:    "replay of " + filepath.Base(path) + " (read-only)",
 		Status: fmt.Sprintf("%s recorded: ctrl+n steps through them, alt+n steps over calls, ctrl+← and ctrl+→ move through a particle's",
 			count(rec.Len(), "hop")),
 	}, nil
+}
+
+// replayFiles are the files the editor opens in a replay: the recorded
+// sources, or a note when there are none.
+func replayFiles(path string, rec *debug.Recording) []editor.File {
+	sources := rec.Sources()
+	if len(sources) == 0 {
+		return []editor.File{replayNote(path, rec)}
+	}
+	files := make([]editor.File, len(sources))
+	for i, src := range sources {
+		files[i] = editor.File{Path: src.Path, Text: src.Text, Saved: true}
+	}
+	return files
 }
 
 // replayNote is what the editor shows in a replay: what was recorded and
@@ -180,8 +194,8 @@ func replayNote(path string, rec *debug.Recording) editor.File {
 	text := fmt.Sprintf(`-- A replay of %s:
 -- %s of %s, recorded from %s.
 --
--- A recording holds the AIR that ran, not the Aqua it
--- was compiled from. The AIR pane shows the script of
+-- This recording holds the AIR that ran but not the Aqua
+-- it was compiled from. The AIR pane shows the script of
 -- the hop the replay stands at and where it stopped;
 -- the inspector shows the particle's data there and
 -- the variables the script could see.

@@ -26,16 +26,7 @@ import (
 // starter program.
 func TestReplayWorkbench(t *testing.T) {
 	const path = "testdata/replay/threepeers.rec"
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := debug.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := replayOptions(t.Context(), path, rec)
+	opts, err := replayOptions(t.Context(), path, loadRecording(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +65,51 @@ func TestReplayWorkbench(t *testing.T) {
 	golden.RequireEqual(t, screen)
 }
 
+// TestReplayOpensTheRecordedSources: a recording that kept the Aqua its
+// particles came from opens on that program, not on the note.
+func TestReplayOpensTheRecordedSources(t *testing.T) {
+	rec := loadRecording(t, "testdata/replay/threepeers.rec")
+	sources := []debug.Source{{Path: "hops.aqua", Text: "aqua Hops\n"}, {Path: "lib.aqua", Text: "aqua Lib\n"}}
+	var b bytes.Buffer
+	if err := debug.Save(&b, rec.Hops(), sources); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := debug.Load(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := replayOptions(t.Context(), "kept.rec", rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opts.Files) != len(sources) {
+		t.Fatalf("the editor opens %d files, want the %d sources", len(opts.Files), len(sources))
+	}
+	for i, src := range sources {
+		if got := opts.Files[i]; got.Path != src.Path || got.Text != src.Text || !got.Saved {
+			t.Errorf("file %d = %+v, want %+v, saved", i, got, src)
+		}
+	}
+}
+
 func TestReplayOfNothing(t *testing.T) {
 	_, err := replayOptions(t.Context(), "empty.rec", debug.NewRecording(0))
 	if err == nil || err.Error() != "empty.rec: the recording holds no hops" {
 		t.Errorf("replay of an empty recording: %v", err)
 	}
+}
+
+// loadRecording reads the recording file at path.
+func loadRecording(t *testing.T, path string) *debug.Recording {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := debug.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
 }

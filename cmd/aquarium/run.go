@@ -198,8 +198,8 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	stopTrace()
 	if rec != nil {
 		// A failed run's recording is the one worth keeping.
-		if serr := saveRecordingFile(f.record, rec.Hops()); serr != nil {
-			return serr
+		if serr := debug.SaveFile(f.record, rec.Hops(), recordedSources(file)); serr != nil {
+			return fmt.Errorf("--record: %w", serr)
 		}
 	}
 	if err != nil {
@@ -509,19 +509,12 @@ func describeEvent(e trace.Event, name func(peer.ID) string) string {
 	return fmt.Sprintf("%-8s %s", at, e.Kind)
 }
 
-// saveRecordingFile writes hops to path in the recording format.
-func saveRecordingFile(path string, hops []*debug.Hop) (err error) {
-	f, err := os.Create(path)
+// recordedSources is the program a recording of a run keeps beside the
+// AIR: the file run, when it can still be read.
+func recordedSources(file string) []debug.Source {
+	text, err := os.ReadFile(file)
 	if err != nil {
-		return fmt.Errorf("--record: %w", err)
+		return nil
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("--record: %w", cerr)
-		}
-	}()
-	if err := debug.Save(f, hops); err != nil {
-		return fmt.Errorf("--record %s: %w", path, err)
-	}
-	return nil
+	return []debug.Source{{Path: file, Text: string(text)}}
 }

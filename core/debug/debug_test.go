@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,7 +168,7 @@ func TestRecordingSavesLoadsAndReruns(t *testing.T) {
 		t.Fatalf("hops at %s, want %s", got, want)
 	}
 	var file bytes.Buffer
-	if err := Save(&file, rec.Hops()); err != nil {
+	if err := Save(&file, rec.Hops(), nil); err != nil {
 		t.Fatal(err)
 	}
 	loaded, err := Load(bytes.NewReader(file.Bytes()))
@@ -184,7 +185,7 @@ func TestRecordingSavesLoadsAndReruns(t *testing.T) {
 	}
 	// Saving what was loaded gives the same file.
 	var again bytes.Buffer
-	if err := Save(&again, loaded.Hops()); err != nil {
+	if err := Save(&again, loaded.Hops(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(file.Bytes(), again.Bytes()) {
@@ -242,7 +243,7 @@ func golden(t *testing.T, name string, got []byte) {
 func TestLoadRefuses(t *testing.T) {
 	peers := testPeers()
 	var file bytes.Buffer
-	if err := Save(&file, simulate(t, threePeers, peers...).Hops()); err != nil {
+	if err := Save(&file, simulate(t, threePeers, peers...).Hops(), nil); err != nil {
 		t.Fatal(err)
 	}
 	valid := file.String()
@@ -273,7 +274,7 @@ func TestLoadRefuses(t *testing.T) {
 func FuzzLoad(f *testing.F) {
 	peers := testPeers()
 	var file bytes.Buffer
-	if err := Save(&file, simulate(f, threePeers, peers...).Hops()); err != nil {
+	if err := Save(&file, simulate(f, threePeers, peers...).Hops(), nil); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(file.Bytes())
@@ -289,7 +290,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		if err := Save(&out, rec.Hops()); err != nil {
+		if err := Save(&out, rec.Hops(), nil); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -387,7 +388,7 @@ func spanAt(offset int) air.Span { return air.Span{Start: offset, End: offset + 
 func TestFileGolden(t *testing.T) {
 	rec := simulate(t, threePeers, testPeers()...)
 	var b bytes.Buffer
-	if err := Save(&b, rec.Hops()); err != nil {
+	if err := Save(&b, rec.Hops(), nil); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "threepeers.rec", b.Bytes())
@@ -406,5 +407,49 @@ func BenchmarkRender(b *testing.B) {
 		if err := Render(&out, h, namer(peers)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestRecordingKeepsItsSources(t *testing.T) {
+	rec := simulate(t, threePeers, testPeers()...)
+	sources := []Source{{Path: "hops.aqua", Text: "aqua Hops\n\nexport f\n"}, {Path: "lib/more.aqua", Text: "aqua More\n"}}
+	path := filepath.Join(t.TempDir(), "run.rec")
+	if err := SaveFile(path, rec.Hops(), sources); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	loaded, err := Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(loaded.Sources(), sources) {
+		t.Errorf("sources = %+v, want %+v", loaded.Sources(), sources)
+	}
+	if loaded.Len() != rec.Len() {
+		t.Errorf("loaded %d hops, saved %d", loaded.Len(), rec.Len())
+	}
+}
+
+func TestSaveFileKeepsTheOldFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.rec")
+	if err := os.WriteFile(path, []byte("before"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A hop whose call request cannot be encoded makes Save fail half-way.
+	h := *simulate(t, threePeers, testPeers()...).Hops()[0]
+	h.Outcome.CallRequests = map[uint32]avm.CallRequest{1: {Arguments: []json.RawMessage{json.RawMessage("{")}}}
+	if err := SaveFile(path, []*Hop{&h}, nil); err == nil {
+		t.Fatal("saving an unencodable hop succeeded")
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "before" {
+		t.Errorf("after a failed save the file holds %q (%v), want the old contents", b, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("a failed save left %d files behind", len(entries)-1)
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -30,8 +33,18 @@ const (
 type fileRecording struct {
 	Format    string         `json:"format"`
 	Version   int            `json:"version"`
+	Sources   []Source       `json:"sources,omitempty"`
 	Particles []fileParticle `json:"particles"`
 	Hops      []fileHop      `json:"hops"`
+}
+
+// Source is an Aqua program that the recorded particles were compiled
+// from. A recording keeps the AIR that ran either way; with the source, a
+// replay can show the program next to it.
+type Source struct {
+	// Path is the file's name where it was recorded.
+	Path string `json:"path"`
+	Text string `json:"text"`
 }
 
 type fileParticle struct {
@@ -84,9 +97,10 @@ type fileStop struct {
 	CallID uint32 `json:"call_id,omitempty"`
 }
 
-// Save writes hops to w as a recording file.
-func Save(w io.Writer, hops []*Hop) error {
-	f := fileRecording{Format: FileFormat, Version: FileVersion, Particles: []fileParticle{}, Hops: make([]fileHop, 0, len(hops))}
+// Save writes hops to w as a recording file, with the sources they were
+// compiled from (none is fine).
+func Save(w io.Writer, hops []*Hop, sources []Source) error {
+	f := fileRecording{Format: FileFormat, Version: FileVersion, Sources: sources, Particles: []fileParticle{}, Hops: make([]fileHop, 0, len(hops))}
 	index := map[*Particle]int{}
 	for _, h := range hops {
 		i, ok := index[h.Particle]
@@ -105,6 +119,40 @@ func Save(w io.Writer, hops []*Hop) error {
 		return fmt.Errorf("save recording: %w", err)
 	}
 	return bw.Flush()
+}
+
+// SaveFile writes a recording file at path. It writes a temporary file
+// beside it and renames it into place, so a failed save leaves whatever
+// was at path before.
+func SaveFile(path string, hops []*Hop, sources []Source) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		// Name the file asked for, not the temporary one.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("save recording to %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := Save(tmp, hops, sources); err != nil {
+		return fmt.Errorf("save recording to %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("save recording to %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save recording to %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save recording to %s: %w", path, err)
+	}
+	return nil
 }
 
 func toFile(h *Hop, particle int) fileHop {
@@ -151,6 +199,7 @@ func Load(r io.Reader) (*Recording, error) {
 		particles[i] = &Particle{ID: p.ID, InitPeer: peer.ID(p.InitPeer), Timestamp: p.Timestamp, TTL: p.TTL, Script: p.Script}
 	}
 	rec := NewRecording(max(len(f.Hops), 1))
+	rec.sources = f.Sources
 	for i, fh := range f.Hops {
 		h, err := fromFile(fh, particles)
 		if err != nil {

@@ -120,6 +120,8 @@ type Recording struct {
 	particles map[string]*Particle
 	limit     int
 	next      uint64
+	// sources are the programs of a recording read from a file.
+	sources []Source
 }
 
 // DefaultLimit is how many hops a recording keeps unless told otherwise.
@@ -209,6 +211,10 @@ func (r *Recording) Particle(id string) []*Hop {
 	}
 	return out
 }
+
+// Sources returns the Aqua programs a recording read from a file says its
+// particles were compiled from; a recording being made has none.
+func (r *Recording) Sources() []Source { return r.sources }
 
 // Particles returns the ids of the particles recorded, in the order their
 // first hop ran.

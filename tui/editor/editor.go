@@ -103,6 +103,16 @@ func (e *Editor) Dirty() bool {
 // Cursor returns the 1-based line and column of the cursor.
 func (e *Editor) Cursor() (line, col int) { return e.doc().row + 1, e.doc().col + 1 }
 
+// Files returns every open file as it stands in the editor, edits
+// included, in tab order.
+func (e *Editor) Files() []File {
+	files := make([]File, len(e.docs))
+	for i, d := range e.docs {
+		files[i] = File{Path: d.path, Text: d.text(), Saved: !d.dirty()}
+	}
+	return files
+}
+
 // Save writes the active file.
 func (e *Editor) Save() tea.Cmd {
 	d := e.doc()
