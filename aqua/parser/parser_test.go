@@ -345,3 +345,25 @@ func BenchmarkParseFile(b *testing.B) {
 		ParseFile(token.NewFileSet().AddFile("program.aqua", src))
 	}
 }
+
+// BenchmarkParseFileParticiple reads the same file with the participle
+// grammar (grammar_test.go): lexing, grouping into lines, and every line
+// parsed by the grammar for its kind and turned into a tree. It is what
+// ParseFile would cost if the grammar were the parser; the package doc
+// quotes both figures.
+func BenchmarkParseFileParticiple(b *testing.B) {
+	src, err := os.ReadFile("testdata/program.aqua")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		file := token.NewFileSet().AddFile("program.aqua", src)
+		s := &specParser{file: file}
+		eachLine(file, func(toks []token.Token, k lineKind) {
+			if _, ok := s.line(toks, k); !ok {
+				b.Fatalf("the grammar rejects %s", file.Position(toks[0].Pos))
+			}
+		})
+	}
+}
