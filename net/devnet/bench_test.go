@@ -20,6 +20,35 @@ const identityRoundTrip = `(seq
 )
 `
 
+// cpuMeter measures the CPU time a benchmark's loop costs the whole
+// process: the client's side and the nodes' together, which is what
+// bounds throughput on a small machine, and a figure other processes on
+// the machine disturb far less than wall time.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+// meterCPU starts measuring; call it after setup, just before the loop.
+func meterCPU() cpuMeter {
+	start, ok := processCPU()
+	return cpuMeter{start: start, ok: ok}
+}
+
+// report adds cpu-ns/op, and round-trips/s (wall time), to the
+// benchmark's results; call it once the loop is done.
+func (m cpuMeter) report(b *testing.B) {
+	if b.N == 0 {
+		return
+	}
+	if end, ok := processCPU(); ok && m.ok {
+		b.ReportMetric(float64(end-m.start)/float64(b.N), "cpu-ns/op")
+	}
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(b.N)/s, "round-trips/s")
+	}
+}
+
 func benchNet(b *testing.B, nodes int) (*Network, *Peer) {
 	return benchNetWith(b, Config{Nodes: nodes, Seed: 11})
 }
@@ -46,11 +75,13 @@ func BenchmarkRoundTrip(b *testing.B) {
 	relay := n.NodeIDs()[0]
 	ctx := context.Background()
 	b.ReportAllocs()
+	cpu := meterCPU()
 	for b.Loop() {
 		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu.report(b)
 }
 
 // BenchmarkRoundTripMemory is BenchmarkRoundTrip on an in-memory
@@ -60,11 +91,13 @@ func BenchmarkRoundTripMemory(b *testing.B) {
 	relay := n.NodeIDs()[0]
 	ctx := context.Background()
 	b.ReportAllocs()
+	cpu := meterCPU()
 	for b.Loop() {
 		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu.report(b)
 }
 
 // BenchmarkRoundTripParallel measures throughput: many round trips in
@@ -74,6 +107,9 @@ func BenchmarkRoundTripParallel(b *testing.B) {
 	relay := n.NodeIDs()[0]
 	ctx := context.Background()
 	b.SetParallelism(16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := meterCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
@@ -82,6 +118,7 @@ func BenchmarkRoundTripParallel(b *testing.B) {
 			}
 		}
 	})
+	cpu.report(b)
 }
 
 // chain returns AIR that visits hops peers in order, then answers the
