@@ -28,6 +28,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
@@ -111,8 +112,19 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("p2p: connection manager: %w", err)
 	}
+	// The default resource manager reports every stream it opens and
+	// closes to Prometheus, whatever DisableMetrics says: a tenth of the
+	// CPU a particle costs. Ours keeps the default limits and reports
+	// nothing.
+	limits := rcmgr.DefaultLimits
+	libp2p.SetDefaultServiceLimits(&limits)
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()), rcmgr.WithMetricsDisabled())
+	if err != nil {
+		return nil, fmt.Errorf("p2p: resource manager: %w", err)
+	}
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
+		libp2p.ResourceManager(rm),
 		libp2p.ListenAddrStrings(listen...),
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(websocket.New),
@@ -131,6 +143,7 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	}
 	lh, err := libp2p.New(opts...)
 	if err != nil {
+		_ = rm.Close()
 		return nil, fmt.Errorf("p2p: start host: %w", err)
 	}
 	h, err := Wrap(lh, cfg, handle)
