@@ -12,9 +12,10 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/token"
 )
 
-// This file picks the grammar for a line (as dispatch.go does for the
-// descent parser) and turns what the grammar parsed into the ast
-// package's nodes: operator chains become binary trees, and positions
+// This file picks the grammar for a line, by the rules dispatch.go
+// follows for the descent parser (written out again here, so that the
+// tests hold the descent parser's choice to them too), and turns what
+// the grammar parsed into the ast package's nodes: operator chains become binary trees, and positions
 // become token.Pos values. What it builds for a line is what the descent
 // parser builds for it before the lines under it are read: a header, a
 // declaration without members or body, a member, a statement line, an
@@ -37,6 +38,7 @@ func (k lineKind) String() string {
 // specParser reads lines with the grammar.
 type specParser struct {
 	file *token.File
+	toks []token.Token // the line being read
 	// errs holds problems found in lines that parse, such as comparisons
 	// that chain.
 	errs diag.List
@@ -44,6 +46,7 @@ type specParser struct {
 
 // line parses the tokens of one line as a line of kind k.
 func (s *specParser) line(toks []token.Token, k lineKind) (any, bool) {
+	s.toks = toks
 	switch k {
 	case kindTop:
 		return s.top(toks)
@@ -174,10 +177,13 @@ func parseStmt[G any](s *specParser, gp *participle.Parser[G], toks []token.Toke
 
 func (s *specParser) pos(p plexer.Position) token.Pos { return s.file.Pos(p.Offset) }
 
-// tokensEnd returns the end of the last of a node's tokens.
+// tokensEnd returns where the last of a node's tokens ends in the
+// source. That is not always its start and the length of its text: the
+// lexer closes a string left open at the end of a line.
 func (s *specParser) tokensEnd(toks []plexer.Token) token.Pos {
-	t := toks[len(toks)-1]
-	return s.file.Pos(t.Pos.Offset + len(t.Value))
+	last := s.pos(toks[len(toks)-1].Pos)
+	i := slices.IndexFunc(s.toks, func(t token.Token) bool { return t.Pos == last })
+	return s.toks[i].End
 }
 
 func (s *specParser) errorf(pos, end token.Pos, format string, args ...any) {
