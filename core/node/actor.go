@@ -80,21 +80,7 @@ func (n *Node) ingest(ctx context.Context, p *particle.Particle) {
 	}
 	n.emit(trace.Event{Kind: trace.Verified, Particle: p.ID})
 	if a == nil {
-		n.mu.Lock()
-		created := false
-		if a = n.actors[key]; a == nil {
-			a = &actor{key: key, particleID: p.ID, latest: p, results: map[uint32]avm.CallResult{}}
-			n.actors[key] = a
-			created = true
-		}
-		n.mu.Unlock()
-		if e, ok := n.cfg.Store.(Expirer); ok && created {
-			if deadline, ok := p.Deadline(); ok {
-				if err := e.SetDeadline(key, deadline); err != nil {
-					n.cfg.Logger.Warn("record particle deadline", "particle", p.ID, "err", err)
-				}
-			}
-		}
+		a = n.actorFor(key, p)
 	}
 
 	a.mu.Lock()
@@ -105,6 +91,28 @@ func (n *Node) ingest(ctx context.Context, p *particle.Particle) {
 	if start {
 		n.drain(ctx, a)
 	}
+}
+
+// actorFor returns the actor of the particle p, whose store key is key,
+// making it if there is none. p must have been verified: an actor's
+// particle is trusted as verified from then on.
+func (n *Node) actorFor(key string, p *particle.Particle) *actor {
+	n.mu.Lock()
+	a := n.actors[key]
+	created := a == nil
+	if created {
+		a = &actor{key: key, particleID: p.ID, latest: p, results: map[uint32]avm.CallResult{}}
+		n.actors[key] = a
+	}
+	n.mu.Unlock()
+	if e, ok := n.cfg.Store.(Expirer); ok && created {
+		if deadline, ok := p.Deadline(); ok {
+			if err := e.SetDeadline(key, deadline); err != nil {
+				n.cfg.Logger.Warn("record particle deadline", "particle", p.ID, "err", err)
+			}
+		}
+	}
+	return a
 }
 
 // drain interprets until the actor has nothing new: each round merges one

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -299,10 +300,43 @@ func TestReusedSignatureIsChecked(t *testing.T) {
 	}
 	client.Deliver(client.ID(), p)
 	waitEvent(t, events, sub, func(e trace.Event) bool { return e.Particle == "reused" && e.Kind == trace.Interpreted })
+	refuseSwappedScript(t, client, events, sub, p)
+}
+
+// TestInitiate starts a particle the way a client does: the node signs
+// it, runs it without checking its own signature, and a copy with another
+// script under the same signature is still refused.
+func TestInitiate(t *testing.T) {
+	client, _, events := network(t, 0)
+	sub := events.Subscribe()
+	defer sub.Close()
+
+	stranger, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{7}, 32))
+	foreign := particle.New("foreign", peer.IDOf(stranger), "(null)", testClock, time.Minute)
+	if err := client.Initiate(foreign); !errors.Is(err, particle.ErrWrongKey) {
+		t.Errorf("Initiate of another peer's particle = %v, want ErrWrongKey", err)
+	}
+
+	p := particle.New("initiated", client.ID(), "(never)", testClock, time.Minute)
+	if err := client.Initiate(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Verify(); err != nil {
+		t.Fatalf("Initiate left a bad signature: %v", err)
+	}
+	waitEvent(t, events, sub, func(e trace.Event) bool { return e.Particle == "initiated" && e.Kind == trace.Interpreted })
+
+	refuseSwappedScript(t, client, events, sub, p)
+}
+
+// refuseSwappedScript delivers a copy of p with another script under p's
+// signature, and waits for the node to drop it as badly signed.
+func refuseSwappedScript(t *testing.T, client *Node, events *trace.Log, sub *trace.Subscription, p *particle.Particle) {
+	t.Helper()
 	evil := *p
 	evil.Script = `(call %init_peer_id% ("run-console" "print") ["pwned"])`
 	client.Deliver(client.ID(), &evil)
 	waitEvent(t, events, sub, func(e trace.Event) bool {
-		return e.Particle == "reused" && e.Kind == trace.Dropped && e.Reason == trace.BadSignature
+		return e.Particle == p.ID && e.Kind == trace.Dropped && e.Reason == trace.BadSignature
 	})
 }

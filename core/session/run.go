@@ -91,10 +91,10 @@ func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call)
 		default:
 		}
 	}
-	p := particle.New(call.ParticleID, peer.IDOf(key), call.Script, time.Now(), call.TTL)
-	if err := p.Sign(key); err != nil {
-		return nil, err
+	if id := peer.IDOf(key); id != client.ID() {
+		return nil, fmt.Errorf("%w: key is %s, client is %s", particle.ErrWrongKey, id, client.ID())
 	}
+	p := particle.New(call.ParticleID, client.ID(), call.Script, time.Now(), call.TTL)
 	client.Scope(p.ID, scopedServices(call, p.ID, finish))
 	if !strings.Contains(call.Script, `("callbackSrv" "response")`) {
 		// A function without results is done when its script completes.
@@ -103,7 +103,10 @@ func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call)
 	events := client.Events()
 	from := events.Last() + 1
 
-	client.Deliver(client.ID(), p)
+	// The client signs the particle, and so need not verify it.
+	if err := client.Initiate(p); err != nil {
+		return nil, err
+	}
 	deadline := time.NewTimer(call.TTL)
 	defer deadline.Stop()
 	select {
