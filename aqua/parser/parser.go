@@ -13,21 +13,23 @@
 // grammar kept in this package's tests (grammar_test.go, with
 // convert_test.go building the same trees from it): one small struct per
 // construct, read like the language reference. What runs is the descent
-// parser, because it builds those trees about fifteen times faster with a
-// twentieth of the allocations: BenchmarkParseFile against
-// BenchmarkParseFileParticiple on testdata/program.aqua measured 50-55 µs,
-// 27 KB and 407 allocations against 0.77-1.0 ms, 668 KB and 8,144
-// allocations (two shared cores). With participle as the parser, checking
-// a 5,000-line file (BenchmarkCheck5000Lines in aqua/codegen) took
-// 180-280 ms, over the 200 ms the compiler promises; it now takes about
-// 8 ms. TestParserMatchesGrammar reads every .aqua file of the repository
-// with both, and FuzzParserMatchesGrammar any input, each line as every
-// kind of line (top-level, member, statement, expression): both must
-// accept the same lines and build the same trees, positions included.
-// Only their syntax error messages differ, as the descent parser reports
-// the furthest point no reading of a line gets past. A change to the
-// language goes into the grammar first, then into the descent parser
-// until the two agree again.
+// parser, because it builds those trees fifteen to twenty times faster
+// with a twentieth of the allocations: BenchmarkParseFile against
+// BenchmarkParseFileParticiple on testdata/program.aqua measured
+// 38-62 µs, 27 KB and 407 allocations against 0.77-1.46 ms, 668 KB and
+// 8,144 allocations (ranges over several runs on two shared cores). When
+// participle was the parser, the front end took 180-280 ms on a
+// 5,000-line file (BenchmarkCheck5000Lines in aqua/codegen), over the
+// 200 ms the compiler promises; it takes about 8 ms now.
+//
+// TestParserMatchesGrammar reads every .aqua file of the repository with
+// both, and FuzzParserMatchesGrammar any input, each line as every kind
+// of line (top-level, member, statement, expression): both must accept
+// the same lines and build the same trees, positions included. Only their
+// syntax error messages differ, as the descent parser reports the
+// furthest point no reading of a line gets past. A change to the language
+// goes into the grammar first, then into the descent parser until the
+// two agree again.
 package parser
 
 import (
