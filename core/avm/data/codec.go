@@ -35,8 +35,10 @@ var ErrNotData = errors.New("not aquarium interpreter data")
 // so a stored object cannot claim an identifier it does not hash to, and
 // equal data always encodes to equal bytes.
 func Encode(d *Data) ([]byte, error) {
-	var buf bytes.Buffer
-	e := msgpack.NewEncoder(&buf)
+	buf := bytes.NewBuffer(make([]byte, 0, sizeHint(d)))
+	e := msgpack.GetEncoder()
+	defer msgpack.PutEncoder(e)
+	e.Reset(buf)
 	w := writer{e: e}
 	w.arrayLen(11)
 	w.str(magic)
@@ -99,6 +101,24 @@ func Encode(d *Data) ([]byte, error) {
 		return nil, fmt.Errorf("encode data: %w", w.err)
 	}
 	return buf.Bytes(), nil
+}
+
+// sizeHint guesses how many bytes d encodes to, from the sizes of its
+// parts, so that Encode allocates its output once or twice rather than
+// doubling it from nothing.
+func sizeHint(d *Data) int {
+	const cid = 64 // a CID with its header
+	st := &d.Stores
+	n := 64 + len(d.InterpreterVersion) + 64*len(d.Trace) +
+		4*cid*len(st.Tetraplets) + 3*cid*len(st.ServiceResults) + 3*cid*len(st.CanonElements) +
+		110*len(d.Signatures)
+	for _, v := range st.Values {
+		n += 5 + len(v)
+	}
+	for _, r := range st.CanonResults {
+		n += cid * (1 + len(r.Values))
+	}
+	return n
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {
@@ -182,7 +202,10 @@ func Decode(b []byte) (*Data, error) {
 	if len(b) == 0 {
 		return New(), nil
 	}
-	r := newReader(b)
+	dec := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(dec)
+	r := reader{r: bytes.NewReader(b), d: dec}
+	dec.Reset(r.r)
 	d, err := r.data()
 	if err != nil {
 		return nil, err
@@ -196,11 +219,6 @@ func Decode(b []byte) (*Data, error) {
 type reader struct {
 	r *bytes.Reader
 	d *msgpack.Decoder
-}
-
-func newReader(b []byte) *reader {
-	br := bytes.NewReader(b)
-	return &reader{r: br, d: msgpack.NewDecoder(br)}
 }
 
 // arrayLen reads an array header of exactly want elements, or of any
@@ -324,8 +342,7 @@ func (r *reader) state() (State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode data: state tag: %w", err)
 	}
-	fields := map[uint64]int{tagPar: 3, tagCall: 7, tagFold: 2, tagAp: 2, tagCanon: 4}
-	if want, ok := fields[tag]; !ok || want != n {
+	if want := stateFields(tag); want != n {
 		return nil, fmt.Errorf("decode data: state with tag %d and %d fields", tag, n)
 	}
 	switch tag {
@@ -357,6 +374,22 @@ func (r *reader) state() (State, error) {
 		c.CID = CID(cid)
 		return &c, err
 	}
+}
+
+// stateFields returns how many fields a state with tag has, or -1 for an
+// unknown tag.
+func stateFields(tag uint64) int {
+	switch tag {
+	case tagPar:
+		return 3
+	case tagCall:
+		return 7
+	case tagFold, tagAp:
+		return 2
+	case tagCanon:
+		return 4
+	}
+	return -1
 }
 
 func (r *reader) call() (State, error) {

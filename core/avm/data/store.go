@@ -133,8 +133,12 @@ func (s *Stores) Union(o *Stores) {
 // The canonical texts below are compact JSON with the fields in declaration
 // order, as the reference interpreter hashes its structs.
 
+// canonicalBuf returns an empty buffer for a canonical text around n
+// bytes of strings, so that writing it allocates once.
+func canonicalBuf(n int) []byte { return make([]byte, 0, 80+n) }
+
 func (t Tetraplet) canonical() []byte {
-	b := []byte(`{"peer_pk":`)
+	b := append(canonicalBuf(len(t.PeerPK)+len(t.ServiceID)+len(t.FunctionName)+len(t.Lens)), `{"peer_pk":`...)
 	b = value.AppendString(b, t.PeerPK)
 	b = append(b, `,"service_id":`...)
 	b = value.AppendString(b, t.ServiceID)
@@ -146,7 +150,7 @@ func (t Tetraplet) canonical() []byte {
 }
 
 func (r ServiceResult) canonical() []byte {
-	b := []byte(`{"value_cid":`)
+	b := append(canonicalBuf(len(r.ValueCID)+len(r.ArgumentHash)+len(r.TetrapletCID)), `{"value_cid":`...)
 	b = value.AppendString(b, string(r.ValueCID))
 	b = append(b, `,"argument_hash":`...)
 	b = value.AppendString(b, string(r.ArgumentHash))
@@ -169,7 +173,7 @@ func (p Provenance) appendJSON(b []byte) []byte {
 }
 
 func (e CanonElement) canonical() []byte {
-	b := []byte(`{"value":`)
+	b := append(canonicalBuf(len(e.ValueCID)+len(e.TetrapletCID)+len(e.Provenance.CID)), `{"value":`...)
 	b = value.AppendString(b, string(e.ValueCID))
 	b = append(b, `,"tetraplet":`...)
 	b = value.AppendString(b, string(e.TetrapletCID))
@@ -179,7 +183,11 @@ func (e CanonElement) canonical() []byte {
 }
 
 func (r CanonResult) canonical() []byte {
-	b := []byte(`{"tetraplet":`)
+	n := len(r.TetrapletCID)
+	for _, v := range r.Values {
+		n += len(v) + 3
+	}
+	b := append(canonicalBuf(n), `{"tetraplet":`...)
 	b = value.AppendString(b, string(r.TetrapletCID))
 	b = append(b, `,"values":[`...)
 	for i, v := range r.Values {

@@ -93,20 +93,31 @@ func (d *Data) PeerCIDs() map[string][]CID {
 	return out
 }
 
+// signaturePurpose opens every signed message, so that a signature over
+// results cannot pass for a signature over anything else.
+const signaturePurpose = "aquarium-avm-signature/1"
+
 // SignedMessage is what a peer signs: its sorted result CIDs, salted with
 // the particle id so that a signature cannot be replayed in another
-// particle.
+// particle. It is the MessagePack array [purpose, particle id, [cids...]].
 func SignedMessage(particleID string, cids []CID) []byte {
-	strs := make([]string, len(cids))
-	for i, c := range cids {
-		strs[i] = string(c)
+	size := 16 + len(signaturePurpose) + len(particleID)
+	for _, c := range cids {
+		size += 5 + len(c)
 	}
-	b, err := msgpack.Marshal([]any{"aquarium-avm-signature/1", particleID, strs})
-	if err != nil {
-		// Marshalling strings cannot fail.
-		panic(err)
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	e := msgpack.GetEncoder()
+	defer msgpack.PutEncoder(e)
+	e.Reset(buf)
+	// Writes to a bytes.Buffer cannot fail.
+	_ = e.EncodeArrayLen(3)
+	_ = e.EncodeString(signaturePurpose)
+	_ = e.EncodeString(particleID)
+	_ = e.EncodeArrayLen(len(cids))
+	for _, c := range cids {
+		_ = e.EncodeString(string(c))
 	}
-	return b
+	return buf.Bytes()
 }
 
 // Sign replaces the signature of the key's peer with one over that peer's

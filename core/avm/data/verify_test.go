@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"errors"
+	"strings"
 	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 // changeResult gives the sample's peer a different result in state 2.
@@ -114,5 +117,31 @@ func TestSignWithoutResults(t *testing.T) {
 	}
 	if err := d.VerifySignatures("particle"); err != nil {
 		t.Errorf("data without results: %v", err)
+	}
+}
+
+// TestSignedMessageLayout pins the bytes a peer signs: changing them
+// would invalidate every signature in recorded data.
+func TestSignedMessageLayout(t *testing.T) {
+	long := CID(strings.Repeat("c", 300))
+	for _, tt := range []struct {
+		particle string
+		cids     []CID
+	}{
+		{"p", nil},
+		{"3b4a7a52-2f5e-4d0f-9c3e-0d5b6a1f2e3c", []CID{"bagaaihra1", "bagaaihra2"}},
+		{strings.Repeat("x", 70000), []CID{long, long, long, long, long, long, long, long, long, long, long, long, long, long, long, long}},
+	} {
+		strs := make([]string, len(tt.cids))
+		for i, c := range tt.cids {
+			strs[i] = string(c)
+		}
+		want, err := msgpack.Marshal([]any{"aquarium-avm-signature/1", tt.particle, strs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := SignedMessage(tt.particle, tt.cids); !bytes.Equal(got, want) {
+			t.Errorf("SignedMessage(%.10q, %d cids) = %x, want %x", tt.particle, len(tt.cids), got[:min(len(got), 40)], want[:min(len(want), 40)])
+		}
 	}
 }
