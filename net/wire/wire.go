@@ -36,10 +36,23 @@ var ErrFrameTooLarge = errors.New("wire: frame too large")
 
 // Marshal encodes a particle as a message body, without the length prefix.
 func Marshal(p *particle.Particle) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(msgpackCodec) + 128 + len(p.Script) + len(p.Data) + len(p.Signature))
+	buf := bytes.NewBuffer(make([]byte, 0, bodySizeHint(p)))
+	writeBody(buf, p)
+	return buf.Bytes()
+}
+
+// bodySizeHint is a little more than a particle's body takes: its
+// variable fields and the fixed keys and headers around them.
+func bodySizeHint(p *particle.Particle) int {
+	return 160 + len(p.ID) + len(p.InitPeerID) + len(p.Script) + len(p.Signature) + len(p.Data)
+}
+
+// writeBody appends a particle's message body to buf.
+func writeBody(buf *bytes.Buffer, p *particle.Particle) {
 	buf.Write(msgpackCodec)
-	enc := msgpack.NewEncoder(&buf)
+	enc := msgpack.GetEncoder()
+	defer msgpack.PutEncoder(enc)
+	enc.Reset(buf)
 	// Writes to a bytes.Buffer cannot fail; the reference decoder expects
 	// the fields in this order only because Rust writes them so.
 	_ = enc.EncodeMapLen(8)
@@ -59,7 +72,6 @@ func Marshal(p *particle.Particle) []byte {
 	_ = enc.EncodeBytes(nonNil(p.Signature))
 	_ = enc.EncodeString("data")
 	_ = enc.EncodeBytes(nonNil(p.Data))
-	return buf.Bytes()
 }
 
 // nonNil keeps empty byte fields as empty bin rather than nil.
@@ -77,7 +89,9 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 	if !ok {
 		return nil, errors.New("wire: message does not start with the msgpack codec prefix 0x81 0x04")
 	}
-	dec := msgpack.NewDecoder(bytes.NewReader(rest))
+	dec := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(dec)
+	dec.Reset(bytes.NewReader(rest))
 	n, err := dec.DecodeMapLen()
 	if err != nil {
 		return nil, fmt.Errorf("wire: message is not a msgpack map: %w", err)
@@ -88,17 +102,16 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 	var (
 		p      particle.Particle
 		action string
-		seen   = map[string]bool{}
+		seen   fieldSet
 	)
 	for range n {
 		key, err := dec.DecodeString()
 		if err != nil {
 			return nil, fmt.Errorf("wire: field name: %w", err)
 		}
-		if seen[key] {
+		if !seen.add(key) {
 			return nil, fmt.Errorf("wire: field %q appears twice", key)
 		}
-		seen[key] = true
 		switch key {
 		case "action":
 			action, err = dec.DecodeString()
@@ -129,12 +142,44 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 	if action != "Particle" {
 		return nil, fmt.Errorf("wire: unsupported action %q, want \"Particle\"", action)
 	}
-	for _, f := range []string{"id", "init_peer_id", "timestamp", "ttl", "script", "signature", "data"} {
-		if !seen[f] {
+	for i, f := range fields {
+		if seen.known&(1<<i) == 0 && f != "action" {
 			return nil, fmt.Errorf("wire: missing field %q", f)
 		}
 	}
 	return &p, nil
+}
+
+// fields are the fields of a particle message.
+var fields = [...]string{"action", "id", "init_peer_id", "timestamp", "ttl", "script", "signature", "data"}
+
+// fieldSet records the fields a message has named: the known ones as
+// bits, any others (rare: fields of newer versions) in a map.
+type fieldSet struct {
+	known uint8
+	other map[string]bool
+}
+
+// add records key and reports whether it is new.
+func (s *fieldSet) add(key string) bool {
+	for i, f := range fields {
+		if f == key {
+			bit := uint8(1) << i
+			if s.known&bit != 0 {
+				return false
+			}
+			s.known |= bit
+			return true
+		}
+	}
+	if s.other[key] {
+		return false
+	}
+	if s.other == nil {
+		s.other = map[string]bool{}
+	}
+	s.other[key] = true
+	return true
 }
 
 // decodeBytes reads msgpack bin, or an array of integers 0..255. limit
@@ -166,14 +211,23 @@ func decodeBytes(dec *msgpack.Decoder, limit int) ([]byte, error) {
 	return b, nil
 }
 
-// WriteFrame writes one particle as a length-prefixed frame.
+// WriteFrame writes one particle as a length-prefixed frame, in one
+// write.
 func WriteFrame(w io.Writer, p *particle.Particle) error {
-	body := Marshal(p)
-	if len(body) > MaxFrameSize {
-		return fmt.Errorf("%w: %d bytes", ErrFrameTooLarge, len(body))
+	// The body is written after room for the longest length prefix, and
+	// the prefix, once the length is known, just before the body.
+	buf := bytes.NewBuffer(make([]byte, binary.MaxVarintLen32, binary.MaxVarintLen32+bodySizeHint(p)))
+	writeBody(buf, p)
+	frame := buf.Bytes()
+	n := len(frame) - binary.MaxVarintLen32
+	if n > MaxFrameSize {
+		return fmt.Errorf("%w: %d bytes", ErrFrameTooLarge, n)
 	}
-	frame := binary.AppendUvarint(make([]byte, 0, len(body)+binary.MaxVarintLen32), uint64(len(body)))
-	_, err := w.Write(append(frame, body...))
+	var prefix [binary.MaxVarintLen32]byte
+	k := binary.PutUvarint(prefix[:], uint64(n))
+	start := binary.MaxVarintLen32 - k
+	copy(frame[start:], prefix[:k])
+	_, err := w.Write(frame[start:])
 	return err
 }
 

@@ -101,6 +101,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"other action", bytes.Replace(good, []byte("\xa8Particle"), []byte("\xa8Upgrades"), 1), `unsupported action "Upgrades"`},
 		{"bad peer id", bytes.Replace(good, []byte("12D3KooW"), []byte("12D3KooX"), 1), `field "init_peer_id"`},
 		{"truncated", good[:len(good)-3], "field name: unexpected EOF"},
+		{"a field twice", withFields(good, 9, "\xa3ttl\x00"), `field "ttl" appears twice`},
+		{"a new field twice", withFields(good, 10, "\xa5extra\x01\xa5extra\x01"), `field "extra" appears twice`},
+		{"a field missing", withFields(bytes.TrimSuffix(good, []byte("\xa4data\xc4\x00")), 7, ""), `missing field "data"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +116,25 @@ func TestDecodeErrors(t *testing.T) {
 	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f}
 	if _, err := ReadFrame(bufio.NewReader(bytes.NewReader(huge))); !errors.Is(err, ErrFrameTooLarge) {
 		t.Errorf("ReadFrame(huge length) = %v, want ErrFrameTooLarge", err)
+	}
+}
+
+// withFields returns body, a message of fewer than 16 fields, with its map
+// length set to n and extra appended.
+func withFields(body []byte, n int, extra string) []byte {
+	out := append([]byte(nil), body...)
+	out[2] = 0x80 | byte(n)
+	return append(out, extra...)
+}
+
+// TestNewFieldsAreSkipped accepts fields a newer version may add.
+func TestNewFieldsAreSkipped(t *testing.T) {
+	p, err := Unmarshal(withFields(Marshal(referenceParticle), 9, "\xa5extra\x01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(referenceParticle, p); d != "" {
+		t.Errorf("particle (-want +got):\n%s", d)
 	}
 }
 
