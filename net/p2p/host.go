@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/particle"
@@ -89,6 +90,10 @@ type Host struct {
 	malformed func(from peer.ID, err error)
 	ctx       context.Context
 	cancel    context.CancelFunc
+	// readers are buffered readers for incoming streams, reused: a
+	// stream carries one particle, and a fresh 4 KiB buffer for each
+	// would be most of what receiving allocates.
+	readers sync.Pool
 }
 
 // New starts a host. Particles that arrive go to handle.
@@ -279,7 +284,14 @@ func (h *Host) receive(s network.Stream, handle Handler) {
 	defer s.Close()
 	_ = s.SetReadDeadline(time.Now().Add(StreamTimeout))
 	from := peer.ID(s.Conn().RemotePeer().String())
-	p, err := wire.ReadFrame(bufio.NewReader(io.LimitReader(s, wire.MaxFrameSize+16)))
+	r, _ := h.readers.Get().(*bufio.Reader)
+	if r == nil {
+		r = bufio.NewReader(nil)
+	}
+	r.Reset(io.LimitReader(s, wire.MaxFrameSize+16))
+	p, err := wire.ReadFrame(r)
+	r.Reset(nil)
+	h.readers.Put(r)
 	if err != nil {
 		h.log.Warn("malformed particle frame", "from", from, "err", err)
 		if h.malformed != nil {

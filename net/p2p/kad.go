@@ -8,6 +8,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	kb "github.com/libp2p/go-libp2p-kbucket"
+	"github.com/libp2p/go-libp2p/core/network"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 )
@@ -117,7 +118,7 @@ func (h *Host) redial(info lpeer.AddrInfo) {
 // find makes sure the host knows addresses for pid, asking Kademlia when
 // it has none.
 func (h *Host) find(ctx context.Context, pid lpeer.ID) error {
-	if len(h.host.Peerstore().Addrs(pid)) > 0 || h.kad == nil {
+	if h.kad == nil || h.host.Network().Connectedness(pid) == network.Connected || len(h.host.Peerstore().Addrs(pid)) > 0 {
 		return nil
 	}
 	info, err := h.kad.FindPeer(ctx, pid)
