@@ -158,12 +158,13 @@ func TestMergeSignatures(t *testing.T) {
 	if _, err := MergeSignatures(a, b); err != nil {
 		t.Fatalf("identical data: %v", err)
 	}
-	// b's peer now claims a different set of the same size.
-	call := *b.Trace[2].(*Call)
-	sr := b.Stores.ServiceResults[call.CID]
-	sr.ValueCID = b.Stores.AddValue("other")
-	call.CID = b.Stores.AddServiceResult(sr)
-	b.Trace[2] = &call
+	// b's peer now claims, and signs, a different set of the same size.
+	changeResult(b)
+	key := ed25519.NewKeyFromSeed(make([]byte, 32))
+	b.Sign(key, b.Trace[1].(*Call).Peer, "particle")
+	if err := b.VerifySignatures("particle"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := MergeSignatures(a, b); !errors.Is(err, ErrSignature) {
 		t.Errorf("contradicting sets merged: %v", err)
 	}

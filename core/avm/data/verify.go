@@ -74,23 +74,42 @@ func (d *Data) CheckStores() error {
 func (d *Data) PeerCIDs() map[string][]CID {
 	out := map[string][]CID{}
 	for _, s := range d.Trace {
-		c, ok := ResultCID(s)
-		if !ok {
-			continue
+		if c, peer, ok := d.result(s); ok {
+			out[peer] = append(out[peer], c)
 		}
-		var tc CID
-		if _, canon := s.(*Canon); canon {
-			tc = d.Stores.CanonResults[c].TetrapletCID
-		} else {
-			tc = d.Stores.ServiceResults[c].TetrapletCID
-		}
-		peer := d.Stores.Tetraplets[tc].PeerPK
-		out[peer] = append(out[peer], c)
 	}
 	for _, cids := range out {
 		slices.Sort(cids)
 	}
 	return out
+}
+
+// cidsOf is PeerCIDs()[peer], without grouping every other peer's.
+func (d *Data) cidsOf(peer string) []CID {
+	var cids []CID
+	for _, s := range d.Trace {
+		if c, p, ok := d.result(s); ok && p == peer {
+			cids = append(cids, c)
+		}
+	}
+	slices.Sort(cids)
+	return cids
+}
+
+// result returns the CID of the result a state holds and the peer that
+// produced it, if the state holds a result.
+func (d *Data) result(s State) (CID, string, bool) {
+	c, ok := ResultCID(s)
+	if !ok {
+		return "", "", false
+	}
+	var tc CID
+	if _, canon := s.(*Canon); canon {
+		tc = d.Stores.CanonResults[c].TetrapletCID
+	} else {
+		tc = d.Stores.ServiceResults[c].TetrapletCID
+	}
+	return c, d.Stores.Tetraplets[tc].PeerPK, true
 }
 
 // signaturePurpose opens every signed message, so that a signature over
@@ -132,7 +151,7 @@ func (d *Data) Sign(key ed25519.PrivateKey, peerID, particleID string) {
 // signatures are deterministic, so it is the very signature Sign would
 // make, and the costly part of a run is skipped.
 func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev *Data) {
-	cids := d.PeerCIDs()[peerID]
+	cids := d.cidsOf(peerID)
 	if len(cids) == 0 {
 		// Only results need a signature (VerifySignatures asks for none
 		// from a peer without them), and a peer often runs before its
@@ -142,7 +161,7 @@ func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev
 	}
 	pub := key.Public().(ed25519.PublicKey)
 	if prev != nil {
-		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prev.PeerCIDs()[peerID], cids) {
+		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prev.cidsOf(peerID), cids) {
 			d.Signatures[peerID] = old
 			return
 		}
@@ -188,17 +207,28 @@ func (d *Data) VerifySignaturesAfter(particleID string, known *Data) error {
 // MergeSignatures combines the signatures of two verified datas. A peer
 // only ever adds results to what it signed before, so for each peer the
 // larger signed set wins, and the smaller must be contained in it.
+//
+// The same signature on both sides needs no comparison of the sets: a
+// verified signature holds for one message only, so both sides signed
+// the same results. This is the common case (a peer's results travel
+// unchanged with the particle) and spares grouping either side's CIDs.
 func MergeSignatures(a, b *Data) (map[string]Signature, error) {
-	ac, bc := a.PeerCIDs(), b.PeerCIDs()
 	out := make(map[string]Signature, len(a.Signatures)+len(b.Signatures))
 	for id, s := range a.Signatures {
 		out[id] = s
 	}
+	var ac, bc map[string][]CID
 	for id, s := range b.Signatures {
 		prev, ok := out[id]
 		if !ok {
 			out[id] = s
 			continue
+		}
+		if prev.PublicKey.Equal(s.PublicKey) && bytes.Equal(prev.Sig, s.Sig) {
+			continue
+		}
+		if ac == nil {
+			ac, bc = a.PeerCIDs(), b.PeerCIDs()
 		}
 		small, large := ac[id], bc[id]
 		if len(small) > len(large) {
