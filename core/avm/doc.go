@@ -18,4 +18,11 @@
 // merge of par and fold subtraces. The data format is this package's own
 // (see package data), with the same content identifiers and per-peer
 // Ed25519 signatures over the results each peer produced.
+//
+// One known difference from AquaVM 0.62: when a stream has gained several
+// generations on another peer (a "for ... rec" loop that grows it there)
+// and the particle comes back to a peer that held its first values,
+// AquaVM ends that run with no next peer and the particle stalls; this
+// interpreter merges the generations and goes on. The differential test
+// against avm.wasm (package marine/avmwasm) keeps the case.
 package avm
