@@ -270,7 +270,10 @@ func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id
 		a.busy = true
 		a.mu.Unlock()
 		if start {
-			n.drain(ctx, a)
+			select {
+			case n.ready <- a:
+			case <-ctx.Done():
+			}
 		}
 	}()
 }

@@ -65,7 +65,9 @@ type Config struct {
 	// Services are the deployed services; may be nil.
 	Services Services
 	// Workers bounds how many particles are interpreted at once; default
-	// 4. QueueSize bounds particles waiting for a worker; default 1024.
+	// 4. QueueSize bounds the particles that arrived and wait for a
+	// worker, and apart from them those whose call results wait for one;
+	// default 1024.
 	Workers, QueueSize int
 	// CallWorkers bounds service calls running at once; default 64.
 	CallWorkers int
@@ -118,6 +120,11 @@ type Node struct {
 	id    peer.ID
 	key   ed25519.PrivateKey // cfg.Key expanded once; expansion costs as much as a signature
 	queue chan *particle.Particle
+	// ready holds actors that call results have come back to, for the
+	// workers to interpret: so Workers bounds these interpretations too,
+	// and they run on stacks grown to what the interpreter needs, where a
+	// call's fresh goroutine would grow its own for every result.
+	ready chan *actor
 	calls chan struct{} // semaphore for running calls
 
 	mu        sync.Mutex
@@ -165,6 +172,7 @@ func New(cfg Config) (*Node, error) {
 		id:        id,
 		key:       ed25519.NewKeyFromSeed(cfg.Key.Raw()),
 		queue:     make(chan *particle.Particle, cfg.QueueSize),
+		ready:     make(chan *actor, cfg.QueueSize),
 		calls:     make(chan struct{}, cfg.CallWorkers),
 		actors:    map[string]*actor{},
 		scoped:    map[string]map[string]builtin.Service{},
@@ -197,6 +205,8 @@ func (n *Node) Run(ctx context.Context) error {
 					return
 				case p := <-n.queue:
 					n.ingest(ctx, p)
+				case a := <-n.ready:
+					n.drain(ctx, a)
 				}
 			}
 		})
