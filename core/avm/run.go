@@ -71,7 +71,8 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 			return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
 		}
 	}
-	prev, err := data.Decode(prevData)
+	// prevData is this peer's own: trusted, as its signatures are.
+	prev, err := data.DecodeOwn(prevData)
 	if err != nil {
 		return fail(decodeCode(err), "failed to decode previous data: %v", err)
 	}

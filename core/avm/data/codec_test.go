@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
@@ -178,6 +179,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, in []byte) {
+		// A peer's own data is read with fewer checks, and must not
+		// panic either.
+		_, _ = DecodeOwn(in)
 		d, err := Decode(in)
 		if err != nil {
 			return
@@ -189,4 +193,27 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded data does not encode: %v", err)
 		}
 	})
+}
+
+// TestDecodeOwn reads a peer's own data as Decode does, without parsing
+// its values again.
+func TestDecodeOwn(t *testing.T) {
+	b, err := Encode(sample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := DecodeOwn(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(own, full) {
+		t.Errorf("DecodeOwn = %+v, want %+v", own, full)
+	}
+	if _, err := DecodeOwn(b[:len(b)-1]); err == nil {
+		t.Error("DecodeOwn read truncated data")
+	}
 }
