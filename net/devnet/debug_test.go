@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -260,12 +261,17 @@ func TestStepOverPassesOtherParticles(t *testing.T) {
 		t.Errorf("stepped over to %s at %s with %d results, want %s at the client with the call's result",
 			h.Particle.ID, h.Peer.ShortString(), len(h.Results), first.Hop.Particle.ID)
 	}
+	// The other particle was held first, so its hop runs first; how many
+	// of its hops run before the call's result is back depends on how
+	// fast the services answer, but the step over ends with the hop that
+	// takes the result.
 	var ran []string
 	for _, o := range s.Recording().Hops()[before:] {
 		ran = append(ran, o.Particle.ID)
 	}
-	if len(ran) != 2 || ran[0] == h.Particle.ID {
-		t.Errorf("stepping over ran %v, want the other particle's hop, then %s's", ran, h.Particle.ID)
+	others := ran[:max(len(ran)-1, 0)]
+	if len(ran) < 2 || ran[len(ran)-1] != h.Particle.ID || slices.Contains(others, h.Particle.ID) {
+		t.Errorf("stepping over ran %v, want hops of the other particle, then %s's", ran, h.Particle.ID)
 	}
 	if cur, _ := s.Current(); cur.Hop != h {
 		t.Error("the step over is not the current stop")
