@@ -9,10 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
-	"github.com/aquarium-p2p/aquarium/core/particle"
 )
 
 // The acceptance cases recreate, in programs of our own, the calls that
@@ -181,54 +179,7 @@ func acceptanceServices() map[string]builtin.Service {
 // acceptance services added to the conformance ones on the client.
 func runAcceptanceCase(t *testing.T, c acceptanceCase, script string) outcome {
 	t.Helper()
-	n := startConformanceNet(t)
-	raw := c.Args
-	if c.RawArgs != nil {
-		raw = c.RawArgs
-	}
-	args := map[string]any{}
-	for name, v := range raw {
-		decoded, err := builtin.DecodeArgs(append(append([]byte{'['}, v...), ']'))
-		if err != nil {
-			t.Fatalf("argument %s: %v", name, err)
-		}
-		args[name] = substitutePeers(jsNumbers(decoded[0]), n.resolve)
-	}
-	done := make(chan outcome, 1)
-	p := particle.New("acceptance-"+c.Name, n.client.ID(), script, time.Now(), c.ttl())
-	if err := p.Sign(n.key); err != nil {
-		t.Fatal(err)
-	}
-	services := clientServices(n, args, done)
-	for id, fns := range acceptanceServices() {
-		if services[id] == nil {
-			services[id] = builtin.Service{}
-		}
-		for name, f := range fns {
-			services[id][name] = f
-		}
-	}
-	n.client.Scope(p.ID, services)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go watchInterpreter(ctx, n.client, p.ID, done)
-	n.client.Deliver(n.client.ID(), p)
-
-	var got outcome
-	select {
-	case got = <-done:
-	case <-time.After(c.ttl() + time.Second):
-		got = outcome{Error: fmt.Sprintf("Particle expired after ttl of %dms", c.ttl().Milliseconds()), Type: "ExpirationError"}
-	}
-	ids := n.placeholders()
-	if got.OK != nil {
-		got.OK = json.RawMessage(replacePeerIDs(string(got.OK), ids))
-	}
-	if got.Details != nil {
-		got.Details = json.RawMessage(replacePeerIDs(string(got.Details), ids))
-	}
-	got.Error = replacePeerIDs(got.Error, ids)
-	return got
+	return runCase(t, c.conformanceCase, script, "acceptance-", acceptanceServices())
 }
 
 // regenerateAcceptance compiles the acceptance programs with the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -432,6 +433,15 @@ func watchInterpreter(ctx context.Context, client *Node, particleID string, done
 // network and returns its outcome with peer ids replaced by placeholders.
 func runConformanceCase(t *testing.T, c conformanceCase, script string) outcome {
 	t.Helper()
+	return runCase(t, c, script, "conformance-", nil)
+}
+
+// runCase runs the case's script from the client of a fresh network, as
+// particle idPrefix+c.Name, with the conformance services and extra on
+// the client, and returns its outcome with peer ids replaced by
+// placeholders.
+func runCase(t *testing.T, c conformanceCase, script, idPrefix string, extra map[string]builtin.Service) outcome {
+	t.Helper()
 	n := startConformanceNet(t)
 	raw := c.Args
 	if c.RawArgs != nil {
@@ -446,12 +456,18 @@ func runConformanceCase(t *testing.T, c conformanceCase, script string) outcome 
 		args[name] = substitutePeers(jsNumbers(decoded[0]), n.resolve)
 	}
 	done := make(chan outcome, 1)
-	now := time.Now()
-	p := particle.New("conformance-"+c.Name, n.client.ID(), script, now, c.ttl())
+	p := particle.New(idPrefix+c.Name, n.client.ID(), script, time.Now(), c.ttl())
 	if err := p.Sign(n.key); err != nil {
 		t.Fatal(err)
 	}
-	n.client.Scope(p.ID, clientServices(n, args, done))
+	services := clientServices(n, args, done)
+	for id, fns := range extra {
+		if services[id] == nil {
+			services[id] = builtin.Service{}
+		}
+		maps.Copy(services[id], fns)
+	}
+	n.client.Scope(p.ID, services)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go watchInterpreter(ctx, n.client, p.ID, done)
