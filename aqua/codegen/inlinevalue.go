@@ -164,10 +164,16 @@ func intLit(v rval) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if b, ok := l.typ.(*types.Basic); !ok || !b.IsInteger() {
+	return integer(l.text, l.typ)
+}
+
+// integer reads the text of a literal of type typ as an integer; it
+// reports false for literals of other types.
+func integer(text string, typ types.Type) (int64, bool) {
+	if b, ok := typ.(*types.Basic); !ok || !b.IsInteger() {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(l.text, 10, 64)
+	n, err := strconv.ParseInt(text, 10, 64)
 	return n, err == nil
 }
 
@@ -631,11 +637,7 @@ func litInt(v value) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if b, ok := l.typ.(*types.Basic); !ok || !b.IsInteger() {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(l.text, 10, 64)
-	return n, err == nil
+	return integer(l.text, l.typ)
 }
 
 func boolLit(b bool) literal {
