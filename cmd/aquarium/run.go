@@ -194,7 +194,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if f.trace {
 		stopTrace = followTrace(ctx, cmd.ErrOrStderr(), events, call.ParticleID, names)
 	}
-	res, err := session.Run(ctx, client.Node, client.Key, call)
+	res, err := session.Run(ctx, client.Node, call)
 	stopTrace()
 	if rec != nil {
 		// A failed run's recording is the one worth keeping.

@@ -74,10 +74,11 @@ func (e *Error) Error() string {
 // within its TTL.
 var ErrTimeout = errors.New("timed out")
 
-// Run starts call from client, whose key is key, and waits for the result.
+// Run starts call from client, which signs the particle, and waits for
+// the result.
 // A function without results finishes when the client has nothing left to
 // do for it.
-func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call) (*Result, error) {
+func Run(ctx context.Context, client *node.Node, call Call) (*Result, error) {
 	if call.TTL <= 0 {
 		call.TTL = 15 * time.Second
 	}
@@ -90,9 +91,6 @@ func Run(ctx context.Context, client *node.Node, key peer.PrivateKey, call Call)
 		case done <- o:
 		default:
 		}
-	}
-	if id := peer.IDOf(key); id != client.ID() {
-		return nil, fmt.Errorf("%w: key is %s, client is %s", particle.ErrWrongKey, id, client.ID())
 	}
 	p := particle.New(call.ParticleID, client.ID(), call.Script, time.Now(), call.TTL)
 	client.Scope(p.ID, scopedServices(call, p.ID, finish))

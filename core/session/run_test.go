@@ -23,7 +23,7 @@ func (l loopback) Send(_ context.Context, to peer.ID, p *particle.Particle) erro
 	return nil
 }
 
-func client(t *testing.T) (*node.Node, peer.PrivateKey) {
+func client(t *testing.T) *node.Node {
 	t.Helper()
 	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{42}, 32))
 	var n *node.Node
@@ -35,11 +35,11 @@ func client(t *testing.T) (*node.Node, peer.PrivateKey) {
 	done := make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return n, key
+	return n
 }
 
 func TestRunResultErrorAndVoid(t *testing.T) {
-	n, key := client(t)
+	n := client(t)
 	ctx := context.Background()
 	tests := []struct {
 		name, script string
@@ -81,7 +81,7 @@ func TestRunResultErrorAndVoid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Run(ctx, n, key, Call{Script: tt.script, Args: tt.args, Callbacks: tt.callbacks, TTL: 10 * time.Second})
+			res, err := Run(ctx, n, Call{Script: tt.script, Args: tt.args, Callbacks: tt.callbacks, TTL: 10 * time.Second})
 			if tt.wantErr != "" {
 				var e *Error
 				if !errors.As(err, &e) || !bytes.Contains([]byte(err.Error()), []byte(tt.wantErr)) {
@@ -101,8 +101,8 @@ func TestRunResultErrorAndVoid(t *testing.T) {
 }
 
 func TestTimeoutSaysWhereItWasLastSeen(t *testing.T) {
-	n, key := client(t)
-	_, err := Run(context.Background(), n, key, Call{Script: "(never)\n", TTL: 300 * time.Millisecond})
+	n := client(t)
+	_, err := Run(context.Background(), n, Call{Script: "(never)\n", TTL: 300 * time.Millisecond})
 	if !errors.Is(err, ErrTimeout) || !bytes.Contains([]byte(err.Error()), []byte("last seen")) {
 		t.Errorf("err = %v", err)
 	}

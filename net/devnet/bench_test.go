@@ -77,7 +77,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	b.ReportAllocs()
 	cpu := meterCPU()
 	for b.Loop() {
-		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+		if _, err := session.Run(ctx, c.Node, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -93,7 +93,7 @@ func BenchmarkRoundTripMemory(b *testing.B) {
 	b.ReportAllocs()
 	cpu := meterCPU()
 	for b.Loop() {
-		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+		if _, err := session.Run(ctx, c.Node, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -112,7 +112,7 @@ func BenchmarkRoundTripParallel(b *testing.B) {
 	cpu := meterCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+			if _, err := session.Run(ctx, c.Node, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 				b.Error(err)
 				return
 			}
@@ -140,7 +140,7 @@ func BenchmarkChain10(b *testing.B) {
 	ctx := context.Background()
 	script := chain(10)
 	for b.Loop() {
-		if _, err := session.Run(ctx, c.Node, c.Key, session.Call{Script: script, Relay: n.NodeIDs()[0], TTL: 5 * time.Second,
+		if _, err := session.Run(ctx, c.Node, session.Call{Script: script, Relay: n.NodeIDs()[0], TTL: 5 * time.Second,
 			Args: map[string]json.RawMessage{"peers": ids}}); err != nil {
 			b.Fatal(err)
 		}

@@ -52,7 +52,7 @@ func TestRunAcrossNodes(t *testing.T) {
 	ids := n.NodeIDs()
 	ctx := context.Background()
 
-	res, err := session.Run(ctx, c.Node, c.Key, session.Call{
+	res, err := session.Run(ctx, c.Node, session.Call{
 		Script: corpus(t, "nestedHops"), Relay: ids[0],
 		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
 	})
@@ -65,7 +65,7 @@ func TestRunAcrossNodes(t *testing.T) {
 	}
 
 	ps, _ := json.Marshal([]string{string(ids[1]), string(ids[2]), string(ids[3])})
-	res, err = session.Run(ctx, c.Node, c.Key, session.Call{
+	res, err = session.Run(ctx, c.Node, session.Call{
 		Script: corpus(t, "parallelPeers"), Relay: ids[0], Args: map[string]json.RawMessage{"ps": ps},
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func TestUnreachablePeerNamedInTimeout(t *testing.T) {
 	if err := n.Kill(1); err != nil {
 		t.Fatal(err)
 	}
-	_, err := session.Run(context.Background(), c.Node, c.Key, session.Call{
+	_, err := session.Run(context.Background(), c.Node, session.Call{
 		Script: corpus(t, "onPeer"), Relay: ids[0], TTL: 3 * time.Second,
 		Args: map[string]json.RawMessage{"p": raw(`"` + string(ids[1]) + `"`)},
 	})

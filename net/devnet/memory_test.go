@@ -36,7 +36,7 @@ func startMemNet(t *testing.T, cfg Config) (*Network, *Peer) {
 // -> client) and returns its error.
 func onPeer(t *testing.T, n *Network, c *Peer, p peer.ID, ttl time.Duration) error {
 	t.Helper()
-	_, err := session.Run(context.Background(), c.Node, c.Key, session.Call{
+	_, err := session.Run(context.Background(), c.Node, session.Call{
 		Script: corpus(t, "onPeer"), Relay: n.NodeIDs()[0], TTL: ttl,
 		Args: map[string]json.RawMessage{"p": raw(`"` + string(p) + `"`)},
 	})
@@ -53,7 +53,7 @@ func TestMemoryRunAcrossNodes(t *testing.T) {
 			}
 		}
 	}
-	res, err := session.Run(context.Background(), c.Node, c.Key, session.Call{
+	res, err := session.Run(context.Background(), c.Node, session.Call{
 		Script: corpus(t, "nestedHops"), Relay: ids[0],
 		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
 	})
@@ -123,7 +123,7 @@ func TestMemoryLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := session.Run(context.Background(), c.Node, c.Key, session.Call{Script: identityRoundTrip, Relay: n.NodeIDs()[0]}); err != nil {
+	if _, err := session.Run(context.Background(), c.Node, session.Call{Script: identityRoundTrip, Relay: n.NodeIDs()[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took < 2*delay {
@@ -174,7 +174,7 @@ func TestManagers(t *testing.T) {
  )
 )`
 	run := func(p *Peer) string {
-		res, err := session.Run(ctx, p.Node, p.Key, session.Call{Script: create, Relay: n.NodeIDs()[0]})
+		res, err := session.Run(ctx, p.Node, session.Call{Script: create, Relay: n.NodeIDs()[0]})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,7 +93,7 @@ func (s *Session) Run(ctx context.Context, call session.Call) (*session.Result, 
 	if call.Relay == "" {
 		call.Relay = s.Relay()
 	}
-	return session.Run(ctx, s.client.Node, s.client.Key, call)
+	return session.Run(ctx, s.client.Node, call)
 }
 
 // Events is the trace of every peer of the network.
