@@ -67,9 +67,12 @@ func (b Breakpoint) Matches(h *Hop) bool {
 	return false
 }
 
-// Hit returns the index of the first of bs that h matches, or -1.
-func Hit(bs []Breakpoint, h *Hop) int {
-	return slices.IndexFunc(bs, func(b Breakpoint) bool { return b.Matches(h) })
+// Hit returns the first of bs that h matches, or nil.
+func Hit(bs []Breakpoint, h *Hop) *Breakpoint {
+	if i := slices.IndexFunc(bs, func(b Breakpoint) bool { return b.Matches(h) }); i >= 0 {
+		return &bs[i]
+	}
+	return nil
 }
 
 // Pending is an interpretation the paused network holds back.
@@ -168,9 +171,9 @@ func (d *Debugger) Record(in *node.Interpretation) {
 	if d.paused {
 		return
 	}
-	if i := Hit(d.breakpoints, h); i >= 0 {
+	if hit := Hit(d.breakpoints, h); hit != nil {
 		d.paused = true
-		d.cur = Stop{Hop: h, Hit: &d.breakpoints[i]}
+		d.cur = Stop{Hop: h, Hit: hit}
 		d.changedLocked()
 	}
 }
@@ -262,11 +265,7 @@ func (d *Debugger) StepOver(ctx context.Context) (Stop, error) {
 		}
 		last = hop
 		d.mu.Lock()
-		i := Hit(d.breakpoints, hop)
-		var hit *Breakpoint
-		if i >= 0 {
-			hit = &d.breakpoints[i]
-		}
+		hit := Hit(d.breakpoints, hop)
 		d.mu.Unlock()
 		if calls.Returned(hop) || hit != nil {
 			return d.stopAt(Stop{Hop: hop, Hit: hit}), nil

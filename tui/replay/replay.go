@@ -173,9 +173,8 @@ func (s *Session) Continue() {
 	for s.next < len(s.hops) {
 		h := s.hops[s.next]
 		s.next++
-		s.cur = debug.Stop{Hop: h}
-		if i := debug.Hit(s.bps, h); i >= 0 {
-			s.cur.Hit = &s.bps[i]
+		s.cur = debug.Stop{Hop: h, Hit: debug.Hit(s.bps, h)}
+		if s.cur.Hit != nil {
 			break
 		}
 	}
@@ -233,12 +232,8 @@ func (s *Session) StepOver(ctx context.Context) (session.Stop, error) {
 	for s.next < len(s.hops) {
 		h := s.hops[s.next]
 		s.next++
-		s.cur = debug.Stop{Hop: h}
-		returned := calls.Returned(h)
-		if i := debug.Hit(s.bps, h); i >= 0 {
-			s.cur.Hit = &s.bps[i]
-		}
-		if returned || s.cur.Hit != nil {
+		s.cur = debug.Stop{Hop: h, Hit: debug.Hit(s.bps, h)}
+		if calls.Returned(h) || s.cur.Hit != nil {
 			s.changedLocked()
 			return s.cur, nil
 		}
