@@ -9,19 +9,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null; then
-	apt-get update -qq && apt-get install -y -qq tmux >/dev/null
-fi
-
-work=$(mktemp -d)
-session="aquarium-attach-$$"
-cleanup() {
-	tmux kill-session -t "$session" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/aquarium" ./cmd/aquarium
+NAME=attach-tmux
+# shellcheck source=.ci/tmux-lib.sh
+source .ci/tmux-lib.sh
 cd "$work"
 
 fail() {
@@ -44,21 +34,6 @@ inspector=$(new_key inspector)
 stranger=$(new_key stranger)
 [[ -n "$inspector" && -n "$stranger" ]] || fail "could not make keys"
 
-screen() { tmux capture-pane -p -t "$session:$1"; }
-
-# wait_for WINDOW TEXT [SECONDS]: poll a window until TEXT shows.
-wait_for() {
-	local win=$1 text=$2 deadline=$((SECONDS + ${3:-20}))
-	until screen "$win" | grep -qF -- "$text"; do
-		if ((SECONDS >= deadline)); then
-			echo "attach-tmux: timed out waiting in $win for: $text" >&2
-			screen "$win" >&2
-			exit 1
-		fi
-		sleep 0.2
-	done
-}
-
 tmux new-session -d -s "$session" -n node -x 120 -y 40 \
 	"./aquarium node --data-dir node --listen /ip4/127.0.0.1/tcp/0 --allow-inspect $inspector 2>node.log | tee node.out; sleep 60"
 deadline=$((SECONDS + 20))
@@ -79,8 +54,8 @@ grep -qF -- "--allow-inspect $stranger" refused.err ||
 # The allowed inspector opens the workbench on the node.
 tmux new-window -d -t "$session" -n attach \
 	"./aquarium attach $addr --key inspector/key 2>attach.err; echo \"exit status \$?\" > attach.status; sleep 60"
-wait_for attach "attached to"
-wait_for attach "compiles · 2 function(s)"
+wait_in attach "attached to"
+wait_in attach "compiles · 2 function(s)"
 
 cat >hello.aqua <<'AQUA'
 aqua Hello
@@ -99,17 +74,17 @@ out=$(./aquarium run hello.aqua -f 'hello("tmux")' --relay "$addr" 2>run.err) ||
 [[ "$out" == *'hello from the node, tmux'* ]] || fail "run printed: $out"
 
 # The particle's events at the node show in the attached trace view.
-wait_for attach "op.concat_strings"
-wait_for attach "interpreted"
+wait_in attach "op.concat_strings"
+wait_in attach "interpreted"
 
 # The attached workbench runs functions with the node as relay, too.
 tmux send-keys -t "$session:attach" C-r
-wait_for attach 'name: string = "world"'
+wait_in attach 'name: string = "world"'
 tmux send-keys -t "$session:attach" Enter
-wait_for attach 'hello("world") = "hello from the relay, world"'
+wait_in attach 'hello("world") = "hello from the relay, world"'
 
 tmux send-keys -t "$session:attach" C-c
-wait_for attach "unsaved changes"
+wait_in attach "unsaved changes"
 tmux send-keys -t "$session:attach" C-c
 for _ in $(seq 100); do
 	[[ -s attach.status ]] && break

@@ -6,34 +6,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null; then
-	apt-get update -qq && apt-get install -y -qq tmux >/dev/null
-fi
-
-work=$(mktemp -d)
-session="aquarium-wb-$$"
-cleanup() {
-	tmux kill-session -t "$session" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/aquarium" ./cmd/aquarium
-
-screen() { tmux capture-pane -p -t "$session"; }
-
-# wait_for TEXT [SECONDS]: poll the screen until TEXT shows.
-wait_for() {
-	local text=$1 deadline=$((SECONDS + ${2:-20}))
-	until screen | grep -qF -- "$text"; do
-		if ((SECONDS >= deadline)); then
-			echo "workbench-tmux: timed out waiting for: $text" >&2
-			screen >&2
-			exit 1
-		fi
-		sleep 0.2
-	done
-}
+NAME=workbench-tmux
+# shellcheck source=.ci/tmux-lib.sh
+source .ci/tmux-lib.sh
 
 tmux new-session -d -s "$session" -x 120 -y 40 \
 	"cd '$work' && ./aquarium --nodes 3 2>'$work/stderr'; echo \"exit status \$?\" > '$work/status'; sleep 60"
