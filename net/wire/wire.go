@@ -237,18 +237,57 @@ type FrameReader interface {
 	io.ByteReader
 }
 
-// ReadFrame reads one length-prefixed frame and decodes its particle.
+// ReadFrame reads one length-prefixed frame of at most MaxFrameSize bytes
+// and decodes its particle.
 func ReadFrame(r FrameReader) (*particle.Particle, error) {
+	return ReadFrameLimit(r, MaxFrameSize)
+}
+
+// ReadFrameLimit reads one length-prefixed frame and decodes its
+// particle, refusing a frame that announces more than limit bytes. The
+// announced length is only a claim: the body is read into a buffer that
+// grows with the bytes that actually arrive, so a peer that announces a
+// large frame and sends little costs little memory.
+func ReadFrameLimit(r FrameReader, limit int) (*particle.Particle, error) {
 	n, err := binary.ReadUvarint(r)
 	if err != nil {
 		return nil, fmt.Errorf("wire: frame length: %w", err)
 	}
-	if n > MaxFrameSize {
-		return nil, fmt.Errorf("%w: %d bytes", ErrFrameTooLarge, n)
+	if n > uint64(min(limit, MaxFrameSize)) {
+		return nil, fmt.Errorf("%w: %d bytes announced, at most %d accepted", ErrFrameTooLarge, n, min(limit, MaxFrameSize))
 	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
-		return nil, fmt.Errorf("wire: frame body: %w", err)
+	body, err := readBody(r, int(n))
+	if err != nil {
+		return nil, fmt.Errorf("wire: frame body: %d of %d bytes: %w", len(body), n, err)
 	}
 	return Unmarshal(body)
+}
+
+// firstRead is the buffer a frame body is first read into; it doubles as
+// the body arrives, up to the length announced.
+const firstRead = 32 << 10
+
+// readBody reads n bytes. It returns what it read and
+// io.ErrUnexpectedEOF when the input ends before n bytes.
+func readBody(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, 0, min(n, firstRead))
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*cap(buf), n))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := r.Read(buf[len(buf):min(cap(buf), n)])
+		buf = buf[:len(buf)+k]
+		if err == io.EOF {
+			if len(buf) < n {
+				return buf, io.ErrUnexpectedEOF
+			}
+			break
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -158,6 +161,86 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 		if d := cmp.Diff(p, again); d != "" {
 			t.Fatalf("round trip differs:\n%s", d)
+		}
+	})
+}
+
+// TestReadFrameAllocatesWhatArrives reads frames that announce far more
+// than they carry: reading one must cost memory in proportion to the
+// bytes that came, not to the length announced.
+func TestReadFrameAllocatesWhatArrives(t *testing.T) {
+	for _, announced := range []uint64{MaxFrameSize, MaxFrameSize / 2, 1 << 20} {
+		frame := binary.AppendUvarint(nil, announced)
+		frame = append(frame, Marshal(referenceParticle)[:12]...)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := ReadFrame(bufio.NewReader(bytes.NewReader(frame)))
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("announced %d, sent 12: error = %v, want an unexpected EOF", announced, err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 256<<10 {
+			t.Errorf("announced %d bytes, sent 12: %d bytes allocated, want under 256 KiB", announced, got)
+		}
+	}
+}
+
+func TestReadFrameLimit(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteFrame(&buf, referenceParticle); err != nil {
+		t.Fatal(err)
+	}
+	size := buf.Len()
+	frame := buf.Bytes()
+	if _, err := ReadFrameLimit(bufio.NewReader(bytes.NewReader(frame)), size); err != nil {
+		t.Errorf("a frame within the limit: %v", err)
+	}
+	_, err := ReadFrameLimit(bufio.NewReader(bytes.NewReader(frame)), size-10)
+	if !errors.Is(err, ErrFrameTooLarge) {
+		t.Errorf("a frame over the limit: error = %v, want ErrFrameTooLarge", err)
+	}
+}
+
+// FuzzReadFrame reads arbitrary bytes as a stream of frames, length
+// prefixes included: it must neither panic nor allocate for lengths the
+// input does not carry, and whatever decodes must encode to a frame that
+// decodes to the same particle.
+func FuzzReadFrame(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.bin")
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(binary.AppendUvarint(nil, uint64(len(b))), b)
+	}
+	f.Add([]byte{0xff, 0xff, 0xff, 0x2f}, []byte{0x81, 0x04})
+	f.Add([]byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, []byte(nil))
+	f.Fuzz(func(t *testing.T, prefix, rest []byte) {
+		in := append(append([]byte(nil), prefix...), rest...)
+		r := bufio.NewReader(bytes.NewReader(in))
+		for range 4 {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			p, err := ReadFrame(r)
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > uint64(64*len(in))+(1<<20) {
+				t.Fatalf("reading %d bytes allocated %d", len(in), got)
+			}
+			if err != nil {
+				return
+			}
+			var buf bytes.Buffer
+			if err := WriteFrame(&buf, p); err != nil {
+				t.Fatalf("decoded particle does not encode: %v", err)
+			}
+			again, err := ReadFrame(bufio.NewReader(&buf))
+			if err != nil {
+				t.Fatalf("re-encoded frame does not decode: %v", err)
+			}
+			if d := cmp.Diff(p, again); d != "" {
+				t.Fatalf("round trip differs:\n%s", d)
+			}
 		}
 	})
 }
