@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/ed25519"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -72,6 +73,10 @@ type Config struct {
 	// Network, if set, turns on Kademlia discovery on
 	// /fluence/kad/<Network>/1.0.0 ("dar" is the reference's default).
 	Network string
+	// MaxParticleSize bounds the frame of one incoming particle, in bytes;
+	// a stream announcing more is reset unread. Default and upper bound:
+	// wire.MaxFrameSize, the reference node's limit.
+	MaxParticleSize int
 }
 
 // DefaultListenAddrs listen on loopback, for development networks.
@@ -88,6 +93,7 @@ type Host struct {
 	id        peer.ID
 	log       *slog.Logger
 	malformed func(from peer.ID, err error)
+	maxFrame  int
 	ctx       context.Context
 	cancel    context.CancelFunc
 	// readers are buffered readers for incoming streams, reused: a
@@ -162,14 +168,18 @@ func New(cfg Config, handle Handler) (*Host, error) {
 // Wrap serves the particle protocol (and Kademlia, if cfg.Network is set)
 // on a libp2p host made elsewhere, such as an in-memory host of
 // go-libp2p's mocknet. Closing the Host closes lh. Only the Logger,
-// Malformed, Reported and Network fields of cfg are used.
+// Malformed, Reported, Network and MaxParticleSize fields of cfg are used.
 func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	maxFrame := cfg.MaxParticleSize
+	if maxFrame <= 0 || maxFrame > wire.MaxFrameSize {
+		maxFrame = wire.MaxFrameSize
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Host{host: lh, id: peer.ID(lh.ID().String()), log: log, malformed: cfg.Malformed, ctx: ctx, cancel: cancel}
+	h := &Host{host: lh, id: peer.ID(lh.ID().String()), log: log, malformed: cfg.Malformed, maxFrame: maxFrame, ctx: ctx, cancel: cancel}
 	lh.SetStreamHandler(protocol.ID(wire.ProtocolID), func(s network.Stream) { h.receive(s, handle) })
 	if cfg.Reported != nil {
 		h.serveReports(cfg.Reported)
@@ -288,8 +298,11 @@ func (h *Host) receive(s network.Stream, handle Handler) {
 	if r == nil {
 		r = bufio.NewReader(nil)
 	}
-	r.Reset(io.LimitReader(s, wire.MaxFrameSize+16))
-	p, err := wire.ReadFrame(r)
+	// The frame's length is checked against the limit before its body is
+	// read, and the body grows with what arrives: a peer that announces a
+	// large particle and sends a few bytes holds a few bytes.
+	r.Reset(io.LimitReader(s, int64(h.maxFrame)+binary.MaxVarintLen64))
+	p, err := wire.ReadFrameLimit(r, h.maxFrame)
 	r.Reset(nil)
 	h.readers.Put(r)
 	if err != nil {

@@ -3,7 +3,9 @@ package p2p
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -199,5 +201,67 @@ func TestKademliaDiscovery(t *testing.T) {
 	}
 	if n := b.Neighborhood([]byte("key"), 20); len(n) != 2 {
 		t.Errorf("b's neighborhood has %d peers, want a and c", len(n))
+	}
+}
+
+// TestAnnouncedFrameLengthIsNotTrusted opens streams that each announce
+// the largest frame and send 12 bytes: the host must hold memory for what
+// came, not for what was announced, and must refuse a frame over its
+// limit before reading it.
+func TestAnnouncedFrameLengthIsNotTrusted(t *testing.T) {
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{7}, 32))
+	const streams = 20
+	bad := make(chan error, streams+1)
+	b, err := New(Config{Key: key, MaxParticleSize: 1 << 20, Malformed: func(_ peer.ID, err error) { bad <- err }},
+		func(context.Context, peer.ID, *particle.Particle) { t.Error("handler called for a truncated frame") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	a, _ := newHost(t, 8)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := a.Connect(ctx, addrWith(t, b, "/tcp/")); err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := lpeer.Decode(string(b.ID()))
+	send := func(announced uint64) {
+		s, err := a.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		frame := binary.AppendUvarint(nil, announced)
+		frame = append(frame, wire.Marshal(signedParticle(t, 8))[:12]...)
+		if _, err := s.Write(frame); err != nil {
+			t.Fatal(err)
+		}
+		_ = s.CloseWrite()
+	}
+	await := func(want string) {
+		select {
+		case err := <-bad:
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("malformed frame error = %v, want %q", err, want)
+			}
+		case <-ctx.Done():
+			t.Fatal("malformed frame not reported")
+		}
+	}
+
+	send(1<<20 + 1)
+	await("frame too large")
+
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range streams {
+		send(1 << 20)
+	}
+	for range streams {
+		await("12 of 1048576 bytes")
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("%d streams announcing 1 MiB and sending 12 bytes made the hosts allocate %d bytes, want under 8 MiB", streams, got)
 	}
 }
