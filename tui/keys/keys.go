@@ -17,11 +17,18 @@ type KeyMap struct {
 // Global bindings work in every pane.
 type Global struct {
 	Quit, NextPane, PrevPane, Help key.Binding
+	// QuitKey quits too where q types nothing: outside the editor, the
+	// form and the prompts. Both ask first if there are unsaved changes.
+	QuitKey key.Binding
 	// Pane focuses a pane directly: Pane[0] is alt+1.
 	Pane    [8]key.Binding
 	Run     key.Binding
 	Save    key.Binding
 	NextErr key.Binding
+	// Zoom gives the focused pane the whole screen, and back.
+	Zoom key.Binding
+	// Messages opens the log of every status message.
+	Messages key.Binding
 }
 
 // List bindings move a cursor through rows.
@@ -32,6 +39,13 @@ type List struct {
 // Editor bindings, beyond typing.
 type Editor struct {
 	NextTab, PrevTab, Leave key.Binding
+	Undo, Redo              key.Binding
+	// Copy copies the selection; without one, ctrl+c is Quit.
+	Copy, Cut, Paste key.Binding
+	// Select extends the selection with the cursor (shift with a
+	// movement key); SelectAll selects the whole file.
+	Select, SelectAll key.Binding
+	Find, GoTo        key.Binding
 }
 
 // Peers bindings control the local network.
@@ -77,6 +91,9 @@ func Default() *KeyMap {
 			Run:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "run")),
 			Save:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 			NextErr:  key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "next error")),
+			QuitKey:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+			Zoom:     key.NewBinding(key.WithKeys("alt+z", "f11"), key.WithHelp("alt+z", "zoom pane")),
+			Messages: key.NewBinding(key.WithKeys("alt+m", "f12"), key.WithHelp("alt+m", "messages")),
 		},
 		List: List{
 			Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -91,6 +108,17 @@ func Default() *KeyMap {
 			NextTab: key.NewBinding(key.WithKeys("ctrl+pgdown", "alt+right"), key.WithHelp("alt+→", "next file")),
 			PrevTab: key.NewBinding(key.WithKeys("ctrl+pgup", "alt+left"), key.WithHelp("alt+←", "prev file")),
 			Leave:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave editor")),
+			Undo:    key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo")),
+			Redo:    key.NewBinding(key.WithKeys("ctrl+y", "ctrl+shift+z"), key.WithHelp("ctrl+y", "redo")),
+			Copy:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "copy selection")),
+			Cut:     key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cut (line)")),
+			Paste:   key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
+			Select: key.NewBinding(key.WithKeys("shift+up", "shift+down", "shift+left", "shift+right",
+				"shift+home", "shift+end", "shift+pgup", "shift+pgdown", "ctrl+shift+home", "ctrl+shift+end"),
+				key.WithHelp("shift+↑↓←→", "select")),
+			SelectAll: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "select all")),
+			Find:      key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "find")),
+			GoTo:      key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to line")),
 		},
 		Peers: Peers{
 			Add:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add node")),
