@@ -16,8 +16,10 @@ func newAirDataCmd() *cobra.Command {
 trace, the content-addressed stores and the peers' signatures) as
 indented JSON.
 
-The file holds data in the interpreter's binary format, as a node stores
-it or a particle carries it. Data that does not decode, or whose trace
+The file holds data in the reference interpreter's format (AquaVM 0.62:
+a MessagePack envelope around an rkyv archive), as a node stores it or a
+particle carries it, whichever interpreter wrote it; the JSON has the
+shape of the reference's to_human_readable_data. Data that does not decode, or whose trace
 refers to objects its stores lack, is reported and the command exits
 with status 1.`,
 		Example: `  aquarium air data particle.avmdata`,

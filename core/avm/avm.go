@@ -8,8 +8,11 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 )
 
-// InterpreterVersion is written into the data this interpreter produces.
-const InterpreterVersion = "0.1.0"
+// InterpreterVersion is written into the data this interpreter produces:
+// the version of the reference interpreter whose data format and
+// semantics it follows, so that every peer of the network, the
+// reference's included, reads the data as that version's.
+const InterpreterVersion = "0.62.0"
 
 // Params describe the particle and the peer running it.
 type Params struct {

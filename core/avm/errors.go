@@ -12,6 +12,7 @@ import (
 const (
 	CodeAIRParse               = 1
 	CodeDataDecode             = 2
+	CodeEnvelopeDecode         = 3
 	CodeCallResultsDecode      = 5
 	CodeUnsupportedVersion     = 6
 	CodeMalformedKeyPair       = 7

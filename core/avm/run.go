@@ -166,8 +166,15 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 }
 
 func decodeCode(err error) int64 {
-	if errors.Is(err, data.ErrUnsupportedVersion) {
+	switch {
+	case errors.Is(err, data.ErrUnsupportedVersion):
 		return CodeUnsupportedVersion
+	case errors.Is(err, data.ErrEnvelope):
+		return CodeEnvelopeDecode
+	case errors.Is(err, data.ErrStore):
+		return CodeStoreVerification
+	case errors.Is(err, data.ErrSignature):
+		return CodeSignatureCheck
 	}
 	return CodeDataDecode
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 func TestPreparationErrors(t *testing.T) {
@@ -18,15 +19,11 @@ func TestPreparationErrors(t *testing.T) {
 	}
 	wrongKey := n.params(a)
 	wrongKey.Key = n.peers["b"].key
-	future, err := data.Decode(valid.Data)
+	badInner, err := msgpack.Marshal(map[string]any{"version": "0.17.2", "interpreter_version": "0.62.0", "inner_data": []byte("abc")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	encodedFuture, err := data.Encode(future)
-	if err != nil {
-		t.Fatal(err)
-	}
-	encodedFuture = bytes.Replace(encodedFuture, []byte("aquarium-avm-data\x01"), []byte("aquarium-avm-data\x02"), 1)
+	old := bytes.Replace(valid.Data, []byte(avm.InterpreterVersion), []byte("0.60.9"), 1)
 	tests := []struct {
 		name    string
 		params  avm.Params
@@ -39,9 +36,10 @@ func TestPreparationErrors(t *testing.T) {
 	}{
 		{name: "parse error", params: n.params(a), script: `(seq (null)`, code: avm.CodeAIRParse, msg: "aqua script can't be parsed"},
 		{name: "undefined variable", params: n.params(a), script: `(call "p" ("s" "f") [x])`, code: avm.CodeAIRParse},
-		{name: "garbage current data", params: n.params(a), script: `(null)`, current: []byte("garbage"), code: avm.CodeDataDecode, msg: "failed to decode current data: not aquarium interpreter data"},
-		{name: "garbage previous data", params: n.params(a), script: `(null)`, prev: []byte{0x91, 0x01}, code: avm.CodeDataDecode},
-		{name: "future format version", params: n.params(a), script: `(null)`, current: encodedFuture, code: avm.CodeUnsupportedVersion, msg: "failed to decode current data: unsupported data format version 2: this build reads version 1"},
+		{name: "garbage current data", params: n.params(a), script: `(null)`, current: []byte("garbage"), code: avm.CodeEnvelopeDecode, msg: "failed to decode current data: malformed data envelope"},
+		{name: "garbage previous data", params: n.params(a), script: `(null)`, prev: []byte{0x91, 0x01}, code: avm.CodeEnvelopeDecode},
+		{name: "garbage inner data", params: n.params(a), script: `(null)`, current: badInner, code: avm.CodeDataDecode, msg: "failed to decode current data: malformed data archive"},
+		{name: "data of an old interpreter", params: n.params(a), script: `(null)`, current: old, code: avm.CodeUnsupportedVersion, msg: "failed to decode current data: unsupported interpreter version: data of interpreter 0.60.9, the oldest supported is 0.61.0"},
 		{name: "key of another peer", params: wrongKey, script: `(null)`, code: avm.CodeMalformedKeyPair},
 		{name: "unprocessed call result", params: n.params(a), script: `(null)`, results: map[uint32]avm.CallResult{70: {Result: "1"}},
 			code: avm.CodeUnprocessedCallResults, msg: "after finishing execution of supplied AIR, there are some unprocessed call results: [70], probably a wrong call_id used"},
@@ -132,13 +130,19 @@ func TestForgedData(t *testing.T) {
 			code: avm.CodeStoreVerification,
 		},
 		{
-			name: "state of the wrong kind",
-			edit: func(_ *network, d *data.Data) { d.Trace[0] = &data.Ap{} },
+			name: "state of the wrong kind, signed",
+			edit: func(n *network, d *data.Data) {
+				d.Trace[0] = &data.Ap{}
+				d.Sign(n.peers["b"].key, n.id("b"), n.particleID)
+			},
 			code: avm.CodeTraceError,
 		},
 		{
-			name: "impossible generation",
-			edit: func(_ *network, d *data.Data) { d.Trace = []data.State{&data.Ap{Gen: 4000000000}} },
+			name: "impossible generation, signed",
+			edit: func(n *network, d *data.Data) {
+				d.Trace = []data.State{&data.Ap{Gen: 4000000000}}
+				d.Sign(n.peers["b"].key, n.id("b"), n.particleID)
+			},
 			code: avm.CodeTraceError,
 		},
 	}

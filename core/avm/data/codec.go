@@ -7,116 +7,107 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
-	"github.com/aquarium-p2p/aquarium/core/avm/value"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
-// FormatVersion is the version of the binary format Encode writes. Decode
-// reads only this version.
-const FormatVersion = 1
+// DataVersion is the version of the data format: the reference's
+// air-interpreter-data crate whose layout Encode writes.
+const DataVersion = "0.17.2"
 
-// magic opens every encoded data blob, so that a stray file or the
-// reference interpreter's rkyv data is refused with a clear message.
-const magic = "aquarium-avm-data"
+// MinInterpreterVersion is the oldest interpreter whose data a run
+// accepts as current data, as in the reference: its format before
+// 0.61 differs.
+const MinInterpreterVersion = "0.61.0"
 
-// ErrUnsupportedVersion reports data in a format version this build cannot
-// read.
-var ErrUnsupportedVersion = errors.New("unsupported data format version")
+// ErrUnsupportedVersion reports data written by an interpreter older than
+// MinInterpreterVersion.
+var ErrUnsupportedVersion = errors.New("unsupported interpreter version")
 
-// ErrNotData reports bytes that are not interpreter data at all.
-var ErrNotData = errors.New("not aquarium interpreter data")
+// ErrEnvelope reports bytes that are not an interpreter data envelope.
+var ErrEnvelope = errors.New("malformed data envelope")
 
-// Encode writes data in the binary format: a MessagePack array holding the
-// magic string, the format version, the interpreter version, the call
-// counter, the trace, the stores and the signatures. Store objects are
-// written without their CIDs, sorted by CID: a reader recomputes every CID,
-// so a stored object cannot claim an identifier it does not hash to, and
-// equal data always encodes to equal bytes.
+// Sizes of the archived structs, in bytes.
+const (
+	stateSize         = 24 // ExecutedState: a tag and the widest variant, a call with a stream value
+	loreSize          = 12 // FoldSubTraceLore: position and a vector of descriptions
+	subtraceSize      = 8  // SubTraceDesc
+	cidSize32         = 8  // CID: a pointer to str and its length
+	entryPtrSize      = cidSize32 + 4
+	rawValueSize      = 8  // RawValue: a boxed str
+	tetrapletSize     = 32 // SecurityTetraplet: four Strings
+	serviceResultSize = 24 // three CIDs
+	canonElementSize  = 28 // two CIDs and a provenance
+	canonResultSize   = 16 // a CID and a vector of CIDs
+	signatureSize     = 16 // two boxed byte slices
+	rootSize          = 60 // InterpreterData
+)
+
+// Enum tags of the archived types, in the order of their variants.
+const (
+	tagPar, tagCall, tagFold, tagAp, tagCanon = 0, 1, 2, 3, 4
+
+	tagSentBy, tagExecuted, tagFailed = 0, 1, 2 // CallResult
+	tagPeerID, tagPeerIDWithCallID    = 0, 1    // Sender
+	tagScalar, tagStream, tagUnused   = 0, 1, 2 // ValueRef
+	tagCanonSent, tagCanonExecuted    = 0, 1    // CanonResult
+)
+
+// keyFormatEd25519 opens an encoded public key or signature: the key
+// format byte of the reference's keypair encoding. Ed25519 is the only
+// format the reference accepts in data.
+const keyFormatEd25519 = 0
+
+// Encode writes data as the reference interpreter does: a MessagePack map
+// {"version", "interpreter_version", "inner_data"} whose inner data is an
+// rkyv archive of the trace, the call counter, the stores and the
+// signatures. Store entries and signatures are written sorted by key, so
+// equal data always encodes to equal bytes (the reference writes its hash
+// maps in their random iteration order).
 func Encode(d *Data) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, sizeHint(d)))
-	e := msgpack.GetEncoder()
-	defer msgpack.PutEncoder(e)
-	e.Reset(buf)
-	w := writer{e: e}
-	w.arrayLen(11)
-	w.str(magic)
-	w.uint(FormatVersion)
-	w.str(d.InterpreterVersion)
-	w.uint(uint64(d.LastCallID))
-	w.arrayLen(len(d.Trace))
-	for _, s := range d.Trace {
-		w.state(s)
-	}
-	st := &d.Stores
-	w.arrayLen(len(st.Values))
-	for _, c := range sortedKeys(st.Values) {
-		w.bytes(st.Values[c])
-	}
-	w.arrayLen(len(st.Tetraplets))
-	for _, c := range sortedKeys(st.Tetraplets) {
-		t := st.Tetraplets[c]
-		w.arrayLen(4)
-		w.str(t.PeerPK)
-		w.str(t.ServiceID)
-		w.str(t.FunctionName)
-		w.str(t.Lens)
-	}
-	w.arrayLen(len(st.ServiceResults))
-	for _, c := range sortedKeys(st.ServiceResults) {
-		r := st.ServiceResults[c]
-		w.arrayLen(3)
-		w.str(string(r.ValueCID))
-		w.str(string(r.ArgumentHash))
-		w.str(string(r.TetrapletCID))
-	}
-	w.arrayLen(len(st.CanonElements))
-	for _, c := range sortedKeys(st.CanonElements) {
-		el := st.CanonElements[c]
-		w.arrayLen(4)
-		w.str(string(el.ValueCID))
-		w.str(string(el.TetrapletCID))
-		w.uint(uint64(el.Provenance.Kind))
-		w.str(string(el.Provenance.CID))
-	}
-	w.arrayLen(len(st.CanonResults))
-	for _, c := range sortedKeys(st.CanonResults) {
-		r := st.CanonResults[c]
-		w.arrayLen(2)
-		w.str(string(r.TetrapletCID))
-		w.arrayLen(len(r.Values))
-		for _, v := range r.Values {
-			w.str(string(v))
-		}
-	}
-	w.arrayLen(len(d.Signatures))
-	for _, id := range sortedKeys(d.Signatures) {
-		s := d.Signatures[id]
-		w.arrayLen(2)
-		w.bytes(s.PublicKey)
-		w.bytes(s.Sig)
-	}
-	if w.err != nil {
-		return nil, fmt.Errorf("encode data: %w", w.err)
-	}
-	return buf.Bytes(), nil
+	header := envelopeHeaderSize(d.InterpreterVersion)
+	w := newBuilder(header + sizeHint(d))
+	w.b = w.b[:header]
+	w.base = header
+	w.interpreterData(d)
+	inner := len(w.b) - header
+	var hb bytes.Buffer
+	e := msgpack.NewEncoder(&hb)
+	// Writes to a bytes.Buffer cannot fail, nor can these.
+	_ = e.EncodeMapLen(3)
+	_ = e.EncodeString("version")
+	_ = e.EncodeString(DataVersion)
+	_ = e.EncodeString("interpreter_version")
+	_ = e.EncodeString(d.InterpreterVersion)
+	_ = e.EncodeString("inner_data")
+	_ = e.EncodeBytesLen(inner)
+	start := header - hb.Len()
+	copy(w.b[start:], hb.Bytes())
+	return w.b[start:], nil
 }
 
-// sizeHint guesses how many bytes d encodes to, from the sizes of its
-// parts, so that Encode allocates its output once or twice rather than
-// doubling it from nothing.
+// envelopeHeaderSize bounds the size of the envelope before the inner
+// data: the map, its keys, the versions and a bin32 header.
+func envelopeHeaderSize(interpreterVersion string) int {
+	return 64 + len(DataVersion) + len(interpreterVersion)
+}
+
+// sizeHint guesses how many bytes d's archive takes, so that Encode
+// allocates once or twice rather than doubling from nothing.
 func sizeHint(d *Data) int {
-	const cid = 64 // a CID with its header
+	const cid = cidTextSize + cidSize32
 	st := &d.Stores
-	n := 64 + len(d.InterpreterVersion) + 64*len(d.Trace) +
-		4*cid*len(st.Tetraplets) + 3*cid*len(st.ServiceResults) + 3*cid*len(st.CanonElements) +
-		110*len(d.Signatures)
+	n := rootSize + (stateSize+cid)*len(d.Trace) +
+		(cid+tetrapletSize+64)*len(st.Tetraplets) + (cid+serviceResultSize+cid)*len(st.ServiceResults) +
+		(cid+canonElementSize)*len(st.CanonElements) + 128*len(d.Signatures)
 	for _, v := range st.Values {
-		n += 5 + len(v)
+		n += cid + rawValueSize + 4 + len(v)
 	}
 	for _, r := range st.CanonResults {
-		n += cid * (1 + len(r.Values))
+		n += cid + canonResultSize + cidSize32*len(r.Values)
 	}
 	return n
 }
@@ -125,476 +116,721 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))
 }
 
-const (
-	tagPar uint64 = iota
-	tagCall
-	tagFold
-	tagAp
-	tagCanon
-)
-
-type writer struct {
-	e   *msgpack.Encoder
-	err error
+// interpreterData writes the archive of d, children first, in the order
+// rkyv's serializer visits InterpreterData's fields.
+func (w *builder) interpreterData(d *Data) {
+	trace, traceN := w.trace(d.Trace)
+	st := &d.Stores
+	values := w.valueStore(st.Values)
+	tets := w.tetrapletStore(st.Tetraplets)
+	elements := w.canonElementStore(st.CanonElements)
+	results := w.canonResultStore(st.CanonResults)
+	services := w.serviceResultStore(st.ServiceResults)
+	sigs := w.signatures(d.Signatures)
+	root := w.alloc(rootSize)
+	w.putSlice(root, trace, traceN)
+	w.putU32(root+8, d.LastCallID)
+	w.putSlice(root+12, values, len(st.Values))
+	w.putSlice(root+20, tets, len(st.Tetraplets))
+	w.putSlice(root+28, elements, len(st.CanonElements))
+	w.putSlice(root+36, results, len(st.CanonResults))
+	w.putSlice(root+44, services, len(st.ServiceResults))
+	w.putSlice(root+52, sigs, len(d.Signatures))
 }
 
-func (w *writer) keep(err error) {
-	if w.err == nil {
-		w.err = err
+// putCID writes a CID field pointing to the shared str at target.
+func (w *builder) putCID(at, target uint32, c CID) { w.putSlice(at, target, len(c)) }
+
+func (w *builder) trace(trace []State) (uint32, int) {
+	children := make([]uint32, len(trace))
+	for i, s := range trace {
+		children[i] = w.stateChildren(s)
 	}
+	arr := w.alloc(stateSize * len(trace))
+	for i, s := range trace {
+		w.putState(arr+uint32(i*stateSize), s, children[i])
+	}
+	return arr, len(trace)
 }
 
-func (w *writer) arrayLen(n int) { w.keep(w.e.EncodeArrayLen(n)) }
-func (w *writer) str(s string)   { w.keep(w.e.EncodeString(s)) }
-func (w *writer) uint(u uint64)  { w.keep(w.e.EncodeUint(u)) }
-func (w *writer) bytes(b []byte) { w.keep(w.e.EncodeBytes(b)) }
-func (w *writer) boolean(b bool) { w.keep(w.e.EncodeBool(b)) }
-func (w *writer) subtrace(s Subtrace) {
-	w.uint(uint64(s.Pos))
-	w.uint(uint64(s.Len))
+// stateChildren writes what a state points to and returns where.
+func (w *builder) stateChildren(s State) uint32 {
+	switch s := s.(type) {
+	case *Call:
+		if s.Kind == CallSent {
+			return w.sharedString(s.Peer)
+		}
+		return w.sharedStr(string(s.CID))
+	case *Fold:
+		descs := make([]uint32, len(s.Lore))
+		for i, it := range s.Lore {
+			at := w.alloc(2 * subtraceSize)
+			w.putU32(at, it.Before.Pos)
+			w.putU32(at+4, it.Before.Len)
+			w.putU32(at+8, it.After.Pos)
+			w.putU32(at+12, it.After.Len)
+			descs[i] = at
+		}
+		arr := w.alloc(loreSize * len(s.Lore))
+		for i, it := range s.Lore {
+			at := arr + uint32(i*loreSize)
+			w.putU32(at, it.ValuePos)
+			w.putSlice(at+4, descs[i], 2)
+		}
+		return arr
+	case *Ap:
+		at := w.alloc(4)
+		w.putU32(at, s.Gen)
+		return at
+	case *Canon:
+		if s.Sent {
+			return w.sharedString(s.Peer)
+		}
+		return w.sharedStr(string(s.CID))
+	}
+	return 0
 }
 
-func (w *writer) state(s State) {
+// putState writes the ExecutedState s at at, its children at child.
+func (w *builder) putState(at uint32, s State, child uint32) {
 	switch s := s.(type) {
 	case *Par:
-		w.arrayLen(3)
-		w.uint(tagPar)
-		w.uint(uint64(s.Left))
-		w.uint(uint64(s.Right))
+		w.putTag(at, tagPar)
+		w.putU32(at+4, s.Left)
+		w.putU32(at+8, s.Right)
 	case *Call:
-		w.arrayLen(7)
-		w.uint(tagCall)
-		w.uint(uint64(s.Kind))
-		w.str(s.Peer)
-		w.boolean(s.HasID)
-		w.uint(uint64(s.ID))
-		w.str(string(s.CID))
-		w.uint(uint64(s.Gen))
-	case *Fold:
-		w.arrayLen(2)
-		w.uint(tagFold)
-		w.arrayLen(len(s.Lore))
-		for _, it := range s.Lore {
-			w.arrayLen(5)
-			w.uint(uint64(it.ValuePos))
-			w.subtrace(it.Before)
-			w.subtrace(it.After)
+		w.putTag(at, tagCall)
+		r := at + 4 // the CallResult
+		switch s.Kind {
+		case CallSent:
+			w.putTag(r, tagSentBy)
+			if s.HasID {
+				w.putTag(r+4, tagPeerIDWithCallID)
+				w.putRel(r+8, child)
+				w.putU32(r+12, s.ID)
+			} else {
+				w.putTag(r+4, tagPeerID)
+				w.putRel(r+8, child)
+			}
+		case CallScalar, CallStream, CallUnused:
+			w.putTag(r, tagExecuted)
+			v := r + 4 // the ValueRef
+			switch s.Kind {
+			case CallScalar:
+				w.putTag(v, tagScalar)
+			case CallStream:
+				w.putTag(v, tagStream)
+				w.putU32(v+12, s.Gen)
+			default:
+				w.putTag(v, tagUnused)
+			}
+			w.putCID(v+4, child, s.CID)
+		case CallFailed:
+			w.putTag(r, tagFailed)
+			w.putCID(r+4, child, s.CID)
 		}
+	case *Fold:
+		w.putTag(at, tagFold)
+		w.putSlice(at+4, child, len(s.Lore))
 	case *Ap:
-		w.arrayLen(2)
-		w.uint(tagAp)
-		w.uint(uint64(s.Gen))
+		w.putTag(at, tagAp)
+		w.putSlice(at+4, child, 1)
 	case *Canon:
-		w.arrayLen(4)
-		w.uint(tagCanon)
-		w.boolean(s.Sent)
-		w.str(s.Peer)
-		w.str(string(s.CID))
-	default:
-		w.keep(fmt.Errorf("unknown state %T", s))
+		w.putTag(at, tagCanon)
+		if s.Sent {
+			w.putTag(at+4, tagCanonSent)
+			w.putRel(at+8, child)
+		} else {
+			w.putTag(at+4, tagCanonExecuted)
+			w.putCID(at+8, child, s.CID)
+		}
 	}
 }
 
-// Decode reads data written by Encode. Empty input is empty data. Decode
-// checks the format and the integrity of the stores (every reference
-// resolves), but not signatures: see VerifySignatures.
+// store writes a CID store: for each entry in CID order its key and what
+// value writes, then the entries, each the key and the relative pointer
+// to the value's struct.
+func store[V any](w *builder, m map[CID]V, value func(V) uint32) uint32 {
+	keys := sortedKeys(m)
+	type entry struct{ key, value uint32 }
+	entries := make([]entry, len(keys))
+	for i, c := range keys {
+		entries[i] = entry{w.sharedStr(string(c)), value(m[c])}
+	}
+	arr := w.alloc(entryPtrSize * len(keys))
+	for i, c := range keys {
+		at := arr + uint32(i*entryPtrSize)
+		w.putCID(at, entries[i].key, c)
+		w.putRel(at+cidSize32, entries[i].value)
+	}
+	return arr
+}
+
+func (w *builder) valueStore(m map[CID][]byte) uint32 {
+	return store(w, m, func(text []byte) uint32 {
+		textAt := w.raw(text)
+		at := w.alloc(rawValueSize)
+		w.putSlice(at, textAt, len(text))
+		return at
+	})
+}
+
+func (w *builder) tetrapletStore(m map[CID]Tetraplet) uint32 {
+	return store(w, m, func(t Tetraplet) uint32 {
+		fields := [4]string{t.PeerPK, t.ServiceID, t.FunctionName, t.Lens}
+		var bytesAt [4]uint32
+		for i, f := range fields {
+			bytesAt[i] = w.stringBytes(f)
+		}
+		at := w.alloc(tetrapletSize)
+		for i, f := range fields {
+			w.putString(at+uint32(8*i), f, bytesAt[i])
+		}
+		return at
+	})
+}
+
+func (w *builder) canonElementStore(m map[CID]CanonElement) uint32 {
+	return store(w, m, func(el CanonElement) uint32 {
+		v := w.sharedStr(string(el.ValueCID))
+		t := w.sharedStr(string(el.TetrapletCID))
+		var p uint32
+		if el.Provenance.Kind != FromLiteral {
+			p = w.sharedStr(string(el.Provenance.CID))
+		}
+		at := w.alloc(canonElementSize)
+		w.putCID(at, v, el.ValueCID)
+		w.putCID(at+8, t, el.TetrapletCID)
+		w.putTag(at+16, byte(el.Provenance.Kind))
+		if el.Provenance.Kind != FromLiteral {
+			w.putCID(at+20, p, el.Provenance.CID)
+		}
+		return at
+	})
+}
+
+func (w *builder) canonResultStore(m map[CID]CanonResult) uint32 {
+	return store(w, m, func(r CanonResult) uint32 {
+		t := w.sharedStr(string(r.TetrapletCID))
+		vals := make([]uint32, len(r.Values))
+		for i, v := range r.Values {
+			vals[i] = w.sharedStr(string(v))
+		}
+		arr := w.alloc(cidSize32 * len(r.Values))
+		for i, v := range r.Values {
+			w.putCID(arr+uint32(i*cidSize32), vals[i], v)
+		}
+		at := w.alloc(canonResultSize)
+		w.putCID(at, t, r.TetrapletCID)
+		w.putSlice(at+8, arr, len(r.Values))
+		return at
+	})
+}
+
+func (w *builder) serviceResultStore(m map[CID]ServiceResult) uint32 {
+	return store(w, m, func(r ServiceResult) uint32 {
+		v := w.sharedStr(string(r.ValueCID))
+		h := w.sharedStr(string(r.ArgumentHash))
+		t := w.sharedStr(string(r.TetrapletCID))
+		at := w.alloc(serviceResultSize)
+		w.putCID(at, v, r.ValueCID)
+		w.putCID(at+8, h, r.ArgumentHash)
+		w.putCID(at+16, t, r.TetrapletCID)
+		return at
+	})
+}
+
+// signatures writes the signature store: for each peer, in peer id order,
+// its public key and signature, each behind the key format byte.
+func (w *builder) signatures(m map[string]Signature) uint32 {
+	ids := sortedKeys(m)
+	type entry struct{ key, sig uint32 }
+	entries := make([]entry, len(ids))
+	for i, id := range ids {
+		s := m[id]
+		key := w.raw([]byte{keyFormatEd25519})
+		w.raw(s.PublicKey)
+		sig := w.raw([]byte{keyFormatEd25519})
+		w.raw(s.Sig)
+		entries[i] = entry{key, sig}
+	}
+	arr := w.alloc(signatureSize * len(ids))
+	for i, id := range ids {
+		s := m[id]
+		at := arr + uint32(i*signatureSize)
+		w.putSlice(at, entries[i].key, 1+len(s.PublicKey))
+		w.putSlice(at+8, entries[i].sig, 1+len(s.Sig))
+	}
+	return arr
+}
+
+// Decode reads interpreter data in the reference's format. Empty input is
+// empty data. Decode checks the envelope, the archive and the stores:
+// every stored object must hash to its CID and every reference resolve
+// (see CheckStores); signatures are checked by VerifySignatures.
 func Decode(b []byte) (*Data, error) {
 	return decode(b, false)
 }
 
-// DecodeOwn is Decode for data this peer encoded itself, such as its
-// data of a particle's last run: the data a peer already trusts without
-// checking its signatures. Stored values are taken as the canonical JSON
-// Encode wrote, not parsed and written again to find their CIDs; a value
-// that is not canonical gets a CID no reference names, and fails as a
-// missing value where it is used.
+// DecodeOwn is Decode for data this peer encoded itself, such as its data
+// of a particle's last run, which it trusts: stored objects are not hashed
+// again.
 func DecodeOwn(b []byte) (*Data, error) {
 	return decode(b, true)
 }
 
+// Versions are the versions an envelope names.
+type Versions struct {
+	// Data is the version of the data format.
+	Data string
+	// Interpreter is the version of the interpreter that wrote the data.
+	Interpreter string
+}
+
 func decode(b []byte, own bool) (*Data, error) {
 	if len(b) == 0 {
-		return New(), nil
+		d := New()
+		d.InterpreterVersion = MinInterpreterVersion
+		return d, nil
 	}
+	v, inner, err := decodeEnvelope(b)
+	if err != nil {
+		return nil, err
+	}
+	if !own && !versionAtLeast(v.Interpreter, MinInterpreterVersion) {
+		return nil, fmt.Errorf("%w: data of interpreter %s, the oldest supported is %s", ErrUnsupportedVersion, v.Interpreter, MinInterpreterVersion)
+	}
+	d, err := decodeArchive(inner, own)
+	if err != nil {
+		return nil, err
+	}
+	d.InterpreterVersion = v.Interpreter
+	return d, nil
+}
+
+// decodeEnvelope reads the MessagePack envelope, in any key order, as
+// the reference's deserializer does; keys it does not know are skipped.
+func decodeEnvelope(b []byte) (Versions, []byte, error) {
+	var v Versions
 	dec := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(dec)
-	r := reader{r: bytes.NewReader(b), d: dec, own: own}
-	dec.Reset(r.r)
-	d, err := r.data()
+	r := bytes.NewReader(b)
+	dec.Reset(r)
+	n, err := dec.DecodeMapLen()
 	if err != nil {
-		return nil, err
+		return v, nil, fmt.Errorf("%w: %v", ErrEnvelope, err)
 	}
-	if r.r.Len() != 0 {
-		return nil, fmt.Errorf("decode data: %d bytes after the end", r.r.Len())
-	}
-	return d, nil
-}
-
-type reader struct {
-	r *bytes.Reader
-	d *msgpack.Decoder
-	// own says the data is this peer's: its values are canonical.
-	own bool
-}
-
-// arrayLen reads an array header of exactly want elements, or of any
-// length when want < 0. Every element takes at least one byte, so a
-// length beyond the remaining input is refused before anything is
-// allocated for it.
-func (r *reader) arrayLen(what string, want int) (int, error) {
-	n, err := r.d.DecodeArrayLen()
-	if err != nil {
-		return 0, fmt.Errorf("decode data: %s: %w", what, err)
-	}
-	if n < 0 {
-		n = 0
-	}
-	if want >= 0 && n != want {
-		return 0, fmt.Errorf("decode data: %s has %d fields, want %d", what, n, want)
-	}
-	if n > r.r.Len() {
-		return 0, fmt.Errorf("decode data: %s claims %d elements but only %d bytes remain", what, n, r.r.Len())
-	}
-	return n, nil
-}
-
-func (r *reader) str(what string) (string, error) {
-	s, err := r.d.DecodeString()
-	if err != nil {
-		return "", fmt.Errorf("decode data: %s: %w", what, err)
-	}
-	return s, nil
-}
-
-func (r *reader) bytes(what string) ([]byte, error) {
-	b, err := r.d.DecodeBytes()
-	if err != nil {
-		return nil, fmt.Errorf("decode data: %s: %w", what, err)
-	}
-	return b, nil
-}
-
-func (r *reader) u32(what string) (uint32, error) {
-	u, err := r.d.DecodeUint64()
-	if err != nil {
-		return 0, fmt.Errorf("decode data: %s: %w", what, err)
-	}
-	if u > 1<<32-1 {
-		return 0, fmt.Errorf("decode data: %s: %d does not fit in 32 bits", what, u)
-	}
-	return uint32(u), nil
-}
-
-func (r *reader) boolean(what string) (bool, error) {
-	v, err := r.d.DecodeBool()
-	if err != nil {
-		return false, fmt.Errorf("decode data: %s: %w", what, err)
-	}
-	return v, nil
-}
-
-func (r *reader) data() (*Data, error) {
-	n, err := r.d.DecodeArrayLen()
-	if err != nil || n < 2 {
-		return nil, ErrNotData
-	}
-	if m, err := r.d.DecodeString(); err != nil || m != magic {
-		return nil, ErrNotData
-	}
-	version, err := r.d.DecodeUint64()
-	if err != nil {
-		return nil, ErrNotData
-	}
-	if version != FormatVersion {
-		return nil, fmt.Errorf("%w %d: this build reads version %d", ErrUnsupportedVersion, version, FormatVersion)
-	}
-	if n != 11 {
-		return nil, fmt.Errorf("decode data: %d top-level fields, want 11", n)
-	}
-	d := New()
-	if d.InterpreterVersion, err = r.str("interpreter version"); err != nil {
-		return nil, err
-	}
-	if d.LastCallID, err = r.u32("last call id"); err != nil {
-		return nil, err
-	}
-	if err := r.trace(d); err != nil {
-		return nil, err
-	}
-	if err := r.stores(&d.Stores); err != nil {
-		return nil, err
-	}
-	if err := r.signatures(d); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-func (r *reader) trace(d *Data) error {
-	n, err := r.arrayLen("trace", -1)
-	if err != nil {
-		return err
-	}
-	d.Trace = make([]State, 0, n)
-	for i := range n {
-		s, err := r.state()
-		if err != nil {
-			return fmt.Errorf("state %d: %w", i, err)
-		}
-		d.Trace = append(d.Trace, s)
-	}
-	return nil
-}
-
-func (r *reader) state() (State, error) {
-	n, err := r.arrayLen("state", -1)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, errors.New("decode data: empty state")
-	}
-	tag, err := r.d.DecodeUint64()
-	if err != nil {
-		return nil, fmt.Errorf("decode data: state tag: %w", err)
-	}
-	if want := stateFields(tag); want != n {
-		return nil, fmt.Errorf("decode data: state with tag %d and %d fields", tag, n)
-	}
-	switch tag {
-	case tagPar:
-		var p Par
-		if p.Left, err = r.u32("par left"); err != nil {
-			return nil, err
-		}
-		if p.Right, err = r.u32("par right"); err != nil {
-			return nil, err
-		}
-		return &p, nil
-	case tagCall:
-		return r.call()
-	case tagFold:
-		return r.fold()
-	case tagAp:
-		g, err := r.u32("ap generation")
-		return &Ap{Gen: g}, err
-	default:
-		var c Canon
-		if c.Sent, err = r.boolean("canon sent"); err != nil {
-			return nil, err
-		}
-		if c.Peer, err = r.str("canon peer"); err != nil {
-			return nil, err
-		}
-		cid, err := r.str("canon cid")
-		c.CID = CID(cid)
-		return &c, err
-	}
-}
-
-// stateFields returns how many fields a state with tag has, or -1 for an
-// unknown tag.
-func stateFields(tag uint64) int {
-	switch tag {
-	case tagPar:
-		return 3
-	case tagCall:
-		return 7
-	case tagFold, tagAp:
-		return 2
-	case tagCanon:
-		return 4
-	}
-	return -1
-}
-
-func (r *reader) call() (State, error) {
-	var c Call
-	kind, err := r.u32("call kind")
-	if err != nil {
-		return nil, err
-	}
-	if kind > uint32(CallFailed) {
-		return nil, fmt.Errorf("decode data: unknown call kind %d", kind)
-	}
-	c.Kind = CallKind(kind)
-	if c.Peer, err = r.str("call peer"); err != nil {
-		return nil, err
-	}
-	if c.HasID, err = r.boolean("call has id"); err != nil {
-		return nil, err
-	}
-	if c.ID, err = r.u32("call id"); err != nil {
-		return nil, err
-	}
-	cid, err := r.str("call cid")
-	if err != nil {
-		return nil, err
-	}
-	c.CID = CID(cid)
-	if c.Gen, err = r.u32("call generation"); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-func (r *reader) fold() (State, error) {
-	n, err := r.arrayLen("fold lore", -1)
-	if err != nil {
-		return nil, err
-	}
-	f := &Fold{Lore: make([]Iteration, 0, n)}
+	var inner []byte
+	seen := 0
 	for range n {
-		if _, err := r.arrayLen("fold iteration", 5); err != nil {
+		key, err := dec.DecodeString()
+		if err != nil {
+			return v, nil, fmt.Errorf("%w: key: %v", ErrEnvelope, err)
+		}
+		switch key {
+		case "version":
+			v.Data, err = dec.DecodeString()
+			seen |= 1
+		case "interpreter_version":
+			v.Interpreter, err = dec.DecodeString()
+			seen |= 2
+		case "inner_data":
+			inner, err = dec.DecodeBytes()
+			seen |= 4
+		default:
+			err = dec.Skip()
+		}
+		if err != nil {
+			return v, nil, fmt.Errorf("%w: %s: %v", ErrEnvelope, key, err)
+		}
+	}
+	if seen != 7 {
+		return v, nil, fmt.Errorf("%w: want the keys version, interpreter_version and inner_data", ErrEnvelope)
+	}
+	if r.Len() != 0 {
+		return v, nil, fmt.Errorf("%w: %d bytes after the end", ErrEnvelope, r.Len())
+	}
+	if _, ok := parseVersion(v.Interpreter); !ok {
+		return v, nil, fmt.Errorf("%w: interpreter version %q is not a semantic version", ErrEnvelope, v.Interpreter)
+	}
+	return v, inner, nil
+}
+
+// parseVersion reads MAJOR.MINOR.PATCH, ignoring a pre-release or build
+// suffix.
+func parseVersion(s string) ([3]uint64, bool) {
+	var v [3]uint64
+	if i := strings.IndexAny(s, "-+"); i >= 0 {
+		s = s[:i]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return v, false
+	}
+	for i, p := range parts {
+		n, err := strconv.ParseUint(p, 10, 64)
+		if err != nil {
+			return v, false
+		}
+		v[i] = n
+	}
+	return v, true
+}
+
+// versionAtLeast reports whether semantic version a is at least b.
+func versionAtLeast(a, b string) bool {
+	va, ok := parseVersion(a)
+	vb, _ := parseVersion(b)
+	return ok && slices.Compare(va[:], vb[:]) >= 0
+}
+
+// decodeArchive reads the rkyv archive of InterpreterData.
+func decodeArchive(inner []byte, own bool) (*Data, error) {
+	if len(inner) < rootSize {
+		return nil, archiveErr("%d bytes, shorter than its root", len(inner))
+	}
+	a := newArchive(inner)
+	root := uint32(len(inner) - rootSize)
+	d := &Data{LastCallID: a.u32(root + 8), Signatures: map[string]Signature{}}
+	var err error
+	if d.Trace, err = a.trace(root); err != nil {
+		return nil, err
+	}
+	if d.Stores, err = a.stores(root+12, own); err != nil {
+		return nil, err
+	}
+	if err := a.signatures(root+52, d.Signatures); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (a *archive) trace(at uint32) ([]State, error) {
+	arr, n, err := a.slice(at, stateSize, "trace")
+	if err != nil {
+		return nil, err
+	}
+	trace := make([]State, n)
+	for i := range trace {
+		if trace[i], err = a.state(arr+uint32(i*stateSize), i); err != nil {
 			return nil, err
 		}
-		var it Iteration
-		for _, p := range []*uint32{&it.ValuePos, &it.Before.Pos, &it.Before.Len, &it.After.Pos, &it.After.Len} {
-			if *p, err = r.u32("fold iteration"); err != nil {
-				return nil, err
-			}
+	}
+	return trace, nil
+}
+
+func (a *archive) cid(at uint32, what string) (CID, error) {
+	s, err := a.sharedStr(at, what)
+	return CID(s), err
+}
+
+func (a *archive) state(at uint32, i int) (State, error) {
+	what := fmt.Sprintf("state %d", i)
+	switch tag := a.u8(at); tag {
+	case tagPar:
+		return &Par{Left: a.u32(at + 4), Right: a.u32(at + 8)}, nil
+	case tagCall:
+		return a.call(at+4, what)
+	case tagFold:
+		return a.fold(at+4, what)
+	case tagAp:
+		arr, n, err := a.slice(at+4, 4, what)
+		if err != nil {
+			return nil, err
 		}
-		f.Lore = append(f.Lore, it)
+		if n != 1 {
+			return nil, archiveErr("%s: ap with %d generations, want 1", what, n)
+		}
+		return &Ap{Gen: a.u32(arr)}, nil
+	case tagCanon:
+		switch a.u8(at + 4) {
+		case tagCanonSent:
+			p, err := a.sharedString(at+8, what)
+			return &Canon{Sent: true, Peer: p}, err
+		case tagCanonExecuted:
+			c, err := a.cid(at+8, what)
+			return &Canon{CID: c}, err
+		}
+		return nil, archiveErr("%s: canon result tag %d", what, a.u8(at+4))
+	default:
+		return nil, archiveErr("%s: unknown tag %d", what, tag)
+	}
+}
+
+// call reads the CallResult at r.
+func (a *archive) call(r uint32, what string) (State, error) {
+	switch a.u8(r) {
+	case tagSentBy:
+		c := &Call{Kind: CallSent}
+		switch a.u8(r + 4) {
+		case tagPeerID:
+		case tagPeerIDWithCallID:
+			c.HasID, c.ID = true, a.u32(r+12)
+		default:
+			return nil, archiveErr("%s: sender tag %d", what, a.u8(r+4))
+		}
+		var err error
+		c.Peer, err = a.sharedString(r+8, what)
+		return c, err
+	case tagExecuted:
+		v := r + 4
+		c := &Call{}
+		switch a.u8(v) {
+		case tagScalar:
+			c.Kind = CallScalar
+		case tagStream:
+			c.Kind, c.Gen = CallStream, a.u32(v+12)
+		case tagUnused:
+			c.Kind = CallUnused
+		default:
+			return nil, archiveErr("%s: value tag %d", what, a.u8(v))
+		}
+		var err error
+		c.CID, err = a.cid(v+4, what)
+		return c, err
+	case tagFailed:
+		cid, err := a.cid(r+4, what)
+		return &Call{Kind: CallFailed, CID: cid}, err
+	}
+	return nil, archiveErr("%s: call result tag %d", what, a.u8(r))
+}
+
+func (a *archive) fold(at uint32, what string) (State, error) {
+	arr, n, err := a.slice(at, loreSize, what)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fold{Lore: make([]Iteration, n)}
+	for i := range f.Lore {
+		l := arr + uint32(i*loreSize)
+		descs, m, err := a.slice(l+4, subtraceSize, what)
+		if err != nil {
+			return nil, err
+		}
+		if m != 2 {
+			return nil, archiveErr("%s: fold iteration with %d subtraces, want 2", what, m)
+		}
+		f.Lore[i] = Iteration{
+			ValuePos: a.u32(l),
+			Before:   Subtrace{Pos: a.u32(descs), Len: a.u32(descs + 4)},
+			After:    Subtrace{Pos: a.u32(descs + 8), Len: a.u32(descs + 12)},
+		}
 	}
 	return f, nil
 }
 
-func (r *reader) strs(what string, n int) ([]string, error) {
-	if _, err := r.arrayLen(what, n); err != nil {
-		return nil, err
-	}
-	out := make([]string, n)
-	for i := range out {
-		s, err := r.str(what)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
-}
-
-func (r *reader) stores(st *Stores) error {
-	n, err := r.arrayLen("value store", -1)
+// storeEntries reads the entries of a CID store at at: each a key and a
+// pointer to a value of size bytes, handed to read with where the value
+// is. Keys must be distinct, as in the map the reference archived.
+func storeEntries(a *archive, at uint32, size uint64, what string, read func(key CID, value uint32) error) error {
+	arr, n, err := a.slice(at, entryPtrSize, what)
 	if err != nil {
 		return err
 	}
-	for range n {
-		text, err := r.bytes("stored value")
+	for i := range n {
+		e := arr + uint32(i*entryPtrSize)
+		key, err := a.cid(e, what)
 		if err != nil {
 			return err
 		}
-		if r.own {
-			st.Values[ComputeCID(text)] = text
-			continue
-		}
-		v, err := value.Parse(text)
-		if err != nil {
-			return fmt.Errorf("decode data: stored value: %w", err)
-		}
-		st.AddValue(v)
-	}
-	if n, err = r.arrayLen("tetraplet store", -1); err != nil {
-		return err
-	}
-	for range n {
-		f, err := r.strs("tetraplet", 4)
+		v, err := a.rel(e+cidSize32, what)
 		if err != nil {
 			return err
 		}
-		st.AddTetraplet(Tetraplet{PeerPK: f[0], ServiceID: f[1], FunctionName: f[2], Lens: f[3]})
+		if err := a.fits(v, size, what); err != nil {
+			return err
+		}
+		if err := a.claim(size, what); err != nil {
+			return err
+		}
+		if err := read(key, v); err != nil {
+			return err
+		}
 	}
-	if n, err = r.arrayLen("service result store", -1); err != nil {
-		return err
+	return nil
+}
+
+// checkCID compares the CID a store names an object by with the CID of
+// its canonical text; own data is trusted.
+func checkCID(own bool, key CID, canonical func() []byte, what string) error {
+	if own {
+		return nil
 	}
-	for range n {
-		f, err := r.strs("service result", 3)
+	if got := ComputeCID(canonical()); got != key {
+		return fmt.Errorf("%w: %s %s hashes to %s", ErrStore, what, key, got)
+	}
+	return nil
+}
+
+func duplicate(what string, key CID) error {
+	return archiveErr("%s: CID %s twice", what, key)
+}
+
+func (a *archive) stores(at uint32, own bool) (Stores, error) {
+	st := NewStores()
+	err := storeEntries(a, at, rawValueSize, "value store", func(key CID, v uint32) error {
+		text, err := a.bytes(v, "stored value")
 		if err != nil {
 			return err
 		}
-		st.AddServiceResult(ServiceResult{ValueCID: CID(f[0]), ArgumentHash: CID(f[1]), TetrapletCID: CID(f[2])})
+		if _, dup := st.Values[key]; dup {
+			return duplicate("value store", key)
+		}
+		if err := checkCID(own, key, func() []byte { return text }, "value"); err != nil {
+			return err
+		}
+		st.Values[key] = text
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
-	if n, err = r.arrayLen("canon element store", -1); err != nil {
-		return err
-	}
-	for range n {
-		if _, err := r.arrayLen("canon element", 4); err != nil {
-			return err
-		}
-		var el CanonElement
-		var s string
-		if s, err = r.str("canon element value"); err != nil {
-			return err
-		}
-		el.ValueCID = CID(s)
-		if s, err = r.str("canon element tetraplet"); err != nil {
-			return err
-		}
-		el.TetrapletCID = CID(s)
-		kind, err := r.u32("provenance")
-		if err != nil {
-			return err
-		}
-		if kind > uint32(FromCanon) {
-			return fmt.Errorf("decode data: unknown provenance %d", kind)
-		}
-		el.Provenance.Kind = ProvenanceKind(kind)
-		if s, err = r.str("provenance cid"); err != nil {
-			return err
-		}
-		el.Provenance.CID = CID(s)
-		st.AddCanonElement(el)
-	}
-	if n, err = r.arrayLen("canon result store", -1); err != nil {
-		return err
-	}
-	for range n {
-		if _, err := r.arrayLen("canon result", 2); err != nil {
-			return err
-		}
-		t, err := r.str("canon result tetraplet")
-		if err != nil {
-			return err
-		}
-		m, err := r.arrayLen("canon result values", -1)
-		if err != nil {
-			return err
-		}
-		vals := make([]CID, m)
-		for i := range vals {
-			s, err := r.str("canon result value")
-			if err != nil {
+	err = storeEntries(a, at+8, tetrapletSize, "tetraplet store", func(key CID, v uint32) error {
+		var f [4]string
+		for i := range f {
+			var err error
+			if f[i], err = a.string(v+uint32(8*i), "tetraplet"); err != nil {
 				return err
 			}
-			vals[i] = CID(s)
 		}
-		st.AddCanonResult(CanonResult{TetrapletCID: CID(t), Values: vals})
+		t := Tetraplet{PeerPK: f[0], ServiceID: f[1], FunctionName: f[2], Lens: f[3]}
+		if _, dup := st.Tetraplets[key]; dup {
+			return duplicate("tetraplet store", key)
+		}
+		if err := checkCID(own, key, t.canonical, "tetraplet"); err != nil {
+			return err
+		}
+		st.Tetraplets[key] = t
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	err = storeEntries(a, at+16, canonElementSize, "canon element store", func(key CID, v uint32) error {
+		var el CanonElement
+		var err error
+		if el.ValueCID, err = a.cid(v, "canon element"); err != nil {
+			return err
+		}
+		if el.TetrapletCID, err = a.cid(v+8, "canon element"); err != nil {
+			return err
+		}
+		switch k := a.u8(v + 16); k {
+		case byte(FromLiteral):
+		case byte(FromServiceResult), byte(FromCanon):
+			el.Provenance.Kind = ProvenanceKind(k)
+			if el.Provenance.CID, err = a.cid(v+20, "provenance"); err != nil {
+				return err
+			}
+		default:
+			return archiveErr("canon element %s: provenance tag %d", key, k)
+		}
+		if _, dup := st.CanonElements[key]; dup {
+			return duplicate("canon element store", key)
+		}
+		if err := checkCID(own, key, el.canonical, "canon element"); err != nil {
+			return err
+		}
+		st.CanonElements[key] = el
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	err = storeEntries(a, at+24, canonResultSize, "canon result store", func(key CID, v uint32) error {
+		var r CanonResult
+		var err error
+		if r.TetrapletCID, err = a.cid(v, "canon result"); err != nil {
+			return err
+		}
+		arr, n, err := a.slice(v+8, cidSize32, "canon result values")
+		if err != nil {
+			return err
+		}
+		r.Values = make([]CID, n)
+		for i := range r.Values {
+			if r.Values[i], err = a.cid(arr+uint32(i*cidSize32), "canon result value"); err != nil {
+				return err
+			}
+		}
+		if _, dup := st.CanonResults[key]; dup {
+			return duplicate("canon result store", key)
+		}
+		if err := checkCID(own, key, r.canonical, "canon result"); err != nil {
+			return err
+		}
+		st.CanonResults[key] = r
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	err = storeEntries(a, at+32, serviceResultSize, "service result store", func(key CID, v uint32) error {
+		var r ServiceResult
+		var err error
+		if r.ValueCID, err = a.cid(v, "service result"); err != nil {
+			return err
+		}
+		if r.ArgumentHash, err = a.cid(v+8, "service result"); err != nil {
+			return err
+		}
+		if r.TetrapletCID, err = a.cid(v+16, "service result"); err != nil {
+			return err
+		}
+		if _, dup := st.ServiceResults[key]; dup {
+			return duplicate("service result store", key)
+		}
+		if err := checkCID(own, key, r.canonical, "service result"); err != nil {
+			return err
+		}
+		st.ServiceResults[key] = r
+		return nil
+	})
+	return st, err
+}
+
+// signatures reads the signature store into m, keyed by the peer id of
+// each public key.
+func (a *archive) signatures(at uint32, m map[string]Signature) error {
+	arr, n, err := a.slice(at, signatureSize, "signature store")
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		e := arr + uint32(i*signatureSize)
+		key, err := a.bytes(e, "public key")
+		if err != nil {
+			return err
+		}
+		sig, err := a.bytes(e+8, "signature")
+		if err != nil {
+			return err
+		}
+		pub, err := decodeKey(key, ed25519.PublicKeySize, "public key")
+		if err != nil {
+			return err
+		}
+		s, err := decodeKey(sig, ed25519.SignatureSize, "signature")
+		if err != nil {
+			return err
+		}
+		id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(pub)))
+		if _, dup := m[id]; dup {
+			return archiveErr("signature store: peer %s twice", id)
+		}
+		m[id] = Signature{PublicKey: ed25519.PublicKey(pub), Sig: s}
 	}
 	return nil
 }
 
-func (r *reader) signatures(d *Data) error {
-	n, err := r.arrayLen("signatures", -1)
-	if err != nil {
-		return err
+// decodeKey strips the key format byte of an encoded key or signature,
+// which must be Ed25519's, and checks the length.
+func decodeKey(b []byte, size int, what string) ([]byte, error) {
+	if len(b) == 0 || b[0] != keyFormatEd25519 {
+		return nil, fmt.Errorf("%w: %s: only Ed25519 keys are accepted", ErrSignature, what)
 	}
-	for range n {
-		if _, err := r.arrayLen("signature", 2); err != nil {
-			return err
-		}
-		pub, err := r.bytes("public key")
-		if err != nil {
-			return err
-		}
-		sig, err := r.bytes("signature")
-		if err != nil {
-			return err
-		}
-		if len(pub) != ed25519.PublicKeySize || len(sig) != ed25519.SignatureSize {
-			return fmt.Errorf("decode data: malformed signature entry (%d-byte key, %d-byte signature)", len(pub), len(sig))
-		}
-		id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(pub)))
-		d.Signatures[id] = Signature{PublicKey: ed25519.PublicKey(pub), Sig: sig}
+	if len(b)-1 != size {
+		return nil, fmt.Errorf("%w: %s of %d bytes, want %d", ErrSignature, what, len(b)-1, size)
 	}
-	return nil
+	return b[1:], nil
 }

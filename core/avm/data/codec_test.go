@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // sample builds data with every kind of state and store object.
 func sample(t testing.TB) *Data {
 	d := New()
-	d.InterpreterVersion = "test"
+	d.InterpreterVersion = "0.62.0"
 	d.LastCallID = 3
 	key := ed25519.NewKeyFromSeed(make([]byte, 32))
 	id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(key.Public().(ed25519.PublicKey))))
@@ -116,17 +117,29 @@ func TestDecodeErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The inner archive ends the envelope, and its root ends the archive.
+	root := len(good) - rootSize
+	tamper := func(f func(b []byte)) []byte {
+		b := bytes.Clone(good)
+		f(b)
+		return b
+	}
 	tests := []struct {
 		name string
 		in   []byte
 		want error
 	}{
-		{"garbage", []byte("not data"), ErrNotData},
-		{"other magic", []byte{0x92, 0xa3, 'a', 'b', 'c', 0x01}, ErrNotData},
-		{"future version", bytes.Replace(good, []byte(magic+"\x01"), []byte(magic+"\x07"), 1), ErrUnsupportedVersion},
-		{"truncated", good[:len(good)/2], nil},
-		{"trailing bytes", append(bytes.Clone(good), 0), nil},
-		{"huge array claim", []byte{0x9b, 0xb1, 'a', 'q', 'u', 'a', 'r', 'i', 'u', 'm', '-', 'a', 'v', 'm', '-', 'd', 'a', 't', 'a', 0x01, 0xa0, 0x00, 0xdd, 0xff, 0xff, 0xff, 0xff}, nil},
+		{"garbage", []byte("not data"), ErrEnvelope},
+		{"old interpreter", bytes.Replace(good, []byte("0.62.0"), []byte("0.60.9"), 1), ErrUnsupportedVersion},
+		{"not a version", bytes.Replace(good, []byte("0.62.0"), []byte("0.62.x"), 1), ErrEnvelope},
+		{"missing inner data", bytes.Replace(good, []byte("inner_data"), []byte("inner_dat_"), 1), ErrEnvelope},
+		{"truncated", good[:len(good)/2], ErrEnvelope},
+		{"trailing bytes", append(bytes.Clone(good), 0), ErrEnvelope},
+		{"trace pointer out of bounds", tamper(func(b []byte) { b[root] = 0x7f }), ErrArchive},
+		{"trace longer than the archive", tamper(func(b []byte) { b[root+4] = 0x7f }), ErrArchive},
+		{"unknown state tag", tamper(func(b []byte) { b[root+int(int32(binary.BigEndian.Uint32(b[root:])))] = 9 }), ErrArchive},
+		{"value that does not hash to its CID", bytes.Replace(good, []byte(`2.5`), []byte(`2.6`), 1), ErrStore},
+		{"tetraplet that does not hash to its CID", bytes.Replace(good, []byte{'s', 0, 0, 0, 0, 0, 0, 1}, []byte{'t', 0, 0, 0, 0, 0, 0, 1}, 1), ErrStore},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,7 +147,7 @@ func TestDecodeErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("decoded")
 			}
-			if tt.want != nil && !errors.Is(err, tt.want) {
+			if !errors.Is(err, tt.want) {
 				t.Errorf("error %v, want %v", err, tt.want)
 			}
 		})

@@ -1,22 +1,26 @@
 package data
 
 import (
-	"encoding/base64"
+	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/mr-tron/base58"
 )
 
-// DumpJSON returns data as indented JSON for people to read: the trace one
-// state per line-ish object, the stores keyed by CID with values shown as
-// JSON, and the signatures keyed by peer id.
+// DumpJSON returns data as indented JSON for people to read, in the shape
+// of the reference interpreter's to_human_readable_data: the versions,
+// and the data with its trace, call counter, stores keyed by CID (values
+// as their JSON text) and signatures keyed by public key, both in
+// base58 behind the key format byte. Keys are sorted.
 func DumpJSON(d *Data) ([]byte, error) {
 	trace := make([]any, len(d.Trace))
 	for i, s := range d.Trace {
 		trace[i] = dumpState(s)
 	}
-	values := make(map[CID]json.RawMessage, len(d.Stores.Values))
+	values := make(map[CID]string, len(d.Stores.Values))
 	for c, v := range d.Stores.Values {
-		values[c] = json.RawMessage(v)
+		values[c] = string(v)
 	}
 	elements := make(map[CID]any, len(d.Stores.CanonElements))
 	for c, el := range d.Stores.CanonElements {
@@ -34,28 +38,43 @@ func DumpJSON(d *Data) ([]byte, error) {
 		}
 		results[c] = map[string]any{"tetraplet": r.TetrapletCID, "values": vals}
 	}
-	sigs := make(map[string]any, len(d.Signatures))
-	for id, s := range d.Signatures {
-		sigs[id] = map[string]string{
-			"public_key": base64.StdEncoding.EncodeToString(s.PublicKey),
-			"signature":  base64.StdEncoding.EncodeToString(s.Sig),
-		}
+	sigs := make(map[string]string, len(d.Signatures))
+	for _, s := range d.Signatures {
+		key := append([]byte{keyFormatEd25519}, s.PublicKey...)
+		sig := append([]byte{keyFormatEd25519}, s.Sig...)
+		sigs[base58.Encode(key)] = base58.Encode(sig)
 	}
 	doc := map[string]any{
-		"format_version":       FormatVersion,
-		"interpreter_version":  d.InterpreterVersion,
-		"last_call_request_id": d.LastCallID,
-		"trace":                trace,
-		"cid_info": map[string]any{
-			"value_store":          values,
-			"tetraplet_store":      d.Stores.Tetraplets,
-			"service_result_store": d.Stores.ServiceResults,
-			"canon_element_store":  elements,
-			"canon_result_store":   results,
+		"versions": map[string]string{
+			"interpreter_version": d.InterpreterVersion,
+			"version":             DataVersion,
 		},
-		"signatures": sigs,
+		"data": map[string]any{
+			"trace": trace,
+			"lcid":  d.LastCallID,
+			"cid_info": map[string]any{
+				"value_store":          values,
+				"tetraplet_store":      d.Stores.Tetraplets,
+				"service_result_store": d.Stores.ServiceResults,
+				"canon_element_store":  elements,
+				"canon_result_store":   results,
+			},
+			"signatures": sigs,
+		},
 	}
-	return json.MarshalIndent(doc, "", "  ")
+	// Struct fields marshal in declaration order; a round trip through
+	// maps sorts every object's keys, as the reference prints them.
+	flat, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var sorted any
+	dec := json.NewDecoder(bytes.NewReader(flat))
+	dec.UseNumber()
+	if err := dec.Decode(&sorted); err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(sorted, "", "  ")
 }
 
 func dumpState(s State) any {
@@ -67,9 +86,9 @@ func dumpState(s State) any {
 		switch s.Kind {
 		case CallSent:
 			if s.HasID {
-				v = map[string]any{"sent_by": map[string]any{"peer_id": s.Peer, "call_id": s.ID}}
+				v = map[string]any{"sent_by": map[string]any{"PeerIdWithCallId": map[string]any{"peer_id": s.Peer, "call_id": s.ID}}}
 			} else {
-				v = map[string]any{"sent_by": s.Peer}
+				v = map[string]any{"sent_by": map[string]any{"PeerId": s.Peer}}
 			}
 		case CallScalar:
 			v = map[string]any{"executed": map[string]any{"scalar": s.CID}}
@@ -85,8 +104,11 @@ func dumpState(s State) any {
 		lore := make([]any, len(s.Lore))
 		for i, it := range s.Lore {
 			lore[i] = map[string]any{
-				"pos":  it.ValuePos,
-				"desc": [][2]uint32{{it.Before.Pos, it.Before.Len}, {it.After.Pos, it.After.Len}},
+				"pos": it.ValuePos,
+				"desc": []any{
+					map[string]uint32{"pos": it.Before.Pos, "len": it.Before.Len},
+					map[string]uint32{"pos": it.After.Pos, "len": it.After.Len},
+				},
 			}
 		}
 		return map[string]any{"fold": map[string]any{"lore": lore}}
@@ -96,7 +118,7 @@ func dumpState(s State) any {
 		if s.Sent {
 			return map[string]any{"canon": map[string]any{"sent_by": s.Peer}}
 		}
-		return map[string]any{"canon": map[string]any{"cid": s.CID}}
+		return map[string]any{"canon": map[string]any{"executed": s.CID}}
 	}
 	return fmt.Sprint(s)
 }

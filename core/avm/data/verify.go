@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/vmihailenco/msgpack/v5"
+	"encoding/binary"
 )
 
 // ErrStore reports a trace or store entry that refers to an object the
@@ -112,31 +112,24 @@ func (d *Data) result(s State) (CID, string, bool) {
 	return c, d.Stores.Tetraplets[tc].PeerPK, true
 }
 
-// signaturePurpose opens every signed message, so that a signature over
-// results cannot pass for a signature over anything else.
-const signaturePurpose = "aquarium-avm-signature/1"
-
-// SignedMessage is what a peer signs: its sorted result CIDs, salted with
-// the particle id so that a signature cannot be replayed in another
-// particle. It is the MessagePack array [purpose, particle id, [cids...]].
+// SignedMessage is what a peer signs, as the reference interpreter signs
+// it: the Borsh encoding of its sorted result CIDs (a u32 count, then each
+// a u32 length and its bytes, little-endian) followed by the particle id
+// (a u32 length and its bytes), which salts the signature so that it
+// cannot be replayed in another particle.
 func SignedMessage(particleID string, cids []CID) []byte {
-	size := 16 + len(signaturePurpose) + len(particleID)
+	size := 8 + len(particleID)
 	for _, c := range cids {
-		size += 5 + len(c)
+		size += 4 + len(c)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	e := msgpack.GetEncoder()
-	defer msgpack.PutEncoder(e)
-	e.Reset(buf)
-	// Writes to a bytes.Buffer cannot fail.
-	_ = e.EncodeArrayLen(3)
-	_ = e.EncodeString(signaturePurpose)
-	_ = e.EncodeString(particleID)
-	_ = e.EncodeArrayLen(len(cids))
+	b := make([]byte, 0, size)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(cids)))
 	for _, c := range cids {
-		_ = e.EncodeString(string(c))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(c)))
+		b = append(b, c...)
 	}
-	return buf.Bytes()
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(particleID)))
+	return append(b, particleID...)
 }
 
 // Sign replaces the signature of the key's peer with one over that peer's
@@ -146,19 +139,13 @@ func (d *Data) Sign(key ed25519.PrivateKey, peerID, particleID string) {
 }
 
 // SignAfter is Sign for a peer whose data for this particle was prev
-// (nil for none). A peer without results signs nothing. When prev holds this key's signature over the same
-// results, that signature is kept instead of signing again: Ed25519
-// signatures are deterministic, so it is the very signature Sign would
-// make, and the costly part of a run is skipped.
+// (nil for none). A peer signs after every run, even before it has any
+// result (over none), as the reference does. When prev holds this key's
+// signature over the same results, that signature is kept instead of
+// signing again: Ed25519 signatures are deterministic, so it is the very
+// signature Sign would make, and the costly part of a run is skipped.
 func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev *Data) {
 	cids := d.cidsOf(peerID)
-	if len(cids) == 0 {
-		// Only results need a signature (VerifySignatures asks for none
-		// from a peer without them), and a peer often runs before its
-		// first result arrives.
-		delete(d.Signatures, peerID)
-		return
-	}
 	pub := key.Public().(ed25519.PublicKey)
 	if prev != nil {
 		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prev.cidsOf(peerID), cids) {
@@ -170,7 +157,8 @@ func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev
 }
 
 // VerifySignatures checks that every peer with results in the trace signed
-// exactly those results for this particle.
+// exactly those results for this particle, and that every signature in
+// the store holds over its peer's results (none, for a peer without).
 func (d *Data) VerifySignatures(particleID string) error {
 	return d.VerifySignaturesAfter(particleID, nil)
 }
@@ -182,11 +170,14 @@ func (d *Data) VerifySignatures(particleID string) error {
 // peer made, so such a peer adds nothing new.
 func (d *Data) VerifySignaturesAfter(particleID string, known *Data) error {
 	var knownCIDs map[string][]CID
-	for peer, cids := range d.PeerCIDs() {
-		sig, ok := d.Signatures[peer]
-		if !ok {
+	grouped := d.PeerCIDs()
+	for peer := range grouped {
+		if _, ok := d.Signatures[peer]; !ok {
 			return fmt.Errorf("%w: results of peer %s carry no signature", ErrSignature, peer)
 		}
+	}
+	for peer, sig := range d.Signatures {
+		cids := grouped[peer]
 		if known != nil {
 			if old, ok := known.Signatures[peer]; ok && old.PublicKey.Equal(sig.PublicKey) && bytes.Equal(old.Sig, sig.Sig) {
 				if knownCIDs == nil {

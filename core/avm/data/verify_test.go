@@ -3,11 +3,11 @@ package data
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
-	"strings"
 	"testing"
 
-	"github.com/vmihailenco/msgpack/v5"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // changeResult gives the sample's peer a different result in state 2.
@@ -109,39 +109,36 @@ func BenchmarkVerifySignaturesAfter(b *testing.B) {
 
 func TestSignWithoutResults(t *testing.T) {
 	key := ed25519.NewKeyFromSeed(make([]byte, 32))
+	id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(key.Public().(ed25519.PublicKey))))
 	d := New()
-	d.Signatures["someone"] = Signature{}
-	d.Sign(key, "someone", "particle")
-	if _, ok := d.Signatures["someone"]; ok {
-		t.Error("a peer without results kept a signature")
+	d.Sign(key, id, "particle")
+	if _, ok := d.Signatures[id]; !ok {
+		t.Fatal("a peer without results signed nothing; the reference signs over none")
 	}
 	if err := d.VerifySignatures("particle"); err != nil {
 		t.Errorf("data without results: %v", err)
 	}
+	// A signature in the store is checked even when its peer has no
+	// results, as the reference checks it.
+	if err := d.VerifySignatures("another particle"); !errors.Is(err, ErrSignature) {
+		t.Errorf("a signature over another particle verified: %v", err)
+	}
 }
 
-// TestSignedMessageLayout pins the bytes a peer signs: changing them
-// would invalidate every signature in recorded data.
+// TestSignedMessageLayout pins the bytes a peer signs, the Borsh encoding
+// of (sorted CIDs, particle id): changing them would invalidate every
+// signature, ours and the reference's.
 func TestSignedMessageLayout(t *testing.T) {
-	long := CID(strings.Repeat("c", 300))
 	for _, tt := range []struct {
 		particle string
 		cids     []CID
+		want     string
 	}{
-		{"p", nil},
-		{"3b4a7a52-2f5e-4d0f-9c3e-0d5b6a1f2e3c", []CID{"bagaaihra1", "bagaaihra2"}},
-		{strings.Repeat("x", 70000), []CID{long, long, long, long, long, long, long, long, long, long, long, long, long, long, long, long}},
+		{"p", nil, "00000000" + "01000000" + "70"},
+		{"id", []CID{"ab", "c"}, "02000000" + "02000000" + "6162" + "01000000" + "63" + "02000000" + "6964"},
 	} {
-		strs := make([]string, len(tt.cids))
-		for i, c := range tt.cids {
-			strs[i] = string(c)
-		}
-		want, err := msgpack.Marshal([]any{"aquarium-avm-signature/1", tt.particle, strs})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := SignedMessage(tt.particle, tt.cids); !bytes.Equal(got, want) {
-			t.Errorf("SignedMessage(%.10q, %d cids) = %x, want %x", tt.particle, len(tt.cids), got[:min(len(got), 40)], want[:min(len(want), 40)])
+		if got := hex.EncodeToString(SignedMessage(tt.particle, tt.cids)); got != tt.want {
+			t.Errorf("SignedMessage(%q, %q) = %s, want %s", tt.particle, tt.cids, got, tt.want)
 		}
 	}
 }
