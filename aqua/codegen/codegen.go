@@ -226,7 +226,7 @@ func (g *generator) defaultServiceArrow(srv *types.Service, method string) *func
 		if arrow == nil {
 			return nil
 		}
-		if srv.DefaultID == "" {
+		if !srv.HasDefaultID {
 			g.failf("service %s has no default id: set one with '%s \"id\"' before calling %s", srv.Name, srv.Name, method)
 			return nil
 		}

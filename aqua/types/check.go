@@ -244,7 +244,7 @@ func (c *checker) decl(d ast.Decl) {
 		c.checkClassName(d.Name, "service")
 		srv := &Service{Name: d.Name.Name}
 		if d.DefaultID != nil {
-			srv.DefaultID = c.constString(d.DefaultID, "service id")
+			srv.DefaultID, srv.HasDefaultID = c.constString(d.DefaultID, "service id")
 		}
 		seen := map[string]bool{}
 		for _, a := range d.Arrows {
@@ -319,16 +319,50 @@ func isConstExpr(x ast.Expr, info *Info) bool {
 }
 
 // constString checks a service id in a declaration: a string literal or
-// a string constant. It returns the literal text when known.
-func (c *checker) constString(x ast.Expr, what string) string {
+// a string constant. It returns the literal text when it is known.
+func (c *checker) constString(x ast.Expr, what string) (string, bool) {
 	t := c.expr(x, c.top)
 	if !AssignableTo(t, Typ(String)) {
 		c.errorf(x, "%s must be a string, not %s", what, t)
 	}
-	if lit, ok := x.(*ast.BasicLit); ok && lit.Kind == ast.StringLit {
-		return strings.Trim(lit.Value, `"`)
+	return c.constText(x, c.info, 0)
+}
+
+// constText is the text of a string literal, or of the literal a string
+// constant stands for (an overridden "?=" constant's new value). info
+// resolves the names in x.
+func (c *checker) constText(x ast.Expr, info *Info, depth int) (string, bool) {
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		if x.Kind == ast.StringLit {
+			return strings.Trim(x.Value, `"`), true
+		}
+	case *ast.ParenExpr:
+		return c.constText(x.X, info, depth)
+	case *ast.Ident:
+		o := info.ObjectOf(x)
+		if o == nil || o.Kind != ConstObj || depth > 16 {
+			return "", false
+		}
+		d, ok := o.Decl.(*ast.ConstDecl)
+		if !ok {
+			return "", false
+		}
+		value := d.Value
+		if override, ok := c.conf.Constants[d.Name.Name]; ok && d.Overridable {
+			value = override
+		}
+		if o.Module != nil && o.Module != c.mod {
+			// A constant of another module names what that module sees:
+			// only its literal is known here.
+			if lit, ok := value.(*ast.BasicLit); ok {
+				return c.constText(lit, info, depth+1)
+			}
+			return "", false
+		}
+		return c.constText(value, info, depth+1)
 	}
-	return ""
+	return "", false
 }
 
 // declares checks the header's declares list.

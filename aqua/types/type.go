@@ -157,12 +157,14 @@ type Ability struct {
 	Fields []Field
 }
 
-// Service is a service interface. DefaultID is the quoted id from the
-// declaration, or "" when the service has none.
+// Service is a service interface. DefaultID is the id from the
+// declaration, unquoted; HasDefaultID tells an empty id, service S(""),
+// from none at all.
 type Service struct {
-	Name      string
-	DefaultID string
-	Arrows    []Field // each of type *Arrow
+	Name         string
+	DefaultID    string
+	HasDefaultID bool
+	Arrows       []Field // each of type *Arrow
 }
 
 // Arrow is the type of a function, closure or service arrow. Abilities

@@ -3,6 +3,7 @@ package avmwasm_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -130,9 +131,13 @@ const maxHops = 100
 // maxRuns bounds the runs of one host loop.
 const maxRuns = 100
 
-// travel runs script from peer a with interp, delivering particles in
-// order, and returns every hop.
-func (n *network) travel(t *testing.T, interp stepper, script string) []hop {
+// always runs every hop on one interpreter.
+func always(s stepper) func(int) stepper { return func(int) stepper { return s } }
+
+// travel runs script from peer a, each hop on the interpreter pick
+// chooses for it by its index, delivering particles in order, and
+// returns every hop.
+func (n *network) travel(t *testing.T, pick func(hop int) stepper, script string) []hop {
 	script = n.expand(script)
 	type message struct {
 		to   testPeer
@@ -149,6 +154,7 @@ func (n *network) travel(t *testing.T, interp stepper, script string) []hop {
 		m := queue[0]
 		queue = queue[1:]
 		h := hop{Peer: m.to.name}
+		interp := pick(len(hops))
 		out := interp(t, m.to, init, script, prev[m.to.name], m.data, nil)
 		next := map[string]bool{}
 		for run := 1; ; run++ {
@@ -291,12 +297,10 @@ var knownDivergences = map[string]string{
 		"(with two generations both go on). In Aqua: a for ... rec loop whose stream grows on another peer",
 }
 
-func TestMatchesNative(t *testing.T) {
-	in := interpreter(t)
-	scripts := map[string]string{}
-	for name, s := range diffScripts {
-		scripts[name] = s
-	}
+// allScripts returns the scripts of the comparisons by name: diffScripts
+// and the AIR corpus of core/air.
+func allScripts(t *testing.T) map[string]string {
+	scripts := maps.Clone(diffScripts)
 	files, err := filepath.Glob(filepath.Join("..", "..", "core", "air", "testdata", "*.air"))
 	if err != nil {
 		t.Fatal(err)
@@ -311,17 +315,17 @@ func TestMatchesNative(t *testing.T) {
 		}
 		scripts[strings.TrimSuffix(filepath.Base(f), ".air")] = string(b)
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range scripts {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	return scripts
+}
+
+func TestMatchesNative(t *testing.T) {
+	in := interpreter(t)
+	scripts := allScripts(t)
+	for _, name := range slices.Sorted(maps.Keys(scripts)) {
 		t.Run(name, func(t *testing.T) {
 			n := newNetwork()
-			want := n.travel(t, reference(in), scripts[name])
-			got := n.travel(t, native, scripts[name])
+			want := n.travel(t, always(reference(in)), scripts[name])
+			got := n.travel(t, always(native), scripts[name])
 			if why, ok := knownDivergences[name]; ok {
 				if hopsText(got) == hopsText(want) {
 					t.Errorf("the interpreters now agree; remove %q from knownDivergences (%s)", name, why)
