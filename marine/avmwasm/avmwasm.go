@@ -14,9 +14,10 @@
 // notes): run parameters and the outcome are interface-types records, and
 // call results going in and call requests coming out are MessagePack
 // behind the multicodec prefix 0x0201. This package encodes and decodes
-// them so that callers deal in JSON values only. Particle data stays in
-// the reference's own format (MessagePack around rkyv); HumanReadable
-// turns it into JSON text.
+// them so that callers deal in JSON values only. Particle data is in the
+// reference's format (MessagePack around rkyv), which core/avm reads and
+// writes too, so a particle's hops may alternate between the two;
+// HumanReadable turns it into JSON text.
 package avmwasm
 
 import (

@@ -16,9 +16,9 @@ import (
 
 // This file holds the native interpreter, core/avm, against the reference
 // one, avm.wasm: both run the same scripts over the same simulated peers
-// and services, and what a host can observe must agree. The data formats
-// differ (ours is not rkyv), so the data itself is not compared, only
-// what it leads to.
+// and services, and what a host can observe must agree. mixed_test.go
+// goes further: hops that alternate between the two, and the data itself
+// compared.
 
 // call is a call request as a host sees it, and what the service said.
 type call struct {
