@@ -2,6 +2,7 @@ package types
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
@@ -52,6 +53,7 @@ func (conf *Config) Check(fset *token.FileSet, file *ast.File, info *Info) (*Mod
 		universe = pre
 	}
 	imports := NewScope(universe)
+	mod.imported = imports
 	c.top = NewScope(imports)
 	c.imports(file, imports)
 	for _, d := range file.Decls {
@@ -73,6 +75,9 @@ type checker struct {
 	// declare, to explain why an import did not bring them in.
 	hidden map[string]string
 	fn     *funcContext
+	// inherited is the export list the imported modules pass on (see
+	// Module.exported).
+	inherited []exportEntry
 }
 
 func (c *checker) errorf(n ast.Node, format string, args ...any) {
@@ -102,6 +107,12 @@ func (c *checker) imports(file *ast.File, scope *Scope) {
 		if err != nil {
 			c.errorf(im.Path, "%v", err)
 			continue
+		}
+		if !im.Use {
+			// "import" brings in the module's export list too, a later
+			// import's entry replacing an earlier one's; "use" keeps it
+			// in the namespace.
+			c.inherited = mergeExports(c.inherited, m.exported)
 		}
 		declared := m.Declared()
 		for _, name := range m.Scope.Names() {
@@ -388,44 +399,148 @@ func (c *checker) declares(file *ast.File) {
 	}
 }
 
-// exports checks the export list.
+// mergeExports adds the entries of b to a, replacing those of the same
+// name.
+func mergeExports(a, b []exportEntry) []exportEntry {
+	out := append([]exportEntry(nil), a...)
+	for _, e := range b {
+		if i := slices.IndexFunc(out, func(x exportEntry) bool { return x.name == e.name }); i >= 0 {
+			out[i] = e
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// exports checks the export list and works out what the host sees: the
+// module's own exports and those its imports pass on, named as the
+// reference compiler names them (Module.exported says how).
 func (c *checker) exports(file *ast.File) {
+	own := map[string]*Object{}
+	var list []exportEntry
 	for _, ex := range file.Exports {
 		for _, it := range ex.Items {
+			key := it.Name.String()
+			var rename *string
+			if it.As != nil {
+				rename = &it.As.Name
+			}
+			list = combineExport(list, exportEntry{name: key, rename: rename})
 			o := c.qualified(it.Name, c.top)
 			if o == nil {
 				continue
 			}
-			name := it.Name.Last().Name
-			if it.As != nil {
-				name = it.As.Name
-			}
-			switch o.Kind {
-			case FuncObj:
-				if at, ok := o.Type.(*Arrow); ok {
-					if len(at.Abilities) > 0 {
-						c.errorf(it.Name, "cannot export %s: it takes abilities, which the host cannot pass", o.Name)
-						continue
-					}
-					for _, p := range at.Params {
-						if _, ok := p.Type.(*StreamMap); ok {
-							c.errorf(it.Name, "cannot export %s: it takes stream map %s (%s), which the host cannot pass", o.Name, p.Name, p.Type)
-						}
-					}
-					for _, r := range at.Results {
-						if !IsData(r) && !isStreamType(r) {
-							c.errorf(it.Name, "cannot export %s: it returns %s, which the host cannot receive", o.Name, r)
-						}
-					}
-				}
-			case ServiceObj, ConstObj, TypeObj:
-			default:
-				c.errorf(it.Name, "cannot export %s %s: only functions, services, constants and types are exported", o.Kind, o.Name)
+			if !c.exportable(it, o) {
 				continue
 			}
-			c.mod.Exports = append(c.mod.Exports, Export{Name: name, Object: o})
+			own[key] = o
 		}
 	}
+	all := append([]exportEntry(nil), c.inherited...)
+	for _, e := range list {
+		all = combineExport(all, e)
+	}
+	c.mod.exported = all
+	// Own entries first, in the order written, then those passed on.
+	order := append([]exportEntry(nil), list...)
+	for _, e := range c.inherited {
+		if !slices.ContainsFunc(order, func(x exportEntry) bool { return x.name == e.name }) {
+			order = append(order, e)
+		}
+	}
+	for _, e := range order {
+		i := slices.IndexFunc(all, func(x exportEntry) bool { return x.name == e.name })
+		e = all[i]
+		o, isOwn := own[e.name]
+		if !isOwn {
+			if slices.ContainsFunc(list, func(x exportEntry) bool { return x.name == e.name }) {
+				continue // an own export already reported
+			}
+			// Passed on: exported only if this module sees a function
+			// of that name.
+			o = c.top.Lookup(e.name)
+			if o == nil || o.Kind != FuncObj || !hostCallable(o) {
+				continue
+			}
+		}
+		name := e.name
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+		if e.rename != nil {
+			name = *e.rename
+		}
+		c.mod.Exports = append(c.mod.Exports, Export{Name: name, Object: o})
+	}
+}
+
+// combineExport adds an entry as the reference compiler combines export
+// lists: a name listed twice keeps both renamings, concatenated.
+func combineExport(list []exportEntry, e exportEntry) []exportEntry {
+	i := slices.IndexFunc(list, func(x exportEntry) bool { return x.name == e.name })
+	if i < 0 {
+		return append(list, e)
+	}
+	out := append([]exportEntry(nil), list...)
+	switch prev := out[i].rename; {
+	case prev == nil:
+		out[i].rename = e.rename
+	case e.rename != nil:
+		joined := *prev + *e.rename
+		out[i].rename = &joined
+	}
+	return out
+}
+
+// hostCallable reports whether the host can call a function: no
+// abilities, arrows or stream maps to pass or receive.
+func hostCallable(o *Object) bool {
+	at, ok := o.Type.(*Arrow)
+	if !ok || len(at.Abilities) > 0 {
+		return false
+	}
+	for _, p := range at.Params {
+		if _, ok := p.Type.(*StreamMap); ok {
+			return false
+		}
+	}
+	for _, r := range at.Results {
+		if !IsData(r) && !isStreamType(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// exportable checks one entry of the module's own export list.
+func (c *checker) exportable(it *ast.ImportItem, o *Object) bool {
+	switch o.Kind {
+	case FuncObj:
+		at, ok := o.Type.(*Arrow)
+		if !ok {
+			return true
+		}
+		if len(at.Abilities) > 0 {
+			c.errorf(it.Name, "cannot export %s: it takes abilities, which the host cannot pass", o.Name)
+			return false
+		}
+		for _, p := range at.Params {
+			if _, ok := p.Type.(*StreamMap); ok {
+				c.errorf(it.Name, "cannot export %s: it takes stream map %s (%s), which the host cannot pass", o.Name, p.Name, p.Type)
+			}
+		}
+		for _, r := range at.Results {
+			if !IsData(r) && !isStreamType(r) {
+				c.errorf(it.Name, "cannot export %s: it returns %s, which the host cannot receive", o.Name, r)
+			}
+		}
+	case ServiceObj, ConstObj, TypeObj:
+	default:
+		c.errorf(it.Name, "cannot export %s %s: only functions, services, constants and types are exported", o.Kind, o.Name)
+		return false
+	}
+	return true
 }
 
 // isStreamType reports whether t is a stream of data, which an exported

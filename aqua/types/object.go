@@ -182,7 +182,25 @@ type Module struct {
 	// include names the module itself imported; nil means every name the
 	// module declares ("declares *").
 	declared map[string]*Object
-	Exports  []Export
+	// Exports are what the host sees: the functions, services,
+	// constants and types of the module's export list, and the
+	// functions its imports export that it sees under the same name.
+	Exports []Export
+	// exported is the export list the module passes on to modules
+	// that import it (but not to those that use it): its own entries
+	// combined with those of its imports. As in the reference compiler,
+	// an entry listed by both keeps both renamings, concatenated, so a
+	// module exporting f as g imported by one exporting f as h exports
+	// it as gh.
+	exported []exportEntry
+	// imported holds the names the module's imports bring in.
+	imported *Scope
+}
+
+// exportEntry is one name of an export list and its new name, if any.
+type exportEntry struct {
+	name   string
+	rename *string
 }
 
 // Declared returns the objects other modules may import, by name.
@@ -193,6 +211,15 @@ func (m *Module) Declared() map[string]*Object {
 			out[name] = o
 		}
 		return out
+	}
+	// "declares *", or no header: every name of the module, the ones it
+	// imports (but not the namespaces of use) too.
+	if m.imported != nil {
+		for name, o := range m.imported.names {
+			if o.Kind != NamespaceObj {
+				out[name] = o
+			}
+		}
 	}
 	for name, o := range m.Scope.names {
 		out[name] = o
