@@ -284,6 +284,18 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 	for k, v := range outer {
 		in.exports[k] = v
 	}
+	// An ability parameter is the ability passed in, whatever the
+	// caller's names say: Ab <- make() then use{Ab}() must not make the
+	// callee's Ab the caller's value.
+	for _, ab := range fn.arrow.Abilities {
+		prefix := ab.Name + "."
+		for k := range in.exports {
+			if strings.HasPrefix(k, prefix) {
+				delete(in.exports, k)
+			}
+		}
+		in.exports[ab.Name] = variable{name: ab.Name, typ: ab.Type}
+	}
 	for p, v := range data {
 		name := p
 		if r, ok := dataRen[p]; ok {
@@ -646,7 +658,7 @@ func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
 				}
 				for k, val := range in.exports {
 					if rest, ok := strings.CutPrefix(k, src); ok {
-						in.exports[key+"."+rest] = val
+						in.exports[key+"."+rest] = rebased(val, k, key+"."+rest)
 					}
 				}
 			}
@@ -922,11 +934,12 @@ func (in *inliner) passAbilities(fn *funcArrow, abilities []rval, cm *callModel)
 		if i >= len(fn.arrow.Abilities) {
 			break
 		}
-		v, ok := a.(rVar)
+		path, ok := abilityPath(a)
 		if !ok {
+			in.g.failf("cannot pass %s as an ability", fn.arrow.Abilities[i].Name)
 			continue
 		}
-		name := in.abilityName(v.name)
+		name := in.abilityName(path)
 		param := fn.arrow.Abilities[i].Name
 		if cm.abilityArrows == nil {
 			cm.abilityArrows = map[string]*funcArrow{}
@@ -940,7 +953,7 @@ func (in *inliner) passAbilities(fn *funcArrow, abilities []rval, cm *callModel)
 		}
 		for k, val := range in.exports {
 			if rest, ok := strings.CutPrefix(k, prefix); ok {
-				cm.abilityValues[param+"."+rest] = val
+				cm.abilityValues[param+"."+rest] = rebased(val, k, param+"."+rest)
 			}
 		}
 		if srv := in.g.services[name]; srv != nil && !in.hasMembers(prefix) {
@@ -954,6 +967,39 @@ func (in *inliner) passAbilities(fn *funcArrow, abilities []rval, cm *callModel)
 	}
 }
 
+// rebased is the value of an ability member copied from key from to key
+// to: an ability built in place stands for itself, under its key, and
+// so must stand for the copy under the new key.
+func rebased(v value, from, to string) value {
+	if vv, ok := v.(variable); ok && vv.name == from && len(vv.props) == 0 {
+		vv.name = to
+		return vv
+	}
+	return v
+}
+
+// abilityPath names an ability argument: A, or a field of one, A.inner.
+func abilityPath(v rval) (string, bool) {
+	switch v := v.(type) {
+	case rVar:
+		return v.name, true
+	case rApply:
+		base, ok := v.base.(rVar)
+		if !ok {
+			return "", false
+		}
+		path := base.name
+		for _, p := range v.props {
+			if p.kind != rField {
+				return "", false
+			}
+			path += "." + p.name
+		}
+		return path, true
+	}
+	return "", false
+}
+
 func (in *inliner) hasMembers(prefix string) bool {
 	for k := range in.arrows {
 		if strings.HasPrefix(k, prefix) {
@@ -964,7 +1010,21 @@ func (in *inliner) hasMembers(prefix string) bool {
 }
 
 // abilityName follows assignments of one ability value to another name.
+// In a path, A.inner.arrow, each prefix is followed in turn: A may stand
+// for an ability a call returned, and A.inner for one it was built from.
 func (in *inliner) abilityName(name string) string {
+	head, rest, more := strings.Cut(name, ".")
+	head = in.followAbility(head)
+	for more {
+		var field string
+		field, rest, more = strings.Cut(rest, ".")
+		head = in.followAbility(head + "." + field)
+	}
+	return head
+}
+
+// followAbility follows one name through assignments of ability values.
+func (in *inliner) followAbility(name string) string {
 	for range 16 {
 		v, ok := in.exports[name].(variable)
 		if !ok || v.name == name || len(v.props) > 0 {

@@ -302,6 +302,14 @@ func (c *checker) call(x *ast.CallExpr, scope *Scope) []Type {
 			c.skipArgs(x, scope)
 			return nil
 		}
+		if _, isArrow := o.Type.(*Arrow); !isArrow && o.Kind != TypeObj {
+			// An ability value named like its type, as the parameter
+			// of func f{Ab}(), leaves the type's constructor callable.
+			if t := typeNamed(fun.Name, scope); t != nil {
+				c.info.Uses[fun] = t
+				o = t
+			}
+		}
 		return c.callObject(x, fun, o, scope)
 	case *ast.SelectorExpr:
 		if o, ok := c.nsMember(fun, scope); ok {
@@ -315,6 +323,22 @@ func (c *checker) call(x *ast.CallExpr, scope *Scope) []Type {
 	}
 	c.skipArgs(x, scope)
 	c.errorf(x.Fun, "cannot call %s", ast.ExprString(x.Fun))
+	return nil
+}
+
+// typeNamed finds the struct or ability type a value of the same name
+// shadows.
+func typeNamed(name string, scope *Scope) *Object {
+	for s := scope; s != nil; s = s.Parent() {
+		o := s.LookupLocal(name)
+		if o == nil || o.Kind != TypeObj {
+			continue
+		}
+		switch o.Type.(type) {
+		case *Struct, *Ability:
+			return o
+		}
+	}
 	return nil
 }
 
