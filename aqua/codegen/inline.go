@@ -72,6 +72,10 @@ type inliner struct {
 	// that a block can restore them when it ends: as in the reference, an
 	// id set inside a block holds until the end of that block only.
 	serviceUndo []arrowBinding
+	// serviceValues numbers the services taken as values; idless are
+	// those of them that had no id to take.
+	serviceValues int
+	idless        map[string]*types.Service
 }
 
 // arrowBinding is what a key of inliner.arrows held before a rebinding.
@@ -173,7 +177,7 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 				keep[e.name] = f
 				keep[vv.name] = f
 			}
-		case *types.Ability:
+		case *types.Ability, *types.Service:
 			// The caller's name resolves to vv, so the members stay
 			// under vv's name.
 			prefix := vv.name + "."
@@ -672,6 +676,31 @@ func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
 	return seqOf(pre.desugar().predo...)
 }
 
+// serviceValue takes a service as a value, as in Renamed = Srv, <- Srv
+// or Ab(srv = Srv): an ability of a fresh name whose arrows are the
+// service's arrows with the id they have here, set by 'Srv id' in scope
+// or the default. The value keeps that id wherever it goes, as in the
+// reference compiler; a later 'Srv id' does not change it.
+func (in *inliner) serviceValue(name string, srv *types.Service) variable {
+	in.serviceValues++
+	fresh := name + "@" + itoa(in.serviceValues)
+	v := variable{name: fresh, typ: srv}
+	for _, a := range srv.Arrows {
+		fn := in.lookupArrow(name + "." + a.Name)
+		if fn == nil && srv.HasDefaultID {
+			fn = in.g.defaultServiceArrow(srv, a.Name)
+		}
+		if fn != nil {
+			in.arrows[fresh+"."+a.Name] = fn
+		}
+	}
+	if !srv.HasDefaultID {
+		in.idless[fresh] = srv
+	}
+	in.exports[fresh] = v
+	return v
+}
+
 // arrowOf finds the arrow a value stands for: a closure, callback or
 // function by its name, or the arrow a call returns, as in
 // Ab(f = make()), with the inlined call to run first.
@@ -1042,6 +1071,12 @@ func (in *inliner) lookupArrow(name string) *funcArrow {
 		if f, ok := in.arrows[name]; ok {
 			return f
 		}
+		if i := strings.LastIndexByte(name, '.'); i > 0 {
+			// A member of an ability value held under another name.
+			if f, ok := in.arrows[in.abilityName(name[:i])+name[i:]]; ok {
+				return f
+			}
+		}
 		v, ok := in.exports[name].(variable)
 		if !ok || v.name == name {
 			return nil
@@ -1064,6 +1099,11 @@ func (in *inliner) findArrow(c rCall) *funcArrow {
 	}
 	if c.ability != "" {
 		if srv := in.g.services[c.ability]; srv != nil {
+			return in.g.defaultServiceArrow(srv, c.name)
+		}
+		if srv := in.idless[in.abilityName(c.ability)]; srv != nil {
+			// A service without a default id taken as a value before
+			// any id was set: report that, not an unknown arrow.
 			return in.g.defaultServiceArrow(srv, c.name)
 		}
 		return nil

@@ -3,6 +3,7 @@ package codegen
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
@@ -61,6 +62,22 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 	v = optimize(v)
 	switch x := v.(type) {
 	case rVar:
+		if srv, ok := x.typ.(*types.Service); ok {
+			if _, bound := in.exports[x.name]; !bound {
+				return in.serviceValue(x.name, srv), inl{}
+			}
+		}
+		if _, ok := x.typ.(*types.Arrow); ok {
+			// An arrow of a service, Srv.f, taken as a value keeps the
+			// id Srv has here.
+			head, member, dotted := strings.Cut(x.name, ".")
+			if srv := in.g.services[head]; dotted && srv != nil && !strings.Contains(member, ".") {
+				if _, bound := in.exports[head]; !bound {
+					sv := in.serviceValue(head, srv)
+					return variable{name: sv.name + "." + member, typ: x.typ}, inl{}
+				}
+			}
+		}
 		return in.resolveVar(variable{name: x.name, typ: x.typ, canon: x.canon}), inl{}
 	case rLit:
 		return literal(x), inl{}

@@ -339,9 +339,11 @@ func (l *lowerer) expr(x ast.Expr) rval {
 		t := l.exprType(x)
 		if bv, ok := base.(rVar); ok {
 			_, isAbility := bv.typ.(*types.Ability)
+			_, isService := bv.typ.(*types.Service)
 			_, isArrow := t.(*types.Arrow)
-			if isAbility && isArrow {
-				// An arrow of an ability value is a name of its own.
+			if (isAbility || isService) && isArrow {
+				// An arrow of an ability or service value is a name of
+				// its own.
 				return rVar{name: bv.name + "." + x.Sel.Name, typ: t}
 			}
 		}
@@ -452,9 +454,9 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 		} else if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
 			name = ast.ExprString(sel.X)
 		}
-		if c.Callee != nil && c.Callee.Kind != types.ServiceObj {
-			l.fail(x, "services passed as values are not supported by the code generator yet")
-		}
+		// A service held by a name (Renamed = Srv, an ability argument)
+		// is called through that name: the inliner binds its arrows
+		// with the ids they had where the service was taken.
 		return rCall{ability: name, name: c.Member, arrow: c.Arrow, args: args()}
 	case types.CallArrow:
 		if c.Member != "" {
