@@ -97,6 +97,11 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 		name := in.names.findAndForbid(x.name)
 		vals, tree := in.arrowCall(x, []export{{name: name, typ: resultOf(x.arrow)}})
 		if len(vals) > 0 {
+			if l, ok := vals[0].(literal); ok && x.member {
+				flat, fi := in.flatLiteral(l, inl{predo: []*mnode{tree}})
+				fi.seq = true
+				return flat, fi
+			}
 			return vals[0], inl{predo: []*mnode{tree}}
 		}
 		return variable{name: name, typ: resultOf(x.arrow)}, inl{predo: []*mnode{tree}}

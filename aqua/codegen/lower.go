@@ -468,9 +468,9 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 					l.fail(x, "cannot generate code for %s", ast.ExprString(x))
 					return rLit{text: `""`, typ: types.Invalid}
 				}
-				return rCall{ability: ast.ExprString(sel.X), name: c.Member, arrow: c.Arrow, args: args()}
+				return rCall{ability: ast.ExprString(sel.X), name: c.Member, arrow: c.Arrow, args: args(), member: true}
 			}
-			return rCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args()}
+			return rCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args(), member: true}
 		}
 		return rCall{name: c.Callee.Name, arrow: c.Arrow, args: args()}
 	case types.CallStruct:

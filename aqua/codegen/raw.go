@@ -63,6 +63,11 @@ type (
 		arrow     *types.Arrow
 		args      []rval
 		abilities []rval // the {A, B} arguments of a function
+		// member marks the arrow of an ability value, ab.arrow(): as a
+		// value it is a property of ab, and a literal it returns is
+		// put in a variable, as the reference does with any literal
+		// that has properties applied.
+		member bool
 	}
 	// rStream is a stream literal *[a, b]: the semantic pass names the
 	// stream it fills (stream-anon-N).
