@@ -254,6 +254,10 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 		dataNames = append(dataNames, p)
 	}
 	dataRen := in.names.findNewNames(dataNames)
+	var capturedRen map[string]string
+	if fn.capturedExports != nil {
+		capturedRen = in.renameCaptured(fn)
+	}
 	// The callee sees every arrow defined before it; the reference
 	// reserves their names here.
 	in.names.findNewNames(fn.captured)
@@ -280,6 +284,9 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 		canons = append(canons, leaf(canonOp{val: sv, to: cv}))
 	}
 	for k, v := range dataRen {
+		renames[k] = v
+	}
+	for k, v := range capturedRen {
 		renames[k] = v
 	}
 	for k, v := range defRen {
@@ -312,6 +319,7 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 	}
 	maps.Copy(in.arrows, fn.capturedArrows)
 	maps.Copy(in.exports, fn.capturedExports)
+	in.aliasCaptured(fn, capturedRen)
 	maps.Copy(in.arrows, call.abilityArrows)
 	maps.Copy(in.exports, call.abilityValues)
 	body := renameTree(fn.body, renames)
@@ -326,6 +334,78 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 		}
 	}
 	return body, seqOf(canons...), ret
+}
+
+// renameCaptured gives new names to what a closure takes from where it
+// was defined, as the reference does when it inlines a closure: the
+// abilities one by one, then the other values, then the arrows, each
+// renamed if its name is taken. The renamed names still stand for the
+// captured values (aliasCaptured); what the renaming changes is the
+// numbering of names made later: a stream declared after a closure that
+// wrote to an outer s is s-1, not s-0.
+func (in *inliner) renameCaptured(fn *funcArrow) map[string]string {
+	renames := map[string]string{}
+	var vals, arrows []string
+	for _, n := range freeNames(fn) {
+		if v, ok := fn.capturedExports[n]; ok {
+			if isAbilityValue(v) {
+				if r := in.names.findAndForbid(n); r != n {
+					renames[n] = r
+				}
+				continue
+			}
+			vals = append(vals, n)
+			continue
+		}
+		if _, ok := fn.capturedArrows[n]; ok {
+			arrows = append(arrows, n)
+		}
+	}
+	maps.Copy(renames, in.names.findNewNames(vals))
+	maps.Copy(renames, in.names.findNewNames(arrows))
+	return renames
+}
+
+func isAbilityValue(v value) bool {
+	vv, ok := v.(variable)
+	if !ok || len(vv.props) > 0 {
+		return false
+	}
+	switch vv.typ.(type) {
+	case *types.Ability, *types.Service:
+		return true
+	}
+	return false
+}
+
+// aliasCaptured binds the new names renameCaptured gave to what they
+// stand for: a value, an arrow, or an ability and its members.
+func (in *inliner) aliasCaptured(fn *funcArrow, renames map[string]string) {
+	for from, to := range renames {
+		v, isValue := fn.capturedExports[from]
+		switch {
+		case isValue && isAbilityValue(v):
+			vv := v.(variable)
+			src := in.abilityName(vv.name)
+			in.exports[to] = variable{name: to, typ: vv.typ}
+			for k, f := range in.arrows {
+				if rest, ok := strings.CutPrefix(k, src+"."); ok {
+					in.arrows[to+"."+rest] = f
+				}
+			}
+			for k, val := range in.exports {
+				if rest, ok := strings.CutPrefix(k, src+"."); ok {
+					in.exports[to+"."+rest] = rebased(val, k, to+"."+rest)
+				}
+			}
+		case isValue:
+			in.exports[to] = v
+		default:
+			if f, ok := fn.capturedArrows[from]; ok {
+				in.arrows[to] = f
+			}
+		}
+	}
 }
 
 // inlineBody inlines the renamed body and resolves the returned values,

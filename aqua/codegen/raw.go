@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/aquarium-p2p/aquarium/aqua/ast"
@@ -516,4 +517,107 @@ func renameTree(n *rnode, m map[string]string) *rnode {
 		out.kids[i] = renameTree(k, m)
 	}
 	return out
+}
+
+// freeNames lists the names a closure takes from where it is defined:
+// the names its body and results read or write that it neither takes as
+// parameters nor defines, sorted. For an ability member, A.f, it is A.
+func freeNames(fn *funcArrow) []string {
+	used := map[string]bool{}
+	usesTree(fn.body, used)
+	for _, r := range fn.ret {
+		usesRaw(r, used)
+	}
+	var defs []string
+	defines(fn.body, map[string]bool{}, &defs)
+	for _, d := range defs {
+		delete(used, d)
+	}
+	for _, p := range fn.params {
+		delete(used, p)
+	}
+	out := make([]string, 0, len(used))
+	for n := range used {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func headName(n string) string {
+	head, _, _ := strings.Cut(n, ".")
+	return head
+}
+
+// usesRaw adds the names a value reads.
+func usesRaw(v rval, out map[string]bool) {
+	mapRaw(v, func(v rval) rval {
+		switch x := v.(type) {
+		case rVar:
+			out[headName(x.name)] = true
+		case rCall:
+			if x.ability != "" {
+				out[headName(x.ability)] = true
+			} else {
+				out[headName(x.name)] = true
+			}
+		case rApply:
+			for _, p := range x.props {
+				if p.idx != nil {
+					usesRaw(p.idx, out)
+				}
+			}
+		}
+		return v
+	})
+}
+
+// usesTree adds the names a raw tree reads, and the streams it writes.
+func usesTree(n *rnode, out map[string]bool) {
+	vals := func(vs ...rval) {
+		for _, v := range vs {
+			if v != nil {
+				usesRaw(v, out)
+			}
+		}
+	}
+	switch t := n.tag.(type) {
+	case tIf:
+		vals(t.cond)
+	case tOn:
+		vals(t.peer)
+		vals(t.via...)
+	case tFor:
+		vals(t.iter)
+	case tCallT:
+		vals(t.call)
+		for _, e := range t.exports {
+			if e.existing {
+				out[e.name] = true
+			}
+		}
+	case tAssign:
+		vals(t.val)
+	case tPush:
+		vals(t.val)
+		out[t.to.name] = true
+	case tPushMap:
+		vals(t.key, t.val)
+		out[t.to.name] = true
+	case tFlatten:
+		vals(t.val)
+	case tCanon:
+		vals(t.val)
+	case tJoin:
+		vals(t.vals...)
+	case tServiceID:
+		vals(t.id)
+	case tClosure:
+		for _, f := range freeNames(t.fn) {
+			out[f] = true
+		}
+	}
+	for _, k := range n.kids {
+		usesTree(k, out)
+	}
 }
