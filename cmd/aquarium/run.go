@@ -93,7 +93,7 @@ why; a timeout says where the particle was last seen.`,
 }
 
 func runRun(cmd *cobra.Command, file string, f runFlags) error {
-	name, callArgs, err := parseCall(f.call)
+	name, callArgs, err := session.ParseCall(f.call)
 	if err != nil {
 		return fmt.Errorf("-f %q: %w", f.call, err)
 	}
@@ -263,83 +263,6 @@ func parseConsts(flags []string) (map[string]string, error) {
 	return consts, nil
 }
 
-// callArg is one argument of -f: a data name or a JSON literal.
-type callArg struct {
-	name    string
-	literal json.RawMessage
-}
-
-// parseCall splits 'name(a, "b", [1, 2])' into the name and arguments.
-func parseCall(s string) (string, []callArg, error) {
-	s = strings.TrimSpace(s)
-	open := strings.IndexByte(s, '(')
-	if open <= 0 || !strings.HasSuffix(s, ")") {
-		return "", nil, errors.New(`want name(arguments), such as hello("world")`)
-	}
-	name := strings.TrimSpace(s[:open])
-	if !isIdent(name) {
-		return "", nil, fmt.Errorf("%q is not a function name", name)
-	}
-	var args []callArg
-	for _, part := range splitTopLevel(s[open+1 : len(s)-1]) {
-		part = strings.TrimSpace(part)
-		switch {
-		case part == "":
-			return "", nil, errors.New("empty argument")
-		case part == "nil":
-			args = append(args, callArg{literal: json.RawMessage("[]")})
-		case isIdent(part) && part != "true" && part != "false" && part != "null":
-			args = append(args, callArg{name: part})
-		case json.Valid([]byte(part)):
-			args = append(args, callArg{literal: json.RawMessage(part)})
-		default:
-			return "", nil, fmt.Errorf("argument %s is neither a data name nor JSON", part)
-		}
-	}
-	return name, args, nil
-}
-
-// splitTopLevel splits on commas outside brackets and strings.
-func splitTopLevel(s string) []string {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	var parts []string
-	depth, start, inString, escaped := 0, 0, false, false
-	for i, r := range s {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case r == '\\':
-				escaped = true
-			case r == '"':
-				inString = false
-			}
-		case r == '"':
-			inString = true
-		case r == '[' || r == '{':
-			depth++
-		case r == ']' || r == '}':
-			depth--
-		case r == ',' && depth == 0:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
-}
-
-func isIdent(s string) bool {
-	for i, r := range s {
-		if r != '_' && !(r >= 'a' && r <= 'z') && !(r >= 'A' && r <= 'Z') && !(i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
-
 func loadData(inline, path string) (map[string]json.RawMessage, error) {
 	data := map[string]json.RawMessage{}
 	for _, src := range []struct{ what, text string }{{"--data-path", ""}, {"--data", inline}} {
@@ -369,7 +292,7 @@ func loadData(inline, path string) (map[string]json.RawMessage, error) {
 }
 
 // bindArgs names the call's arguments after the function's parameters.
-func bindArgs(fn *codegen.Function, args []callArg, data map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+func bindArgs(fn *codegen.Function, args []session.Arg, data map[string]json.RawMessage) (map[string]json.RawMessage, error) {
 	params := fn.Arrow.Params
 	if len(args) != len(params) {
 		return nil, fmt.Errorf("%s takes %d argument(s) (%s), got %d", fn.Name, len(params), fn.Arrow, len(args))
@@ -380,11 +303,11 @@ func bindArgs(fn *codegen.Function, args []callArg, data map[string]json.RawMess
 			return nil, fmt.Errorf("%s: argument %s is a function (%s); run cannot provide callbacks", fn.Name, p.Name, p.Type)
 		}
 		a := args[i]
-		if a.name == "" {
-			out[p.Name] = a.literal
+		if a.Name == "" {
+			out[p.Name] = a.Literal
 			continue
 		}
-		v, ok := data[a.name]
+		v, ok := data[a.Name]
 		if !ok {
 			known := slices.Sorted(func(yield func(string) bool) {
 				for k := range data {
@@ -393,7 +316,7 @@ func bindArgs(fn *codegen.Function, args []callArg, data map[string]json.RawMess
 					}
 				}
 			})
-			return nil, fmt.Errorf("no data named %q for argument %s (data has: %s)", a.name, p.Name, strings.Join(known, ", "))
+			return nil, fmt.Errorf("no data named %q for argument %s (data has: %s)", a.Name, p.Name, strings.Join(known, ", "))
 		}
 		out[p.Name] = v
 	}

@@ -2,33 +2,31 @@ package functions
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/aquarium-p2p/aquarium/core/session"
 )
 
-// ParseArg turns one field of the argument form into JSON. A field is a
-// data name the workbench offers (such as nodes or relay), nil for an
-// empty option, or a JSON value, which is also how Aqua writes literals:
-// "text", 42, true, [1, 2].
+// ParseArg turns one field of the argument form into JSON: a field is
+// read as `aquarium run -f` reads an argument (session.ParseArg), and a
+// data name is one the workbench offers, such as nodes or relay.
 func ParseArg(text string, data map[string]json.RawMessage) (json.RawMessage, error) {
-	s := strings.TrimSpace(text)
+	a, err := session.ParseArg(text)
 	switch {
-	case s == "":
+	case errors.Is(err, session.ErrEmptyArg):
 		return nil, fmt.Errorf("empty: want a JSON value or one of %s", names(data))
-	case s == "nil":
-		return json.RawMessage("[]"), nil
-	case isIdent(s) && s != "true" && s != "false" && s != "null":
-		if v, ok := data[s]; ok {
-			return v, nil
-		}
-		return nil, fmt.Errorf("no data named %q (have %s; write strings in double quotes)", s, names(data))
-	case json.Valid([]byte(s)):
-		return json.RawMessage(s), nil
+	case err != nil:
+		return nil, err
+	case a.Name == "":
+		return a.Literal, nil
 	}
-	var v any
-	err := json.Unmarshal([]byte(s), &v)
-	return nil, fmt.Errorf("%s is neither a data name nor JSON: %w", s, err)
+	if v, ok := data[a.Name]; ok {
+		return v, nil
+	}
+	return nil, fmt.Errorf("no data named %q (have %s; write strings in double quotes)", a.Name, names(data))
 }
 
 func names(data map[string]json.RawMessage) string {
@@ -41,15 +39,6 @@ func names(data map[string]json.RawMessage) string {
 		return "no data"
 	}
 	return strings.Join(ns, ", ")
-}
-
-func isIdent(s string) bool {
-	for i, r := range s {
-		if r != '_' && !(r >= 'a' && r <= 'z') && !(r >= 'A' && r <= 'Z') && !(i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // Default suggests a value for parameter name of type typ. PeerId is an
