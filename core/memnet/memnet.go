@@ -1,0 +1,241 @@
+// Package memnet is an in-memory network for the tests of core, as
+// go-libp2p's mocknet is for libp2p: it carries particles between the
+// peers of one process as a node.Transport does between hosts, with the
+// faults of a real network under the test's control. A link can be slow
+// (latency) or lossy, two peers can be partitioned, and a peer can be
+// killed and revived. Losses are drawn from a seeded source, so a run
+// that failed can be run again as it was.
+//
+// Every delivery the network delays runs on a goroutine it owns: Close
+// stops them and waits.
+package memnet
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+)
+
+// Receiver takes the particles that reach a peer: a node.Node, or a
+// session.Client.
+type Receiver interface {
+	Deliver(from peer.ID, p *particle.Particle)
+}
+
+// Link is how particles travel from one peer to another.
+type Link struct {
+	// Latency delays every particle.
+	Latency time.Duration
+	// Loss is the chance, from 0 to 1, that a particle is lost on the
+	// way, silently, as a real network loses it.
+	Loss float64
+}
+
+// ErrClosed is the error of a send on a closed network.
+var ErrClosed = errors.New("memnet: network closed")
+
+// Network connects peers in memory.
+type Network struct {
+	stop chan struct{}
+	wg   sync.WaitGroup // delayed deliveries
+
+	mu     sync.Mutex
+	peers  map[peer.ID]Receiver
+	down   map[peer.ID]bool
+	cut    map[pair]bool
+	links  map[pair]Link
+	link   Link // of every pair without a link of its own
+	rng    *rand.Rand
+	closed bool
+}
+
+// pair is a direction from one peer to another.
+type pair struct{ from, to peer.ID }
+
+// Option configures a Network.
+type Option func(*Network)
+
+// WithSeed seeds the source of losses; the default seed is 1.
+func WithSeed(seed uint64) Option {
+	return func(n *Network) { n.rng = rand.New(rand.NewPCG(seed, seed)) }
+}
+
+// WithLink makes l the link between every two peers that have no link
+// of their own (SetLink).
+func WithLink(l Link) Option { return func(n *Network) { n.link = l } }
+
+// New returns an empty network.
+func New(opts ...Option) *Network {
+	n := &Network{
+		stop: make(chan struct{}), peers: map[peer.ID]Receiver{}, down: map[peer.ID]bool{},
+		cut: map[pair]bool{}, links: map[pair]Link{}, rng: rand.New(rand.NewPCG(1, 1)),
+	}
+	for _, o := range opts {
+		o(n)
+	}
+	return n
+}
+
+// Add connects peer id, whose particles r takes, and returns its
+// transport. A peer added again replaces the first, as a restarted peer
+// with the same key does.
+func (n *Network) Add(id peer.ID, r Receiver) Transport {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.peers[id] = r
+	delete(n.down, id)
+	return Transport{net: n, from: id}
+}
+
+// Transport returns the transport of peer id: what its node sends with.
+func (n *Network) Transport(id peer.ID) Transport { return Transport{net: n, from: id} }
+
+// SetLink sets the link from one peer to another; one way only.
+func (n *Network) SetLink(from, to peer.ID, l Link) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.links[pair{from, to}] = l
+}
+
+// Partition cuts a and b apart, both ways: a send between them fails.
+func (n *Network) Partition(a, b peer.ID) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.cut[pair{a, b}], n.cut[pair{b, a}] = true, true
+}
+
+// Heal joins a and b again.
+func (n *Network) Heal(a, b peer.ID) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	delete(n.cut, pair{a, b})
+	delete(n.cut, pair{b, a})
+}
+
+// Kill takes peer id down, as a crash does: it neither sends nor
+// receives, and the particles on their way to it are lost.
+func (n *Network) Kill(id peer.ID) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.down[id] = true
+}
+
+// Revive brings a killed peer back.
+func (n *Network) Revive(id peer.ID) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	delete(n.down, id)
+}
+
+// Close stops the deliveries still on their way, waits for them, and
+// fails every send from now on.
+func (n *Network) Close() {
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return
+	}
+	n.closed = true
+	close(n.stop)
+	n.mu.Unlock()
+	n.wg.Wait()
+}
+
+// route decides the fate of a particle from one peer to another: the
+// receiver and the link's latency, lost when the particle is lost on
+// the way, or why it cannot be sent.
+func (n *Network) route(from, to peer.ID) (r Receiver, latency time.Duration, lost bool, err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case n.closed:
+		return nil, 0, false, ErrClosed
+	case n.down[from]:
+		return nil, 0, false, fmt.Errorf("memnet: %s is down", from)
+	case n.cut[pair{from, to}]:
+		return nil, 0, false, fmt.Errorf("memnet: %s has no connection with %s", from, to)
+	}
+	r, ok := n.peers[to]
+	if !ok || n.down[to] {
+		return nil, 0, false, fmt.Errorf("memnet: no route to %s", to)
+	}
+	l, ok := n.links[pair{from, to}]
+	if !ok {
+		l = n.link
+	}
+	lost = l.Loss > 0 && n.rng.Float64() < l.Loss
+	return r, l.Latency, lost, nil
+}
+
+// deliver hands p to to after latency, unless the network closes or to
+// goes down first. It holds a place in n.wg, which it releases.
+func (n *Network) deliver(r Receiver, from, to peer.ID, p *particle.Particle, latency time.Duration) {
+	defer n.wg.Done()
+	t := time.NewTimer(latency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-n.stop:
+		return
+	}
+	n.mu.Lock()
+	up := !n.down[to] && n.peers[to] == r
+	n.mu.Unlock()
+	if up {
+		r.Deliver(from, p)
+	}
+}
+
+// Transport is one peer's side of the network; it is a node.Transport.
+type Transport struct {
+	net  *Network
+	from peer.ID
+}
+
+// Send carries a copy of p to peer to. Without latency the receiver has
+// it when Send returns.
+func (t Transport) Send(_ context.Context, to peer.ID, p *particle.Particle) error {
+	r, latency, lost, err := t.net.route(t.from, to)
+	if err != nil || lost {
+		return err
+	}
+	q := *p
+	if latency == 0 {
+		r.Deliver(t.from, &q)
+		return nil
+	}
+	t.net.mu.Lock()
+	if t.net.closed {
+		t.net.mu.Unlock()
+		return ErrClosed
+	}
+	t.net.wg.Add(1)
+	t.net.mu.Unlock()
+	go t.net.deliver(r, t.from, to, &q, latency)
+	return nil
+}
+
+// Peer is a peer of a test: a name to print, and a key made from it, so
+// that the same name is the same peer in every run.
+type Peer struct {
+	Name string
+	ID   peer.ID
+	Key  peer.PrivateKey
+}
+
+// NewPeer returns the peer called name.
+func NewPeer(name string) Peer {
+	seed := sha256.Sum256([]byte("aquarium test peer " + name))
+	key, err := peer.Ed25519FromSeed(seed[:])
+	if err != nil {
+		panic(err) // a 32-byte seed always makes a key
+	}
+	return Peer{Name: name, ID: peer.IDOf(key), Key: key}
+}
