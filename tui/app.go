@@ -14,12 +14,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
@@ -29,6 +31,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/tui/functions"
 	"github.com/aquarium-p2p/aquarium/tui/inspector"
 	"github.com/aquarium-p2p/aquarium/tui/keys"
+	"github.com/aquarium-p2p/aquarium/tui/msglog"
 	"github.com/aquarium-p2p/aquarium/tui/peers"
 	"github.com/aquarium-p2p/aquarium/tui/problems"
 	"github.com/aquarium-p2p/aquarium/tui/store"
@@ -84,6 +87,13 @@ type Options struct {
 	Frame time.Duration
 	// PeersEvery is how often the peer list refreshes; default 1 s.
 	PeersEvery time.Duration
+	// Self is the peer the workbench attaches to remote nodes as; the
+	// workbench shows it, since a node must allow it to attach.
+	Self peer.ID
+	// ReadOnly is set for a session that runs nothing and is always
+	// paused, such as a replay: the workbench offers neither run nor
+	// pause.
+	ReadOnly bool
 }
 
 // Model is the workbench's root model.
@@ -105,6 +115,10 @@ type Model struct {
 
 	debug  debugState
 	prompt *prompt
+	log    *msglog.Model
+	// showLog puts the message log in place of the panes; zoom gives
+	// the focused pane the whole screen.
+	showLog, zoom bool
 	// owned are the sessions the workbench opened, closed with it.
 	owned []session.Session
 	now   func() time.Time
@@ -153,7 +167,7 @@ func New(run context.Context, opts Options) *Model {
 	if opts.PeersEvery <= 0 {
 		opts.PeersEvery = time.Second
 	}
-	c := &ui.Context{Styles: theme.New(theme.Dark()), Keys: keys.Default(), Names: map[peer.ID]string{}}
+	c := &ui.Context{Styles: theme.New(theme.Dark()), Keys: keys.Default(), Names: map[peer.ID]string{}, Self: opts.Self}
 	st := store.New(opts.StoreCapacity)
 	m := &Model{
 		debug:     newDebugState(opts.Debugger),
@@ -171,11 +185,15 @@ func New(run context.Context, opts Options) *Model {
 		calls:     calls.New(c, st),
 		problems:  problems.New(c),
 		inspector: inspector.New(c),
+		log:       msglog.New(c),
 		topRight:  FunctionsPane,
 		botLeft:   TracePane,
 		help:      help.New(),
 	}
-	m.status = opts.Status
+	m.setStatus(opts.Status, false)
+	if opts.Self != "" {
+		m.log.Add(m.now(), fmt.Sprintf("this workbench attaches to nodes (ctrl+o) as %s: a node lets it in when started with --allow-inspect %s", opts.Self, opts.Self), false)
+	}
 	m.help.Styles = help.DefaultDarkStyles()
 	m.editor.Focus()
 	return m
@@ -256,6 +274,9 @@ func (m *Model) Focus(p Pane) {
 		m.botLeft = p
 	}
 	m.pane(p).Focus()
+	if m.zoom && m.w > 0 {
+		m.layout()
+	}
 }
 
 // Focused returns the pane that has the keyboard.
@@ -278,6 +299,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
+		if m.showLog {
+			return nil
+		}
 		mo := msg.Mouse()
 		for p := range paneCount {
 			if m.visible(p) && m.rects[p].contains(mo.X, mo.Y) {
@@ -289,6 +313,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		k := tea.KeyPressMsg{Code: tea.KeyDown}
 		if msg.Mouse().Button == tea.MouseWheelUp {
 			k = tea.KeyPressMsg{Code: tea.KeyUp}
+		}
+		if m.showLog {
+			return m.log.Update(k)
 		}
 		if m.focus != EditorPane {
 			return m.pane(m.focus).Update(k)
@@ -339,6 +366,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case ui.BuildMsg:
 		return m.editor.Update(msg)
 	case ui.RunRequest:
+		if m.opts.ReadOnly {
+			m.setStatus(m.readOnlyNote(), true)
+			return nil
+		}
 		return m.startRun(msg)
 	case ui.RunStartedMsg:
 		m.trace.SetFilter(msg.ParticleID)
@@ -372,21 +403,52 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(m.editor.Update(msg), m.functions.Update(msg))
 }
 
-func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
+// setStatus puts s on the status line and in the message log.
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status, m.statusErr = s, isErr
+	m.log.Add(m.now(), s, isErr)
+}
+
+// typing reports whether keys go to a text field: the editor, a prompt,
+// the run form. There q is a letter, not quit.
+func (m *Model) typing() bool {
+	return m.prompt != nil || m.focus == EditorPane && !m.showLog ||
+		m.focus == FunctionsPane && m.functions.Editing()
+}
+
+// quit ends the workbench, unless a file has unsaved changes: then it
+// warns, and quits on the next quit key.
+func (m *Model) quit() tea.Cmd {
+	if m.editor.Dirty() && !m.quitArmed {
+		m.quitArmed = true
+		m.setStatus("unsaved changes: ctrl+s saves, ctrl+c again quits", true)
+		return nil
+	}
+	return tea.Quit
+}
+
+// readOnlyNote says why a read-only session neither runs nor pauses.
+func (m *Model) readOnlyNote() string {
+	return m.title() + " runs nothing and is always paused: ctrl+n steps, ctrl+← and ctrl+→ move through a particle's hops"
+}
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.ctx.Keys.Global
-	if key.Matches(msg, g.Quit) {
-		if m.editor.Dirty() && !m.quitArmed {
-			m.quitArmed = true
-			m.setStatus("unsaved changes: ctrl+s saves, ctrl+c again quits", true)
-			return nil
-		}
-		return tea.Quit
+	// With text selected in the editor, ctrl+c copies it.
+	if m.focus == EditorPane && !m.showLog && m.prompt == nil && key.Matches(msg, m.ctx.Keys.Editor.Copy) && m.editor.Selection() != "" {
+		m.quitArmed = false
+		return m.editor.Update(msg)
+	}
+	if key.Matches(msg, g.Quit) || !m.typing() && key.Matches(msg, g.QuitKey) {
+		return m.quit()
 	}
 	m.quitArmed = false
 	if m.prompt != nil {
 		return m.promptKey(msg)
+	}
+	if m.opts.ReadOnly && key.Matches(msg, g.Run, m.ctx.Keys.Debug.Pause) {
+		m.setStatus(m.readOnlyNote(), true)
+		return nil
 	}
 	if cmd, ok := m.debugKey(msg); ok {
 		return cmd
@@ -396,10 +458,36 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus("this workbench cannot attach to other nodes", true)
 			return nil
 		}
-		return m.openPrompt(promptAttach, "attach to (multiaddr): ", "")
+		label := "attach to (multiaddr): "
+		if m.opts.Self != "" {
+			label = "attach as " + m.opts.Self.ShortString() + " to (multiaddr): "
+		}
+		return m.openPrompt(promptAttach, label, "")
+	}
+	switch {
+	case key.Matches(msg, g.Messages):
+		m.showLog = !m.showLog
+		m.layout()
+		if m.showLog {
+			m.log.Show()
+		}
+		return nil
+	case m.showLog && msg.String() == "esc":
+		m.showLog = false
+		m.layout()
+		return nil
+	case m.showLog:
+		return m.log.Update(msg)
+	case key.Matches(msg, g.Zoom):
+		m.zoom = !m.zoom
+		m.layout()
+		return nil
 	}
 	if m.focus == FunctionsPane && m.functions.Editing() {
 		return m.functions.Update(msg)
+	}
+	if m.focus == EditorPane && m.editor.Prompting() {
+		return m.editor.Update(msg)
 	}
 	for i, b := range g.Pane {
 		if key.Matches(msg, b) {
@@ -433,8 +521,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case m.focus == EditorPane && key.Matches(msg, m.ctx.Keys.Editor.Leave):
 		m.Focus(FunctionsPane)
 		return nil
-	case m.focus != EditorPane && msg.String() == "q":
-		return tea.Quit
 	}
 	cmd := m.pane(m.focus).Update(msg)
 	if m.focus == FunctionsPane {
@@ -538,27 +624,89 @@ func (m *Model) startRun(req ui.RunRequest) tea.Cmd {
 // ShortHelp merges the focused pane's keys with the global ones.
 func (m *Model) ShortHelp() []key.Binding {
 	g := m.ctx.Keys.Global
-	out := append(m.pane(m.focus).ShortHelp(), g.Run)
+	if m.showLog {
+		return append(m.log.ShortHelp(), g.Messages, g.Quit)
+	}
+	out := m.pane(m.focus).ShortHelp()
+	if !m.opts.ReadOnly {
+		out = append(out, g.Run)
+	}
 	if m.debug.dbg != nil {
 		d := m.ctx.Keys.Debug
-		out = append(out, d.Pause, d.Step)
+		if !m.opts.ReadOnly {
+			out = append(out, d.Pause)
+		}
+		out = append(out, d.Step)
 	}
-	return append(out, g.PrevPane, g.Help, g.Quit)
+	quit := g.Quit
+	if !m.typing() {
+		quit = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
+	}
+	return dedupe(append(out, g.PrevPane, g.Help, quit))
 }
 
-// FullHelp lists every key of the focused pane and the workbench.
+// FullHelp lists every key of the focused pane and the workbench, each
+// once.
 func (m *Model) FullHelp() [][]key.Binding {
 	g, d := m.ctx.Keys.Global, m.ctx.Keys.Debug
-	return append(m.pane(m.focus).FullHelp(),
-		[]key.Binding{g.Run, g.Save, g.NextErr, g.Help, g.Quit},
-		[]key.Binding{d.Pause, d.Step, d.StepOver, d.Back, d.Forward, d.Break},
-		[]key.Binding{d.SaveRec, d.Attach, g.NextPane, g.PrevPane},
-		[]key.Binding{g.Pane[0], g.Pane[4], g.Pane[7]})
+	if m.showLog {
+		return [][]key.Binding{m.log.ShortHelp(), {g.Messages, g.Quit}}
+	}
+	quit := g.Quit
+	if !m.typing() {
+		quit = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit"))
+	}
+	run := []key.Binding{g.Run, g.Save, g.NextErr, g.Help, quit}
+	steps := []key.Binding{d.Pause, d.Step, d.StepOver, d.Back, d.Forward, d.Break}
+	if m.opts.ReadOnly {
+		run = slices.Delete(run, 0, 1)
+		steps = slices.Delete(steps, 0, 1)
+	}
+	panes := []key.Binding{
+		key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/shift+tab", "next/prev pane")),
+		key.NewBinding(key.WithKeys("alt+1"), key.WithHelp("alt+1-8", "go to pane")),
+	}
+	groups := append(m.pane(m.focus).FullHelp(), run, steps,
+		append([]key.Binding{d.SaveRec, d.Attach, g.Messages, g.Zoom}, panes...))
+	seen := map[key.Help]bool{}
+	out := groups[:0]
+	for _, grp := range groups {
+		var kept []key.Binding
+		for _, b := range grp {
+			if h := b.Help(); b.Enabled() && !seen[h] {
+				seen[h] = true
+				kept = append(kept, b)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
+}
+
+// dedupe drops the bindings whose help repeats an earlier one.
+func dedupe(bs []key.Binding) []key.Binding {
+	seen := map[key.Help]bool{}
+	out := bs[:0]
+	for _, b := range bs {
+		if h := b.Help(); !seen[h] {
+			seen[h] = true
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 var _ help.KeyMap = (*Model)(nil)
 
 func (m *Model) visible(p Pane) bool {
+	if m.showLog {
+		return false
+	}
+	if m.zoom {
+		return p == m.focus
+	}
 	switch p {
 	case FunctionsPane, AIRPane, PeersPane:
 		return p == m.topRight
@@ -568,15 +716,47 @@ func (m *Model) visible(p Pane) bool {
 	return true
 }
 
-func (m *Model) helpHeight() int {
-	if m.help.ShowAll {
-		return 6
+// helpView draws the help: one line of the focused pane's keys, or with
+// f1 every key, in columns that wrap to rows so none is cut at the
+// screen's edge.
+func (m *Model) helpView() string {
+	if !m.help.ShowAll {
+		return m.help.View(m)
 	}
-	return 1
+	var rows []string
+	var row [][]key.Binding
+	width := 0
+	sep := ansi.StringWidth(m.help.FullSeparator)
+	flush := func() {
+		if len(row) > 0 {
+			rows = append(rows, m.help.FullHelpView(row))
+		}
+		row, width = nil, 0
+	}
+	for _, grp := range m.FullHelp() {
+		w := 0
+		for l := range strings.SplitSeq(m.help.FullHelpView([][]key.Binding{grp}), "\n") {
+			w = max(w, ansi.StringWidth(l))
+		}
+		if len(row) > 0 && width+sep+w > m.w {
+			flush()
+		}
+		if len(row) > 0 {
+			width += sep
+		}
+		row = append(row, grp)
+		width += w
+	}
+	flush()
+	return strings.Join(rows, "\n")
 }
 
-// layout computes the panes' rectangles and sizes them.
+func (m *Model) helpHeight() int { return strings.Count(m.helpView(), "\n") + 1 }
+
+// layout computes the panes' rectangles and sizes them. A zoomed pane,
+// or the message log, takes the whole body.
 func (m *Model) layout() {
+	// Full help lays its columns out to the window's width itself.
 	m.help.SetWidth(m.w)
 	body := max(m.h-1-m.helpHeight(), 6)
 	top := body * 55 / 100
@@ -592,10 +772,27 @@ func (m *Model) layout() {
 		m.rects[p] = rect{0, 1 + top, botLeft, bottom}
 	}
 	m.rects[InspectorPane] = rect{botLeft, 1 + top, m.w - botLeft, bottom}
+	if m.zoom {
+		for _, p := range m.area(m.focus) {
+			m.rects[p] = rect{0, 1, m.w, body}
+		}
+	}
 	for p := range paneCount {
 		r := m.rects[p]
 		m.pane(p).SetSize(max(r.w-2, 1), max(r.h-2, 1))
 	}
+	m.log.SetSize(max(m.w-2, 1), max(body-2, 1))
+}
+
+// area returns the panes that share p's place on the screen.
+func (m *Model) area(p Pane) []Pane {
+	switch p {
+	case FunctionsPane, AIRPane, PeersPane:
+		return []Pane{FunctionsPane, AIRPane, PeersPane}
+	case TracePane, CallsPane, ProblemsPane:
+		return []Pane{TracePane, CallsPane, ProblemsPane}
+	}
+	return []Pane{p}
 }
 
 // View draws the header, the four areas and the help bar.
@@ -631,14 +828,22 @@ func (m *Model) Render() string {
 		header = m.promptView()
 	}
 	lines := []string{ui.Fit(header, m.w)}
-	grid := make([]string, 0, m.h)
-	top := m.joinRow(m.frame(EditorPane, nil), m.frame(m.topRight, []Pane{FunctionsPane, AIRPane, PeersPane}))
-	bottom := m.joinRow(m.frame(m.botLeft, []Pane{TracePane, CallsPane, ProblemsPane}), m.frame(InspectorPane, nil))
-	grid = append(grid, top...)
-	grid = append(grid, bottom...)
-	lines = append(lines, grid...)
-	helpView := m.help.View(m)
-	lines = append(lines, strings.Split(helpView, "\n")...)
+	switch {
+	case m.showLog:
+		lines = append(lines, m.logFrame()...)
+	case m.zoom:
+		var tabs []Pane
+		if area := m.area(m.focus); len(area) > 1 {
+			tabs = area
+		}
+		lines = append(lines, m.frame(m.focus, tabs)...)
+	default:
+		top := m.joinRow(m.frame(EditorPane, nil), m.frame(m.topRight, []Pane{FunctionsPane, AIRPane, PeersPane}))
+		bottom := m.joinRow(m.frame(m.botLeft, []Pane{TracePane, CallsPane, ProblemsPane}), m.frame(InspectorPane, nil))
+		lines = append(lines, top...)
+		lines = append(lines, bottom...)
+	}
+	lines = append(lines, strings.Split(m.helpView(), "\n")...)
 	return ui.Block(lines, m.w, m.h)
 }
 
@@ -710,4 +915,23 @@ func (m *Model) frame(p Pane, tabs []Pane) []string {
 	}
 	lines = append(lines, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
 	return lines
+}
+
+// logFrame draws the message log in a border over the whole body.
+func (m *Model) logFrame() []string {
+	st := m.ctx.Styles
+	body := max(m.h-1-m.helpHeight(), 6)
+	title := st.TitleFocused.Render(fmt.Sprintf(" Messages (%d) ", m.log.Len()))
+	head := ui.Fit(st.AccentText.Render("╭─")+title, m.w-1)
+	head = strings.TrimRight(head, " ")
+	if pad := m.w - 1 - widthOf(head); pad > 0 {
+		head += st.AccentText.Render(strings.Repeat("─", pad))
+	}
+	lines := []string{head + st.AccentText.Render("╮")}
+	side := st.AccentText.Render("│")
+	for _, l := range strings.Split(m.log.View(), "\n") {
+		lines = append(lines, side+ui.Fit(l, max(m.w-2, 1))+side)
+	}
+	lines = lines[:min(len(lines), body-1)]
+	return append(lines, st.AccentText.Render("╰"+strings.Repeat("─", max(m.w-2, 0))+"╯"))
 }

@@ -38,6 +38,14 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
 	case "delete":
 		return tea.KeyPressMsg{Code: tea.KeyDelete}
+	case "f1":
+		return tea.KeyPressMsg{Code: tea.KeyF1}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "shift+right":
+		return tea.KeyPressMsg{Code: tea.KeyRight, Mod: tea.ModShift}
+	case "shift+end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd, Mod: tea.ModShift}
 	}
 	if mod, r, ok := strings.Cut(k, "+"); ok && len(r) == 1 {
 		m := map[string]tea.KeyMod{"ctrl": tea.ModCtrl, "alt": tea.ModAlt}[mod]

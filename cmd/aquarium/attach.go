@@ -114,6 +114,7 @@ func attachWorkbench(ctx context.Context, addr string, key peer.PrivateKey, f at
 		Files:   files,
 		Title:   "attached to " + node,
 		Attach:  open,
+		Self:    peer.IDOf(key),
 	})
 }
 

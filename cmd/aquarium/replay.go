@@ -168,6 +168,7 @@ func replayOptions(ctx context.Context, path string, rec *debug.Recording) (tui.
 		Compile:  compiler(aqua.Config{}),
 		Files:    replayFiles(path, rec),
 		Title:    "replay of " + filepath.Base(path) + " (read-only)",
+		ReadOnly: true,
 		Status: fmt.Sprintf("%s recorded: ctrl+n steps through them, alt+n steps over calls, ctrl+← and ctrl+→ move through a particle's",
 			count(rec.Len(), "hop")),
 	}, nil

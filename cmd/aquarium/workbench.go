@@ -120,6 +120,7 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 		Compile:    compiler(aqua.Config{ImportPaths: f.imports}),
 		Files:      files,
 		Title:      "local network",
+		Self:       peer.IDOf(key),
 	})
 }
 

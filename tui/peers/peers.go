@@ -55,12 +55,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.Err == nil {
 			m.peers = msg.Peers
 		}
-		m.cur.SetLen(len(m.peers), m.h-1)
+		m.cur.SetLen(len(m.peers), m.listHeight())
 	case tea.KeyPressMsg:
 		if !m.focused {
 			return nil
 		}
-		if m.cur.Move(msg, m.ctx.Keys.List, len(m.peers), m.h-1) {
+		if m.cur.Move(msg, m.ctx.Keys.List, len(m.peers), m.listHeight()) {
 			return nil
 		}
 		km := m.ctx.Keys.Peers
@@ -108,7 +108,18 @@ func (m *Model) View() string {
 	if m.err != nil {
 		lines = append(lines, st.Error.Render(m.err.Error()))
 	}
-	end := min(m.cur.Offset+m.h-len(lines), len(m.peers))
+	// The last line names the workbench's own peer, which a node must
+	// allow (--allow-inspect) before the workbench can attach to it.
+	var self []string
+	if id := string(m.ctx.Self); id != "" {
+		if len("you attach as ")+len(id) <= m.w {
+			self = []string{st.Muted.Render("you attach as ") + st.Text.Render(id)}
+		} else {
+			self = []string{st.Muted.Render("you attach as"), st.Text.Render(id)}
+		}
+	}
+	room := m.h - len(lines) - len(self)
+	end := min(m.cur.Offset+room, len(m.peers))
 	for i := m.cur.Offset; i < end; i++ {
 		p := m.peers[i]
 		state := st.Good.Render("up   ")
@@ -117,6 +128,12 @@ func (m *Model) View() string {
 		}
 		row := fmt.Sprintf("%-7s %-6s %s %5d  %-12s %s", p.Name, p.Role, state, p.Connections, p.ID.ShortString(), strings.Join(p.Services, ", "))
 		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
+	}
+	if len(self) > 0 {
+		for len(lines) < m.h-len(self) {
+			lines = append(lines, "")
+		}
+		lines = append(lines, self...)
 	}
 	return ui.Block(lines, m.w, m.h)
 }
@@ -134,7 +151,16 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // SetSize sets the content size.
-func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.cur.SetLen(len(m.peers), h-1) }
+func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.cur.SetLen(len(m.peers), m.listHeight()) }
+
+// listHeight is the rows left for peers: the pane minus the column
+// names and the line naming the workbench's own peer.
+func (m *Model) listHeight() int {
+	if m.ctx.Self != "" {
+		return max(m.h-3, 1)
+	}
+	return max(m.h-1, 1)
+}
 
 // Focus gives the pane the keyboard.
 func (m *Model) Focus() { m.focused = true }

@@ -28,6 +28,9 @@ type Context struct {
 	Names map[peer.ID]string
 	// Lanes orders peers for the timeline: nodes, then the client.
 	Lanes []peer.ID
+	// Self is the peer the workbench attaches to remote nodes as, which
+	// a node must allow; empty if it cannot attach.
+	Self peer.ID
 }
 
 // Name returns the display name of id.
