@@ -30,12 +30,17 @@ type Config struct {
 	// ModulesDir is where module files are looked up by default.
 	ModulesDir string
 	// TotalMemoryLimit caps the linear memory of all modules together, in
-	// bytes; 0 means no limit.
+	// bytes. 0 means the config sets none, and the runtime's default
+	// applies; Unlimited ("Infinity") means no limit at all.
 	TotalMemoryLimit uint64
 	// Modules in load order. A module may import only from modules before
 	// it; the last one is the facade that calls are made to.
 	Modules []Module
 }
+
+// Unlimited is the TotalMemoryLimit of a config that asks for no limit,
+// total_memory_limit = "Infinity".
+const Unlimited = math.MaxUint64
 
 // Module configures one module of a service.
 type Module struct {
@@ -280,7 +285,7 @@ func memoryLimit(v any) (uint64, error) {
 		return uint64(v), nil
 	case string:
 		if strings.EqualFold(v, "infinity") {
-			return 0, nil
+			return Unlimited, nil
 		}
 		n, err := ParseByteSize(v)
 		if err != nil {

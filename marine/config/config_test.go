@@ -95,7 +95,7 @@ func TestParseByteSize(t *testing.T) {
 			t.Errorf("ParseByteSize(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.err)
 		}
 	}
-	if cfg, _, err := config.Parse([]byte(`total_memory_limit = "Infinity"`), ""); err != nil || cfg.TotalMemoryLimit != 0 {
+	if cfg, _, err := config.Parse([]byte(`total_memory_limit = "Infinity"`), ""); err != nil || cfg.TotalMemoryLimit != config.Unlimited {
 		t.Errorf("Infinity: limit %d, error %v; want no limit", cfg.TotalMemoryLimit, err)
 	}
 }
