@@ -13,12 +13,15 @@
 //	svc, err := rt.LoadService(ctx, cfg, marine.ServiceOptions{ID: "greeting"})
 //	out, err := svc.Call(ctx, "greeting", json.RawMessage(`["Marine"]`), marine.CallParameters{})
 //
-// Each service gets a memory budget shared by its modules, a WASI sandbox
-// per module limited to its mapped directories and environment, and the
+// Each service gets a memory budget shared by its modules (its config's
+// total_memory_limit, else the runtime's default), a WASI sandbox per
+// module limited to its mapped directories and environment, and the
 // reference host API (call parameters, logging, mounted binaries) in every
-// namespace the reference serves. Calls into one service are serialised;
-// a call ends when its context does, after which the service is
-// instantiated afresh so that it keeps working.
+// namespace the reference serves. Calls into one service are serialised,
+// and a bounded number wait for their turn; a call ends when its context
+// does. A call that a module trapped in, or that its context ended, leaves
+// the service instantiated afresh, so that the next call works: the
+// reference keeps the broken instance.
 package marine
 
 import (
@@ -52,7 +55,23 @@ type Options struct {
 	AllowBinary func(module, name, path string) bool
 	// BinaryTimeout bounds each run of a mounted binary; 0 means 10s.
 	BinaryTimeout time.Duration
+	// MemoryLimit is the total_memory_limit of services whose config sets
+	// none; 0 means DefaultMemoryLimit. A config asks for no limit with
+	// total_memory_limit = "Infinity".
+	MemoryLimit uint64
+	// MaxQueue bounds the calls that wait for a service while it runs
+	// another; a call beyond them fails at once with ErrBusy. 0 means
+	// DefaultMaxQueue.
+	MaxQueue int
 }
+
+// Defaults of Options.
+const (
+	// DefaultMemoryLimit lets a few services share a node of 1 GiB.
+	DefaultMemoryLimit = 256 << 20
+	// DefaultMaxQueue is the calls that may wait for one service.
+	DefaultMaxQueue = 32
+)
 
 // Runtime compiles modules and loads services. It is safe for concurrent
 // use.
@@ -70,6 +89,12 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	}
 	if r.opts.BinaryTimeout <= 0 {
 		r.opts.BinaryTimeout = 10 * time.Second
+	}
+	if r.opts.MemoryLimit == 0 {
+		r.opts.MemoryLimit = DefaultMemoryLimit
+	}
+	if r.opts.MaxQueue <= 0 {
+		r.opts.MaxQueue = DefaultMaxQueue
 	}
 	if opts.CacheDir != "" {
 		c, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -166,7 +168,7 @@ func TestLogAndCallParameters(t *testing.T) {
 func TestCallErrors(t *testing.T) {
 	svc := mustLoad(t, newRuntime(t, nil), 0)
 	tests := []struct{ fn, args, want string }{
-		{"nope", `[]`, `no such function "nope" in module test (it exports: [bad_string spin answer grow say call_params echo])`},
+		{"nope", `[]`, `no such function "nope" in module test (it exports: [bad_string spin answer grow say call_params echo hog])`},
 		{"answer", `[1]`, "takes 0 arguments"},
 		{"grow", `[-1]`, "argument pages: -1 is not a u32"},
 		{"grow", `["x"]`, "expected u32, got a string"},
@@ -372,3 +374,117 @@ func BenchmarkLoadAVM(b *testing.B) {
 
 // testCacheDir keeps compiled modules between test runs.
 func testCacheDir() string { return filepath.Join(os.TempDir(), "aquarium-marine-test-cache") }
+
+// TestTrapRestartsTheService runs a module out of memory: it wrecks its
+// allocator and traps, as a Rust module does. The call's error says the
+// service was restarted, and the next call works.
+func TestTrapRestartsTheService(t *testing.T) {
+	svc := mustLoad(t, newRuntime(t, nil), 4<<20)
+	_, err := svc.Call(context.Background(), "hog", nil, marine.CallParameters{})
+	if !errors.Is(err, marine.ErrMemoryLimit) || !errors.Is(err, marine.ErrRestarted) {
+		t.Fatalf("hog error = %v, want ErrMemoryLimit and ErrRestarted", err)
+	}
+	if !strings.Contains(err.Error(), "unreachable") || !strings.Contains(err.Error(), "restarted") {
+		t.Errorf("hog error %q does not name the trap and the restart", err)
+	}
+	if got := call(t, svc, "echo", `["after the trap"]`); got != `"after the trap"` {
+		t.Errorf("echo after the trap = %s", got)
+	}
+	if used := svc.MemoryUsed(); used != 65536 {
+		t.Errorf("memory after the restart = %d bytes, want the one page the module starts with", used)
+	}
+}
+
+// TestDefaultMemoryLimit: a config without total_memory_limit gets the
+// runtime's limit, DefaultMemoryLimit unless set; "Infinity" gets none.
+func TestDefaultMemoryLimit(t *testing.T) {
+	const page = 65536
+	svc := mustLoad(t, newRuntime(t, nil), 0)
+	beyond := fmt.Sprint(marine.DefaultMemoryLimit / page)
+	if got := call(t, svc, "grow", "["+beyond+"]"); got != "-1" {
+		t.Errorf("grow(%s pages) under the default limit = %s, want -1", beyond, got)
+	}
+	rt, err := marine.New(context.Background(), marine.Options{CacheDir: testCacheDir(), MemoryLimit: 4 * page})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	small := mustLoad(t, rt, 0)
+	if got := call(t, small, "grow", `[3]`); got != "1" {
+		t.Errorf("grow(3) within a 4-page runtime limit = %s, want 1", got)
+	}
+	if got := call(t, small, "grow", `[1]`); got != "-1" {
+		t.Errorf("grow(1) past a 4-page runtime limit = %s, want -1", got)
+	}
+	unlimited := mustLoad(t, rt, config.Unlimited)
+	if got := call(t, unlimited, "grow", `[8]`); got != "1" {
+		t.Errorf("grow(8) with total_memory_limit = \"Infinity\" = %s, want 1", got)
+	}
+}
+
+// TestBusyServiceRefusesAtOnce fills a service's queue behind a call that
+// spins: the next call fails at once with ErrBusy, a waiting call whose
+// time runs out leaves without running, and once the spinning call is
+// interrupted the service answers again.
+func TestBusyServiceRefusesAtOnce(t *testing.T) {
+	rt, err := marine.New(context.Background(), marine.Options{CacheDir: testCacheDir(), MaxQueue: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	svc := mustLoad(t, rt, 0)
+	spinCtx, stopSpin := context.WithCancel(context.Background())
+	defer stopSpin()
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	wg.Go(func() {
+		_, err := svc.Call(spinCtx, "spin", nil, marine.CallParameters{})
+		errs <- err
+	})
+	// Once a probe finds the service taken, the spinning call runs.
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		_, err := svc.Call(ctx, "answer", nil, marine.CallParameters{})
+		cancel()
+		if errors.Is(err, marine.ErrInterrupted) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitCtx, stopWaiting := context.WithCancel(context.Background())
+	for range 2 {
+		wg.Go(func() {
+			_, err := svc.Call(waitCtx, "answer", nil, marine.CallParameters{})
+			errs <- err
+		})
+	}
+	for svc.Load().Pending < 3 {
+		runtime.Gosched()
+	}
+	if !svc.Load().Saturated() {
+		t.Errorf("Load = %+v, want saturated", svc.Load())
+	}
+	_, err = svc.Call(context.Background(), "answer", nil, marine.CallParameters{})
+	if !errors.Is(err, marine.ErrBusy) {
+		t.Errorf("a call to a full queue: error = %v, want ErrBusy", err)
+	}
+	stopWaiting()
+	for range 2 {
+		if err := <-errs; !errors.Is(err, marine.ErrInterrupted) || errors.Is(err, marine.ErrRestarted) {
+			t.Errorf("a waiting call cancelled: error = %v, want ErrInterrupted without a restart", err)
+		}
+	}
+	stopSpin()
+	if err := <-errs; !errors.Is(err, marine.ErrInterrupted) {
+		t.Errorf("spin cancelled: error = %v, want ErrInterrupted", err)
+	}
+	wg.Wait()
+	if got := call(t, svc, "answer", `[]`); got != "42" {
+		t.Errorf("answer after the queue drained = %s, want 42", got)
+	}
+	if l := svc.Load(); l.Pending != 0 || l.Rejected != 1 {
+		t.Errorf("Load = %+v, want nothing pending and one call rejected", l)
+	}
+}

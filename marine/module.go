@@ -148,18 +148,18 @@ func (m *module) Records() ivalue.Records { return m.section }
 func (m *module) Allocate(ctx context.Context, size, tag uint32) (uint32, error) {
 	res, err := m.alloc.Call(ctx, uint64(size), uint64(tag))
 	if err != nil {
-		return 0, fmt.Errorf("module %s: allocate(%d, %d): %w", m.name, size, tag, err)
+		return 0, fmt.Errorf("module %s: allocate(%d, %d): %w", m.name, size, tag, trapped(err))
 	}
 	return api.DecodeU32(res[0]), nil
 }
 
 func (m *module) setResult(ctx context.Context, ptr, size uint32, withSize bool) error {
 	if _, err := m.setPtr.Call(ctx, uint64(ptr)); err != nil {
-		return fmt.Errorf("module %s: set_result_ptr: %w", m.name, err)
+		return fmt.Errorf("module %s: set_result_ptr: %w", m.name, trapped(err))
 	}
 	if withSize {
 		if _, err := m.setSize.Call(ctx, uint64(size)); err != nil {
-			return fmt.Errorf("module %s: set_result_size: %w", m.name, err)
+			return fmt.Errorf("module %s: set_result_size: %w", m.name, trapped(err))
 		}
 	}
 	return nil
@@ -257,7 +257,7 @@ func coreFunc(name string, fn api.Function) *adapter.Func {
 			}
 			out, err := fn.Call(ctx, raw...)
 			if err != nil {
-				return nil, err
+				return nil, trapped(err)
 			}
 			vals := make([]ivalue.Value, len(out))
 			for i, r := range out {

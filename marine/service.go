@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -41,7 +42,29 @@ var (
 	ErrMemoryLimit = errors.New("service memory limit reached")
 	// ErrClosed reports a call to a closed service.
 	ErrClosed = errors.New("service is closed")
+	// ErrBusy reports a call refused because as many calls as the
+	// runtime's MaxQueue already wait for the service.
+	ErrBusy = errors.New("service is busy")
+	// ErrRestarted is added to the error of a call after which the service
+	// was instantiated afresh: a module trapped, or the call was
+	// interrupted, and the state its modules held is gone.
+	ErrRestarted = errors.New("the service was restarted and its state lost")
 )
+
+// trapError marks an error raised while a module's Wasm code ran: a trap,
+// after which the module's state (its allocator, say) cannot be trusted.
+type trapError struct{ err error }
+
+func (e *trapError) Error() string { return e.err.Error() }
+func (e *trapError) Unwrap() error { return e.err }
+
+// trapped marks err, returned by a call into Wasm code, as a trap.
+func trapped(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &trapError{err}
+}
 
 type compiledModule struct {
 	cfg  config.Module
@@ -57,6 +80,13 @@ type Service struct {
 	opts     ServiceOptions
 	wr       wazero.Runtime
 	compiled []compiledModule
+	limit    uint64 // the memory budget; 0: none
+
+	// turn is held by the call that runs; pending counts it and the calls
+	// waiting for it, rejected the calls refused for want of room.
+	turn     chan struct{}
+	pending  atomic.Int64
+	rejected atomic.Uint64
 
 	mu        sync.Mutex
 	gen       int
@@ -82,7 +112,13 @@ func (r *Runtime) LoadService(ctx context.Context, cfg *config.Config, opts Serv
 	rc := wazero.NewRuntimeConfigCompiler().
 		WithCompilationCache(r.cache).
 		WithCloseOnContextDone(true)
-	s := &Service{rt: r, cfg: cfg, opts: opts, wr: wazero.NewRuntimeWithConfig(ctx, rc)}
+	s := &Service{rt: r, cfg: cfg, opts: opts, wr: wazero.NewRuntimeWithConfig(ctx, rc), turn: make(chan struct{}, 1)}
+	switch s.limit = cfg.TotalMemoryLimit; s.limit {
+	case 0:
+		s.limit = r.opts.MemoryLimit
+	case config.Unlimited:
+		s.limit = 0
+	}
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, s.wr); err != nil {
 		_ = s.wr.Close(ctx)
 		return nil, err
@@ -158,7 +194,7 @@ func (s *Service) instantiate(ctx context.Context) error {
 	s.mods = nil
 	s.instances = nil
 	s.writers = nil
-	s.budget = &budget{limit: s.cfg.TotalMemoryLimit}
+	s.budget = &budget{limit: s.limit}
 	ctx = experimental.WithMemoryAllocator(ctx, s.budget)
 	for _, c := range s.compiled {
 		if err := s.instantiateModule(ctx, c); err != nil {
@@ -178,7 +214,7 @@ func (s *Service) instantiateModule(ctx context.Context, c compiledModule) error
 		}
 		if need > remaining {
 			return fmt.Errorf("%w: the module needs %s of memory to start, the service's total_memory_limit of %s leaves %s",
-				ErrMemoryLimit, formatBytes(need), formatBytes(s.cfg.TotalMemoryLimit), formatBytes(remaining))
+				ErrMemoryLimit, formatBytes(need), formatBytes(s.limit), formatBytes(remaining))
 		}
 	}
 	hosts, err := s.importModules(ctx, m, c)
@@ -210,6 +246,7 @@ func (s *Service) instantiateModule(ctx context.Context, c compiledModule) error
 	for _, name := range []string{"_initialize", "_start"} {
 		if fn := inst.ExportedFunction(name); fn != nil {
 			if _, err := fn.Call(ctx); err != nil {
+				err = trapped(err)
 				var exit *sys.ExitError
 				if errors.As(err, &exit) && exit.ExitCode() == 0 {
 					return fmt.Errorf("%s exited, closing the module; a service module must not call proc_exit", name)
@@ -308,8 +345,53 @@ func (s *Service) noFunction(fn string) error {
 	return fmt.Errorf("%w %q in module %s (it exports: %v)", ErrNoFunction, fn, s.compiled[len(s.compiled)-1].cfg.Name, names)
 }
 
+// Load is how busy a service is.
+type Load struct {
+	// Pending counts the call running and those waiting for it.
+	Pending int
+	// MaxQueue is how many calls may wait.
+	MaxQueue int
+	// Rejected counts the calls refused with ErrBusy since the service
+	// was loaded.
+	Rejected uint64
+}
+
+// Saturated reports whether the next call would be refused.
+func (l Load) Saturated() bool { return l.Pending > l.MaxQueue }
+
+// Load reports how busy the service is; it does not wait for a call.
+func (s *Service) Load() Load {
+	return Load{Pending: int(s.pending.Load()), MaxQueue: s.rt.opts.MaxQueue, Rejected: s.rejected.Load()}
+}
+
+// enter waits for the service's turn, or fails at once when the queue is
+// full; the function it returns gives the turn back.
+func (s *Service) enter(ctx context.Context) (func(), error) {
+	maxQueue := s.rt.opts.MaxQueue
+	if s.pending.Add(1) > int64(maxQueue)+1 {
+		s.pending.Add(-1)
+		s.rejected.Add(1)
+		return nil, fmt.Errorf("%w: %d calls wait for it already", ErrBusy, maxQueue)
+	}
+	select {
+	case s.turn <- struct{}{}:
+		return func() {
+			<-s.turn
+			s.pending.Add(-1)
+		}, nil
+	case <-ctx.Done():
+		s.pending.Add(-1)
+		return nil, fmt.Errorf("%w: %w while waiting for the service", ErrInterrupted, ctx.Err())
+	}
+}
+
 // CallValues calls fn on the facade module with IT values.
 func (s *Service) CallValues(ctx context.Context, fn string, args []ivalue.Value, params CallParameters) ([]ivalue.Value, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -320,6 +402,11 @@ func (s *Service) CallValues(ctx context.Context, fn string, args []ivalue.Value
 	}
 	if _, ok := s.Interface().Function(fn); !ok {
 		return nil, s.noFunction(fn)
+	}
+	if err := ctx.Err(); err != nil {
+		// Its time ran out as it waited: running it would only be
+		// interrupted at once, and the service restarted for nothing.
+		return nil, fmt.Errorf("%w: %w while waiting for the service", ErrInterrupted, err)
 	}
 	s.params = params
 	defer func() {
@@ -334,20 +421,23 @@ func (s *Service) CallValues(ctx context.Context, fn string, args []ivalue.Value
 		return out, nil
 	}
 	if refused := s.budget.takeRefusal(); refused > 0 {
-		err = fmt.Errorf("%w (%s, a module asked for %s more): %w", ErrMemoryLimit, formatBytes(s.cfg.TotalMemoryLimit), formatBytes(refused), err)
+		err = fmt.Errorf("%w (%s, a module asked for %s more): %w", ErrMemoryLimit, formatBytes(s.limit), formatBytes(refused), err)
 	}
 	if cerr := ctx.Err(); cerr != nil {
 		err = fmt.Errorf("%w: %w: %w", ErrInterrupted, cerr, err)
 	}
-	if s.anyClosed() {
-		// A deadline, a cancellation or proc_exit closed a module: start
-		// the service afresh so that later calls work.
+	var trap *trapError
+	if errors.As(err, &trap) || s.anyClosed() {
+		// A module trapped, and its state (its allocator, its globals)
+		// may be anything; or a deadline, a cancellation or proc_exit
+		// closed a module. Start the service afresh so that later calls
+		// work.
 		s.closeInstances(ctx)
 		if rerr := s.instantiate(context.WithoutCancel(ctx)); rerr != nil {
-			s.broken = fmt.Errorf("the service could not be restarted after an interrupted call: %w", rerr)
+			s.broken = fmt.Errorf("the service could not be restarted after a failed call: %w", rerr)
 			return nil, fmt.Errorf("%w; %w", err, s.broken)
 		}
-		err = fmt.Errorf("%w (the service was restarted; its state is lost)", err)
+		err = fmt.Errorf("%w (%w)", err, ErrRestarted)
 	}
 	return nil, err
 }

@@ -88,6 +88,7 @@ const (
 	fSay
 	fCallParams
 	fEcho
+	fHog
 )
 
 // testModule builds the module. Its exports, with their interfaces:
@@ -99,6 +100,8 @@ const (
 //	say()                             logs "hello" at info level
 //	call_params() -> CallParameters   returns what get_call_parameters gave it
 //	echo(s: string) -> string         returns s, for measuring a call's overhead
+//	hog()                             grows memory until refused, then wrecks its
+//	                                  allocator and traps, as a Rust module out of memory does
 //
 // withSections adds the Marine custom sections.
 func testModule(t testing.TB, withSections bool) []byte {
@@ -116,7 +119,7 @@ func testModule(t testing.TB, withSections bool) []byte {
 		cat(name("__marine_host_api_v3"), name("log_utf8_string"), []byte{0x00}, uleb(0)),
 		cat(name("__marine_host_api_v3"), name("get_call_parameters"), []byte{0x00}, uleb(1)),
 	)
-	funcs := vec(uleb(2), uleb(1), uleb(3), uleb(3), uleb(4), uleb(4), uleb(5), uleb(1), uleb(3), uleb(6), uleb(1), uleb(1), uleb(5))
+	funcs := vec(uleb(2), uleb(1), uleb(3), uleb(3), uleb(4), uleb(4), uleb(5), uleb(1), uleb(3), uleb(6), uleb(1), uleb(1), uleb(5), uleb(1))
 	memory := vec([]byte{0x00, 0x01}) // min 1 page, no max
 	mutI32 := func(v int32) []byte { return cat([]byte{i32, 0x01}, i32Const(v), []byte{end}) }
 	globals := vec(mutI32(1024), mutI32(0), mutI32(0)) // heap top, result ptr, result size
@@ -128,7 +131,7 @@ func testModule(t testing.TB, withSections bool) []byte {
 		export("set_result_size", 0x00, fSetResultSize), export("set_result_ptr", 0x00, fSetResultPtr),
 		export("bad_string", 0x00, fBadString), export("spin", 0x00, fSpin), export("answer", 0x00, fAnswer),
 		export("grow", 0x00, fGrow), export("say", 0x00, fSay), export("call_params", 0x00, fCallParams),
-		export("echo", 0x00, fEcho),
+		export("echo", 0x00, fEcho), export("hog", 0x00, fHog),
 	)
 	body := func(code ...[]byte) []byte {
 		b := cat(append([][]byte{{0x00}}, code...)...) // no locals
@@ -157,6 +160,9 @@ func testModule(t testing.TB, withSections bool) []byte {
 		body(callFunc(fParams)),
 		// echo: the argument, lowered into memory, is the result.
 		body(localGet(0), callFunc(fSetResultPtr), localGet(1), callFunc(fSetResultSize)),
+		// hog: loop { if memory.grow(16) == -1 { heap top = -16; unreachable } }
+		body([]byte{0x03, 0x40}, i32Const(16), []byte{0x40, 0x00}, i32Const(-1), []byte{0x46, 0x04, 0x40},
+			i32Const(-16), globalSet(0), []byte{0x00, end, 0x0c, 0x00, end}),
 	)
 	data := vec(cat([]byte{0x00}, i32Const(16), []byte{end}, name("hello")))
 	wasm := cat([]byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00},
@@ -205,6 +211,7 @@ func testSection() *it.Section {
 				f("host_id", str), f("worker_id", str), f("tetraplets", it.ArrayOf(it.ArrayOf(it.RecordRef(16))))), // 18
 			fn(nil, it.RecordRef(18)), fn(nil, it.RecordRef(18)), // 19, 20 call_params
 			fn([]it.Field{f("s", str)}, str), fn([]it.Field{f("s", str)}, str), // 21, 22 echo
+			fn(nil), fn(nil), // 23, 24 hog
 		},
 		Adapters: []it.Adapter{
 			{Type: 6, Instructions: []it.Instruction{
@@ -222,14 +229,17 @@ func testSection() *it.Section {
 				in(it.OpArgGet, 0), {Op: it.OpStringLowerMemory}, in(it.OpCallCore, 12),
 				in(it.OpCallCore, 3), in(it.OpCallCore, 2), {Op: it.OpStringLiftMemory}, in(it.OpCallCore, 1),
 			}},
+			{Type: 23, Instructions: []it.Instruction{in(it.OpCallCore, 13)}},
 		},
 		Exports: []it.Export{
 			{Name: "allocate", Type: 0}, {Name: "release_objects", Type: 1}, {Name: "get_result_size", Type: 2},
 			{Name: "get_result_ptr", Type: 3}, {Name: "set_result_size", Type: 4}, {Name: "set_result_ptr", Type: 5},
 			{Name: "bad_string", Type: 7}, {Name: "spin", Type: 9}, {Name: "answer", Type: 11}, {Name: "grow", Type: 13},
 			{Name: "say", Type: 15}, {Name: "call_params", Type: 20}, {Name: "echo", Type: 22},
+			{Name: "hog", Type: 24},
 		},
 		Implementations: []it.Implementation{{Core: 7, Adapter: 6}, {Core: 9, Adapter: 8}, {Core: 11, Adapter: 10},
-			{Core: 13, Adapter: 12}, {Core: 15, Adapter: 14}, {Core: 20, Adapter: 19}, {Core: 22, Adapter: 21}},
+			{Core: 13, Adapter: 12}, {Core: 15, Adapter: 14}, {Core: 20, Adapter: 19}, {Core: 22, Adapter: 21},
+			{Core: 24, Adapter: 23}},
 	}
 }
