@@ -215,6 +215,27 @@ func (r *Registry) List() []Info {
 	return out
 }
 
+// ServiceLoad is how busy one service is.
+type ServiceLoad struct {
+	ID string
+	marine.Load
+}
+
+// Load reports how busy each running service is, by id. It does not wait
+// for calls in progress.
+func (r *Registry) Load() []ServiceLoad {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]ServiceLoad, 0, len(r.services))
+	for id, d := range r.services {
+		if d.svc != nil {
+			out = append(out, ServiceLoad{ID: id, Load: d.svc.Load()})
+		}
+	}
+	slices.SortFunc(out, func(a, b ServiceLoad) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
 // Lookup returns service.function as a node service, when service is a
 // service (by id or alias) that exports function. A service that could
 // not be started again answers every call with the reason.

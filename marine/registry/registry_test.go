@@ -72,6 +72,9 @@ func TestDeployAndCall(t *testing.T) {
 	if len(list) != 1 || list[0].ID != "hello" || len(list[0].Aliases) != 1 || len(list[0].Functions) != 2 {
 		t.Errorf("List = %+v", list)
 	}
+	if load := r.Load(); len(load) != 1 || load[0].ID != "hello" || load[0].Pending != 0 || load[0].MaxQueue != marine.DefaultMaxQueue {
+		t.Errorf("Load = %+v, want hello idle with the default queue", load)
+	}
 }
 
 // buildGreeting builds the example module once per test.
