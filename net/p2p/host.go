@@ -73,6 +73,11 @@ type Config struct {
 	// Network, if set, turns on Kademlia discovery on
 	// /fluence/kad/<Network>/1.0.0 ("dar" is the reference's default).
 	Network string
+	// Disconnected, if set, hears of every peer the host loses its last
+	// connection to, as it happens: how a client learns at once that its
+	// relay is gone, rather than when its particles' TTLs run out. It
+	// runs on libp2p's notification goroutine and must not block.
+	Disconnected func(id peer.ID)
 	// MaxParticleSize bounds the frame of one incoming particle, in bytes;
 	// a stream announcing more is reset unread. Default and upper bound:
 	// wire.MaxFrameSize, the reference node's limit.
@@ -168,7 +173,8 @@ func New(cfg Config, handle Handler) (*Host, error) {
 // Wrap serves the particle protocol (and Kademlia, if cfg.Network is set)
 // on a libp2p host made elsewhere, such as an in-memory host of
 // go-libp2p's mocknet. Closing the Host closes lh. Only the Logger,
-// Malformed, Reported, Network and MaxParticleSize fields of cfg are used.
+// Malformed, Reported, Network, Disconnected and MaxParticleSize fields of
+// cfg are used.
 func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 	log := cfg.Logger
 	if log == nil {
@@ -181,6 +187,16 @@ func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Host{host: lh, id: peer.ID(lh.ID().String()), log: log, malformed: cfg.Malformed, maxFrame: maxFrame, ctx: ctx, cancel: cancel}
 	lh.SetStreamHandler(protocol.ID(wire.ProtocolID), func(s network.Stream) { h.receive(s, handle) })
+	if cfg.Disconnected != nil {
+		gone := cfg.Disconnected
+		lh.Network().Notify(&network.NotifyBundle{DisconnectedF: func(n network.Network, c network.Conn) {
+			// A peer may hold several connections; only the last one's
+			// end means it is gone.
+			if n.Connectedness(c.RemotePeer()) != network.Connected {
+				gone(peer.ID(c.RemotePeer().String()))
+			}
+		}})
+	}
 	if cfg.Reported != nil {
 		h.serveReports(cfg.Reported)
 	}

@@ -265,3 +265,38 @@ func TestAnnouncedFrameLengthIsNotTrusted(t *testing.T) {
 		t.Errorf("%d streams announcing 1 MiB and sending 12 bytes made the hosts allocate %d bytes, want under 8 MiB", streams, got)
 	}
 }
+
+// TestDisconnectedIsHeard closes a peer's host, as a crash would: the
+// other side hears at once that it is gone.
+func TestDisconnectedIsHeard(t *testing.T) {
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{9}, 32))
+	gone := make(chan peer.ID, 4)
+	a, err := New(Config{Key: key, Disconnected: func(id peer.ID) { gone <- id }},
+		func(context.Context, peer.ID, *particle.Particle) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	bkey, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{10}, 32))
+	b, err := New(Config{Key: bkey}, func(context.Context, peer.ID, *particle.Particle) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := a.Connect(ctx, addrWith(t, b, "/tcp/")); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	select {
+	case id := <-gone:
+		if id != b.ID() {
+			t.Errorf("Disconnected(%s), want %s", id, b.ID())
+		}
+	case <-ctx.Done():
+		t.Fatal("the closed peer was not reported gone")
+	}
+	if a.Connected(b.ID()) {
+		t.Error("a still counts the closed peer as connected")
+	}
+}
