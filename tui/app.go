@@ -12,6 +12,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -380,6 +381,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		r := msg.Result
 		if r.Err != nil {
 			m.setStatus(r.Display+" failed: "+r.Err.Error(), true)
+			// The trace names the particle: its reason need not.
+			reason := r.Err.Error()
+			if fe := (*session.Error)(nil); errors.As(r.Err, &fe) {
+				reason = fe.Message
+			}
+			m.store.Fail(r.ParticleID, reason)
+			m.trace.Invalidate()
 		} else {
 			m.setStatus(r.Display+" = "+functions.FormatValues(r.Values), false)
 		}

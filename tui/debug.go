@@ -329,8 +329,9 @@ func (m *Model) applyDebug(msg ui.DebugMsg) {
 // showStop shows the debugger's stop in the AIR pane and the inspector.
 func (m *Model) showStop() {
 	msg, h := m.debug.st, m.debug.shown
-	m.air.ShowHop(h, fmt.Sprintf("hop %d of %d · %s at %s", msg.Hop, msg.Hops, h.Particle.ID, m.ctx.Name(h.Peer)))
-	m.inspector.Update(ui.SelectMsg{Selection: ui.Selection{Hop: h}})
+	title := fmt.Sprintf("hop %d of %d · %s at %s", msg.Hop, msg.Hops, h.Particle.ID, m.ctx.Name(h.Peer))
+	m.air.ShowHop(h, title)
+	m.inspector.Update(ui.SelectMsg{Selection: ui.Selection{Hop: h, HopTitle: title}})
 }
 
 // renameStop shows the stop again after the peers' names changed, if the

@@ -37,6 +37,9 @@ type Model struct {
 
 	// form is non-nil while arguments are being entered.
 	form *form
+	// last holds the values last entered in each function's form, by
+	// signature, so that the form opens with them again.
+	last map[string][]string
 }
 
 type form struct {
@@ -98,6 +101,9 @@ func (m *Model) OpenForm() tea.Cmd {
 		in.Prompt = ""
 		in.SetWidth(max(m.w-len(p.Name)-len(p.Type)-6, 8))
 		in.SetValue(Default(p.Name, p.Type))
+		if last := m.last[fn.Signature]; len(last) == len(fn.Params) {
+			in.SetValue(last[len(f.inputs)])
+		}
 		in.CursorEnd()
 		f.inputs = append(f.inputs, in)
 	}
@@ -108,8 +114,25 @@ func (m *Model) OpenForm() tea.Cmd {
 	return f.inputs[0].Focus()
 }
 
+// remember keeps the form's values for the next time it opens.
+func (m *Model) remember() {
+	f := m.form
+	if len(f.inputs) == 0 {
+		return
+	}
+	if m.last == nil {
+		m.last = map[string][]string{}
+	}
+	values := make([]string, len(f.inputs))
+	for i, in := range f.inputs {
+		values[i] = in.Value()
+	}
+	m.last[f.fn.Signature] = values
+}
+
 func (m *Model) submit() tea.Cmd {
 	f := m.form
+	m.remember()
 	args := map[string]json.RawMessage{}
 	var shown []string
 	for i, p := range f.fn.Params {
@@ -187,6 +210,7 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	f := m.form
 	switch msg.String() {
 	case "esc":
+		m.remember()
 		m.form = nil
 		return nil
 	case "enter":

@@ -80,7 +80,7 @@ func (m *Model) layout() {
 	title := ""
 	switch s := m.sel; {
 	case s.Hop != nil:
-		m.lines = m.hopLines(s.Hop)
+		m.lines = m.hopLines(s.Hop, s.HopTitle)
 		return
 	case s.Event != nil:
 		e := s.Event
@@ -155,7 +155,7 @@ func (m *Model) layout() {
 	m.lines = []string{st.Header.Render(title)}
 	valueW := max(m.w-13, 10)
 	for _, f := range fields {
-		wrapped := strings.Split(ansi.Hardwrap(f[1], valueW, true), "\n")
+		wrapped := strings.Split(wrap(f[1], valueW), "\n")
 		for i, w := range wrapped {
 			label := strings.Repeat(" ", 12)
 			if i == 0 {
@@ -170,10 +170,20 @@ func (m *Model) layout() {
 	}
 }
 
+// breakpoints are where a line of a value may break besides spaces: in
+// paths, ids and JSON.
+const breakpoints = "-/,:."
+
+// wrap breaks s into lines of at most width cells at spaces and
+// breakpoints, and breaks a word in the middle only when it is wider
+// than a line.
+func wrap(s string, width int) string { return ansi.Wrap(s, width, breakpoints) }
+
 // hopLines renders a hop as debug.Render writes it: where it ran, the
 // instructions it stopped at with the variables the script saw there,
-// its calls, and the particle's data there.
-func (m *Model) hopLines(h *session.Hop) []string {
+// its calls, and the particle's data there. title, if set, names the hop
+// in its first line as the AIR pane does, among its particle's hops.
+func (m *Model) hopLines(h *session.Hop, title string) []string {
 	st := m.ctx.Styles
 	if h != m.hop {
 		var b strings.Builder
@@ -183,6 +193,10 @@ func (m *Model) hopLines(h *session.Hop) []string {
 		m.hop, m.hopText = h, b.String()
 	}
 	text := strings.Split(strings.TrimRight(m.hopText, "\n"), "\n")
+	if title != "" {
+		// debug.Render numbers the hop in the whole recording.
+		text[0] = title
+	}
 	out := []string{st.Header.Render(text[0])}
 	for _, l := range text[1:] {
 		style := st.Value
@@ -192,7 +206,7 @@ func (m *Model) hopLines(h *session.Hop) []string {
 		case !strings.HasPrefix(l, " "):
 			style = st.Label
 		}
-		for w := range strings.SplitSeq(ansi.Hardwrap(l, max(m.w, 10), true), "\n") {
+		for w := range strings.SplitSeq(wrap(l, max(m.w, 10)), "\n") {
 			out = append(out, style.Render(w))
 		}
 	}

@@ -18,8 +18,10 @@ type Particle struct {
 	Events int
 	// Start is when the particle was first seen.
 	Start time.Time
-	// Failed is set once any peer reported an error or a drop.
+	// Failed is set once any peer reported an error or a drop, or the
+	// run that sent the particle failed; Reason says why, if known.
 	Failed bool
+	Reason string
 }
 
 type callKey struct {
@@ -41,6 +43,11 @@ type Store struct {
 	Version uint64
 	// Missed counts events the log evicted before the store read them.
 	Missed uint64
+	// epoch is the time of the first event the store was given.
+	epoch time.Time
+	// failed holds why runs failed, by particle, for particles whose
+	// events are still to come.
+	failed map[string]string
 }
 
 // New returns a store holding at most capacity events (and calls).
@@ -59,20 +66,26 @@ func (s *Store) Add(evs []trace.Event, missed uint64) {
 }
 
 func (s *Store) add(e *trace.Event) {
+	if s.epoch.IsZero() {
+		s.epoch = e.Time
+	}
 	s.events = append(s.events, *e)
 	p := s.byID[e.Particle]
 	if p == nil {
 		p = &Particle{ID: e.Particle, Start: e.Time}
+		if reason, ok := s.failed[e.Particle]; ok {
+			p.Failed, p.Reason = true, reason
+		}
 		s.byID[e.Particle] = p
 		s.particles = append(s.particles, p)
 	}
 	p.Events++
 	switch e.Kind {
 	case trace.Dropped, trace.Expired:
-		p.Failed = true
+		p.fail(e.Kind.String() + ": " + e.Reason.String())
 	case trace.Interpreted:
 		if e.Err != "" {
-			p.Failed = true
+			p.fail(e.Err)
 		}
 	case trace.CallRequested:
 		c := &ui.Call{Particle: e.Particle, Peer: e.Peer, CallID: e.CallID, Service: e.Service,
@@ -130,6 +143,32 @@ func (s *Store) evict() {
 		s.calls = append([]*ui.Call(nil), s.calls[n:]...)
 	}
 }
+
+func (p *Particle) fail(reason string) {
+	if !p.Failed {
+		p.Failed, p.Reason = true, reason
+	}
+}
+
+// Fail marks particle id failed for reason, as when the run that sent
+// it failed, whether its events have arrived yet or not.
+func (s *Store) Fail(id, reason string) {
+	if s.failed == nil {
+		s.failed = map[string]string{}
+	}
+	if len(s.failed) >= s.capacity {
+		clear(s.failed)
+	}
+	s.failed[id] = reason
+	if p, ok := s.byID[id]; ok {
+		p.Failed, p.Reason = true, reason
+	}
+	s.Version++
+}
+
+// Epoch returns the time of the first event the store was given, which
+// eviction does not change: the all-particles trace counts from it.
+func (s *Store) Epoch() time.Time { return s.epoch }
 
 // Len returns how many events the store holds.
 func (s *Store) Len() int { return len(s.events) }

@@ -255,8 +255,11 @@ func (m *Model) lane(id peer.ID) int {
 // a description.
 func (m *Model) renderRow(e *trace.Event, timeW, laneW int) string {
 	st := m.ctx.Styles
-	var elapsed time.Duration
-	if p, ok := m.store.Particle(e.Particle); ok {
+	// One particle's rows count from its start; all particles' from the
+	// first event, so that their rows compare.
+	p, known := m.store.Particle(e.Particle)
+	elapsed := e.Time.Sub(m.store.Epoch())
+	if m.filter != "" && known {
 		elapsed = e.Time.Sub(p.Start)
 	}
 	n := len(m.ctx.Lanes)
@@ -320,6 +323,13 @@ func (m *Model) renderRow(e *trace.Event, timeW, laneW int) string {
 			desc = st.Error.Render("expired")
 		}
 	case trace.Completed:
+		// A particle can complete its script after a failure: the run
+		// failed all the same.
+		if known && p.Failed {
+			mark('✗', cBad)
+			desc = st.Error.Render("completed, but the run failed: " + p.Reason)
+			break
+		}
 		mark('✓', cMark)
 		desc = st.Good.Render("completed")
 	case trace.ServiceLog:
@@ -333,7 +343,7 @@ func (m *Model) renderRow(e *trace.Event, timeW, laneW int) string {
 		desc = st.Subtle.Render(short(e.Particle)+" ") + desc
 	}
 	var b strings.Builder
-	b.WriteString(st.Muted.Render(fmt.Sprintf("%*s", timeW-1, ms(elapsed)) + " "))
+	b.WriteString(st.Muted.Render(fmt.Sprintf("%*s", timeW-1, since(elapsed)) + " "))
 	styles := [...]lipgloss.Style{cEmpty: st.Text, cLane: st.Lane, cArrow: st.Arrow, cMark: st.Interp, cBad: st.Error}
 	for i := 0; i < len(cells); {
 		j := i
@@ -348,9 +358,27 @@ func (m *Model) renderRow(e *trace.Event, timeW, laneW int) string {
 	return b.String()
 }
 
-func ms(d time.Duration) string {
-	return fmt.Sprintf("+%.1fms", float64(d.Microseconds())/1000)
+// since writes an elapsed time in at most eight cells, so the lanes
+// after it stay in line: milliseconds, then seconds, minutes, hours.
+func since(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-" + since(-d)[1:]
+	case d < time.Second:
+		return fmt.Sprintf("+%.1fms", float64(d.Microseconds())/1000)
+	case d < time.Minute:
+		return fmt.Sprintf("+%.3fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("+%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	case d < 1000*time.Hour:
+		return fmt.Sprintf("+%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return ">999h"
 }
+
+// Invalidate drops the rendered rows, after something they show changed
+// (a particle's run failed).
+func (m *Model) Invalidate() { clear(m.cache) }
 
 func dur(d time.Duration) string {
 	switch {

@@ -145,8 +145,10 @@ type Selection struct {
 	Call   *Call
 	Result *RunResult
 	// Hop is a recorded interpretation: the inspector shows the
-	// particle's data at its peer.
-	Hop *session.Hop
+	// particle's data at its peer. HopTitle names it as the AIR pane
+	// does, such as "hop 2 of 8 · p-0001 at node1".
+	Hop      *session.Hop
+	HopTitle string
 }
 
 // DebugMsg is the debugger's state, read off the UI goroutine after it
