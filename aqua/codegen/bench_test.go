@@ -130,3 +130,24 @@ func BenchmarkCompileCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(functions), "functions/op")
 }
+
+// BenchmarkCompileTypical compiles a file of about a hundred lines that
+// imports aqua-lib and a module of its own, from source files to AIR
+// text, as the workbench does on every run: the warm compile of one
+// file.
+func BenchmarkCompileTypical(b *testing.B) {
+	path := filepath.Join("testdata", "bench", "typical.aqua")
+	for b.Loop() {
+		prog, diags := aqua.Check(aqua.Config{}, path)
+		if diags.HasErrors() {
+			b.Fatal(diags.Err())
+		}
+		fns, err := codegen.Generate(prog, codegen.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range fns {
+			_ = air.Print(f.Script)
+		}
+	}
+}
