@@ -75,5 +75,54 @@ func FuzzParse(f *testing.F) {
 		if again := Marshal(back); string(again) != string(text) {
 			t.Fatalf("canonical text is not stable: %s then %s", text, again)
 		}
+		if n, err := Measure(v, len(text)); n != len(text) || err != nil {
+			t.Fatalf("Measure(%s) = %d, %v; the text has %d bytes", text, n, err, len(text))
+		}
+		if len(text) > 0 {
+			if _, err := Measure(v, len(text)-1); err != ErrTooLarge {
+				t.Fatalf("Measure(%s) with a bound one short: %v, want ErrTooLarge", text, err)
+			}
+		}
 	})
+}
+
+func TestMeasure(t *testing.T) {
+	for _, text := range []string{
+		`null`, `true`, `false`, `-12`, `18446744073709551615`, `1.5`, `1e300`, `1e-7`, `""`,
+		`"a\"b\\c\n\u0001\u001f é \ud83d\ude00"`, `[]`, `{}`, `[1,[2,[3]],{"a":{"b":[]}}]`,
+		`{"x":1,"y":"2","z":[null,{"":0}]}`,
+	} {
+		v := MustParse(text)
+		if n, err := Measure(v, 1<<20); n != len(Marshal(v)) || err != nil {
+			t.Errorf("Measure(%s) = %d, %v; want %d", text, n, err, len(Marshal(v)))
+		}
+	}
+	// Values Go code builds: through Normalize, invalid UTF-8 as U+FFFD.
+	for _, v := range []any{int(7), uint32(8), float32(0.5), []string{"a", "b"}, "\xff", map[string]any{"\x80": 1}} {
+		if n, err := Measure(v, 1<<20); n != len(Marshal(v)) || err != nil {
+			t.Errorf("Measure(%#v) = %d, %v; want %d", v, n, err, len(Marshal(v)))
+		}
+	}
+}
+
+func TestMeasureBounds(t *testing.T) {
+	// Each level holds the one below twice: 2^60 copies of the leaf in
+	// the text, a few hundred bytes in memory. Measure stops at its bound.
+	var v Value = "leaf"
+	for range 60 {
+		v = []any{v, v}
+	}
+	if n, err := Measure(v, 1<<20); err != ErrTooLarge || n <= 1<<20 || n > 1<<20+100 {
+		t.Errorf("Measure of a doubled value = %d, %v; want ErrTooLarge just past the bound", n, err)
+	}
+	deep := Value([]any{})
+	for range MaxDepth {
+		deep = []any{deep}
+	}
+	if _, err := Measure(deep, 1<<30); err != ErrTooDeep {
+		t.Errorf("Measure of a value %d levels deep: %v, want ErrTooDeep", MaxDepth+1, err)
+	}
+	if _, err := Measure(deep.([]any)[0], 1<<30); err != nil {
+		t.Errorf("Measure of a value %d levels deep: %v", MaxDepth, err)
+	}
 }
