@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -51,12 +52,13 @@ non-zero status if any of them failed.`,
 					cacheDir = filepath.Join(dir, "aquarium", "wasm")
 				}
 			}
-			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			logs := &logSink{w: cmd.ErrOrStderr()}
+			logger := slog.New(slog.NewTextHandler(logs, nil))
 			rt, err := marine.New(ctx, marine.Options{CacheDir: cacheDir, Logger: logger})
 			if err != nil {
 				return err
 			}
-			r := &repl{rt: rt, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr(), timeout: timeout, services: map[string]*replService{}}
+			r := &repl{rt: rt, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr(), logs: logs, timeout: timeout, services: map[string]*replService{}}
 			defer r.close(context.WithoutCancel(ctx))
 			if len(args) == 1 {
 				cfg, err := serviceConfig(cmd.ErrOrStderr(), args[0])
@@ -96,6 +98,7 @@ type repl struct {
 	rt       *marine.Runtime
 	out      io.Writer
 	errOut   io.Writer
+	logs     *logSink
 	timeout  time.Duration
 	services map[string]*replService
 }
@@ -353,6 +356,11 @@ func (r *repl) interactive(ctx context.Context, f *os.File, historyPath string) 
 	// In raw mode a newline does not return the carriage: write through
 	// the terminal, which translates.
 	r.out, r.errOut = t, t
+	// The modules' log lines too: written past the terminal, they would
+	// leave the cursor mid-line, and the next output would start there.
+	if r.logs != nil {
+		r.logs.set(t)
+	}
 	fmt.Fprintln(t, "Marine REPL; type help for the commands.")
 	for ctx.Err() == nil {
 		line, err := t.ReadLine()
@@ -375,4 +383,24 @@ func (r *repl) interactive(ctx context.Context, f *os.File, historyPath string) 
 		}
 	}
 	return ctx.Err()
+}
+
+// logSink is where the runtime's log goes: the error output, and on a
+// terminal the line editor, which starts each line at the left edge and
+// draws the prompt again after it.
+type logSink struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (l *logSink) set(w io.Writer) {
+	l.mu.Lock()
+	l.w = w
+	l.mu.Unlock()
 }

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/term"
 )
 
 func TestCutWord(t *testing.T) {
@@ -72,5 +78,32 @@ func TestHistoryWithoutFile(t *testing.T) {
 	h.Add("b\nc")
 	if got := lines(h); !reflect.DeepEqual(got, []string{"a"}) || h.err != nil {
 		t.Errorf("history = %q (err %v), want [a]", got, h.err)
+	}
+}
+
+// TestReplLogThroughTerminal writes a module's log line and a result the
+// way an interactive session does: both through the line editor, each
+// line from the left edge, nothing past it on the error output.
+func TestReplLogThroughTerminal(t *testing.T) {
+	var stderr, screen bytes.Buffer
+	logs := &logSink{w: &stderr}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	tm := term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{strings.NewReader(""), &screen}, "marine> ")
+	r := &repl{out: tm, errOut: tm, logs: logs}
+	r.logs.set(r.out)
+	logger.Info("a module's line", "service", "greeting")
+	fmt.Fprintln(r.out, `"Hi, Marine"`)
+	out := screen.String()
+	if stderr.Len() != 0 {
+		t.Errorf("the log went past the terminal: %q", stderr.String())
+	}
+	if !strings.Contains(out, "a module's line") || !strings.Contains(out, "\"Hi, Marine\"\r\n") {
+		t.Fatalf("terminal output %q", out)
+	}
+	if strings.Count(out, "\n") != strings.Count(out, "\r\n") {
+		t.Errorf("a line does not return to the left edge: %q", out)
 	}
 }
