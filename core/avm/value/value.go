@@ -14,33 +14,12 @@
 package value
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"math"
-	"strconv"
-	"strings"
 )
 
 // Value is a JSON value: nil, bool, int64, uint64, float64, string, []any or
 // map[string]any.
 type Value = any
-
-// Parse parses one JSON text. Trailing data after the value is an error.
-func Parse(text []byte) (Value, error) {
-	d := json.NewDecoder(bytes.NewReader(text))
-	d.UseNumber()
-	var raw any
-	if err := d.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("parse JSON: %w", err)
-	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("parse JSON: trailing data after the value")
-	}
-	return fromDecoded(raw)
-}
 
 // MustParse is Parse for values known to be valid, such as literals in
 // tests; it panics on error.
@@ -50,48 +29,6 @@ func MustParse(text string) Value {
 		panic(err)
 	}
 	return v
-}
-
-func fromDecoded(raw any) (Value, error) {
-	switch raw := raw.(type) {
-	case json.Number:
-		return parseNumber(string(raw))
-	case []any:
-		for i, e := range raw {
-			v, err := fromDecoded(e)
-			if err != nil {
-				return nil, err
-			}
-			raw[i] = v
-		}
-		return raw, nil
-	case map[string]any:
-		for k, e := range raw {
-			v, err := fromDecoded(e)
-			if err != nil {
-				return nil, err
-			}
-			raw[k] = v
-		}
-		return raw, nil
-	}
-	return raw, nil
-}
-
-func parseNumber(s string) (Value, error) {
-	if !strings.ContainsAny(s, ".eE") {
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i, nil
-		}
-		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
-			return u, nil
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("parse JSON: number %s is out of range", s)
-	}
-	return f, nil
 }
 
 // Normalize turns a value built by Go code (ints of any size, float32,
