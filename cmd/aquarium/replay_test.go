@@ -53,7 +53,8 @@ func TestReplayWorkbench(t *testing.T) {
 		"8 hops of 1 particle, recorded from 2023-11-14 22:13:20 UTC",
 		"hop 1 of 8 · particle-1 at client · call 2:2",
 		`(call %init_peer_id% ("getDataSrv" "x") [] x)`,
-		"hop 1: particle particle-1 at client",
+		// The inspector numbers the hop as the AIR pane does.
+		"│hop 1 of 8 · particle-1 at client",
 	} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the screen does not show %q", want)
