@@ -62,8 +62,13 @@ func (a *actor) active() bool {
 
 // ingest checks a particle that arrived and hands it to its actor.
 func (n *Node) ingest(ctx context.Context, p *particle.Particle) {
-	if p.Expired(n.cfg.Now()) {
+	now := n.cfg.Now()
+	if p.Expired(now) {
 		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.TTLExpired, Err: "expired on arrival"})
+		return
+	}
+	if err := n.checkTimestamp(p, now); err != nil {
+		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.FromTheFuture, Err: err.Error()})
 		return
 	}
 	key := storeKey(p)
@@ -246,14 +251,15 @@ func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id
 	args := joinArgs(req.Arguments)
 	n.emit(trace.Event{Kind: trace.CallRequested, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName, Args: args})
 	go func() {
+		workers := n.workersFor(req.ServiceID, req.FunctionName)
 		select {
-		case n.calls <- struct{}{}:
+		case workers <- struct{}{}:
 		case <-ctx.Done():
 			return
 		}
 		started := time.Now()
 		res := n.call(ctx, p, req)
-		<-n.calls
+		<-workers
 		ev := trace.Event{Kind: trace.CallFinished, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName,
 			Args: args, Duration: time.Since(started), RetCode: int64(res.RetCode)}
 		if res.RetCode == 0 {
@@ -298,6 +304,8 @@ func (n *Node) call(ctx context.Context, p *particle.Particle, req avm.CallReque
 		Tetraplets: req.Tetraplets,
 		Particle:   builtin.Particle{ID: p.ID, InitPeerID: p.InitPeerID, Timestamp: p.Timestamp, TTL: p.TTL},
 	}
+	ctx, cancel := n.callContext(ctx, p, req.ServiceID, req.FunctionName)
+	defer cancel()
 	res, err := f(ctx, c)
 	if err != nil {
 		return failure(err.Error())

@@ -69,9 +69,20 @@ type Config struct {
 	// worker, and apart from them those whose call results wait for one;
 	// default 1024.
 	Workers, QueueSize int
-	// CallWorkers bounds service calls running at once; default 64.
-	CallWorkers int
-	Logger      *slog.Logger
+	// CallWorkers bounds the calls of builtins and scoped services running
+	// at once; default 64. ServiceWorkers bounds the calls of deployed
+	// services apart from them, so that builtins never wait behind Wasm;
+	// default 64.
+	CallWorkers, ServiceWorkers int
+	// CallTimeout bounds each call of a deployed service; default 10 s.
+	// Every call, of any service, also ends with its particle's TTL.
+	CallTimeout time.Duration
+	// MaxClockSkew is how far ahead of this peer's clock a particle's
+	// timestamp may be; a particle further ahead is dropped, so that no
+	// peer can pin state here until a far deadline. Default 1 minute;
+	// negative turns the check off.
+	MaxClockSkew time.Duration
+	Logger       *slog.Logger
 	// Gate, if set, sees every interpretation before it runs and may hold
 	// it back: how a debugger pauses the network and steps it. Nil costs
 	// nothing.
@@ -126,6 +137,8 @@ type Node struct {
 	// call's fresh goroutine would grow its own for every result.
 	ready chan *actor
 	calls chan struct{} // semaphore for running calls
+	// serviceCalls is the semaphore for calls of deployed services.
+	serviceCalls chan struct{}
 
 	mu        sync.Mutex
 	actors    map[string]*actor
@@ -160,6 +173,15 @@ func New(cfg Config) (*Node, error) {
 	if cfg.CallWorkers <= 0 {
 		cfg.CallWorkers = 64
 	}
+	if cfg.ServiceWorkers <= 0 {
+		cfg.ServiceWorkers = 64
+	}
+	if cfg.CallTimeout <= 0 {
+		cfg.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.MaxClockSkew == 0 {
+		cfg.MaxClockSkew = DefaultMaxClockSkew
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -168,15 +190,16 @@ func New(cfg Config) (*Node, error) {
 		cfg.Builtins = builtin.New(builtin.Env{Host: id, Key: cfg.Key, Now: cfg.Now})
 	}
 	return &Node{
-		cfg:       cfg,
-		id:        id,
-		key:       ed25519.NewKeyFromSeed(cfg.Key.Raw()),
-		queue:     make(chan *particle.Particle, cfg.QueueSize),
-		ready:     make(chan *actor, cfg.QueueSize),
-		calls:     make(chan struct{}, cfg.CallWorkers),
-		actors:    map[string]*actor{},
-		scoped:    map[string]map[string]builtin.Service{},
-		completed: map[string]func(){},
+		cfg:          cfg,
+		id:           id,
+		key:          ed25519.NewKeyFromSeed(cfg.Key.Raw()),
+		queue:        make(chan *particle.Particle, cfg.QueueSize),
+		ready:        make(chan *actor, cfg.QueueSize),
+		calls:        make(chan struct{}, cfg.CallWorkers),
+		serviceCalls: make(chan struct{}, cfg.ServiceWorkers),
+		actors:       map[string]*actor{},
+		scoped:       map[string]map[string]builtin.Service{},
+		completed:    map[string]func(){},
 	}, nil
 }
 

@@ -69,11 +69,15 @@ const (
 	NoSuchService
 	Malformed
 	Overloaded
+	// FromTheFuture: the particle's timestamp is ahead of the peer's
+	// clock by more than the skew it allows.
+	FromTheFuture
 )
 
 var reasonNames = [...]string{
 	BadSignature: "bad signature", TTLExpired: "ttl expired", Unroutable: "unroutable peer",
 	NoSuchService: "no such service", Malformed: "malformed particle", Overloaded: "peer overloaded",
+	FromTheFuture: "timestamp in the future",
 }
 
 func (r Reason) String() string {
