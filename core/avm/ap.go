@@ -105,6 +105,9 @@ func (x *interp) apMap(a *air.ApMap) error {
 	}
 	kv := *v
 	kv.v = map[string]any{"key": key, "value": v.v}
+	if _, err := x.measure(kv.v, "the key and value put into a stream map"); err != nil {
+		return err
+	}
 	return x.appendAp(a, a.Map.Name, a.Map.Pos(), &kv)
 }
 

@@ -38,6 +38,9 @@ type Params struct {
 	// nothing. An inspecting run may go without a Key: it then signs
 	// nothing, and its Data is for looking at, not for sending on.
 	Inspect bool
+	// Limits bound the run's work and memory; zero fields take their
+	// defaults.
+	Limits Limits
 }
 
 // CallRequest asks the host to run a service function on this peer.

@@ -73,6 +73,8 @@ type callArgs struct {
 	values []any
 	tets   [][]data.Tetraplet
 	hash   data.CID
+	// size is the length of the arguments' JSON text.
+	size int
 }
 
 func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
@@ -84,7 +86,14 @@ func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 		}
 		a.values[i], a.tets[i] = r.v, r.tets
 	}
-	a.hash = data.ComputeCID(value.Marshal(a.values))
+	// Measured before they are encoded: arguments that share parts can
+	// stand for a text far larger than the memory they take.
+	if _, err := x.measure(a.values, "the arguments of a call"); err != nil {
+		return nil, err
+	}
+	text := value.Marshal(a.values)
+	a.size = len(text)
+	a.hash = data.ComputeCID(text)
 	return a, nil
 }
 
@@ -143,6 +152,10 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		}
 		return argErr
 	}
+	if err := x.grow(args.size); err != nil {
+		return err
+	}
+	x.requestBytes += int64(args.size)
 	x.lastID++
 	req := CallRequest{
 		ServiceID:    tet.ServiceID,
@@ -266,6 +279,12 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 		cid := x.storeServiceResult(obj, tet, args.hash)
 		x.tr.Push(&data.Call{Kind: data.CallFailed, CID: cid})
 		return errLocalService(code, msg)
+	}
+	if err := x.charge(len(res.Result)); err != nil {
+		return err
+	}
+	if err := x.grow(len(res.Result)); err != nil {
+		return err
 	}
 	if res.RetCode != 0 {
 		return failed(int64(res.RetCode), res.Result)

@@ -55,6 +55,13 @@ func (x *interp) takeCanon(c *air.Canon, peer string) error {
 			elems = append(elems, *v)
 		}
 	}
+	size, err := x.measureCanon(elems)
+	if err != nil {
+		return err
+	}
+	if err := x.grow(size); err != nil {
+		return err
+	}
 	tet := canonTetraplet(peer)
 	if _, toScalar := c.Dest.(*air.Scalar); toScalar {
 		// (canon peer %map scalar): one object of each key's first value.
@@ -110,6 +117,9 @@ func (x *interp) replayCanon(c *air.Canon, st *data.Canon) error {
 		}
 		elems[i] = val{v: v, tet: x.st.Tetraplets[el.TetrapletCID], prov: el.Provenance}
 	}
+	if _, err := x.measureCanon(elems); err != nil {
+		return err
+	}
 	return x.bindCanon(c, &canon{elems: elems, tet: tet, cid: st.CID}, st)
 }
 
@@ -137,6 +147,20 @@ func (x *interp) bindCanon(c *air.Canon, cn *canon, st *data.Canon) error {
 	}
 	x.tr.Push(st)
 	return nil
+}
+
+// measureCanon checks the values of a canon, as the array they make,
+// against the value size limit: a canon can hold one value many times.
+func (x *interp) measureCanon(elems []val) (int, error) {
+	total := 2 + max(len(elems)-1, 0)
+	for _, e := range elems {
+		n, err := value.Measure(e.v, x.limits.ValueSize-total)
+		if err != nil {
+			return 0, x.errValueLimit(err, "the values of a canon")
+		}
+		total += n
+	}
+	return total, x.charge(total)
 }
 
 // indexMap groups a canon map's {"key","value"} elements by key.

@@ -19,6 +19,37 @@
 // (see package data), with the same content identifiers and per-peer
 // Ed25519 signatures over the results each peer produced.
 //
+// # Limits
+//
+// No script, data or call result can make a run exhaust the goroutine's
+// stack, work without end or fill the peer's memory. Instructions run on
+// a machine that keeps what is in progress on a stack of its own, on the
+// heap, so that deep nesting and the iterations of a fold, each (next)
+// inside the one before, cost heap memory and not Go calls: a fold over
+// ten million values runs. Values nest at most value.MaxDepth levels, so
+// the few functions that walk them recursively stay shallow. And every
+// run has Limits (Params.Limits; a zero field takes its default), each
+// with an error code of its own:
+//
+//   - Steps, default 1,000,000: instructions executed, plus a step for
+//     every 128 bytes of value text a run encodes, compares or reads.
+//     Over it: CodeStepLimit, 40000.
+//   - ValueSize, default 4 MiB: the text of any one value a run takes in
+//     or makes (a call result, a call's arguments, a value read from the
+//     data, a canon's values, an entry of a stream map), counting every
+//     copy of the parts a value shares, so that doubling a value through
+//     canon stops at the limit instead of at the peer's memory. Over it:
+//     CodeValueSizeLimit, 40001.
+//   - DataSize, default 16 MiB: the current data a run accepts, and the
+//     data and call requests it produces. Over it: CodeDataSizeLimit,
+//     40002.
+//
+// AquaVM has no such limits (its size checks, error 10, are on its inputs
+// only), so these codes take a block of their own after its farewell
+// codes (30000 on): no code of one can be taken for a code of the other. A
+// run over a limit fails uncatchably, whatever xor surrounds the
+// instruction: the peer keeps its previous data and sends nothing on.
+//
 // One known difference from AquaVM 0.62: when a stream has gained several
 // generations on another peer (a "for ... rec" loop that grows it there)
 // and the particle comes back to a peer that held its first values,

@@ -46,6 +46,9 @@ func (x *interp) setErrors(err error, instr string, tet *data.Tetraplet, withPee
 		x.curErr.canSet = false
 		return
 	}
+	// An error's message may quote a value. The step this costs cannot
+	// fail the run here; the next instruction's count does.
+	x.steps += int64(len(e.msg) / stepBytes)
 	peer := x.p.CurrentPeerID
 	if withPeer && tet != nil {
 		peer = tet.PeerPK

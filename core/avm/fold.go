@@ -1,15 +1,17 @@
 package avm
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
 )
 
-func (x *interp) fold(f *air.Fold) error {
-	var items []val
+// fold starts a fold and returns the body to run for its first item, or
+// nil when it has nothing to iterate.
+func (x *interp) fold(f *air.Fold) (air.Instr, error) {
+	var fs *foldState
 	var err error
 	switch it := f.Iterable.(type) {
 	case *air.Stream:
@@ -17,47 +19,42 @@ func (x *interp) fold(f *air.Fold) error {
 	case *air.StreamMap:
 		return x.foldStream(f, x.streams.get(it.Name, it.Pos()))
 	case *air.EmptyArray:
-		return nil
+		return nil, nil
 	case *air.Scalar:
-		items, err = x.scalarItems(it)
+		fs, err = x.scalarItems(it)
 	case *air.CanonStream:
-		items, err = x.canonItems(it.Name, it.Lens)
+		fs, err = x.canonItems(it.Name, it.Lens)
 	case *air.CanonMap:
-		items, err = x.canonItems(it.Name, it.Lens)
+		fs, err = x.canonItems(it.Name, it.Lens)
 	default:
 		err = uncatchable(CodeTraceError, "cannot fold over %s", air.FormatValue(it))
 	}
 	if err != nil {
 		if isJoinable(err) {
 			x.complete = false
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
-	if len(items) == 0 {
-		return nil
+	if fs.len() == 0 {
+		return nil, nil
 	}
-	return x.runFold(f, items, -1)
+	fs.streamFold = -1
+	return x.runFold(f, fs)
 }
 
-// arrayItems turns an array into fold items, each tetraplet extended with
-// the element's index.
-func arrayItems(v value.Value, tet data.Tetraplet, pos uint32, prov data.Provenance, expr string) ([]val, error) {
+// arrayItems makes a fold over the elements of an array; each element's
+// tetraplet is the array's extended with the element's index.
+func arrayItems(v value.Value, tet data.Tetraplet, pos uint32, prov data.Provenance, expr string) (*foldState, error) {
 	arr, ok := v.([]any)
 	if !ok {
 		return nil, catchable(CodeFoldOverNonArray,
 			"expression '%s' returned non-array value '%s' for fold iterable", expr, value.String(v))
 	}
-	items := make([]val, len(arr))
-	for i, e := range arr {
-		t := tet
-		t.Lens += fmt.Sprintf(".$.[%d]", i)
-		items[i] = val{v: e, tet: t, pos: pos, prov: prov}
-	}
-	return items, nil
+	return &foldState{arr: arr, base: val{tet: tet, pos: pos, prov: prov}}, nil
 }
 
-func (x *interp) scalarItems(s *air.Scalar) ([]val, error) {
+func (x *interp) scalarItems(s *air.Scalar) (*foldState, error) {
 	if s.Lens.IsZero() {
 		sv, err := x.scalarVal(s.Name)
 		if err != nil {
@@ -72,7 +69,7 @@ func (x *interp) scalarItems(s *air.Scalar) ([]val, error) {
 	return arrayItems(r.v, r.tets[0], 0, r.prov, s.Lens.String())
 }
 
-func (x *interp) canonItems(name string, lens air.Lens) ([]val, error) {
+func (x *interp) canonItems(name string, lens air.Lens) (*foldState, error) {
 	c, err := x.canonVar(name)
 	if err != nil {
 		return nil, err
@@ -85,7 +82,7 @@ func (x *interp) canonItems(name string, lens air.Lens) ([]val, error) {
 		return arrayItems(r.v, r.tets[0], 0, r.prov, lens.String())
 	}
 	if !c.isMap {
-		return c.elems, nil
+		return &foldState{items: c.elems}, nil
 	}
 	// A fold over a canon map sees each key once, with its last value,
 	// in the order those last values were added.
@@ -101,49 +98,53 @@ func (x *interp) canonItems(name string, lens air.Lens) ([]val, error) {
 			items = append(items, e)
 		}
 	}
-	return items, nil
+	return &foldState{items: items}, nil
 }
 
-// runFold binds the iterator to the first item and runs the body; each
-// (next) runs the body for the following item.
-func (x *interp) runFold(f *air.Fold, items []val, streamFold int) error {
+// runFold binds the iterator to the first item and returns the body to
+// run for it; each (next) runs the body for the following item.
+func (x *interp) runFold(f *air.Fold, fs *foldState) (air.Instr, error) {
 	name := f.Iterator.Name
 	if _, dup := x.sc.iters[name]; dup {
-		return uncatchable(CodeMultipleIterableValues, "multiple iterable values found for iterable name '%s'", name)
+		return nil, uncatchable(CodeMultipleIterableValues, "multiple iterable values found for iterable name '%s'", name)
 	}
-	fs := &foldState{items: items, body: f.Body, streamFold: streamFold}
-	if f.Last != nil {
-		fs.last = f.Last
-	}
+	fs.name, fs.body, fs.last = name, f.Body, f.Last
 	x.sc.foldStart()
 	x.sc.iters[name] = fs
-	err := x.exec(f.Body)
-	delete(x.sc.iters, name)
-	x.sc.foldEnd()
-	return err
+	x.push(frame{kind: foldBody, in: f, fs: fs})
+	return f.Body, nil
 }
 
-func (x *interp) next(n *air.Next) error {
+// foldEnd unbinds the iterator of a fold whose body has finished.
+func (x *interp) foldEnd(fs *foldState) {
+	delete(x.sc.iters, fs.name)
+	x.sc.foldEnd()
+}
+
+// next moves a fold to its following item and returns the body to run
+// for it, or, past the last item, the fold's last instruction if it has
+// one.
+func (x *interp) next(n *air.Next) (air.Instr, error) {
 	name := n.Iterator.Name
 	fs, ok := x.sc.iters[name]
 	if !ok {
-		return uncatchable(CodeFoldStateNotFound, "fold state not found for this iterable '%s'", name)
+		return nil, uncatchable(CodeFoldStateNotFound, "fold state not found for this iterable '%s'", name)
 	}
 	stream := fs.streamFold >= 0
 	if stream {
 		if err := x.tr.IterationEnd(fs.streamFold); err != nil {
-			return errTrace(display(n), err)
+			return nil, errTrace(display(n), err)
 		}
 	}
-	if fs.cursor+1 >= len(fs.items) {
+	if fs.cursor+1 >= fs.len() {
 		if stream {
 			if err := x.tr.BackIterator(fs.streamFold); err != nil {
-				return errTrace(display(n), err)
+				return nil, errTrace(display(n), err)
 			}
 		}
 		if fs.last != nil {
 			x.complete = true
-			return x.exec(fs.last)
+			return fs.last, nil
 		}
 		if stream && !fs.backStarted {
 			// A fold over a stream without a last instruction never
@@ -151,69 +152,128 @@ func (x *interp) next(n *air.Next) error {
 			fs.backStarted = true
 			x.complete = false
 		}
-		return nil
+		return nil, nil
 	}
 	fs.cursor++
 	if stream {
 		if err := x.tr.IterationStart(fs.streamFold, fs.item().pos); err != nil {
-			return errTrace(display(n), err)
+			return nil, errTrace(display(n), err)
 		}
 	}
 	x.sc.nextBefore()
-	err := x.exec(fs.body)
-	x.sc.nextAfter()
-	if err != nil {
-		return err
+	if top := len(x.stack) - 1; top >= 0 && x.stack[top].kind == nextBody && x.stack[top].fs == fs {
+		// The body reached this next as the last thing it does: the
+		// return from this next is the return from the one before.
+		x.stack[top].n++
+	} else {
+		x.push(frame{kind: nextBody, in: n, fs: fs, n: 1})
 	}
-	fs.cursor--
-	if stream {
-		if err := x.tr.BackIterator(fs.streamFold); err != nil {
-			return errTrace(display(n), err)
+	return fs.body, nil
+}
+
+// nextEnd returns from a (next) whose body finished with err: the
+// iterator goes back to the item before, for the code after the next.
+func (x *interp) nextEnd(f *frame, err error) (air.Instr, error) {
+	n, fs := f.in.(*air.Next), f.fs
+	x.sc.nextAfter()
+	f.n--
+	if err == nil {
+		fs.cursor--
+		if fs.streamFold >= 0 {
+			if e := x.tr.BackIterator(fs.streamFold); e != nil {
+				err = errTrace(display(n), e)
+			}
 		}
 	}
-	return nil
+	if err == nil {
+		if f.n == 0 {
+			x.pop()
+		}
+		return nil, nil
+	}
+	// The error leaves every next the frame stands for.
+	err = x.finish(n, err)
+	for ; f.n > 0; f.n-- {
+		x.sc.nextAfter()
+	}
+	x.pop()
+	return nil, err
 }
 
 // foldStream iterates a stream generation by generation. Values the
 // iterations append to the same stream form new generations, iterated in
 // turn until none appear. Catchable errors end an iteration but not the
 // fold; the fold is complete if any generation completed.
-func (x *interp) foldStream(f *air.Fold, s *stream) error {
+func (x *interp) foldStream(f *air.Fold, s *stream) (air.Instr, error) {
 	if s == nil {
 		// The stream does not exist yet: wait for it.
 		x.complete = false
-		return nil
+		return nil, nil
 	}
 	id := x.foldSeq
 	x.foldSeq++
 	if err := x.tr.FoldStart(id); err != nil {
-		return errTrace(display(f), err)
+		return nil, errTrace(display(f), err)
 	}
-	var c cursor
-	gens := s.foldStart(&c)
-	anyComplete := false
-	for len(gens) > 0 {
-		for _, g := range gens {
-			if err := x.tr.IterationStart(id, g[0].pos); err != nil {
-				return errTrace(display(f), err)
-			}
-			items := make([]val, len(g))
-			for i, v := range g {
-				items[i] = *v
-			}
-			if err := x.runFold(f, items, id); err != nil && !isCatchable(err) {
-				return err
-			}
-			if err := x.tr.GenerationEnd(id); err != nil {
-				return errTrace(display(f), err)
-			}
-			anyComplete = anyComplete || x.complete
+	sf := &streamFoldState{id: id, s: s}
+	sf.gens = s.foldStart(&sf.c)
+	x.push(frame{kind: streamFold, in: f, sf: sf})
+	return x.generationStart(f, sf)
+}
+
+// generationStart starts the iterations over the stream fold's current
+// generation, or ends the fold when no generation is left. The stream
+// fold's frame is on top.
+func (x *interp) generationStart(f *air.Fold, sf *streamFoldState) (air.Instr, error) {
+	if len(sf.gens) == 0 {
+		x.pop()
+		x.complete = sf.anyComplete
+		if err := x.tr.FoldEnd(sf.id); err != nil {
+			return nil, errTrace(display(f), err)
 		}
-		gens = s.iterationEnd(&c)
+		return nil, nil
 	}
-	x.complete = anyComplete
-	if err := x.tr.FoldEnd(id); err != nil {
-		return errTrace(display(f), err)
+	g := sf.gens[sf.gen]
+	if err := x.tr.IterationStart(sf.id, g[0].pos); err != nil {
+		x.pop()
+		return nil, errTrace(display(f), err)
 	}
-	return nil
+	items := make([]val, len(g))
+	for i, v := range g {
+		items[i] = *v
+	}
+	body, err := x.runFold(f, &foldState{items: items, streamFold: sf.id})
+	if err != nil {
+		x.pop()
+	}
+	return body, err
+}
+
+// generationEnd takes the end of the iterations over one generation of a
+// stream fold and goes on to the next generation.
+func (x *interp) generationEnd(fr *frame, err error) (air.Instr, error) {
+	f, sf := fr.in.(*air.Fold), fr.sf
+	if err != nil && !isCatchable(err) {
+		x.pop()
+		return nil, x.finish(f, err)
+	}
+	if err := x.tr.GenerationEnd(sf.id); err != nil {
+		x.pop()
+		return nil, x.finish(f, errTrace(display(f), err))
+	}
+	sf.anyComplete = sf.anyComplete || x.complete
+	sf.gen++
+	if sf.gen == len(sf.gens) {
+		sf.gens, sf.gen = sf.s.iterationEnd(&sf.c), 0
+	}
+	body, err := x.generationStart(f, sf)
+	if body == nil {
+		err = x.finish(f, err)
+	}
+	return body, err
+}
+
+// indexLens extends a lens with an array index.
+func indexLens(lens string, i int) string {
+	return lens + ".$.[" + strconv.Itoa(i) + "]"
 }

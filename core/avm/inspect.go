@@ -109,7 +109,7 @@ func (x *interp) scope(pos int) Scope {
 			continue
 		}
 		it := fs.item()
-		vars = append(vars, Variable{Name: name, Kind: VarIterator, Value: value.Marshal(it.v), From: it.tet, Item: fs.cursor, Items: len(fs.items)})
+		vars = append(vars, Variable{Name: name, Kind: VarIterator, Value: value.Marshal(it.v), From: it.tet, Item: fs.cursor, Items: fs.len()})
 	}
 	for name := range x.streams {
 		s := x.streams.get(name, pos)

@@ -44,6 +44,15 @@ type interp struct {
 	// genLimit bounds the generation numbers data may claim: a trace of
 	// n states cannot hold more than n generations.
 	genLimit [2]uint32
+	// stack holds the instructions in progress.
+	stack []frame
+	// limits are the run's, steps the work it has done, grown the bytes
+	// of data and call requests it has added and requestBytes those of
+	// the call requests alone.
+	limits       Limits
+	steps        int64
+	grown        int64
+	requestBytes int64
 }
 
 // Run runs script on this peer. prevData is what this peer had for the
@@ -60,6 +69,15 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	var failScopes []Scope
 	fail := func(code int64, format string, args ...any) Outcome {
 		return Outcome{Data: prevData, RetCode: code, ErrorMessage: fmt.Sprintf(format, args...), Stops: failStops, Scopes: failScopes}
+	}
+	limits := p.Limits.withDefaults()
+	if len(currentData) > limits.DataSize {
+		return fail(CodeDataSizeLimit, "current data of %d bytes is larger than the limit of %d bytes", len(currentData), limits.DataSize)
+	}
+	for _, id := range slices.Sorted(maps.Keys(results)) {
+		if n := len(results[id].Result); n > limits.ValueSize {
+			return fail(CodeValueSizeLimit, "call result %d of %d bytes is larger than the limit of %d bytes", id, n, limits.ValueSize)
+		}
 	}
 	// An inspecting run without a key signs nothing.
 	signs := !p.Inspect || p.Key != nil
@@ -112,6 +130,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		results:  maps.Clone(results),
 		lastID:   prev.LastCallID,
 		genLimit: [2]uint32{uint32(len(prev.Trace)), uint32(len(cur.Trace))},
+		limits:   limits,
 	}
 	if x.results == nil {
 		x.results = map[uint32]CallResult{}
@@ -151,6 +170,9 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	encoded, err := data.Encode(out)
 	if err != nil {
 		return fail(CodeTraceError, "%v", err)
+	}
+	if n := int64(len(encoded)) + x.requestBytes; n > int64(limits.DataSize) {
+		return fail(CodeDataSizeLimit, "the run produces %d bytes of data and call requests, more than the limit of %d bytes", n, limits.DataSize)
 	}
 	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Scopes: x.scopes, Complete: runErr == nil && x.complete}
 	switch {
@@ -229,6 +251,12 @@ func (x *interp) storedValue(c data.CID) (value.Value, error) {
 	text, ok := x.st.Values[c]
 	if !ok {
 		return nil, uncatchable(CodeValueForCIDNotFound, "value for CID %q not found", c)
+	}
+	if len(text) > x.limits.ValueSize {
+		return nil, uncatchable(CodeValueSizeLimit, "value for CID %q of %d bytes is larger than the limit of %d bytes", c, len(text), x.limits.ValueSize)
+	}
+	if err := x.charge(len(text)); err != nil {
+		return nil, err
 	}
 	v, err := value.Parse(text)
 	if err != nil {

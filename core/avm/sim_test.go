@@ -68,6 +68,8 @@ type network struct {
 	// maxDeliveries bounds a run, so a script that never settles fails the
 	// test instead of hanging it.
 	maxDeliveries int
+	// limits are every run's.
+	limits avm.Limits
 }
 
 func newNetwork(t testing.TB, initPeer string, services map[string]service) *network {
@@ -114,7 +116,7 @@ func (n *network) shorten(s string) string {
 func (n *network) params(p *testPeer) avm.Params {
 	return avm.Params{
 		InitPeerID: n.peers[n.initPeer].id, CurrentPeerID: p.id, Timestamp: n.timestamp, TTL: n.ttl,
-		ParticleID: n.particleID, Key: p.key,
+		ParticleID: n.particleID, Key: p.key, Limits: n.limits,
 	}
 }
 

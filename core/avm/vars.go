@@ -71,16 +71,21 @@ type cell struct {
 // scopes, never a sibling iteration's. Binding a name twice is allowed
 // only inside a fold or after new cleared it.
 type scalars struct {
-	cells   map[string][]cell
-	allowed map[int]bool
+	cells map[string][]cell
+	// allowed tells for each level up to depth whether its bindings are
+	// visible.
+	allowed []bool
 	depth   int
 	iters   map[string]*foldState
+	// deepest bounds the depth of every cell, so that leaving a level
+	// that bound nothing costs nothing.
+	deepest int
 }
 
 func newScalars() *scalars {
 	return &scalars{
 		cells:   map[string][]cell{},
-		allowed: map[int]bool{0: true},
+		allowed: []bool{true},
 		iters:   map[string]*foldState{},
 	}
 }
@@ -93,7 +98,7 @@ func (s *scalars) lookup(name string) (b *binding, found bool) {
 		return nil, false
 	}
 	last := cs[len(cs)-1]
-	if !s.allowed[last.depth] {
+	if last.depth >= len(s.allowed) || !s.allowed[last.depth] {
 		return nil, false
 	}
 	return last.b, true
@@ -125,6 +130,7 @@ func (s *scalars) couldBeSet(name string) bool {
 
 func (s *scalars) set(name string, b *binding) error {
 	cs := s.cells[name]
+	s.deepest = max(s.deepest, s.depth)
 	if len(cs) == 0 {
 		s.cells[name] = []cell{{depth: s.depth, b: b}}
 		return nil
@@ -143,30 +149,34 @@ func (s *scalars) set(name string, b *binding) error {
 
 func (s *scalars) foldStart() {
 	s.depth++
-	s.allowed[s.depth] = true
+	s.allowed = append(s.allowed, true)
 }
 
 func (s *scalars) nextBefore() {
-	delete(s.allowed, s.depth)
+	s.allowed[s.depth] = false
 	s.depth++
-	s.allowed[s.depth] = true
+	s.allowed = append(s.allowed, true)
 }
 
 func (s *scalars) nextAfter() {
-	delete(s.allowed, s.depth)
+	s.allowed = s.allowed[:s.depth]
 	s.depth--
 	s.allowed[s.depth] = true
 	s.cleanup()
 }
 
 func (s *scalars) foldEnd() {
-	delete(s.allowed, s.depth)
+	s.allowed = s.allowed[:s.depth]
 	s.depth--
 	s.cleanup()
 }
 
 // cleanup drops bindings made at levels deeper than the current one.
 func (s *scalars) cleanup() {
+	if s.deepest <= s.depth {
+		return
+	}
+	s.deepest = s.depth
 	for name, cs := range s.cells {
 		for len(cs) > 0 && cs[len(cs)-1].depth > s.depth && cs[len(cs)-1].depth != 0 {
 			cs = cs[:len(cs)-1]
@@ -180,6 +190,7 @@ func (s *scalars) cleanup() {
 }
 
 func (s *scalars) newStart(name string) {
+	s.deepest = max(s.deepest, s.depth)
 	s.cells[name] = append(s.cells[name], cell{depth: s.depth})
 }
 
@@ -201,11 +212,44 @@ func (s *scalars) newEnd(name string) error {
 // foldState is a running fold: its items, the current one, and what to
 // run for the next item and when they run out.
 type foldState struct {
-	items       []val
+	// items are the values a fold over a stream or a canon iterates.
+	items []val
+	// arr is the array a fold over a value iterates. Its elements become
+	// items one at a time, as the iterator reaches them, so that a fold
+	// over a large array takes no memory per element; base holds what
+	// they share: the array's tetraplet, position and provenance.
+	arr  []any
+	base val
+	// cur caches the item of element at-1 of arr.
+	cur         val
+	at          int
 	cursor      int
+	name        string
 	body, last  air.Instr
 	streamFold  int // fold id for the trace, or -1 for a fold over a value
 	backStarted bool
 }
 
-func (f *foldState) item() *val { return &f.items[f.cursor] }
+// len is the number of items.
+func (f *foldState) len() int {
+	if f.arr != nil {
+		return len(f.arr)
+	}
+	return len(f.items)
+}
+
+// item returns the current item. For a fold over an array it points to a
+// cache that the next call with another cursor overwrites: callers copy
+// what they keep.
+func (f *foldState) item() *val {
+	if f.arr == nil {
+		return &f.items[f.cursor]
+	}
+	if f.at != f.cursor+1 {
+		tet := f.base.tet
+		tet.Lens = indexLens(tet.Lens, f.cursor)
+		f.cur = val{v: f.arr[f.cursor], tet: tet, pos: f.base.pos, prov: f.base.prov}
+		f.at = f.cursor + 1
+	}
+	return &f.cur
+}
