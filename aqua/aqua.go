@@ -12,8 +12,10 @@
 // library's types such as PeerId are known without an import.
 //
 // The standard library is parsed and checked once per process and shared,
-// read-only, by every compilation (library.go), so compiling a small
-// program costs only that program.
+// read-only, by every compilation (library.go), and so are the modules a
+// compilation imports from files, kept while they and their imports stay
+// the same (modcache.go): compiling a program again costs only the files
+// that changed.
 package aqua
 
 import (
@@ -167,12 +169,24 @@ func (l *loader) read(path string) ([]byte, error) {
 
 // load parses and checks one file (once), after its imports.
 func (l *loader) load(path string, src []byte) *File {
-	key := path
-	if !strings.HasPrefix(path, stdlib.Prefix) {
-		if abs, err := filepath.Abs(path); err == nil && l.cfg.FS == nil {
-			key = abs
+	return l.loadFile(path, src, false)
+}
+
+// fileKey is the key of a file in loader.done: its absolute path, but
+// for library files and files read from Config.FS.
+func (l *loader) fileKey(path string) string {
+	if !strings.HasPrefix(path, stdlib.Prefix) && l.cfg.FS == nil {
+		if abs, err := filepath.Abs(path); err == nil {
+			return abs
 		}
 	}
+	return path
+}
+
+// loadFile is load; cache asks it to keep the checked file for later
+// compilations (see modcache.go).
+func (l *loader) loadFile(path string, src []byte, cache bool) *File {
+	key := l.fileKey(path)
 	if f, ok := l.done[key]; ok {
 		return f
 	}
@@ -184,20 +198,28 @@ func (l *loader) load(path string, src []byte) *File {
 	l.loading = append(l.loading, key)
 	defer func() { l.loading = l.loading[:len(l.loading)-1] }()
 
-	tf := l.prog.Fset.AddFile(path, src)
-	syntax, errs := parser.ParseFile(tf)
-	l.errs = append(l.errs, errs...)
+	var tf *token.File
+	if cache {
+		tf = l.prog.Fset.AddFileAt(path, src, modules.reserve(len(src)+1))
+	} else {
+		tf = l.prog.Fset.AddFile(path, src)
+	}
+	syntax, own := parser.ParseFile(tf)
 	if syntax.Header == nil && !strings.HasPrefix(path, stdlib.Prefix) {
-		l.errs.Warnf(tf.Position(tf.Pos(0)), token.Position{}, "missing module header: add 'aqua Name' as the first line (the reference compiler requires it)")
+		own.Warnf(tf.Position(tf.Pos(0)), token.Position{}, "missing module header: add 'aqua Name' as the first line (the reference compiler requires it)")
 	}
 	info := types.NewInfo()
 	im := &importer{l: l}
 	conf := &types.Config{Importer: im, Constants: l.consts, Prelude: l.preludeScope()}
 	mod, errs := conf.Check(l.prog.Fset, syntax, info)
-	l.errs = append(l.errs, errs...)
+	own = append(own, errs...)
+	l.errs = append(l.errs, own...)
 	f := &File{Path: path, Syntax: syntax, Module: mod, Info: info, deps: im.deps}
 	l.done[key] = f
 	l.prog.Files = append(l.prog.Files, f)
+	if cache && !own.HasErrors() {
+		modules.put(&cachedModule{key: key, src: src, config: l.fingerprint(), tfile: tf, file: f, diags: own, imports: im.paths})
+	}
 	return f
 }
 
@@ -261,6 +283,8 @@ func (l *loader) adopt(f *File) {
 type importer struct {
 	l    *loader
 	deps []*File
+	// paths are the import paths of deps, as written.
+	paths []string
 }
 
 // errCycle marks an import cycle.
@@ -289,12 +313,13 @@ func (im *importer) Import(path, from string) (*types.Module, error) {
 	if inLib {
 		f = l.library(name)
 	} else {
-		f = l.load(name, src)
+		f = l.loadImport(name, src)
 	}
 	if f == nil {
 		return nil, fmt.Errorf("cannot load %q", path)
 	}
 	im.deps = append(im.deps, f)
+	im.paths = append(im.paths, path)
 	return f.Module, nil
 }
 

@@ -121,15 +121,46 @@ func (s *FileSet) Clone() *FileSet {
 
 // AddFile registers a file and its contents.
 func (s *FileSet) AddFile(name string, src []byte) *File {
-	f := &File{name: name, base: s.base, src: src, lines: []int{0}}
+	f := newFile(name, s.base, src)
+	s.base += len(src) + 1 // +1 so the end of file is a distinct position
+	s.insert(f)
+	return f
+}
+
+// AddFileAt registers a file at a base the caller chose: a range of Pos
+// values no other file of s, nor any file AddFile adds to s later, uses.
+// The compiler parses the modules it caches across compilations so,
+// each in a range of its own far above the files of any one compilation
+// (see Adopt).
+func (s *FileSet) AddFileAt(name string, src []byte, base int) *File {
+	f := newFile(name, base, src)
+	s.insert(f)
+	return f
+}
+
+// Adopt adds a file of another FileSet, with its Pos range, so that the
+// syntax trees and checked modules made with that set can be shared with
+// this one. The range must be free in s, as AddFileAt requires.
+func (s *FileSet) Adopt(f *File) {
+	if !slices.Contains(s.files, f) {
+		s.insert(f)
+	}
+}
+
+func newFile(name string, base int, src []byte) *File {
+	f := &File{name: name, base: base, src: src, lines: []int{0}}
 	for i, c := range src {
 		if c == '\n' {
 			f.lines = append(f.lines, i+1)
 		}
 	}
-	s.base += len(src) + 1 // +1 so the end of file is a distinct position
-	s.files = append(s.files, f)
 	return f
+}
+
+// insert keeps the files sorted by base, for File.
+func (s *FileSet) insert(f *File) {
+	i := sort.Search(len(s.files), func(i int) bool { return s.files[i].base > f.base })
+	s.files = slices.Insert(s.files, i, f)
 }
 
 // File returns the file containing p, or nil.
@@ -156,5 +187,5 @@ func (s *FileSet) Position(p Pos) Position {
 	return Position{}
 }
 
-// Files returns the registered files in the order they were added.
+// Files returns the registered files in the order of their Pos ranges.
 func (s *FileSet) Files() []*File { return append([]*File(nil), s.files...) }

@@ -61,3 +61,30 @@ func TestCloneSharesPositions(t *testing.T) {
 		t.Errorf("the original set has %d files after its clones grew, want 1", n)
 	}
 }
+
+// TestFileSetAdopt checks that files added at chosen bases, or adopted
+// from another set, and files added after them all resolve.
+func TestFileSetAdopt(t *testing.T) {
+	shared := NewFileSet()
+	kept := shared.AddFileAt("kept.aqua", []byte("aqua K\n"), 1<<40)
+	s := NewFileSet()
+	a := s.AddFile("a.aqua", []byte("aqua A\n"))
+	s.Adopt(kept)
+	s.Adopt(kept) // once only
+	b := s.AddFile("b.aqua", []byte("x\ny\n"))
+	if n := len(s.Files()); n != 3 {
+		t.Fatalf("%d files, want 3", n)
+	}
+	for _, tt := range []struct {
+		pos  Pos
+		want string
+	}{
+		{a.Pos(5), "a.aqua:1:6"},
+		{kept.Pos(7), "kept.aqua:2:1"},
+		{b.Pos(2), "b.aqua:2:1"},
+	} {
+		if got := s.Position(tt.pos).String(); got != tt.want {
+			t.Errorf("Position(%d) = %s, want %s", tt.pos, got, tt.want)
+		}
+	}
+}
