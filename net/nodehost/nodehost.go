@@ -50,6 +50,11 @@ type Config struct {
 	// node.Config): a debugger's hooks.
 	Gate     node.Gate
 	Recorder node.Recorder
+	// MaxParticleSize bounds an incoming particle's frame; default the
+	// reference's 100 MiB.
+	MaxParticleSize int
+	// CallTimeout and MaxClockSkew are the node's (see node.Config).
+	CallTimeout, MaxClockSkew time.Duration
 }
 
 // Peer is a running node or client.
@@ -87,7 +92,14 @@ func Start(cfg Config) (*Peer, error) {
 		Malformed: func(from peer.ID, err error) {
 			cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: id, From: from, Reason: trace.Malformed, Err: err.Error()})
 		},
-		Reported: func(from peer.ID, drop trace.Event) { nd.Reported(from, drop) },
+		Reported:        func(from peer.ID, drop trace.Event) { nd.Reported(from, drop) },
+		MaxParticleSize: cfg.MaxParticleSize,
+	}
+	if cfg.Network == "" {
+		// A client reaches the network only through its relay: when the
+		// connection closes, the particles it waits for are lost, and it
+		// says so now rather than when their TTLs run out.
+		pcfg.Disconnected = func(id peer.ID) { nd.PeerGone(id) }
 	}
 	deliver := func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) }
 	var (
@@ -105,14 +117,16 @@ func Start(cfg Config) (*Peer, error) {
 		return nil, err
 	}
 	nd, err = node.New(node.Config{
-		Key:       cfg.Key,
-		Transport: h,
-		Store:     cfg.Store,
-		Events:    cfg.Events,
-		Services:  cfg.Services,
-		Gate:      cfg.Gate,
-		Recorder:  cfg.Recorder,
-		Logger:    cfg.Logger.With("peer", id.ShortString()),
+		Key:          cfg.Key,
+		Transport:    h,
+		Store:        cfg.Store,
+		Events:       cfg.Events,
+		Services:     cfg.Services,
+		Gate:         cfg.Gate,
+		Recorder:     cfg.Recorder,
+		CallTimeout:  cfg.CallTimeout,
+		MaxClockSkew: cfg.MaxClockSkew,
+		Logger:       cfg.Logger.With("peer", id.ShortString()),
 		Builtins: builtin.New(builtin.Env{
 			Host: id, Key: cfg.Key, Network: h.Builtins(),
 			Deployer: cfg.Deployer, Managers: cfg.Managers,
