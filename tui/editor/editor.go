@@ -546,7 +546,9 @@ func (e *Editor) scroll() {
 	if d.row >= d.top+h {
 		d.top = d.row - h + 1
 	}
-	d.top = max(0, min(d.top, len(d.lines)-1))
+	// No empty rows below the file while lines above it are hidden (as
+	// after the pane grows).
+	d.top = max(0, min(d.top, len(d.lines)-h))
 	_, w := e.layout(d)
 	if d.col < d.left {
 		d.left = d.col

@@ -501,3 +501,13 @@ func BenchmarkUndo1000(b *testing.B) {
 		})
 	}
 }
+
+func TestGrowingPaneShowsLinesAbove(t *testing.T) {
+	e := newEditor(t, strings.Repeat("line\n", 11)+"last")
+	e.SetSize(40, 6) // four lines of text
+	press(e, "ctrl+end")
+	e.SetSize(40, 20)
+	if view := screen(e); !strings.Contains(view, " 1  line") || !strings.Contains(view, "12  last") {
+		t.Errorf("a grown pane hides lines above while rows stay empty:\n%s", view)
+	}
+}
