@@ -2,6 +2,7 @@ package aqua
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -123,6 +124,36 @@ func main() -> string:
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("exported functions %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHostExportsTwice checks that two functions exported under one name
+// are an error. The reference compiler outputs one of them and drops the
+// other; which one a host calls is not left to chance here.
+func TestHostExportsTwice(t *testing.T) {
+	fsys := fstest.MapFS{
+		"lib.aqua":      {Data: []byte("aqua Lib declares *\n\nexport hello\n\nfunc hello() -> string:\n  <- \"lib\"\n")},
+		"own.aqua":      {Data: []byte("aqua Own\n\nexport f as x, g as x\n\nfunc f() -> string:\n  <- \"f\"\n\nfunc g() -> string:\n  <- \"g\"\n")},
+		"imported.aqua": {Data: []byte("aqua Imported\n\nimport \"lib.aqua\"\n\nexport mine as hello\n\nfunc mine() -> string:\n  <- hello()\n")},
+		"same.aqua":     {Data: []byte("aqua Same\n\nimport \"lib.aqua\"\n\nexport hello\n")},
+	}
+	tests := []struct {
+		file, want string // want: "" for no error
+	}{
+		{"own.aqua", "own.aqua:3:16: two functions are exported as x: f and g"},
+		{"imported.aqua", "imported.aqua:5:8: two functions are exported as hello: mine and hello"},
+		{"same.aqua", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, diags := Check(Config{FS: fsys}, tt.file)
+			switch {
+			case tt.want == "" && diags.HasErrors():
+				t.Errorf("unexpected error: %v", diags.Err())
+			case tt.want != "" && (!diags.HasErrors() || !strings.Contains(diags.Error(), tt.want)):
+				t.Errorf("got %v, want an error containing %q", diags, tt.want)
 			}
 		})
 	}

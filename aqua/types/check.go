@@ -418,6 +418,7 @@ func mergeExports(a, b []exportEntry) []exportEntry {
 // reference compiler names them (Module.exported says how).
 func (c *checker) exports(file *ast.File) {
 	own := map[string]*Object{}
+	items := map[string]*ast.ImportItem{}
 	var list []exportEntry
 	for _, ex := range file.Exports {
 		for _, it := range ex.Items {
@@ -435,6 +436,7 @@ func (c *checker) exports(file *ast.File) {
 				continue
 			}
 			own[key] = o
+			items[key] = it
 		}
 	}
 	all := append([]exportEntry(nil), c.inherited...)
@@ -449,6 +451,7 @@ func (c *checker) exports(file *ast.File) {
 			order = append(order, e)
 		}
 	}
+	hostItems := map[string]*ast.ImportItem{} // own entries by host name
 	for _, e := range order {
 		i := slices.IndexFunc(all, func(x exportEntry) bool { return x.name == e.name })
 		e = all[i]
@@ -471,8 +474,35 @@ func (c *checker) exports(file *ast.File) {
 		if e.rename != nil {
 			name = *e.rename
 		}
+		if prev := c.hostFunc(name); prev != nil && o.Kind == FuncObj && prev.Decl != o.Decl {
+			// The reference outputs one of them; which one the host
+			// calls must not be left to chance.
+			var at ast.Node = file
+			if it, ok := items[e.name]; ok {
+				at = it
+			} else if it, ok := hostItems[name]; ok {
+				at = it
+			} else if len(file.Imports) > 0 {
+				at = file.Imports[0]
+			}
+			c.errorf(at, "two functions are exported as %s: %s and %s; export one of them under another name", name, prev.Name, o.Name)
+			continue
+		}
+		if it, ok := items[e.name]; ok {
+			hostItems[name] = it
+		}
 		c.mod.Exports = append(c.mod.Exports, Export{Name: name, Object: o})
 	}
+}
+
+// hostFunc is the function already exported under name, if any.
+func (c *checker) hostFunc(name string) *Object {
+	for _, ex := range c.mod.Exports {
+		if ex.Name == name && ex.Object.Kind == FuncObj {
+			return ex.Object
+		}
+	}
+	return nil
 }
 
 // combineExport adds an entry as the reference compiler combines export
