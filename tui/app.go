@@ -635,10 +635,17 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.showLog {
 		return append(m.log.ShortHelp(), g.Messages, g.Quit)
 	}
+	// The bar is cut at the window's edge: help and quit come before
+	// the keys a narrow window can do without.
 	out := m.pane(m.focus).ShortHelp()
 	if !m.opts.ReadOnly {
 		out = append(out, g.Run)
 	}
+	quit := g.Quit
+	if !m.typing() {
+		quit = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
+	}
+	out = append(out, g.Help, quit)
 	if m.debug.dbg != nil {
 		d := m.ctx.Keys.Debug
 		if !m.opts.ReadOnly {
@@ -646,11 +653,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		out = append(out, d.Step)
 	}
-	quit := g.Quit
-	if !m.typing() {
-		quit = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
-	}
-	return dedupe(append(out, g.PrevPane, g.Help, quit))
+	return dedupe(append(out, g.PrevPane))
 }
 
 // FullHelp lists every key of the focused pane and the workbench, each
