@@ -26,9 +26,10 @@ func Parse(text []byte) (Value, error) {
 	return v, nil
 }
 
-// container is an array or object being read.
+// container is an array or object being read. The elements of an array
+// wait on the parser's vals from start on, until the array closes.
 type container struct {
-	arr   []any
+	start int
 	obj   map[string]any
 	key   string
 	isObj bool
@@ -38,6 +39,30 @@ type parser struct {
 	s     []byte
 	i     int
 	stack []container
+	// vals holds the elements of the open arrays. It doubles when it
+	// grows, and a closed array takes an exact copy of its part, so that
+	// a large array costs its final size and at most twice that on the
+	// way, not the many copies a slice growing by a quarter leaves.
+	vals []any
+}
+
+// addVal appends an element of the innermost open array.
+func (p *parser) addVal(v Value) {
+	if len(p.vals) == cap(p.vals) {
+		grown := make([]any, len(p.vals), max(2*cap(p.vals), 16))
+		copy(grown, p.vals)
+		p.vals = grown
+	}
+	p.vals = append(p.vals, v)
+}
+
+// closeArray returns the elements of the innermost array, which ends.
+func (p *parser) closeArray(start int) []any {
+	arr := make([]any, len(p.vals)-start)
+	copy(arr, p.vals[start:])
+	clear(p.vals[start:])
+	p.vals = p.vals[:start]
+	return arr
 }
 
 func (p *parser) parse() (Value, error) {
@@ -63,7 +88,7 @@ func (p *parser) parse() (Value, error) {
 			if top.isObj {
 				top.obj[top.key] = v
 			} else {
-				top.arr = append(top.arr, v)
+				p.addVal(v)
 			}
 			p.space()
 			if p.i == len(p.s) {
@@ -83,7 +108,7 @@ func (p *parser) parse() (Value, error) {
 			case top.isObj && c == '}':
 				v = top.obj
 			case !top.isObj && c == ']':
-				v = top.arr
+				v = p.closeArray(top.start)
 			default:
 				if top.isObj {
 					return nil, p.errorf("invalid character %q after object key:value pair", c)
@@ -115,7 +140,7 @@ func (p *parser) value() (v Value, opened bool, err error) {
 				p.i++
 				return []any{}, false, nil
 			}
-			p.stack = append(p.stack, container{})
+			p.stack = append(p.stack, container{start: len(p.vals)})
 			return nil, true, nil
 		}
 		if p.i < len(p.s) && p.s[p.i] == '}' {
