@@ -161,10 +161,10 @@ func (x *interp) next(n *air.Next) (air.Instr, error) {
 		}
 	}
 	x.sc.nextBefore()
-	if top := len(x.stack) - 1; top >= 0 && x.stack[top].kind == nextBody && x.stack[top].fs == fs {
+	if !x.stack.empty() && x.stack.peek().kind == nextBody && x.stack.peek().fs == fs {
 		// The body reached this next as the last thing it does: the
 		// return from this next is the return from the one before.
-		x.stack[top].n++
+		x.stack.peek().n++
 	} else {
 		x.push(frame{kind: nextBody, in: n, fs: fs, n: 1})
 	}

@@ -62,7 +62,7 @@ type frame struct {
 	n int
 	// leftErr and leftComplete are how the left branch of a par ended,
 	// kept while its right branch runs.
-	leftErr      error
+	leftErr      *execError
 	leftComplete bool
 }
 
@@ -76,12 +76,62 @@ type streamFoldState struct {
 	anyComplete bool
 }
 
-func (x *interp) push(f frame) { x.stack = append(x.stack, f) }
-
-func (x *interp) pop() {
-	x.stack[len(x.stack)-1] = frame{}
-	x.stack = x.stack[:len(x.stack)-1]
+// stack is the machine's stack of frames. It grows in chunks, so that
+// growing never copies the frames it holds: a run that goes deep pays for
+// its frames once, not again at every doubling of one slice.
+type stack struct {
+	// top is the chunk in use; it is empty only when the stack is.
+	top []frame
+	// below are the full chunks under top, spare an emptied one kept for
+	// the next push, so that a stack going up and down across a chunk's
+	// edge does not allocate each time.
+	below [][]frame
+	spare []frame
 }
+
+// Chunks start small, for the shallow scripts most are, and grow to a
+// size that makes their allocations rare.
+const (
+	firstChunk = 16
+	maxChunk   = 4096
+)
+
+func (s *stack) empty() bool { return len(s.top) == 0 }
+
+// peek returns the frame on top; the stack must not be empty.
+func (s *stack) peek() *frame { return &s.top[len(s.top)-1] }
+
+func (s *stack) push(f frame) {
+	if len(s.top) == cap(s.top) {
+		if s.top != nil {
+			s.below = append(s.below, s.top)
+		}
+		switch {
+		case s.spare != nil:
+			s.top, s.spare = s.spare, nil
+		case s.top == nil:
+			s.top = make([]frame, 0, firstChunk)
+		default:
+			s.top = make([]frame, 0, min(2*cap(s.top), maxChunk))
+		}
+	}
+	s.top = append(s.top, f)
+}
+
+func (s *stack) pop() {
+	s.top[len(s.top)-1] = frame{}
+	s.top = s.top[:len(s.top)-1]
+	if len(s.top) == 0 && len(s.below) > 0 {
+		s.spare = s.top
+		s.top = s.below[len(s.below)-1]
+		s.below[len(s.below)-1] = nil
+		s.below = s.below[:len(s.below)-1]
+	}
+}
+
+func (x *interp) push(f frame) { x.stack.push(f) }
+
+func (x *interp) pop() { x.stack.pop() }
 
 // exec runs root to its end and returns the error it ended with.
 func (x *interp) exec(root air.Instr) error {
@@ -90,7 +140,7 @@ func (x *interp) exec(root air.Instr) error {
 		for next != nil {
 			next, err = x.start(next)
 		}
-		if len(x.stack) == 0 {
+		if x.stack.empty() {
 			return err
 		}
 		next, err = x.resume(err)
@@ -174,7 +224,7 @@ func (x *interp) start(in air.Instr) (air.Instr, error) {
 // returns the next instruction to start, or nil and the error the frame's
 // instruction finished with.
 func (x *interp) resume(err error) (air.Instr, error) {
-	f := &x.stack[len(x.stack)-1]
+	f := x.stack.peek()
 	switch f.kind {
 	case seqLeft:
 		s := f.in.(*air.Seq)
@@ -190,7 +240,10 @@ func (x *interp) resume(err error) (air.Instr, error) {
 			x.pop()
 			return nil, x.finish(p, fatal)
 		}
-		f.kind, f.leftErr, f.leftComplete = parRight, branchErr, x.complete
+		f.kind, f.leftComplete = parRight, x.complete
+		if branchErr != nil {
+			f.leftErr = asExec(branchErr)
+		}
 		return x.branch(p.Right), nil
 	case parRight:
 		p := f.in.(*air.Par)

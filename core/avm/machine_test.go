@@ -94,9 +94,35 @@ func TestDeepScriptsRunInBoundedStack(t *testing.T) {
 			if code != tt.err || err == nil && x.complete != tt.complete {
 				t.Errorf("error %v, complete %v; want code %d, complete %v", err, x.complete, tt.err, tt.complete)
 			}
-			if len(x.stack) != 0 || x.sc.depth != 0 || len(x.sc.iters) != 0 {
-				t.Errorf("the run left %d frames, scalar depth %d, %d iterators", len(x.stack), x.sc.depth, len(x.sc.iters))
+			if !x.stack.empty() || x.sc.depth != 0 || len(x.sc.iters) != 0 {
+				t.Errorf("the run left frames, scalar depth %d, %d iterators", x.sc.depth, len(x.sc.iters))
 			}
 		})
+	}
+}
+
+// TestStackKeepsOrderAcrossChunks pushes and pops across the edges of
+// the stack's chunks, going up and down around each.
+func TestStackKeepsOrderAcrossChunks(t *testing.T) {
+	var s stack
+	want := 0
+	push := func() { s.push(frame{n: want}); want++ }
+	pop := func() {
+		want--
+		if got := s.peek().n; got != want {
+			t.Fatalf("popped frame %d, want %d", got, want)
+		}
+		s.pop()
+	}
+	for range 3 * maxChunk {
+		push()
+		push()
+		pop()
+	}
+	for !s.empty() {
+		pop()
+	}
+	if want != 0 {
+		t.Fatalf("the stack emptied with %d frames still to pop", want)
 	}
 }

@@ -45,7 +45,7 @@ type interp struct {
 	// n states cannot hold more than n generations.
 	genLimit [2]uint32
 	// stack holds the instructions in progress.
-	stack []frame
+	stack stack
 	// limits are the run's, steps the work it has done, grown the bytes
 	// of data and call requests it has added and requestBytes those of
 	// the call requests alone.
