@@ -184,6 +184,9 @@ type archive struct {
 	strs map[uint32]string
 	// strings remembers the shared String structs read, by position.
 	strings map[uint32]string
+	// scratch holds the canonical text of the object whose CID is being
+	// checked.
+	scratch []byte
 }
 
 func newArchive(b []byte) *archive {

@@ -512,8 +512,8 @@ func (a *archive) trace(at uint32) ([]State, error) {
 	}
 	trace := make([]State, n)
 	for i := range trace {
-		if trace[i], err = a.state(arr+uint32(i*stateSize), i); err != nil {
-			return nil, err
+		if trace[i], err = a.state(arr + uint32(i*stateSize)); err != nil {
+			return nil, fmt.Errorf("state %d: %w", i, err)
 		}
 	}
 	return trace, nil
@@ -524,8 +524,8 @@ func (a *archive) cid(at uint32, what string) (CID, error) {
 	return CID(s), err
 }
 
-func (a *archive) state(at uint32, i int) (State, error) {
-	what := fmt.Sprintf("state %d", i)
+func (a *archive) state(at uint32) (State, error) {
+	const what = "state"
 	switch tag := a.u8(at); tag {
 	case tagPar:
 		return &Par{Left: a.u32(at + 4), Right: a.u32(at + 8)}, nil
@@ -651,12 +651,14 @@ func storeEntries(a *archive, at uint32, size uint64, what string, read func(key
 }
 
 // checkCID compares the CID a store names an object by with the CID of
-// its canonical text; own data is trusted.
-func checkCID(own bool, key CID, canonical func() []byte, what string) error {
+// its canonical text, which canonical appends to the archive's scratch
+// buffer; own data is trusted.
+func (a *archive) checkCID(own bool, key CID, canonical func([]byte) []byte, what string) error {
 	if own {
 		return nil
 	}
-	if got := ComputeCID(canonical()); got != key {
+	a.scratch = canonical(a.scratch[:0])
+	if got := ComputeCID(a.scratch); got != key {
 		return fmt.Errorf("%w: %s %s hashes to %s", ErrStore, what, key, got)
 	}
 	return nil
@@ -667,7 +669,13 @@ func duplicate(what string, key CID) error {
 }
 
 func (a *archive) stores(at uint32, own bool) (Stores, error) {
-	st := NewStores()
+	// Room for the entries the stores claim, but no more than the
+	// archive could hold: each entry takes entryPtrSize bytes.
+	var sizes [5]int
+	for i := range sizes {
+		sizes[i] = min(int(a.u32(at+uint32(8*i)+4)), len(a.b)/entryPtrSize)
+	}
+	st := storesSized(sizes)
 	err := storeEntries(a, at, rawValueSize, "value store", func(key CID, v uint32) error {
 		text, err := a.bytes(v, "stored value")
 		if err != nil {
@@ -676,7 +684,7 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.Values[key]; dup {
 			return duplicate("value store", key)
 		}
-		if err := checkCID(own, key, func() []byte { return text }, "value"); err != nil {
+		if err := a.checkCID(own, key, func(b []byte) []byte { return append(b, text...) }, "value"); err != nil {
 			return err
 		}
 		st.Values[key] = text
@@ -697,7 +705,7 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.Tetraplets[key]; dup {
 			return duplicate("tetraplet store", key)
 		}
-		if err := checkCID(own, key, t.canonical, "tetraplet"); err != nil {
+		if err := a.checkCID(own, key, t.appendCanonical, "tetraplet"); err != nil {
 			return err
 		}
 		st.Tetraplets[key] = t
@@ -728,7 +736,7 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.CanonElements[key]; dup {
 			return duplicate("canon element store", key)
 		}
-		if err := checkCID(own, key, el.canonical, "canon element"); err != nil {
+		if err := a.checkCID(own, key, el.appendCanonical, "canon element"); err != nil {
 			return err
 		}
 		st.CanonElements[key] = el
@@ -756,7 +764,7 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.CanonResults[key]; dup {
 			return duplicate("canon result store", key)
 		}
-		if err := checkCID(own, key, r.canonical, "canon result"); err != nil {
+		if err := a.checkCID(own, key, r.appendCanonical, "canon result"); err != nil {
 			return err
 		}
 		st.CanonResults[key] = r
@@ -780,7 +788,7 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.ServiceResults[key]; dup {
 			return duplicate("service result store", key)
 		}
-		if err := checkCID(own, key, r.canonical, "service result"); err != nil {
+		if err := a.checkCID(own, key, r.appendCanonical, "service result"); err != nil {
 			return err
 		}
 		st.ServiceResults[key] = r

@@ -73,6 +73,18 @@ func NewStores() Stores {
 	}
 }
 
+// storesSized returns empty stores with room for the given numbers of
+// values, tetraplets, canon elements, canon results and service results.
+func storesSized(n [5]int) Stores {
+	return Stores{
+		Values:         make(map[CID][]byte, n[0]),
+		Tetraplets:     make(map[CID]Tetraplet, n[1]),
+		CanonElements:  make(map[CID]CanonElement, n[2]),
+		CanonResults:   make(map[CID]CanonResult, n[3]),
+		ServiceResults: make(map[CID]ServiceResult, n[4]),
+	}
+}
+
 // AddValue stores a value and returns its CID.
 func (s *Stores) AddValue(v value.Value) CID {
 	text := value.Marshal(v)
@@ -138,7 +150,11 @@ func (s *Stores) Union(o *Stores) {
 func canonicalBuf(n int) []byte { return make([]byte, 0, 80+n) }
 
 func (t Tetraplet) canonical() []byte {
-	b := append(canonicalBuf(len(t.PeerPK)+len(t.ServiceID)+len(t.FunctionName)+len(t.Lens)), `{"peer_pk":`...)
+	return t.appendCanonical(canonicalBuf(len(t.PeerPK) + len(t.ServiceID) + len(t.FunctionName) + len(t.Lens)))
+}
+
+func (t Tetraplet) appendCanonical(b []byte) []byte {
+	b = append(b, `{"peer_pk":`...)
 	b = value.AppendString(b, t.PeerPK)
 	b = append(b, `,"service_id":`...)
 	b = value.AppendString(b, t.ServiceID)
@@ -150,7 +166,11 @@ func (t Tetraplet) canonical() []byte {
 }
 
 func (r ServiceResult) canonical() []byte {
-	b := append(canonicalBuf(len(r.ValueCID)+len(r.ArgumentHash)+len(r.TetrapletCID)), `{"value_cid":`...)
+	return r.appendCanonical(canonicalBuf(len(r.ValueCID) + len(r.ArgumentHash) + len(r.TetrapletCID)))
+}
+
+func (r ServiceResult) appendCanonical(b []byte) []byte {
+	b = append(b, `{"value_cid":`...)
 	b = value.AppendString(b, string(r.ValueCID))
 	b = append(b, `,"argument_hash":`...)
 	b = value.AppendString(b, string(r.ArgumentHash))
@@ -173,7 +193,11 @@ func (p Provenance) appendJSON(b []byte) []byte {
 }
 
 func (e CanonElement) canonical() []byte {
-	b := append(canonicalBuf(len(e.ValueCID)+len(e.TetrapletCID)+len(e.Provenance.CID)), `{"value":`...)
+	return e.appendCanonical(canonicalBuf(len(e.ValueCID) + len(e.TetrapletCID) + len(e.Provenance.CID)))
+}
+
+func (e CanonElement) appendCanonical(b []byte) []byte {
+	b = append(b, `{"value":`...)
 	b = value.AppendString(b, string(e.ValueCID))
 	b = append(b, `,"tetraplet":`...)
 	b = value.AppendString(b, string(e.TetrapletCID))
@@ -187,7 +211,11 @@ func (r CanonResult) canonical() []byte {
 	for _, v := range r.Values {
 		n += len(v) + 3
 	}
-	b := append(canonicalBuf(n), `{"tetraplet":`...)
+	return r.appendCanonical(canonicalBuf(n))
+}
+
+func (r CanonResult) appendCanonical(b []byte) []byte {
+	b = append(b, `{"tetraplet":`...)
 	b = value.AppendString(b, string(r.TetrapletCID))
 	b = append(b, `,"values":[`...)
 	for i, v := range r.Values {
