@@ -907,6 +907,9 @@ func (m *Model) frame(p Pane, tabs []Pane) []string {
 			title.WriteString(st.Title.Render(label))
 		}
 	}
+	if m.zoom {
+		title.WriteString(st.Muted.Render(" zoomed: alt+z back "))
+	}
 	inner := max(r.w-2, 1)
 	head := ui.Fit(border.Render("╭─")+title.String(), r.w-1)
 	head = strings.TrimRight(head, " ")

@@ -40,6 +40,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDelete}
 	case "f1":
 		return tea.KeyPressMsg{Code: tea.KeyF1}
+	case "f11":
+		return tea.KeyPressMsg{Code: tea.KeyF11}
+	case "f12":
+		return tea.KeyPressMsg{Code: tea.KeyF12}
 	case "right":
 		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "shift+right":

@@ -173,10 +173,27 @@ func TestZoomPane(t *testing.T) {
 		t.Errorf("zoom does not follow the focus:\n%s", out)
 	}
 	press(m, "alt+z")
-	if out := screen(m); !strings.Contains(out, "1 Editor") || !strings.Contains(out, "8 Inspector") {
+	if out := screen(m); !strings.Contains(out, "1 Editor") || !strings.Contains(out, "8 Inspector") || strings.Contains(out, "zoomed") {
 		t.Errorf("alt+z again does not restore the panes:\n%s", out)
 	}
 	golden.RequireEqual(t, out)
+	// f11 does the same.
+	press(m, "f11")
+	if out := screen(m); strings.Contains(out, "Inspector") || !strings.Contains(out, "zoomed: alt+z back") {
+		t.Errorf("f11 does not zoom:\n%s", out)
+	}
+}
+
+func TestF12OpensMessages(t *testing.T) {
+	m, _ := newTestModel(t, 100, 30, "testdata/hello.aqua")
+	press(m, "f12")
+	if !strings.Contains(screen(m), "Messages (") {
+		t.Fatalf("f12 did not open the message log:\n%s", screen(m))
+	}
+	press(m, "f12")
+	if strings.Contains(screen(m), "Messages (") {
+		t.Error("f12 again did not close it")
+	}
 }
 
 // remoteAddr is a node's address; refused, what the node says to a
