@@ -40,6 +40,7 @@ type nodeFlags struct {
 	logLevel  string
 	managers  []string
 	inspect   []string
+	interp    interpreterFlags
 }
 
 func newNodeCmd() *cobra.Command {
@@ -81,6 +82,7 @@ Prometheus metrics.`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fl.StringArrayVar(&f.managers, "management", nil, "peer id that may deploy and remove services on this node (repeatable)")
 	fl.StringArrayVar(&f.inspect, "allow-inspect", nil, "peer id that may attach to this node and inspect it (repeatable; none without it)")
+	f.interp.register(fl)
 	return cmd
 }
 
@@ -132,6 +134,10 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		return err
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
+	interp, err := f.interp.load(ctx, rt)
+	if err != nil {
+		return err
+	}
 	reg, err := registry.Open(ctx, rt, peer.IDOf(key), filepath.Join(f.dataDir, "services"), log)
 	if err != nil {
 		return err
@@ -145,6 +151,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		Key: key, ListenAddrs: f.listen, Network: f.network, Store: store,
 		Events: events, Logger: log, Version: buildVersion(),
 		Services: reg, Deployer: reg, Managers: func(id peer.ID) bool { return managers[id] },
+		Interpreter: interp,
 	})
 	if err != nil {
 		return err
@@ -152,6 +159,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 	defer p.Stop()
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "peer id %s\n", p.ID())
+	fmt.Fprintf(out, "interpreter %s\n", p.Node.Interpreter())
 	for _, a := range p.Host.Addrs() {
 		fmt.Fprintf(out, "listening on %s\n", a)
 	}

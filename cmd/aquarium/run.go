@@ -42,6 +42,7 @@ type runFlags struct {
 	deploy   []string
 	keyFile  string
 	record   string
+	interp   interpreterFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -89,6 +90,7 @@ why; a timeout says where the particle was last seen.`,
 	fl.StringVar(&f.keyFile, "key", "", "with --relay, file holding the client's key (base64 Ed25519 seed), such as a node's management key; default a fresh key")
 	fl.StringVar(&f.record, "record", "", "save every interpretation this process ran to FILE, for aquarium replay")
 	fl.StringArrayVar(&f.deploy, "deploy", nil, "deploy a Marine service on every local node, as ID=MODULE.wasm or ID=CONFIG.toml (repeatable)")
+	f.interp.register(fl)
 	return cmd
 }
 
@@ -122,6 +124,11 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	interp, closeInterp, err := f.interp.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeInterp()
 	// --record records the hops of every peer of this process: the whole
 	// local network, or only the client of a remote relay.
 	var recorder node.Recorder
@@ -131,7 +138,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		recorder = rec
 	}
 	if f.relay == "" {
-		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion(), Recorder: recorder}
+		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion(), Recorder: recorder, Interpreter: forPeers(interp)}
 		services, closeServices, err := localServices(ctx)
 		if err != nil {
 			return err
@@ -177,7 +184,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		if err != nil {
 			return err
 		}
-		if client, relay, err = devnet.Connect(ctx, f.relay, key, devnet.Config{Events: events, Version: buildVersion(), Recorder: recorder}); err != nil {
+		if client, relay, err = devnet.Connect(ctx, f.relay, key, devnet.Config{Events: events, Version: buildVersion(), Recorder: recorder, Interpreter: forPeers(interp)}); err != nil {
 			return err
 		}
 		defer client.Stop()

@@ -184,13 +184,21 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		}
 	}
 	started := time.Now()
-	out := avm.Run(params, p.Script, prev, current, results)
+	out, err := n.cfg.Interpreter.Run(ctx, params, p.Script, prev, current, results)
 	took := time.Since(started)
+	if err != nil {
+		if ctx.Err() == nil {
+			n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.Malformed,
+				Err: fmt.Sprintf("%s interpreter: %v", n.cfg.Interpreter.Name(), err)})
+		}
+		return
+	}
 	if n.cfg.Recorder != nil {
 		in.Outcome, in.Started, in.Duration = out, started, took
 		n.cfg.Recorder.Record(in)
 	}
-	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: took, DataSize: len(out.Data), RetCode: out.RetCode}
+	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: took, DataSize: len(out.Data), RetCode: out.RetCode,
+		Interpreter: n.cfg.Interpreter.Name()}
 	if out.RetCode != 0 {
 		ev.Err = out.ErrorMessage
 	}

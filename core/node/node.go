@@ -91,6 +91,8 @@ type Config struct {
 	// with its inputs and outcome: how a debugger records a particle's
 	// history. Nil costs nothing.
 	Recorder Recorder
+	// Interpreter runs the scripts; default core/avm (NativeInterpreter).
+	Interpreter Interpreter
 }
 
 // Interpretation is one run of the interpreter on a node: its inputs and,
@@ -185,6 +187,9 @@ func New(cfg Config) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Interpreter == nil {
+		cfg.Interpreter = NativeInterpreter{}
+	}
 	id := peer.IDOf(cfg.Key)
 	if cfg.Builtins == nil {
 		cfg.Builtins = builtin.New(builtin.Env{Host: id, Key: cfg.Key, Now: cfg.Now})
@@ -208,6 +213,10 @@ func (n *Node) ID() peer.ID { return n.id }
 
 // Events returns the node's trace log.
 func (n *Node) Events() *trace.Log { return n.cfg.Events }
+
+// Interpreter returns the name of the interpreter the node runs scripts
+// with.
+func (n *Node) Interpreter() string { return n.cfg.Interpreter.Name() }
 
 // Run processes particles until ctx ends.
 func (n *Node) Run(ctx context.Context) error {

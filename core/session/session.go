@@ -72,6 +72,13 @@ type PeerInfo struct {
 	Up bool
 	// Addrs are the multiaddrs the peer listens on.
 	Addrs []string
+	// Connect is the address a js-client app passes to Fluence.connect
+	// to use the peer as its relay (its WebSocket multiaddr, ending in
+	// /p2p/<id>); empty if there is none.
+	Connect string
+	// Interpreter names what runs the peer's scripts: "native" or
+	// "avm.wasm"; empty if unknown.
+	Interpreter string
 	// Connections is how many peers it is connected to.
 	Connections int
 	// Services are the service ids it offers beyond the builtins.

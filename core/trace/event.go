@@ -111,6 +111,9 @@ type Event struct {
 	Reason   Reason
 	Duration time.Duration
 	DataSize int
+	// Interpreter names what ran the script (Interpreted): "native" for
+	// core/avm, "avm.wasm" for the reference interpreter.
+	Interpreter string
 }
 
 // String renders the event on one line, for logs and tests.
@@ -132,6 +135,9 @@ func (e Event) String() string {
 			s += fmt.Sprintf(" %s.%s = %s", e.Service, e.Function, e.Result)
 		}
 	case Interpreted:
+		if e.Interpreter != "" {
+			s += " by " + e.Interpreter
+		}
 		s += fmt.Sprintf(" in %v, %d bytes", e.Duration, e.DataSize)
 		if e.Err != "" {
 			s += fmt.Sprintf(", error %d: %s", e.RetCode, e.Err)

@@ -31,6 +31,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/nodehost"
 	"github.com/libp2p/go-libp2p/core/host"
+	ma "github.com/multiformats/go-multiaddr"
 )
 
 // Config configures a local network.
@@ -60,6 +61,9 @@ type Config struct {
 	// and client: a debugger's hooks.
 	Gate     node.Gate
 	Recorder node.Recorder
+	// Interpreter gives node i (-1 for a client) the interpreter it runs
+	// scripts with; nil, or a nil result, means core/avm.
+	Interpreter func(i int, id peer.ID) node.Interpreter
 }
 
 // Peer is one node or client of the network.
@@ -181,11 +185,41 @@ func startPeer(cfg Config, i int, key peer.PrivateKey, network string, lh host.H
 		services = cfg.Services(i, peer.IDOf(key))
 	}
 	deployer, _ := services.(builtin.Deployer)
+	var (
+		interp node.Interpreter
+		listen []string
+	)
+	if cfg.Interpreter != nil {
+		interp = cfg.Interpreter(i, peer.IDOf(key))
+	}
+	if network != "" {
+		// Nodes listen on TCP and WebSocket, so that js-client apps can
+		// connect to them as to the reference nodes.
+		listen = ListenAddrs
+	}
 	return nodehost.Start(nodehost.Config{
 		Key: key, Network: network, Events: cfg.Events, Services: services,
-		Deployer: deployer, Managers: managers, Libp2p: lh,
+		Deployer: deployer, Managers: managers, Libp2p: lh, ListenAddrs: listen,
 		Logger: cfg.Logger, Version: cfg.Version, Gate: cfg.Gate, Recorder: cfg.Recorder,
+		Interpreter: interp,
 	})
+}
+
+// ListenAddrs are what the nodes of a network on loopback listen on: a
+// TCP port and a WebSocket port.
+var ListenAddrs = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0/ws"}
+
+// ConnectAddr returns the address a js-client app passes to
+// Fluence.connect to use p as its relay: its WebSocket multiaddr with its
+// peer id, /ip4/127.0.0.1/tcp/PORT/ws/p2p/ID; "" if p does not listen
+// on WebSocket.
+func ConnectAddr(p *Peer) string {
+	for _, a := range p.Host.Addrs() {
+		if _, err := a.ValueForProtocol(ma.P_WS); err == nil {
+			return a.String()
+		}
+	}
+	return ""
 }
 
 // Nodes returns the network's nodes, in order.

@@ -70,7 +70,7 @@ func (s *Session) Peers(context.Context) ([]session.PeerInfo, error) {
 }
 
 func info(p *Peer, name string, role session.Role) session.PeerInfo {
-	pi := session.PeerInfo{ID: p.ID(), Name: name, Role: role, Up: p.Up()}
+	pi := session.PeerInfo{ID: p.ID(), Name: name, Role: role, Up: p.Up(), Interpreter: p.Node.Interpreter()}
 	if d, ok := p.Services.(builtin.Deployer); ok && pi.Up {
 		if svcs, err := d.Services(context.Background()); err == nil {
 			for _, svc := range svcs {
@@ -83,6 +83,9 @@ func info(p *Peer, name string, role session.Role) session.PeerInfo {
 			pi.Addrs = append(pi.Addrs, a.String())
 		}
 		pi.Connections = len(p.Host.Peers())
+		if role != session.Client {
+			pi.Connect = ConnectAddr(p)
+		}
 	}
 	return pi
 }

@@ -50,6 +50,8 @@ type Config struct {
 	// node.Config): a debugger's hooks.
 	Gate     node.Gate
 	Recorder node.Recorder
+	// Interpreter runs the peer's scripts; default core/avm.
+	Interpreter node.Interpreter
 	// MaxParticleSize bounds an incoming particle's frame; default the
 	// reference's 100 MiB.
 	MaxParticleSize int
@@ -124,6 +126,7 @@ func Start(cfg Config) (*Peer, error) {
 		Services:     cfg.Services,
 		Gate:         cfg.Gate,
 		Recorder:     cfg.Recorder,
+		Interpreter:  cfg.Interpreter,
 		CallTimeout:  cfg.CallTimeout,
 		MaxClockSkew: cfg.MaxClockSkew,
 		Logger:       cfg.Logger.With("peer", id.ShortString()),

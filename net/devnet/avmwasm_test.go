@@ -1,0 +1,95 @@
+package devnet
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/node"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
+	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/marine"
+	"github.com/aquarium-p2p/aquarium/marine/avmnode"
+)
+
+// loadAVM loads avm.wasm from the reference npm package, or skips.
+func loadAVM(t *testing.T) *avmnode.Interpreter {
+	t.Helper()
+	path, err := avmnode.Find("")
+	if err != nil {
+		t.Skip(err)
+	}
+	ctx := context.Background()
+	rt, err := marine.New(ctx, marine.Options{CacheDir: filepath.Join(os.TempDir(), "aquarium-marine-test-cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(ctx) })
+	vm, err := avmnode.Load(ctx, rt, path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vm.Close(ctx) })
+	return vm
+}
+
+// TestPeersOnAVMWasm runs a function across nodes where every peer runs
+// avm.wasm, and checks that the trace and the session say so.
+func TestPeersOnAVMWasm(t *testing.T) {
+	vm := loadAVM(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := NewSession(ctx, Config{Nodes: 3, Seed: 11,
+		Interpreter: func(int, peer.ID) node.Interpreter { return vm }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ids := s.Network().NodeIDs()
+	res, err := s.Run(ctx, session.Call{
+		Script: corpus(t, "nestedHops"), TTL: 10 * time.Second,
+		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
+	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
+		t.Errorf("nestedHops = %s, want %v", res.Values, want)
+	}
+
+	evs, _ := s.Events().Since(1, 100_000)
+	interpreted := 0
+	for _, e := range evs {
+		if e.Kind == trace.Interpreted && e.Particle == res.ParticleID {
+			interpreted++
+			if e.Interpreter != avmnode.Name || e.RetCode != 0 {
+				t.Errorf("hop %s", e)
+			}
+		}
+	}
+	if interpreted < 4 {
+		t.Errorf("%d interpretations recorded, want one per hop at least", interpreted)
+	}
+
+	peers, err := s.Peers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range peers {
+		if p.Interpreter != avmnode.Name {
+			t.Errorf("%s runs %q, want %s", p.Name, p.Interpreter, avmnode.Name)
+		}
+		if p.Role == session.Client {
+			continue
+		}
+		if !strings.HasPrefix(p.Connect, "/ip4/127.0.0.1/tcp/") || !strings.HasSuffix(p.Connect, "/ws/p2p/"+string(p.ID)) {
+			t.Errorf("%s: js-client address %q, want /ip4/127.0.0.1/tcp/PORT/ws/p2p/%s", p.Name, p.Connect, p.ID)
+		}
+	}
+}
