@@ -47,6 +47,7 @@ with a terminal workbench around them.`,
 		newMarineCmd(),
 		newRunCmd(),
 		newNodeCmd(),
+		newUpCmd(),
 		newReplayCmd(),
 		newAttachCmd(),
 	)
