@@ -99,9 +99,15 @@ func (x *interp) errValueLimit(err error, what string) error {
 // chargeCompare charges the work of comparing two values, which is at
 // most that of walking the smaller one.
 func (x *interp) chargeCompare(a, b value.Value) error {
-	n, _ := value.Measure(a, x.limits.ValueSize)
-	m, _ := value.Measure(b, n)
-	return x.charge(min(n, m))
+	n, err := value.Measure(a, x.limits.ValueSize)
+	if err != nil {
+		n = x.limits.ValueSize
+	}
+	m, err := value.Measure(b, n)
+	if err != nil {
+		m = n
+	}
+	return x.charge(m)
 }
 
 // grow counts n more bytes of data or call requests that the run

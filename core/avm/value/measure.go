@@ -22,87 +22,83 @@ var (
 
 // Measure returns the length of the canonical JSON text of v without
 // writing it. It gives up with ErrTooLarge as soon as the length passes
-// limit, and with ErrTooDeep past MaxDepth levels of nesting. A value can
-// hold the same array or object many times over, and its text holds each
-// copy, so a small value in memory can stand for a text of any length:
-// Measure costs at most what a text of limit bytes costs to walk, however
-// long the whole text would be.
+// limit, and otherwise fails with ErrTooDeep when v nests deeper than
+// MaxDepth; on either error the length it returns is 0. A value can hold
+// the same array or object many times over, and its text holds each copy,
+// so a small value in memory can stand for a text of any length: Measure
+// costs at most what a text of limit bytes costs to walk, however long
+// the whole text would be. It walks v with a stack of its own, so that no
+// value takes it deeper into Go calls, and its result does not depend on
+// the order it meets an object's members in.
 func Measure(v Value, limit int) (int, error) {
-	m := measurer{limit: limit}
-	m.value(v, 0)
-	return m.n, m.err
-}
-
-type measurer struct {
-	n, limit int
-	err      error
-	buf      [32]byte
-}
-
-func (m *measurer) add(k int) bool {
-	m.n += k
-	if m.n > m.limit {
-		m.err = ErrTooLarge
-		return false
+	// The values still to measure, with their depths; a few fit without
+	// an allocation.
+	type pending struct {
+		v     Value
+		depth int
 	}
-	return true
-}
-
-func (m *measurer) value(v Value, depth int) bool {
-	switch v := v.(type) {
-	case nil:
-		return m.add(len("null"))
-	case bool:
-		if v {
-			return m.add(len("true"))
-		}
-		return m.add(len("false"))
-	case int64:
-		return m.add(len(strconv.AppendInt(m.buf[:0], v, 10)))
-	case uint64:
-		return m.add(len(strconv.AppendUint(m.buf[:0], v, 10)))
-	case float64:
-		return m.add(len(appendFloat(m.buf[:0], v)))
-	case string:
-		return m.add(stringLen(v))
-	case []any:
-		if depth >= MaxDepth {
-			m.err = ErrTooDeep
-			return false
-		}
-		// Brackets and commas.
-		if !m.add(2 + max(len(v)-1, 0)) {
-			return false
-		}
-		for _, e := range v {
-			if !m.value(e, depth+1) {
-				return false
+	var buf [16]pending
+	todo := append(buf[:0], pending{v, 0})
+	var scratch [32]byte
+	n, deep := 0, false
+	for len(todo) > 0 {
+		p := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		switch v := p.v.(type) {
+		case nil:
+			n += len("null")
+		case bool:
+			if v {
+				n += len("true")
+			} else {
+				n += len("false")
+			}
+		case int64:
+			n += len(strconv.AppendInt(scratch[:0], v, 10))
+		case uint64:
+			n += len(strconv.AppendUint(scratch[:0], v, 10))
+		case float64:
+			n += len(appendFloat(scratch[:0], v))
+		case string:
+			n += stringLen(v)
+		case []any:
+			deep = deep || p.depth >= MaxDepth
+			// Brackets and commas, before the elements wait: the
+			// stack never holds more values than the limit has bytes.
+			if n += 2 + max(len(v)-1, 0); n > limit {
+				return 0, ErrTooLarge
+			}
+			for _, e := range v {
+				todo = append(todo, pending{e, p.depth + 1})
+			}
+		case map[string]any:
+			deep = deep || p.depth >= MaxDepth
+			// Braces, commas and colons.
+			n += 2 + max(len(v)-1, 0) + len(v)
+			for k, e := range v {
+				if n += stringLen(k); n > limit {
+					return 0, ErrTooLarge
+				}
+				todo = append(todo, pending{e, p.depth + 1})
+			}
+		default:
+			// As Append does: values outside the model through
+			// Normalize, and what stays outside as null.
+			switch nv := Normalize(v).(type) {
+			case int64, uint64, float64, []any:
+				todo = append(todo, pending{nv, p.depth})
+			default:
+				n += len("null")
 			}
 		}
-		return true
-	case map[string]any:
-		if depth >= MaxDepth {
-			m.err = ErrTooDeep
-			return false
+		if n > limit {
+			return 0, ErrTooLarge
 		}
-		// Braces, commas and colons.
-		if !m.add(2 + max(len(v)-1, 0) + len(v)) {
-			return false
-		}
-		for k, e := range v {
-			if !m.add(stringLen(k)) || !m.value(e, depth+1) {
-				return false
-			}
-		}
-		return true
 	}
-	// As Append does: values outside the model through Normalize, and
-	// what stays outside as null.
-	switch n := Normalize(v).(type) {
-	case int64, uint64, float64, []any:
-		return m.value(n, depth)
+	if deep {
+		return 0, ErrTooDeep
 	}
-	return m.add(len("null"))
+	return n, nil
 }
 
 // stringLen is the length of s as a JSON string literal, as AppendString

@@ -112,8 +112,8 @@ func TestMeasureBounds(t *testing.T) {
 	for range 60 {
 		v = []any{v, v}
 	}
-	if n, err := Measure(v, 1<<20); err != ErrTooLarge || n <= 1<<20 || n > 1<<20+100 {
-		t.Errorf("Measure of a doubled value = %d, %v; want ErrTooLarge just past the bound", n, err)
+	if n, err := Measure(v, 1<<20); err != ErrTooLarge || n != 0 {
+		t.Errorf("Measure of a doubled value = %d, %v; want 0, ErrTooLarge", n, err)
 	}
 	deep := Value([]any{})
 	for range MaxDepth {
@@ -122,7 +122,14 @@ func TestMeasureBounds(t *testing.T) {
 	if _, err := Measure(deep, 1<<30); err != ErrTooDeep {
 		t.Errorf("Measure of a value %d levels deep: %v, want ErrTooDeep", MaxDepth+1, err)
 	}
-	if _, err := Measure(deep.([]any)[0], 1<<30); err != nil {
-		t.Errorf("Measure of a value %d levels deep: %v", MaxDepth, err)
+	if n, err := Measure(deep.([]any)[0], 1<<30); n != 2*MaxDepth || err != nil {
+		t.Errorf("Measure of a value %d levels deep = %d, %v; want %d", MaxDepth, n, err, 2*MaxDepth)
+	}
+	// Too deep and too large: too large, whatever order the walk takes.
+	for range 10 {
+		both := map[string]any{"deep": deep, "a": v, "b": 1, "c": "x"}
+		if _, err := Measure(both, 1<<20); err != ErrTooLarge {
+			t.Fatalf("Measure of a value too deep and too large: %v, want ErrTooLarge", err)
+		}
 	}
 }
