@@ -387,17 +387,21 @@ func (in *inliner) aliasCaptured(fn *funcArrow, renames map[string]string) {
 		case isValue && isAbilityValue(v):
 			vv := v.(variable)
 			src := in.abilityName(vv.name)
-			in.exports[to] = variable{name: to, typ: vv.typ}
+			arrows := map[string]*funcArrow{}
 			for k, f := range in.arrows {
 				if rest, ok := strings.CutPrefix(k, src+"."); ok {
-					in.arrows[to+"."+rest] = f
+					arrows[to+"."+rest] = f
 				}
 			}
+			values := map[string]value{}
 			for k, val := range in.exports {
 				if rest, ok := strings.CutPrefix(k, src+"."); ok {
-					in.exports[to+"."+rest] = rebased(val, k, to+"."+rest)
+					values[to+"."+rest] = rebased(val, k, to+"."+rest)
 				}
 			}
+			maps.Copy(in.arrows, arrows)
+			maps.Copy(in.exports, values)
+			in.exports[to] = variable{name: to, typ: vv.typ}
 		case isValue:
 			in.exports[to] = v
 		default:
