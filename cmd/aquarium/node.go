@@ -41,6 +41,7 @@ type nodeFlags struct {
 	managers  []string
 	inspect   []string
 	interp    interpreterFlags
+	limits    limitFlags
 }
 
 func newNodeCmd() *cobra.Command {
@@ -65,8 +66,16 @@ started again when the node restarts. Adding modules and blueprints and
 creating, removing or aliasing services is open to the node itself and to
 the peers named with --management, as on the reference node.
 
-With --http, /health answers whether the node runs and /metrics serves
-Prometheus metrics.`,
+With --http, /health answers whether the node runs, and with 503 and
+"saturated" when its call workers, its particle queue or a service's
+queue are full; /metrics serves Prometheus metrics.
+
+Limits keep one peer from taking the node down: a particle's frame is
+refused beyond --max-particle-size, a timestamp further ahead than
+--max-clock-skew, a call of a deployed service ends after --call-timeout
+(and always with its particle's TTL), a service gets
+--service-memory-limit unless its config sets total_memory_limit, and
+calls beyond --service-queue waiting for one service fail at once.`,
 		Example: `  aquarium node --listen /ip4/0.0.0.0/tcp/7777 --http :18080
   aquarium node --bootstrap /ip4/10.0.0.1/tcp/7777/p2p/12D3KooW... --data-dir /var/lib/aquarium`,
 		Args: cobra.NoArgs,
@@ -83,6 +92,7 @@ Prometheus metrics.`,
 	fl.StringArrayVar(&f.managers, "management", nil, "peer id that may deploy and remove services on this node (repeatable)")
 	fl.StringArrayVar(&f.inspect, "allow-inspect", nil, "peer id that may attach to this node and inspect it (repeatable; none without it)")
 	f.interp.register(fl)
+	f.limits.register(fl)
 	return cmd
 }
 
@@ -113,6 +123,10 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 	if created {
 		log.Info("created a new key", "file", keyFile)
 	}
+	maxParticle, serviceMemory, err := f.limits.sizes()
+	if err != nil {
+		return err
+	}
 	managers := map[peer.ID]bool{}
 	for _, m := range f.managers {
 		id, err := peer.ParseID(m)
@@ -129,7 +143,8 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rt, err := marine.New(ctx, marine.Options{CacheDir: filepath.Join(f.dataDir, "marine-cache"), Logger: log})
+	rt, err := marine.New(ctx, marine.Options{CacheDir: filepath.Join(f.dataDir, "marine-cache"), Logger: log,
+		MemoryLimit: serviceMemory, MaxQueue: f.limits.serviceQueue})
 	if err != nil {
 		return err
 	}
@@ -151,12 +166,14 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		Key: key, ListenAddrs: f.listen, Network: f.network, Store: store,
 		Events: events, Logger: log, Version: buildVersion(),
 		Services: reg, Deployer: reg, Managers: func(id peer.ID) bool { return managers[id] },
-		Interpreter: interp,
+		Interpreter: interp, MaxParticleSize: maxParticle,
+		CallTimeout: f.limits.callTimeout, MaxClockSkew: f.limits.clockSkew,
 	})
 	if err != nil {
 		return err
 	}
 	defer p.Stop()
+	metrics.registry.MustRegister(newLoadCollector(p.Node, reg))
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "peer id %s\n", p.ID())
 	fmt.Fprintf(out, "interpreter %s\n", p.Node.Interpreter())
@@ -174,7 +191,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		}
 	}
 	if f.httpAddr != "" {
-		srv, addr, err := serveHTTP(f.httpAddr, p, metrics)
+		srv, addr, err := serveHTTP(f.httpAddr, p, reg, metrics)
 		if err != nil {
 			return err
 		}
@@ -282,14 +299,22 @@ func followEvents(ctx context.Context, events *trace.Log, log *slog.Logger, m *n
 	}
 }
 
-func serveHTTP(addr string, p *nodehost.Peer, m *nodeMetrics) (*http.Server, string, error) {
+func serveHTTP(addr string, p *nodehost.Peer, reg *registry.Registry, m *nodeMetrics) (*http.Server, string, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		// A saturated node runs, but new work waits or is refused: the
+		// answer says so, and with 503 a load balancer sends work
+		// elsewhere.
+		load, status := loadOf(p.Node, reg), "ok"
+		if len(load.Saturated) > 0 {
+			status = "saturated"
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"status": "ok", "peer_id": p.ID(), "connected_peers": len(p.Host.Peers()),
-			"routing_table": p.Host.RoutingTableSize(),
+			"status": status, "peer_id": p.ID(), "connected_peers": len(p.Host.Peers()),
+			"routing_table": p.Host.RoutingTableSize(), "load": load,
 		})
 	})
 	ln, err := net.Listen("tcp", addr)
