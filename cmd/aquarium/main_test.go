@@ -33,8 +33,9 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waithttp": waitHTTP,
-			"b64data":  base64Data,
+			"waithttp":  waitHTTP,
+			"b64data":   base64Data,
+			"waitlines": waitLines,
 		},
 	})
 }
