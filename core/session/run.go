@@ -101,6 +101,12 @@ func Run(ctx context.Context, client *node.Node, call Call) (*Result, error) {
 	events := client.Events()
 	from := events.Last() + 1
 
+	// A drop on the particle's way, here or reported by another peer,
+	// ends the wait at once.
+	dropped := make(chan error, 1)
+	stopWatch := watchDrops(events, from, p.ID, dropped)
+	defer stopWatch()
+
 	// The client signs the particle, and so need not verify it.
 	if err := client.Initiate(p); err != nil {
 		return nil, err
@@ -110,6 +116,8 @@ func Run(ctx context.Context, client *node.Node, call Call) (*Result, error) {
 	select {
 	case o := <-done:
 		return o.res, o.err
+	case err := <-dropped:
+		return nil, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-deadline.C:

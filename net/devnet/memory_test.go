@@ -80,8 +80,8 @@ func TestMemoryPartition(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := onPeer(t, n, c, ids[1], 2*time.Second)
-	if !errors.Is(err, session.ErrTimeout) || !strings.Contains(err.Error(), trace.Unroutable.String()) {
-		t.Errorf("run across a partition: %v, want a timeout after an unroutable drop", err)
+	if !errors.Is(err, session.ErrUnreachable) || !strings.Contains(err.Error(), trace.Unroutable.String()) {
+		t.Errorf("run across a partition: %v, want ErrUnreachable", err)
 	}
 	// Node 2 is on neither side of the cut.
 	if err := onPeer(t, n, c, ids[2], 5*time.Second); err != nil {
@@ -101,8 +101,8 @@ func TestMemoryKillRestart(t *testing.T) {
 	if err := n.Kill(2); err != nil {
 		t.Fatal(err)
 	}
-	if err := onPeer(t, n, c, ids[2], 2*time.Second); !errors.Is(err, session.ErrTimeout) {
-		t.Errorf("run on a killed node: %v, want a timeout", err)
+	if err := onPeer(t, n, c, ids[2], 2*time.Second); !errors.Is(err, session.ErrUnreachable) {
+		t.Errorf("run on a killed node: %v, want ErrUnreachable", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
