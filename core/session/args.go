@@ -9,13 +9,48 @@ import (
 
 // Arg is an argument of a call as a user writes it, on the command line
 // or in the workbench's run form: the name of a data value (such as
-// nodes or relay), nil for an empty option, or a JSON value, which is
-// also how Aqua writes literals: "text", 42, true, [1, 2].
+// nodes or relay), nil for an empty option, a JSON value, which is
+// also how Aqua writes literals: "text", 42, true, [1, 2], or a list
+// of any of these: [node0, node2].
 type Arg struct {
 	// Name is the data value's name; empty for a literal.
 	Name string
-	// Literal is the value's JSON, when Name is empty.
+	// Literal is the value's JSON, when Name is empty and the argument
+	// is not a list with data names in it.
 	Literal json.RawMessage
+	// Elems are the elements of a list that names data, such as
+	// [node0, "x"]; nil otherwise.
+	Elems []Arg
+}
+
+// UnknownDataError is an argument naming data the front end does not
+// have.
+type UnknownDataError struct{ Name string }
+
+func (e *UnknownDataError) Error() string { return fmt.Sprintf("no data named %q", e.Name) }
+
+// Value returns the argument's JSON, with data names looked up in data.
+// A name data lacks is an *UnknownDataError.
+func (a Arg) Value(data map[string]json.RawMessage) (json.RawMessage, error) {
+	switch {
+	case a.Name != "":
+		v, ok := data[a.Name]
+		if !ok {
+			return nil, &UnknownDataError{Name: a.Name}
+		}
+		return v, nil
+	case a.Elems != nil:
+		list := make([]json.RawMessage, len(a.Elems))
+		for i, e := range a.Elems {
+			v, err := e.Value(data)
+			if err != nil {
+				return nil, err
+			}
+			list[i] = v
+		}
+		return json.Marshal(list)
+	}
+	return a.Literal, nil
 }
 
 // ErrEmptyArg is the error of an argument with nothing in it.
@@ -23,7 +58,8 @@ var ErrEmptyArg = errors.New("empty argument")
 
 // ParseArg reads one argument. nil is the empty option, [], as the
 // reference CLI takes it; a name other than true, false and null names a
-// data value; anything else must be JSON.
+// data value; a list may hold names and literals; anything else must be
+// JSON.
 func ParseArg(s string) (Arg, error) {
 	s = strings.TrimSpace(s)
 	switch {
@@ -35,6 +71,10 @@ func ParseArg(s string) (Arg, error) {
 		return Arg{Name: s}, nil
 	case json.Valid([]byte(s)):
 		return Arg{Literal: json.RawMessage(s)}, nil
+	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
+		if a, ok := parseList(s); ok {
+			return a, nil
+		}
 	}
 	var v any
 	err := json.Unmarshal([]byte(s), &v)
@@ -64,6 +104,20 @@ func ParseCall(s string) (name string, args []Arg, err error) {
 		args = append(args, a)
 	}
 	return name, args, nil
+}
+
+// parseList reads a list whose elements are data names or JSON, such as
+// [node0, node2].
+func parseList(s string) (Arg, bool) {
+	elems := []Arg{}
+	for _, part := range splitTopLevel(s[1 : len(s)-1]) {
+		e, err := ParseArg(part)
+		if err != nil {
+			return Arg{}, false
+		}
+		elems = append(elems, e)
+	}
+	return Arg{Elems: elems}, true
 }
 
 // splitTopLevel splits on commas outside brackets and strings.
