@@ -13,11 +13,11 @@ import (
 // nothing on. A zero field takes its default.
 type Limits struct {
 	// Steps bounds the work of a run. Each instruction executed is a
-	// step, and so is each stepBytes bytes of the values an instruction
+	// step, and so is each 128 bytes of the values an instruction
 	// encodes, compares or reads: a call's arguments, a call result, a
-	// canon's values, a value read from the data. Every run replays the
-	// script from the top, so this bounds a whole particle's script, not
-	// only the part that runs anew.
+	// canon's values, a value read from the data, an error message. Every
+	// run replays the script from the top, so this bounds a whole
+	// particle's script, not only the part that runs anew.
 	Steps int64
 	// ValueSize bounds, in bytes of JSON text, each value a run takes in
 	// or makes: a call result, the arguments of a call, a value read from
@@ -31,7 +31,9 @@ type Limits struct {
 }
 
 // Default limits: a node with two cores and 1 GB of memory keeps serving
-// while runs at these limits take their share of both.
+// while runs at these limits take their share of both: the hungriest
+// runs measured, folds nesting as deep as the step limit lets them over a
+// call result of the largest size, peak at about 140 MB.
 const (
 	DefaultSteps     = 1_000_000
 	DefaultValueSize = 4 << 20
