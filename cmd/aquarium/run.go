@@ -37,6 +37,10 @@ type runFlags struct {
 	printAIR bool
 	trace    bool
 	asJSON   bool
+	noXor    bool
+	noRelay  bool
+	quiet    bool
+	showID   bool
 	imports  []string
 	consts   []string
 	deploy   []string
@@ -70,9 +74,12 @@ why; a timeout says where the particle was last seen.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.call == "" {
-				return errors.New(`-f is required: the function to call, such as -f 'hello("world")'`)
+				return reportRunError(cmd, errors.New(`-f is required: the function to call, such as -f 'hello("world")'`), f.asJSON)
 			}
-			return runRun(cmd, args[0], f)
+			if err := runRun(cmd, args[0], f); err != nil {
+				return reportRunError(cmd, err, f.asJSON)
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
@@ -84,7 +91,11 @@ why; a timeout says where the particle was last seen.`,
 	fl.DurationVar(&f.ttl, "ttl", 15*time.Second, "how long the particle lives")
 	fl.BoolVar(&f.printAIR, "print-air", false, "print the function's AIR on standard error")
 	fl.BoolVar(&f.trace, "trace", false, "print the particle's hops and calls on standard error")
-	fl.BoolVar(&f.asJSON, "json", false, "print errors as JSON on standard output")
+	fl.BoolVar(&f.asJSON, "json", false, "print every error as JSON on standard output: compile errors, bad arguments, failed runs")
+	fl.BoolVar(&f.noXor, "no-xor", false, "compile without the error propagation of on and if blocks")
+	fl.BoolVar(&f.noRelay, "no-relay", false, "compile for a client that is not behind a relay: HOST_PEER_ID is the client")
+	fl.BoolVar(&f.quiet, "quiet", false, "print only the result (or the error): no warnings, --trace, --print-air or --particle-id")
+	fl.BoolVar(&f.showID, "particle-id", false, "print the particle's id on standard error before it starts")
 	fl.StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
 	fl.StringArrayVarP(&f.consts, "const", "c", nil, "override a constant declared with ?=, as NAME=VALUE (repeatable)")
 	fl.StringVar(&f.keyFile, "key", "", "with --relay, file holding the client's key (base64 Ed25519 seed), such as a node's management key; default a fresh key")
@@ -103,11 +114,14 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	fn, err := compileFunction(cmd, file, name, f.imports, f.consts)
+	fn, err := compileFunction(cmd, file, name, f.imports, f.consts, codegen.Options{EmptyResponse: true, NoXor: f.noXor, NoRelay: f.noRelay}, f.quiet)
 	if err != nil {
 		return err
 	}
 	script := air.Print(fn.Script)
+	if f.quiet {
+		f.printAIR, f.trace, f.showID = false, false, false
+	}
 	if f.printAIR {
 		fmt.Fprint(cmd.ErrOrStderr(), script)
 	}
@@ -197,6 +211,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		return err
 	}
 	call := session.Call{Script: script, Args: args, Relay: relay, TTL: f.ttl, ParticleID: session.NewParticleID()}
+	if f.showID {
+		fmt.Fprintln(cmd.ErrOrStderr(), "particle", call.ParticleID)
+	}
 	stopTrace := func() {}
 	if f.trace {
 		stopTrace = followTrace(ctx, cmd.ErrOrStderr(), events, call.ParticleID, names)
@@ -210,7 +227,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		}
 	}
 	if err != nil {
-		return reportRunError(cmd, err, f.asJSON)
+		return err
 	}
 	return printResult(cmd.OutOrStdout(), res.Values)
 }
@@ -233,18 +250,21 @@ func parseDeployments(flags []string) ([]deployment, error) {
 }
 
 // compileFunction compiles file and returns its exported function name.
-// Diagnostics are printed; any error ends the command with status 1.
-func compileFunction(cmd *cobra.Command, file, name string, imports, constFlags []string) (*codegen.Function, error) {
+// Errors in the program are a *diagnosticsError; warnings are printed
+// unless quiet.
+func compileFunction(cmd *cobra.Command, file, name string, imports, constFlags []string, opts codegen.Options, quiet bool) (*codegen.Function, error) {
 	consts, err := parseConsts(constFlags)
 	if err != nil {
 		return nil, err
 	}
 	prog, diags := aqua.Check(aqua.Config{ImportPaths: imports, Constants: consts}, file)
 	if diags.HasErrors() {
-		_ = diag.Print(cmd.ErrOrStderr(), diags, prog.Source())
-		return nil, exitError{1}
+		return nil, &diagnosticsError{diags: diags, src: prog.Source()}
 	}
-	fns, err := codegen.Generate(prog, codegen.Options{EmptyResponse: true})
+	if len(diags) > 0 && !quiet {
+		_ = diag.Print(cmd.ErrOrStderr(), diags, prog.Source())
+	}
+	fns, err := codegen.Generate(prog, opts)
 	var exported []string
 	for i := range fns {
 		if fns[i].Name == name {
@@ -254,6 +274,9 @@ func compileFunction(cmd *cobra.Command, file, name string, imports, constFlags 
 	}
 	if err != nil {
 		return nil, fmt.Errorf("compile %s: %w", file, err)
+	}
+	if len(exported) == 0 {
+		return nil, fmt.Errorf("%s has no exported function %q (it exports none: add export %s)", file, name, name)
 	}
 	return nil, fmt.Errorf("%s has no exported function %q (exported: %s)", file, name, strings.Join(exported, ", "))
 }
@@ -309,13 +332,9 @@ func bindArgs(fn *codegen.Function, args []session.Arg, data map[string]json.Raw
 		if _, isArrow := p.Type.(*types.Arrow); isArrow {
 			return nil, fmt.Errorf("%s: argument %s is a function (%s); run cannot provide callbacks", fn.Name, p.Name, p.Type)
 		}
-		a := args[i]
-		if a.Name == "" {
-			out[p.Name] = a.Literal
-			continue
-		}
-		v, ok := data[a.Name]
-		if !ok {
+		v, err := args[i].Value(data)
+		var unknown *session.UnknownDataError
+		if errors.As(err, &unknown) {
 			known := slices.Sorted(func(yield func(string) bool) {
 				for k := range data {
 					if !yield(k) {
@@ -323,7 +342,13 @@ func bindArgs(fn *codegen.Function, args []session.Arg, data map[string]json.Raw
 					}
 				}
 			})
-			return nil, fmt.Errorf("no data named %q for argument %s (data has: %s)", a.Name, p.Name, strings.Join(known, ", "))
+			return nil, fmt.Errorf("no data named %q for argument %s (data has: %s)", unknown.Name, p.Name, strings.Join(known, ", "))
+		}
+		if err == nil {
+			err = session.CheckArg(p.Name, argType(p.Type), v)
+		}
+		if err != nil {
+			return nil, err
 		}
 		out[p.Name] = v
 	}
@@ -349,9 +374,22 @@ func printResult(w io.Writer, values []json.RawMessage) error {
 }
 
 func reportRunError(cmd *cobra.Command, err error, asJSON bool) error {
-	var fe *session.Error
+	var (
+		fe    *session.Error
+		diags *diagnosticsError
+	)
+	if errors.As(err, &diags) && !asJSON {
+		_ = diag.Print(cmd.ErrOrStderr(), diags.diags, diags.src)
+		return exitError{1}
+	}
 	if asJSON {
 		out := map[string]any{"error": err.Error()}
+		if errors.As(err, &diags) {
+			out["diagnostics"] = diags.json()
+		}
+		if ae := (*session.ArgError)(nil); errors.As(err, &ae) {
+			out["path"], out["expected"], out["got"] = ae.Path, ae.Want, ae.Got
+		}
 		if errors.As(err, &fe) {
 			out = map[string]any{"error": fe.Message, "error_code": fe.Code, "peer_id": fe.PeerID, "instruction": fe.Instruction, "particle_id": fe.ParticleID}
 		}
