@@ -573,12 +573,12 @@ func (m *Model) setPeers(msg ui.PeersMsg) {
 		lanes = append(lanes, p.ID)
 		id, _ := json.Marshal(p.ID)
 		data[p.Name] = id
-		if p.Role == session.Relay {
+		if p.Role == session.RoleRelay {
 			data["relay"] = id
 		}
 		// nodes offers the nodes that can answer: a killed node would
 		// only make the particle time out.
-		if (p.Role == session.Relay || p.Role == session.Node) && p.Up {
+		if (p.Role == session.RoleRelay || p.Role == session.RoleNode) && p.Up {
 			nodes = append(nodes, p.ID)
 		}
 	}
@@ -619,7 +619,7 @@ func (m *Model) startRun(req ui.RunRequest) tea.Cmd {
 		func() tea.Msg { return started },
 		func() tea.Msg {
 			t := time.Now()
-			res, err := s.Run(ctx, session.Call{Script: req.Function.AIR, Args: req.Args, ParticleID: pid})
+			res, err := s.Run(ctx, session.Call{Script: req.Function.AIR, Args: req.Args, Results: req.Function.Results, ParticleID: pid})
 			r := ui.RunResult{ID: id, Display: req.Display, ParticleID: pid, Err: err, Took: time.Since(t)}
 			if res != nil {
 				r.Values = res.Values

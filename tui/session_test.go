@@ -32,13 +32,13 @@ type fakeSession struct {
 func newFakeSession(nodes int) *fakeSession {
 	s := &fakeSession{log: trace.NewLog(100_000), base: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	for i := range nodes {
-		role := session.Node
+		role := session.RoleNode
 		if i == 0 {
-			role = session.Relay
+			role = session.RoleRelay
 		}
 		s.peers = append(s.peers, session.PeerInfo{ID: fakeID(i), Name: fmt.Sprintf("node%d", i), Role: role, Up: true, Connections: nodes - 1})
 	}
-	s.peers = append(s.peers, session.PeerInfo{ID: "12D3KooWclient", Name: "client", Role: session.Client, Up: true, Connections: 1})
+	s.peers = append(s.peers, session.PeerInfo{ID: "12D3KooWclient", Name: "client", Role: session.RoleClient, Up: true, Connections: 1})
 	return s
 }
 

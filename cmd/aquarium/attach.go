@@ -195,11 +195,11 @@ func serveInspection(p *nodehost.Peer, deployer builtin.Deployer, events *trace.
 	if err != nil {
 		return err
 	}
-	inspect.Serve(p.Host.Libp2p(), inspect.Config{
+	inspect.Serve(p.Libp2p(), inspect.Config{
 		Allowed: allowed, Events: events, Deployer: deployer, Logger: log,
 		Info: func() inspect.Info {
-			info := inspect.Info{PeerID: p.ID(), Version: "aquarium-" + buildVersion(), Connected: p.Host.Peers(), RoutingTable: p.Host.RoutingTableSize()}
-			for _, a := range p.Host.Addrs() {
+			info := inspect.Info{PeerID: p.ID(), Version: "aquarium-" + buildVersion(), Connected: p.Peers(), RoutingTable: p.RoutingTableSize()}
+			for _, a := range p.Addrs() {
 				info.Addrs = append(info.Addrs, a.String())
 			}
 			return info

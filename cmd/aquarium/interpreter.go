@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/marine"
 	"github.com/aquarium-p2p/aquarium/marine/avmnode"
+	"github.com/aquarium-p2p/aquarium/net/devnet"
 	"github.com/spf13/pflag"
 )
 
@@ -20,16 +20,16 @@ type interpreterFlags struct {
 }
 
 func (f *interpreterFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&f.name, "interpreter", node.Native, "what runs AIR: native (this implementation) or avm.wasm (the reference AquaVM)")
+	fl.StringVar(&f.name, "interpreter", devnet.NativeInterpreter, "what runs AIR: native (this implementation) or avm.wasm (the reference AquaVM)")
 	fl.StringVar(&f.avmWasm, "avm-wasm", "", "path of avm.wasm for --interpreter avm.wasm (default: found in the npm package @fluencelabs/avm)")
 }
 
 // load returns the chosen interpreter, loaded on rt; nil for the native
 // one, the peers' default. It fails with what to do when avm.wasm is
 // asked for and cannot be found.
-func (f *interpreterFlags) load(ctx context.Context, rt *marine.Runtime) (node.Interpreter, error) {
+func (f *interpreterFlags) load(ctx context.Context, rt *marine.Runtime) (devnet.Interpreter, error) {
 	switch f.name {
-	case node.Native:
+	case devnet.NativeInterpreter:
 		if f.avmWasm != "" {
 			return nil, fmt.Errorf("--avm-wasm is for --interpreter %s", avmnode.Name)
 		}
@@ -46,13 +46,13 @@ func (f *interpreterFlags) load(ctx context.Context, rt *marine.Runtime) (node.I
 		}
 		return vm, nil
 	}
-	return nil, fmt.Errorf("--interpreter %q: want %s or %s", f.name, node.Native, avmnode.Name)
+	return nil, fmt.Errorf("--interpreter %q: want %s or %s", f.name, devnet.NativeInterpreter, avmnode.Name)
 }
 
 // open is load on a Marine runtime of its own, for commands that have
 // none; close releases it. Both are no-ops for the native interpreter.
-func (f *interpreterFlags) open(ctx context.Context) (interp node.Interpreter, close func(), err error) {
-	if f.name == node.Native && f.avmWasm == "" {
+func (f *interpreterFlags) open(ctx context.Context) (interp devnet.Interpreter, close func(), err error) {
+	if f.name == devnet.NativeInterpreter && f.avmWasm == "" {
 		return nil, func() {}, nil
 	}
 	rt, err := marine.New(ctx, marine.Options{CacheDir: marineCacheDir()})
@@ -69,9 +69,9 @@ func (f *interpreterFlags) open(ctx context.Context) (interp node.Interpreter, c
 
 // forPeers gives every peer interp; nil (the default interpreter) when
 // interp is nil.
-func forPeers(interp node.Interpreter) func(int, peer.ID) node.Interpreter {
+func forPeers(interp devnet.Interpreter) func(int, peer.ID) devnet.Interpreter {
 	if interp == nil {
 		return nil
 	}
-	return func(int, peer.ID) node.Interpreter { return interp }
+	return func(int, peer.ID) devnet.Interpreter { return interp }
 }

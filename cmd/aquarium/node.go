@@ -173,11 +173,11 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		return err
 	}
 	defer p.Stop()
-	metrics.registry.MustRegister(newLoadCollector(p.Node, reg))
+	metrics.registry.MustRegister(newLoadCollector(p, reg))
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "peer id %s\n", p.ID())
-	fmt.Fprintf(out, "interpreter %s\n", p.Node.Interpreter())
-	for _, a := range p.Host.Addrs() {
+	fmt.Fprintf(out, "interpreter %s\n", p.Interpreter())
+	for _, a := range p.Addrs() {
 		fmt.Fprintf(out, "listening on %s\n", a)
 	}
 	if len(f.inspect) > 0 {
@@ -186,7 +186,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		}
 	}
 	if len(f.bootstrap) > 0 {
-		if err := p.Host.Bootstrap(ctx, f.bootstrap); err != nil {
+		if err := p.Bootstrap(ctx, f.bootstrap); err != nil {
 			log.Warn("bootstrap", "err", err)
 		}
 	}
@@ -307,14 +307,14 @@ func serveHTTP(addr string, p *nodehost.Peer, reg *registry.Registry, m *nodeMet
 		// A saturated node runs, but new work waits or is refused: the
 		// answer says so, and with 503 a load balancer sends work
 		// elsewhere.
-		load, status := loadOf(p.Node, reg), "ok"
+		load, status := loadOf(p, reg), "ok"
 		if len(load.Saturated) > 0 {
 			status = "saturated"
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"status": status, "peer_id": p.ID(), "connected_peers": len(p.Host.Peers()),
-			"routing_table": p.Host.RoutingTableSize(), "load": load,
+			"status": status, "peer_id": p.ID(), "connected_peers": len(p.Peers()),
+			"routing_table": p.RoutingTableSize(), "load": load,
 		})
 	})
 	ln, err := net.Listen("tcp", addr)

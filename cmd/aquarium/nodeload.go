@@ -8,6 +8,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/marine"
 	"github.com/aquarium-p2p/aquarium/marine/config"
 	"github.com/aquarium-p2p/aquarium/marine/registry"
+	"github.com/aquarium-p2p/aquarium/net/nodehost"
 	"github.com/aquarium-p2p/aquarium/net/wire"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/pflag"
@@ -57,7 +58,7 @@ type nodeLoad struct {
 }
 
 // loadOf reads how busy the node and its services are.
-func loadOf(nd *node.Node, reg *registry.Registry) nodeLoad {
+func loadOf(nd *nodehost.Peer, reg *registry.Registry) nodeLoad {
 	l := nodeLoad{Node: nd.Load(), Services: reg.Load()}
 	n := l.Node
 	if n.Calls >= n.CallWorkers {
@@ -79,13 +80,13 @@ func loadOf(nd *node.Node, reg *registry.Registry) nodeLoad {
 
 // loadCollector reports the node's load to Prometheus as it is scraped.
 type loadCollector struct {
-	nd  *node.Node
+	nd  *nodehost.Peer
 	reg *registry.Registry
 
 	workers, queue, saturated, pending, rejected *prometheus.Desc
 }
 
-func newLoadCollector(nd *node.Node, reg *registry.Registry) *loadCollector {
+func newLoadCollector(nd *nodehost.Peer, reg *registry.Registry) *loadCollector {
 	return &loadCollector{
 		nd: nd, reg: reg,
 		workers:   prometheus.NewDesc("aquarium_call_workers_busy", "Call workers running calls, by pool (builtin or service).", []string{"pool"}, nil),

@@ -19,10 +19,10 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/debug"
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/net/client"
 	"github.com/aquarium-p2p/aquarium/net/devnet"
 	"github.com/spf13/cobra"
 )
@@ -129,88 +129,32 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	events := trace.NewLog(100_000)
+	s, rec, closeSession, err := openRunSession(ctx, f, events)
+	if err != nil {
+		return err
+	}
+	defer closeSession()
+	peers, err := s.Peers(ctx)
+	if err != nil {
+		return err
+	}
 	names := map[peer.ID]string{}
-	var (
-		client *devnet.Peer
-		relay  peer.ID
-	)
-	deployments, err := parseDeployments(f.deploy)
-	if err != nil {
-		return err
+	var nodes []peer.ID
+	for _, p := range peers {
+		names[p.ID] = p.Name
+		if p.Role != session.RoleClient {
+			nodes = append(nodes, p.ID)
+		}
 	}
-	interp, closeInterp, err := f.interp.open(ctx)
-	if err != nil {
-		return err
+	if _, ok := data["nodes"]; !ok && f.relay == "" {
+		data["nodes"], _ = json.Marshal(nodes)
 	}
-	defer closeInterp()
-	// --record records the hops of every peer of this process: the whole
-	// local network, or only the client of a remote relay.
-	var recorder node.Recorder
-	var rec *debug.Recording
-	if f.record != "" {
-		rec = debug.NewRecording(0)
-		recorder = rec
-	}
-	if f.relay == "" {
-		cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion(), Recorder: recorder, Interpreter: forPeers(interp)}
-		services, closeServices, err := localServices(ctx)
-		if err != nil {
-			return err
-		}
-		defer closeServices()
-		var deployErr error
-		cfg.Services = func(i int, id peer.ID) node.Services {
-			reg := services(i, id)
-			for _, d := range deployments {
-				if err := reg.Deploy(ctx, d.id, d.path, id); err != nil && deployErr == nil {
-					deployErr = err
-				}
-			}
-			return reg
-		}
-		net, err := devnet.Start(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer net.Close()
-		if deployErr != nil {
-			return deployErr
-		}
-		if client, err = net.NewClient(ctx, 0); err != nil {
-			return err
-		}
-		ids := net.NodeIDs()
-		relay = ids[0]
-		for i, id := range ids {
-			names[id] = fmt.Sprintf("node%d", i)
-		}
-		if _, ok := data["nodes"]; !ok {
-			data["nodes"], _ = json.Marshal(ids)
-		}
-	} else {
-		if len(deployments) > 0 {
-			return errors.New("--deploy works on the local network only; a remote node deploys services itself")
-		}
-		key, err := peer.GenerateEd25519(rand.Reader)
-		if f.keyFile != "" {
-			key, _, err = loadOrCreateKey(f.keyFile, false)
-		}
-		if err != nil {
-			return err
-		}
-		if client, relay, err = devnet.Connect(ctx, f.relay, key, devnet.Config{Events: events, Version: buildVersion(), Recorder: recorder, Interpreter: forPeers(interp)}); err != nil {
-			return err
-		}
-		defer client.Stop()
-		names[relay] = "relay"
-	}
-	names[client.ID()] = "client"
 
 	args, err := bindArgs(fn, callArgs, data)
 	if err != nil {
 		return err
 	}
-	call := session.Call{Script: script, Args: args, Relay: relay, TTL: f.ttl, ParticleID: session.NewParticleID()}
+	call := session.Call{Script: script, Args: args, Results: len(fn.Arrow.Results), TTL: f.ttl, ParticleID: session.NewParticleID()}
 	if f.showID {
 		fmt.Fprintln(cmd.ErrOrStderr(), "particle", call.ParticleID)
 	}
@@ -218,7 +162,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if f.trace {
 		stopTrace = followTrace(ctx, cmd.ErrOrStderr(), events, call.ParticleID, names)
 	}
-	res, err := session.Run(ctx, client.Node, call)
+	res, err := s.Run(ctx, call)
 	stopTrace()
 	if rec != nil {
 		// A failed run's recording is the one worth keeping.
@@ -230,6 +174,88 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		return err
 	}
 	return printResult(cmd.OutOrStdout(), res.Values)
+}
+
+// openRunSession opens the session run runs its function on: a local
+// network of f.nodes nodes, or a client of the node at f.relay. With
+// --record it also returns the recording of every hop this process runs:
+// the whole local network's, or only the client's of a remote relay.
+// The returned function closes the session and what it needed.
+func openRunSession(ctx context.Context, f runFlags, events *trace.Log) (session.Session, *debug.Recording, func(), error) {
+	deployments, err := parseDeployments(f.deploy)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	interp, closeInterp, err := f.interp.open(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, rec, closeSession, err := dialOrStart(ctx, f, events, deployments, interp)
+	if err != nil {
+		closeInterp()
+		return nil, nil, nil, err
+	}
+	return s, rec, func() { closeSession(); closeInterp() }, nil
+}
+
+// dialOrStart opens the session of openRunSession, its peers running
+// scripts with interp.
+func dialOrStart(ctx context.Context, f runFlags, events *trace.Log, deployments []deployment, interp devnet.Interpreter) (session.Session, *debug.Recording, func(), error) {
+	if f.relay != "" {
+		if len(deployments) > 0 {
+			return nil, nil, nil, errors.New("--deploy works on the local network only; a remote node deploys services itself")
+		}
+		key, err := peer.GenerateEd25519(rand.Reader)
+		if f.keyFile != "" {
+			key, _, err = loadOrCreateKey(f.keyFile, false)
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		cfg := client.Config{Events: events, Version: buildVersion(), Interpreter: interp}
+		var rec *debug.Recording
+		if f.record != "" {
+			rec = debug.NewRecording(0)
+			cfg.Recorder = rec
+		}
+		s, err := client.Dial(ctx, f.relay, key, cfg)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return s, rec, func() { s.Close() }, nil
+	}
+
+	services, closeServices, err := localServices(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var deployErr error
+	cfg := devnet.Config{Nodes: f.nodes, Events: events, Version: buildVersion(), Interpreter: forPeers(interp),
+		Services: func(i int, id peer.ID) devnet.Services {
+			reg := services(i, id)
+			for _, d := range deployments {
+				if err := reg.Deploy(ctx, d.id, d.path, id); err != nil && deployErr == nil {
+					deployErr = err
+				}
+			}
+			return reg
+		}}
+	s, err := devnet.NewSession(ctx, cfg)
+	if err == nil {
+		err = deployErr
+	}
+	if err != nil {
+		if s != nil {
+			s.Close()
+		}
+		closeServices()
+		return nil, nil, nil, err
+	}
+	var rec *debug.Recording
+	if f.record != "" {
+		rec = s.Recording()
+	}
+	return s, rec, func() { s.Close(); closeServices() }, nil
 }
 
 type deployment struct{ id, path string }

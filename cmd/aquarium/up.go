@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/marine"
@@ -78,7 +77,7 @@ func runUp(cmd *cobra.Command, f upFlags) error {
 	events := trace.NewLog(100_000)
 	cfg := devnet.Config{
 		Nodes: f.nodes, Seed: f.seed, Events: events, Logger: log, Version: buildVersion(),
-		Services:    func(_ int, id peer.ID) node.Services { return registry.New(rt, id) },
+		Services:    func(_ int, id peer.ID) devnet.Services { return registry.New(rt, id) },
 		Interpreter: forPeers(interp),
 	}
 	n, err := devnet.Start(ctx, cfg)
@@ -92,8 +91,8 @@ func runUp(cmd *cobra.Command, f upFlags) error {
 		fmt.Fprintln(out, devnet.ConnectAddr(p))
 	}
 	for i, p := range n.Nodes() {
-		fmt.Fprintf(errOut, "node%d %s (%s)\n", i, p.ID(), p.Node.Interpreter())
-		for _, a := range p.Host.Addrs() {
+		fmt.Fprintf(errOut, "node%d %s (%s)\n", i, p.ID(), p.Interpreter())
+		for _, a := range p.Addrs() {
 			fmt.Fprintf(errOut, "  %s\n", a)
 		}
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/token"
 	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/net/devnet"
@@ -102,7 +101,7 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 		Nodes:   f.nodes,
 		Version: buildVersion(),
 		// Every node can take Marine modules (d in the Peers pane).
-		Services: func(i int, id peer.ID) node.Services { return services(i, id) },
+		Services: func(i int, id peer.ID) devnet.Services { return services(i, id) },
 		// The terminal belongs to the workbench; peers report through
 		// trace events, not logs.
 		Logger: slog.New(slog.DiscardHandler),
@@ -167,7 +166,7 @@ func compiler(cfg aqua.Config) ui.Compiler {
 			return b
 		}
 		for _, fn := range fns {
-			f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), AIR: air.Print(fn.Script)}
+			f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), Results: len(fn.Arrow.Results), AIR: air.Print(fn.Script)}
 			for _, p := range fn.Arrow.Params {
 				_, arrow := p.Type.(*types.Arrow)
 				f.Params = append(f.Params, ui.Param{Name: p.Name, Type: p.Type.String(), Arrow: arrow})

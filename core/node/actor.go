@@ -221,7 +221,9 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 	}
 	if out.Complete && idle {
 		n.emit(trace.Event{Kind: trace.Completed, Particle: p.ID, RetCode: out.RetCode})
-		n.complete(p.ID)
+		if n.cfg.Scope != nil {
+			n.cfg.Scope.Completed(p.ID)
+		}
 	}
 }
 
@@ -238,7 +240,7 @@ func (n *Node) send(ctx context.Context, p *particle.Particle, to peer.ID) {
 	// Sent is recorded before the transport runs, so that it precedes the
 	// arrival in the log; a failure follows as a drop.
 	n.emit(trace.Event{Kind: trace.Sent, Particle: p.ID, To: to, DataSize: len(p.Data)})
-	go func() {
+	n.tasks.Go(func() {
 		err := n.cfg.Transport.Send(ctx, to, p)
 		if err == nil {
 			return
@@ -250,15 +252,15 @@ func (n *Node) send(ctx context.Context, p *particle.Particle, to peer.ID) {
 				n.cfg.Logger.Debug("report drop to initiator", "particle", p.ID, "err", err)
 			}
 		}
-	}()
+	})
 }
 
-// startCall runs one service call in the background and posts its result
-// to the actor.
+// startCall runs one service call on a task of its own and posts its
+// result to the actor.
 func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id uint32, req avm.CallRequest) {
 	args := joinArgs(req.Arguments)
 	n.emit(trace.Event{Kind: trace.CallRequested, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName, Args: args})
-	go func() {
+	n.tasks.Go(func() {
 		workers := n.workersFor(req.ServiceID, req.FunctionName)
 		select {
 		case workers <- struct{}{}:
@@ -289,11 +291,11 @@ func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id
 			case <-ctx.Done():
 			}
 		}
-	}()
+	})
 }
 
 // call executes one call request: builtins first, then deployed services,
-// then the services scoped to the particle.
+// then the services the node's scope gives the particle.
 func (n *Node) call(ctx context.Context, p *particle.Particle, req avm.CallRequest) avm.CallResult {
 	f, ok := n.lookup(p.ID, req.ServiceID, req.FunctionName)
 	if !ok {
@@ -333,10 +335,10 @@ func (n *Node) lookup(particleID, service, function string) (builtin.Func, bool)
 			return f, true
 		}
 	}
-	n.mu.Lock()
-	f, ok := n.scoped[particleID][service][function]
-	n.mu.Unlock()
-	return f, ok
+	if n.cfg.Scope != nil {
+		return n.cfg.Scope.Lookup(particleID, service, function)
+	}
+	return nil, false
 }
 
 // failure is a failed call's result: ret code 1 and the message as a JSON

@@ -42,7 +42,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 		if err := p.Sign(key); err != nil {
 			b.Fatal(err)
 		}
-		client.Scope(p.ID, services)
+		scope(client, p.ID, services)
 		client.Deliver(client.ID(), p)
 		<-done
 	}

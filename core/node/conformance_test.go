@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
@@ -257,22 +258,6 @@ func whoami(id peer.ID) serviceTable {
 	return serviceTable{"whoami": {"id": func(context.Context, *builtin.Call) (any, error) { return string(id), nil }}}
 }
 
-// relayedTransport has the topology of the reference's network: the nodes
-// reach one another, but the client is connected to its relay only, so a
-// particle a node sends straight to the client (or the client to a node
-// other than its relay) is dropped there, and here.
-type relayedTransport struct {
-	memTransport
-	client, relay peer.ID
-}
-
-func (t relayedTransport) Send(ctx context.Context, to peer.ID, p *particle.Particle) error {
-	if (t.from == t.client && to != t.relay) || (to == t.client && t.from != t.relay) {
-		return fmt.Errorf("%s has no connection with %s", t.from, to)
-	}
-	return t.memTransport.Send(ctx, to, p)
-}
-
 // conformanceKey is the key of the client (seed 100) or of node i (seed i+1).
 func conformanceKey(t *testing.T, seed byte) peer.PrivateKey {
 	t.Helper()
@@ -285,22 +270,18 @@ func conformanceKey(t *testing.T, seed byte) peer.PrivateKey {
 
 func startConformanceNet(t *testing.T) *conformanceNet {
 	t.Helper()
-	mem := &memNet{nodes: map[peer.ID]*Node{}}
+	mem := memnet.New()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	t.Cleanup(func() { cancel(); wg.Wait() })
-	client, relay := peer.IDOf(conformanceKey(t, 100)), peer.IDOf(conformanceKey(t, 1))
+	t.Cleanup(func() { cancel(); wg.Wait(); mem.Close() })
 	start := func(seed byte) (*Node, peer.PrivateKey) {
 		key := conformanceKey(t, seed)
 		id := peer.IDOf(key)
-		tr := relayedTransport{memTransport: memTransport{mem, id}, client: client, relay: relay}
-		nd, err := New(Config{Key: key, Transport: tr, Services: whoami(id)})
+		nd, err := New(Config{Key: key, Transport: mem.Transport(id), Services: whoami(id), Scope: &testScope{}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mem.mu.Lock()
-		mem.nodes[id] = nd
-		mem.mu.Unlock()
+		mem.Add(id, nd)
 		wg.Go(func() { _ = nd.Run(ctx) })
 		return nd, key
 	}
@@ -309,6 +290,13 @@ func startConformanceNet(t *testing.T) *conformanceNet {
 	for i := range conformancePeers {
 		nd, _ := start(byte(i + 1))
 		n.nodes = append(n.nodes, nd)
+	}
+	// The topology of the reference's network: the nodes reach one
+	// another, but the client is connected to its relay only, so a
+	// particle a node sends straight to the client (or the client to a
+	// node other than its relay) is dropped there, and here.
+	for _, nd := range n.nodes[1:] {
+		mem.Partition(n.client.ID(), nd.ID())
 	}
 	return n
 }
@@ -467,7 +455,7 @@ func runCase(t *testing.T, c conformanceCase, script, idPrefix string, extra map
 		}
 		maps.Copy(services[id], fns)
 	}
-	n.client.Scope(p.ID, services)
+	scope(n.client, p.ID, services)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go watchInterpreter(ctx, n.client, p.ID, done)

@@ -64,6 +64,12 @@ type Config struct {
 	Builtins *builtin.Set
 	// Services are the deployed services; may be nil.
 	Services Services
+	// Scope, if set, serves the calls that neither the builtins nor the
+	// deployed services take, per particle, and hears when a particle
+	// completes here: how a client (see core/session) provides the
+	// services a function expects of its caller and learns that a
+	// function without results is done. Nil costs nothing.
+	Scope Scope
 	// Workers bounds how many particles are interpreted at once; default
 	// 4. QueueSize bounds the particles that arrived and wait for a
 	// worker, and apart from them those whose call results wait for one;
@@ -93,6 +99,16 @@ type Config struct {
 	Recorder Recorder
 	// Interpreter runs the scripts; default core/avm (NativeInterpreter).
 	Interpreter Interpreter
+}
+
+// Scope is what a client adds to its node: services that answer the
+// calls of one particle only, and word of a particle's completion.
+type Scope interface {
+	// Lookup finds a function that serves particleID only.
+	Lookup(particleID, service, function string) (builtin.Func, bool)
+	// Completed tells that particleID's whole script has completed on
+	// this node. It must not block.
+	Completed(particleID string)
 }
 
 // Interpretation is one run of the interpreter on a node: its inputs and,
@@ -141,12 +157,13 @@ type Node struct {
 	calls chan struct{} // semaphore for running calls
 	// serviceCalls is the semaphore for calls of deployed services.
 	serviceCalls chan struct{}
+	// tasks counts the sends and calls in flight, which run on goroutines
+	// of their own: Run waits for them before it returns.
+	tasks sync.WaitGroup
 
-	mu        sync.Mutex
-	actors    map[string]*actor
-	scoped    map[string]map[string]builtin.Service // particle id -> services
-	completed map[string]func()                     // particle id -> callback
-	running   bool
+	mu      sync.Mutex
+	actors  map[string]*actor
+	running bool
 }
 
 // New returns a node; Start it to process particles.
@@ -203,8 +220,6 @@ func New(cfg Config) (*Node, error) {
 		calls:        make(chan struct{}, cfg.CallWorkers),
 		serviceCalls: make(chan struct{}, cfg.ServiceWorkers),
 		actors:       map[string]*actor{},
-		scoped:       map[string]map[string]builtin.Service{},
-		completed:    map[string]func(){},
 	}, nil
 }
 
@@ -218,7 +233,12 @@ func (n *Node) Events() *trace.Log { return n.cfg.Events }
 // with.
 func (n *Node) Interpreter() string { return n.cfg.Interpreter.Name() }
 
-// Run processes particles until ctx ends.
+// Now reads the node's clock: the time a particle this node starts is
+// stamped with.
+func (n *Node) Now() time.Time { return n.cfg.Now() }
+
+// Run processes particles until ctx ends, and returns once every send and
+// call it started has returned too.
 func (n *Node) Run(ctx context.Context) error {
 	n.mu.Lock()
 	if n.running {
@@ -245,6 +265,8 @@ func (n *Node) Run(ctx context.Context) error {
 	}
 	wg.Go(func() { n.reap(ctx) })
 	wg.Wait()
+	// Only the workers start tasks, and they have stopped.
+	n.tasks.Wait()
 	return ctx.Err()
 }
 
@@ -285,35 +307,6 @@ func (n *Node) Reported(from peer.ID, drop trace.Event) {
 	n.cfg.Events.Append(drop)
 }
 
-// Scope registers services that answer calls of one particle only, until
-// it expires: the way a client provides getDataSrv, callbackSrv and the
-// callbacks of the function it runs.
-func (n *Node) Scope(particleID string, services map[string]builtin.Service) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.scoped[particleID] = services
-}
-
-// OnComplete calls f, once, when the particle's whole script has completed
-// on this node: how a client learns that a function without results is
-// done.
-func (n *Node) OnComplete(particleID string, f func()) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.completed[particleID] = f
-}
-
-// complete runs and forgets the completion callback of a particle.
-func (n *Node) complete(particleID string) {
-	n.mu.Lock()
-	f := n.completed[particleID]
-	delete(n.completed, particleID)
-	n.mu.Unlock()
-	if f != nil {
-		f()
-	}
-}
-
 // emit records an event at this node.
 func (n *Node) emit(e trace.Event) {
 	e.Peer = n.id
@@ -343,16 +336,14 @@ func (n *Node) reap(ctx context.Context) {
 	}
 }
 
-// expire removes the actors, data and scoped services of particles that
-// have expired at now.
+// expire removes the actors and data of particles that have expired at
+// now.
 func (n *Node) expire(now time.Time) {
 	n.mu.Lock()
 	var dead []*actor
 	for key, a := range n.actors {
 		if a.expired(now) {
 			delete(n.actors, key)
-			delete(n.scoped, a.particleID)
-			delete(n.completed, a.particleID)
 			dead = append(dead, a)
 		}
 	}

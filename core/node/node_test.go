@@ -13,35 +13,41 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
 
-// memNet connects nodes in memory, for tests.
-type memNet struct {
-	mu    sync.Mutex
-	nodes map[peer.ID]*Node
-}
-
-type memTransport struct {
-	net  *memNet
-	from peer.ID
-}
-
-func (t memTransport) Send(_ context.Context, to peer.ID, p *particle.Particle) error {
-	t.net.mu.Lock()
-	n, ok := t.net.nodes[to]
-	t.net.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("no route to %s", to)
-	}
-	q := *p
-	n.Deliver(t.from, &q)
-	return nil
-}
-
 var testClock = time.UnixMilli(1_700_000_000_000)
+
+// testScope serves the services a test client gives the particles it
+// starts.
+type testScope struct {
+	mu       sync.Mutex
+	services map[string]map[string]builtin.Service // by particle id
+}
+
+func (s *testScope) Lookup(particleID, service, function string) (builtin.Func, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.services[particleID][service][function]
+	return f, ok
+}
+
+func (s *testScope) Completed(string) {}
+
+// scope gives one particle services on client, a node a test network
+// started.
+func scope(client *Node, particleID string, services map[string]builtin.Service) {
+	s := client.cfg.Scope.(*testScope)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.services == nil {
+		s.services = map[string]map[string]builtin.Service{}
+	}
+	s.services[particleID] = services
+}
 
 // network starts n nodes and a client on one shared event log.
 func network(t testing.TB, n int) (client *Node, nodes []*Node, events *trace.Log) {
@@ -52,16 +58,16 @@ func network(t testing.TB, n int) (client *Node, nodes []*Node, events *trace.Lo
 // networkWith is network with each node's config adjusted by configure.
 func networkWith(t testing.TB, n int, configure func(*Config)) (client *Node, nodes []*Node, events *trace.Log) {
 	t.Helper()
-	net := &memNet{nodes: map[peer.ID]*Node{}}
+	net := memnet.New()
 	events = trace.NewLog(100_000)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	t.Cleanup(func() { cancel(); wg.Wait(); net.Close() })
 	start := func(seed byte) *Node {
 		key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
 		id := peer.IDOf(key)
 		cfg := Config{
-			Key: key, Transport: memTransport{net, id}, Events: events,
+			Key: key, Transport: net.Transport(id), Events: events, Scope: &testScope{},
 			Now:      func() time.Time { return testClock },
 			Builtins: builtin.New(builtin.Env{Host: id, Key: key, Now: func() time.Time { return testClock.Add(time.Duration(seed) * time.Millisecond) }}),
 		}
@@ -72,9 +78,7 @@ func networkWith(t testing.TB, n int, configure func(*Config)) (client *Node, no
 		if err != nil {
 			t.Fatal(err)
 		}
-		net.mu.Lock()
-		net.nodes[id] = nd
-		net.mu.Unlock()
+		net.Add(id, nd)
 		wg.Go(func() { nd.Run(ctx) })
 		return nd
 	}
@@ -129,7 +133,7 @@ func startFunction(t *testing.T, client *Node, relay peer.ID, script string, arg
 	if err := p.Sign(key); err != nil {
 		t.Fatal(err)
 	}
-	client.Scope(p.ID, scoped)
+	scope(client, p.ID, scoped)
 	client.Deliver(client.ID(), p)
 	return done
 }

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -20,21 +20,13 @@ const (
 	deadNext  = peer.ID("12D3KooWANqfCDrV79MZdMnMqTvDdqSAPSxdgFY1L6DCq2DVGB4D")
 )
 
-// relayOnly is a client's transport: it reaches the relay or nothing. A
-// relay that is up takes the particle and, its next peer being gone,
-// reports the drop back, as a node does.
-type relayOnly struct {
-	up     bool
-	client **node.Node
-}
+// reportingRelay is a relay whose next peer is gone: it takes the
+// particle and reports the drop back to the client, as a node does.
+type reportingRelay struct{ client **Client }
 
-func (r relayOnly) Send(_ context.Context, to peer.ID, p *particle.Particle) error {
-	if to != deadRelay || !r.up {
-		return fmt.Errorf("no connection to %s", to)
-	}
-	go (*r.client).Reported(deadRelay, trace.Event{Particle: p.ID, To: deadNext, Reason: trace.Unroutable,
+func (r reportingRelay) Deliver(_ peer.ID, p *particle.Particle) {
+	(*r.client).Reported(deadRelay, trace.Event{Particle: p.ID, To: deadNext, Reason: trace.Unroutable,
 		Err: "reported: dial backoff", Time: time.Now()})
-	return nil
 }
 
 // TestUnroutableEndsTheRun: a run whose particle cannot get past the
@@ -43,21 +35,23 @@ func (r relayOnly) Send(_ context.Context, to peer.ID, p *particle.Particle) err
 func TestUnroutableEndsTheRun(t *testing.T) {
 	for _, relayUp := range []bool{false, true} {
 		t.Run(fmt.Sprint("relay up: ", relayUp), func(t *testing.T) {
-			key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{43}, 32))
-			var n *node.Node
-			n, err := node.New(node.Config{Key: key, Transport: relayOnly{relayUp, &n}})
+			net, self := memnet.New(), memnet.NewPeer("client")
+			defer net.Close()
+			var c *Client
+			c, err := NewClient(ClientConfig{Node: node.Config{Key: self.Key, Transport: net.Transport(self.ID)}, Relay: deadRelay})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan struct{})
-			go func() { _ = n.Run(ctx); close(done) }()
-			defer func() { cancel(); <-done }()
+			defer c.Close()
+			net.Add(self.ID, c)
+			if relayUp {
+				net.Add(deadRelay, reportingRelay{&c})
+			}
 
 			script := `(seq (call "` + string(deadRelay) + `" ("op" "noop") []) (call %init_peer_id% ("callbackSrv" "response") ["never"]))`
 			runCtx, stop := context.WithTimeout(context.Background(), 20*time.Second)
 			defer stop()
-			_, err = Run(runCtx, n, Call{Script: script, Relay: deadRelay, TTL: time.Hour})
+			_, err = c.Run(runCtx, Call{Script: script, Results: 1, TTL: time.Hour})
 			if !errors.Is(err, ErrUnreachable) {
 				t.Fatalf("Run = %v, want ErrUnreachable at once", err)
 			}

@@ -5,8 +5,8 @@
 // A compiled Aqua function expects its caller to provide a few services on
 // the client, scoped to its particle: getDataSrv answers the relay and the
 // arguments, callbackSrv.response takes the result, errorHandlingSrv.error
-// takes an error, and callbackSrv.<name> implements arrow arguments. Run
-// provides them, starts the particle and waits.
+// takes an error, and callbackSrv.<name> implements arrow arguments. A
+// Client provides them, starts the particle and waits.
 package session
 
 import (
@@ -15,11 +15,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
@@ -31,6 +29,11 @@ type Call struct {
 	Script string
 	// Args are the function's arguments by name, as JSON values.
 	Args map[string]json.RawMessage
+	// Results is how many values the function returns: the length of
+	// its arrow type's results, as the compiler gives it. A function
+	// without results is done when its script completes on the client;
+	// one with results, when callbackSrv.response takes them.
+	Results int
 	// Relay is the node the client reaches the network through.
 	Relay peer.ID
 	// TTL bounds the particle's life; default 15 s.
@@ -73,57 +76,6 @@ func (e *Error) Error() string {
 // ErrTimeout is the error of a particle that neither answered nor failed
 // within its TTL.
 var ErrTimeout = errors.New("timed out")
-
-// Run starts call from client, which signs the particle, and waits for
-// the result.
-// A function without results finishes when the client has nothing left to
-// do for it.
-func Run(ctx context.Context, client *node.Node, call Call) (*Result, error) {
-	if call.TTL <= 0 {
-		call.TTL = 15 * time.Second
-	}
-	if call.ParticleID == "" {
-		call.ParticleID = NewParticleID()
-	}
-	done := make(chan outcome, 1)
-	finish := func(o outcome) {
-		select {
-		case done <- o:
-		default:
-		}
-	}
-	p := particle.New(call.ParticleID, client.ID(), call.Script, time.Now(), call.TTL)
-	client.Scope(p.ID, scopedServices(call, p.ID, finish))
-	if !strings.Contains(call.Script, `("callbackSrv" "response")`) {
-		// A function without results is done when its script completes.
-		client.OnComplete(p.ID, func() { finish(outcome{res: &Result{ParticleID: p.ID}}) })
-	}
-	events := client.Events()
-	from := events.Last() + 1
-
-	// A drop on the particle's way, here or reported by another peer,
-	// ends the wait at once.
-	dropped := make(chan error, 1)
-	stopWatch := watchDrops(events, from, p.ID, dropped)
-	defer stopWatch()
-
-	// The client signs the particle, and so need not verify it.
-	if err := client.Initiate(p); err != nil {
-		return nil, err
-	}
-	deadline := time.NewTimer(call.TTL)
-	defer deadline.Stop()
-	select {
-	case o := <-done:
-		return o.res, o.err
-	case err := <-dropped:
-		return nil, err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-deadline.C:
-		return nil, timeoutError(p, call.TTL, lastSeen(events, from, p.ID))
-	}
-}
 
 // lastSeen returns the particle's newest event in the log since from.
 func lastSeen(events *trace.Log, from uint64, particleID string) *trace.Event {

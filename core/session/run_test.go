@@ -9,33 +9,25 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/node"
-	"github.com/aquarium-p2p/aquarium/core/particle"
-	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
-// loopback delivers every particle to the client itself: the scripts here
-// run on the client only.
-type loopback struct{ n **node.Node }
+// clock is when the test client's particles start.
+var clock = time.UnixMilli(1_700_000_000_000)
 
-func (l loopback) Send(_ context.Context, to peer.ID, p *particle.Particle) error {
-	(*l.n).Deliver(to, p)
-	return nil
-}
-
-func client(t *testing.T) *node.Node {
+// client is a client alone on a network: the scripts here run on the
+// client only.
+func client(t *testing.T) *Client {
 	t.Helper()
-	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{42}, 32))
-	var n *node.Node
-	n, err := node.New(node.Config{Key: key, Transport: loopback{&n}})
+	net, self := memnet.New(), memnet.NewPeer("client")
+	c, err := NewClient(ClientConfig{Node: node.Config{Key: self.Key, Transport: net.Transport(self.ID), Now: func() time.Time { return clock }}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { n.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return n
+	net.Add(self.ID, c)
+	t.Cleanup(func() { c.Close(); net.Close() })
+	return c
 }
 
 func TestRunResultErrorAndVoid(t *testing.T) {
@@ -45,6 +37,7 @@ func TestRunResultErrorAndVoid(t *testing.T) {
 		name, script string
 		args         map[string]json.RawMessage
 		callbacks    map[string]builtin.Func
+		results      int
 		want         string
 		wantErr      string
 	}{
@@ -62,7 +55,8 @@ func TestRunResultErrorAndVoid(t *testing.T) {
 			callbacks: map[string]builtin.Func{"shout": func(_ context.Context, c *builtin.Call) (any, error) {
 				return c.Args[0].(string) + "!", nil
 			}},
-			want: `["hi!",7]`,
+			results: 2,
+			want:    `["hi!",7]`,
 		},
 		{
 			name: "error reported by the script",
@@ -78,10 +72,28 @@ func TestRunResultErrorAndVoid(t *testing.T) {
 			script: "(call %init_peer_id% (\"op\" \"noop\") [])\n",
 			want:   `null`,
 		},
+		{
+			name:   "void function that responds, as with codegen.Options.EmptyResponse",
+			script: "(call %init_peer_id% (\"callbackSrv\" \"response\") [])\n",
+			want:   `null`,
+		},
+		{
+			name: "timestamp from the client's clock",
+			script: `(seq
+ (call %init_peer_id% ("callbackSrv" "when") [] t)
+ (call %init_peer_id% ("callbackSrv" "response") [t])
+)
+`,
+			callbacks: map[string]builtin.Func{"when": func(_ context.Context, c *builtin.Call) (any, error) {
+				return c.Particle.Timestamp, nil
+			}},
+			results: 1,
+			want:    `[1700000000000]`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Run(ctx, n, Call{Script: tt.script, Args: tt.args, Callbacks: tt.callbacks, TTL: 10 * time.Second})
+			res, err := n.Run(ctx, Call{Script: tt.script, Args: tt.args, Callbacks: tt.callbacks, Results: tt.results, TTL: 10 * time.Second})
 			if tt.wantErr != "" {
 				var e *Error
 				if !errors.As(err, &e) || !bytes.Contains([]byte(err.Error()), []byte(tt.wantErr)) {
@@ -102,8 +114,18 @@ func TestRunResultErrorAndVoid(t *testing.T) {
 
 func TestTimeoutSaysWhereItWasLastSeen(t *testing.T) {
 	n := client(t)
-	_, err := Run(context.Background(), n, Call{Script: "(never)\n", TTL: 300 * time.Millisecond})
+	_, err := n.Run(context.Background(), Call{Script: "(never)\n", TTL: 300 * time.Millisecond})
 	if !errors.Is(err, ErrTimeout) || !bytes.Contains([]byte(err.Error()), []byte("last seen")) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A function with results is not done when its script completes without
+// giving them: it waits for callbackSrv.response, and times out.
+func TestResultsAwaitTheResponse(t *testing.T) {
+	n := client(t)
+	_, err := n.Run(context.Background(), Call{Script: "(call %init_peer_id% (\"op\" \"noop\") [])\n", Results: 1, TTL: 300 * time.Millisecond})
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("err = %v, want a timeout", err)
 	}
 }

@@ -43,21 +43,21 @@ type Role uint8
 
 // Peer roles.
 const (
-	// Node is a full peer of the network.
-	Node Role = iota + 1
-	// Relay is the node the session's client goes through.
-	Relay
-	// Client is the session's own peer, where functions start.
-	Client
+	// RoleNode is a full peer of the network.
+	RoleNode Role = iota + 1
+	// RoleRelay is the node the session's client goes through.
+	RoleRelay
+	// RoleClient is the session's own peer, where functions start.
+	RoleClient
 )
 
 func (r Role) String() string {
 	switch r {
-	case Node:
+	case RoleNode:
 		return "node"
-	case Relay:
+	case RoleRelay:
 		return "relay"
-	case Client:
+	case RoleClient:
 		return "client"
 	}
 	return "unknown"

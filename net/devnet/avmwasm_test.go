@@ -85,7 +85,7 @@ func TestPeersOnAVMWasm(t *testing.T) {
 		if p.Interpreter != avmnode.Name {
 			t.Errorf("%s runs %q, want %s", p.Name, p.Interpreter, avmnode.Name)
 		}
-		if p.Role == session.Client {
+		if p.Role == session.RoleClient {
 			continue
 		}
 		if !strings.HasPrefix(p.Connect, "/ip4/127.0.0.1/tcp/") || !strings.HasSuffix(p.Connect, "/ws/p2p/"+string(p.ID)) {

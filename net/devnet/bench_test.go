@@ -49,11 +49,11 @@ func (m cpuMeter) report(b *testing.B) {
 	}
 }
 
-func benchNet(b *testing.B, nodes int) (*Network, *Peer) {
+func benchNet(b *testing.B, nodes int) (*Network, *Client) {
 	return benchNetWith(b, Config{Nodes: nodes, Seed: 11})
 }
 
-func benchNetWith(b *testing.B, cfg Config) (*Network, *Peer) {
+func benchNetWith(b *testing.B, cfg Config) (*Network, *Client) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	n, err := Start(ctx, cfg)
@@ -77,7 +77,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	b.ReportAllocs()
 	cpu := meterCPU()
 	for b.Loop() {
-		if _, err := session.Run(ctx, c.Node, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+		if _, err := c.Run(ctx, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -93,7 +93,7 @@ func BenchmarkRoundTripMemory(b *testing.B) {
 	b.ReportAllocs()
 	cpu := meterCPU()
 	for b.Loop() {
-		if _, err := session.Run(ctx, c.Node, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+		if _, err := c.Run(ctx, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -112,7 +112,7 @@ func BenchmarkRoundTripParallel(b *testing.B) {
 	cpu := meterCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := session.Run(ctx, c.Node, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
+			if _, err := c.Run(ctx, session.Call{Script: identityRoundTrip, Relay: relay}); err != nil {
 				b.Error(err)
 				return
 			}
@@ -140,7 +140,7 @@ func BenchmarkChain10(b *testing.B) {
 	ctx := context.Background()
 	script := chain(10)
 	for b.Loop() {
-		if _, err := session.Run(ctx, c.Node, session.Call{Script: script, Relay: n.NodeIDs()[0], TTL: 5 * time.Second,
+		if _, err := c.Run(ctx, session.Call{Script: script, Relay: n.NodeIDs()[0], TTL: 5 * time.Second,
 			Args: map[string]json.RawMessage{"peers": ids}}); err != nil {
 			b.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func BenchmarkStart10(b *testing.B) {
 		}
 		b.StopTimer()
 		for _, p := range n.Nodes() {
-			if p.Host.RoutingTableSize() == 0 {
+			if p.RoutingTableSize() == 0 {
 				b.Fatalf("%s knows no peer", p.ID())
 			}
 		}

@@ -53,9 +53,10 @@ func TestStepThroughOnPeerVia(t *testing.T) {
 	relay, r, p := nodes[0], nodes[1], nodes[2]
 	names := map[peer.ID]string{relay.ID(): "relay", r.ID(): "r", p.ID(): "p", s.Client().ID(): "client"}
 	keys := map[peer.ID]ed25519.PrivateKey{}
-	for _, q := range append(nodes, s.Client()) {
-		keys[q.ID()] = ed25519.NewKeyFromSeed(q.Key.Raw())
+	for i, q := range nodes {
+		keys[q.ID()] = ed25519.NewKeyFromSeed(deriveKey(11, uint64(i)).Raw())
 	}
+	keys[s.Client().ID()] = ed25519.NewKeyFromSeed(clientKey(11, 0).Raw())
 
 	s.Pause()
 	type result struct {

@@ -44,10 +44,8 @@ type Config struct {
 	Network string
 	// Events receives every peer's trace events; default a log of 100,000.
 	Events *trace.Log
-	// Services gives node i its deployed services; may be nil. When they
-	// also implement builtin.Deployer (as marine/registry does), srv and
-	// dist manage them.
-	Services func(i int, id peer.ID) node.Services
+	// Services gives node i its deployed services; may be nil.
+	Services func(i int, id peer.ID) Services
 	// Managers reports which peers may call the restricted srv and dist
 	// functions on a node besides the node itself. Nil means the peers of
 	// this network: its nodes and the clients NewClient started.
@@ -63,21 +61,42 @@ type Config struct {
 	Recorder node.Recorder
 	// Interpreter gives node i (-1 for a client) the interpreter it runs
 	// scripts with; nil, or a nil result, means core/avm.
-	Interpreter func(i int, id peer.ID) node.Interpreter
+	Interpreter func(i int, id peer.ID) Interpreter
 }
 
-// Peer is one node or client of the network.
+// Services are a node's deployed services, as marine/registry keeps
+// them: the node looks them up, srv and dist manage them, and
+// Session.Deploy loads them from files.
+type Services interface {
+	node.Services
+	builtin.Deployer
+	// Deploy loads the module or service configuration at path as
+	// service id, owned by owner.
+	Deploy(ctx context.Context, id, path string, owner peer.ID) error
+}
+
+// Interpreter runs a peer's scripts (see node.Interpreter).
+type Interpreter = node.Interpreter
+
+// NativeInterpreter names core/avm, the default interpreter.
+const NativeInterpreter = node.Native
+
+// Peer is one node of the network.
 type Peer = nodehost.Peer
+
+// Client is a client of the network, connected to one of its nodes.
+type Client = nodehost.Client
 
 // Network is a running local network.
 type Network struct {
 	cfg Config
 	mem *memory // nil unless cfg.Memory
 
-	mu      sync.Mutex
-	nodes   []*Peer
-	clients []*Peer
-	members map[peer.ID]bool
+	mu       sync.Mutex
+	nodes    []*Peer
+	clients  []*Client
+	members  map[peer.ID]bool
+	services map[peer.ID]Services // of the nodes that have some
 }
 
 // Start starts the nodes, connects each to the first, and waits until
@@ -95,7 +114,7 @@ func Start(ctx context.Context, cfg Config) (*Network, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	n := &Network{cfg: cfg, members: map[peer.ID]bool{}}
+	n := &Network{cfg: cfg, members: map[peer.ID]bool{}, services: map[peer.ID]Services{}}
 	if cfg.Memory {
 		n.mem = newMemory()
 	}
@@ -107,10 +126,10 @@ func Start(ctx context.Context, cfg Config) (*Network, error) {
 		}
 		n.nodes = append(n.nodes, p)
 	}
-	boot := []string{n.nodes[0].Host.Addrs()[0].String()}
+	boot := []string{n.nodes[0].Addrs()[0].String()}
 	errs := make(chan error, len(n.nodes))
 	for _, p := range n.nodes[1:] {
-		go func() { errs <- p.Host.Bootstrap(ctx, boot) }()
+		go func() { errs <- p.Bootstrap(ctx, boot) }()
 	}
 	for range n.nodes[1:] {
 		if err := <-errs; err != nil {
@@ -131,27 +150,56 @@ func deriveKey(seed, i uint64) peer.PrivateKey {
 	return k
 }
 
-// startPeer starts a node (or, with network "", a client) with key, on
-// loopback or in memory, and counts it a member of the network.
+// clientKey makes the key of client i of a network from its seed.
+func clientKey(seed, i uint64) peer.PrivateKey { return deriveKey(seed^0xc11e47, i) }
+
+// startPeer starts node i with key, on loopback or in memory, and counts
+// it a member of the network.
 func (n *Network) startPeer(i int, key peer.PrivateKey, network string) (*Peer, error) {
-	id := peer.IDOf(key)
+	hcfg, err := n.hostConfig(i, key)
+	if err != nil {
+		return nil, err
+	}
+	if n.cfg.Services != nil {
+		if s := n.cfg.Services(i, peer.IDOf(key)); s != nil {
+			hcfg.Services, hcfg.Deployer = s, s
+			n.mu.Lock()
+			n.services[peer.IDOf(key)] = s
+			n.mu.Unlock()
+		}
+	}
+	// Nodes listen on TCP and WebSocket, so that js-client apps can
+	// connect to them as to the reference nodes.
+	hcfg.Network, hcfg.ListenAddrs = network, ListenAddrs
+	return nodehost.Start(hcfg)
+}
+
+// hostConfig configures peer i of the network (-1 for a client) with
+// key, on loopback or in memory, and counts it a member of the network.
+func (n *Network) hostConfig(i int, key peer.PrivateKey) (nodehost.Config, error) {
 	n.mu.Lock()
-	n.members[id] = true
+	n.members[peer.IDOf(key)] = true
 	n.mu.Unlock()
 	managers := n.cfg.Managers
 	if managers == nil {
 		managers = n.isMember
 	}
-	var (
-		lh  host.Host
-		err error
-	)
+	var lh host.Host
 	if n.mem != nil {
+		var err error
 		if lh, err = n.mem.add(key); err != nil {
-			return nil, err
+			return nodehost.Config{}, err
 		}
 	}
-	return startPeer(n.cfg, i, key, network, lh, managers)
+	var interp node.Interpreter
+	if n.cfg.Interpreter != nil {
+		interp = n.cfg.Interpreter(i, peer.IDOf(key))
+	}
+	return nodehost.Config{
+		Key: key, Events: n.cfg.Events, Managers: managers, Libp2p: lh,
+		Logger: n.cfg.Logger, Version: n.cfg.Version, Gate: n.cfg.Gate, Recorder: n.cfg.Recorder,
+		Interpreter: interp,
+	}, nil
 }
 
 func (n *Network) isMember(id peer.ID) bool {
@@ -160,49 +208,12 @@ func (n *Network) isMember(id peer.ID) bool {
 	return n.members[id]
 }
 
-// Connect starts a client peer with key and connects it to the node at
-// relayAddr (a multiaddr ending in /p2p/<id>), for running functions on a
-// network outside this process. It returns the client and the relay's id.
-func Connect(ctx context.Context, relayAddr string, key peer.PrivateKey, cfg Config) (*Peer, peer.ID, error) {
-	if cfg.Events == nil {
-		cfg.Events = trace.NewLog(100_000)
-	}
-	c, err := startPeer(cfg, -1, key, "", nil, nil)
-	if err != nil {
-		return nil, "", err
-	}
-	relay, err := c.Host.Connect(ctx, relayAddr)
-	if err != nil {
-		c.Stop()
-		return nil, "", err
-	}
-	return c, relay, nil
-}
-
-func startPeer(cfg Config, i int, key peer.PrivateKey, network string, lh host.Host, managers func(peer.ID) bool) (*Peer, error) {
-	var services node.Services
-	if cfg.Services != nil && network != "" {
-		services = cfg.Services(i, peer.IDOf(key))
-	}
-	deployer, _ := services.(builtin.Deployer)
-	var (
-		interp node.Interpreter
-		listen []string
-	)
-	if cfg.Interpreter != nil {
-		interp = cfg.Interpreter(i, peer.IDOf(key))
-	}
-	if network != "" {
-		// Nodes listen on TCP and WebSocket, so that js-client apps can
-		// connect to them as to the reference nodes.
-		listen = ListenAddrs
-	}
-	return nodehost.Start(nodehost.Config{
-		Key: key, Network: network, Events: cfg.Events, Services: services,
-		Deployer: deployer, Managers: managers, Libp2p: lh, ListenAddrs: listen,
-		Logger: cfg.Logger, Version: cfg.Version, Gate: cfg.Gate, Recorder: cfg.Recorder,
-		Interpreter: interp,
-	})
+// Services returns the deployed services of node id, if it has some.
+func (n *Network) Services(id peer.ID) (Services, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s, ok := n.services[id]
+	return s, ok
 }
 
 // ListenAddrs are what the nodes of a network on loopback listen on: a
@@ -214,7 +225,7 @@ var ListenAddrs = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0/ws"}
 // peer id, /ip4/127.0.0.1/tcp/PORT/ws/p2p/ID; "" if p does not listen
 // on WebSocket.
 func ConnectAddr(p *Peer) string {
-	for _, a := range p.Host.Addrs() {
+	for _, a := range p.Addrs() {
 		if _, err := a.ValueForProtocol(ma.P_WS); err == nil {
 			return a.String()
 		}
@@ -244,7 +255,7 @@ func (n *Network) Events() *trace.Log { return n.cfg.Events }
 // NewClient starts a client peer with a fresh key derived from the seed,
 // connected to the node at relay. Clients take no part in Kademlia: like
 // the reference clients, only their relay reaches them.
-func (n *Network) NewClient(ctx context.Context, relay int) (*Peer, error) {
+func (n *Network) NewClient(ctx context.Context, relay int) (*Client, error) {
 	n.mu.Lock()
 	i := len(n.clients)
 	nodes := n.nodes
@@ -252,12 +263,16 @@ func (n *Network) NewClient(ctx context.Context, relay int) (*Peer, error) {
 	if relay < 0 || relay >= len(nodes) {
 		return nil, fmt.Errorf("devnet: no node %d to relay through", relay)
 	}
-	c, err := n.startPeer(-1, deriveKey(n.cfg.Seed^0xc11e47, uint64(i)), "")
+	hcfg, err := n.hostConfig(-1, clientKey(n.cfg.Seed, uint64(i)))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.Host.Connect(ctx, nodes[relay].Host.Addrs()[0].String()); err != nil {
-		c.Stop()
+	c, err := nodehost.StartClient(hcfg, nodes[relay].ID())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Connect(ctx, nodes[relay].Addrs()[0].String()); err != nil {
+		c.Close()
 		return nil, err
 	}
 	n.mu.Lock()
@@ -275,7 +290,7 @@ func (n *Network) Kill(i int) error {
 	}
 	n.nodes[i].Stop()
 	if n.mem != nil {
-		n.mem.crash(n.nodes[i].Host.Libp2p().ID())
+		n.mem.crash(n.nodes[i].Libp2p().ID())
 	}
 	return nil
 }
@@ -288,8 +303,8 @@ func (n *Network) Restart(ctx context.Context, i int) error {
 		n.mu.Unlock()
 		return fmt.Errorf("devnet: node %d is not stopped", i)
 	}
-	key := n.nodes[i].Key
 	n.mu.Unlock()
+	key := deriveKey(n.cfg.Seed, uint64(i))
 	p, err := n.startPeer(i, key, n.cfg.Network)
 	if err != nil {
 		return err
@@ -319,7 +334,7 @@ func (n *Network) Add(ctx context.Context) (*Peer, error) {
 func (n *Network) join(ctx context.Context, p *Peer) error {
 	for _, q := range n.Nodes() {
 		if q != p && q.Up() {
-			return p.Host.Bootstrap(ctx, []string{q.Host.Addrs()[0].String()})
+			return p.Bootstrap(ctx, []string{q.Addrs()[0].String()})
 		}
 	}
 	return nil
@@ -329,10 +344,11 @@ func (n *Network) join(ctx context.Context, p *Peer) error {
 func (n *Network) Close() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for _, p := range append(n.clients, n.nodes...) {
-		if p != nil {
-			p.Stop()
-		}
+	for _, c := range n.clients {
+		c.Close()
+	}
+	for _, p := range n.nodes {
+		p.Stop()
 	}
 	n.nodes, n.clients = nil, nil
 	if n.mem != nil {

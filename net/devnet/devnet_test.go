@@ -13,7 +13,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
 
-func startNet(t *testing.T, nodes int) (*Network, *Peer) {
+func startNet(t *testing.T, nodes int) (*Network, *Client) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -52,7 +52,7 @@ func TestRunAcrossNodes(t *testing.T) {
 	ids := n.NodeIDs()
 	ctx := context.Background()
 
-	res, err := session.Run(ctx, c.Node, session.Call{
+	res, err := c.Run(ctx, session.Call{
 		Script: corpus(t, "nestedHops"), Relay: ids[0],
 		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
 	})
@@ -65,7 +65,7 @@ func TestRunAcrossNodes(t *testing.T) {
 	}
 
 	ps, _ := json.Marshal([]string{string(ids[1]), string(ids[2]), string(ids[3])})
-	res, err = session.Run(ctx, c.Node, session.Call{
+	res, err = c.Run(ctx, session.Call{
 		Script: corpus(t, "parallelPeers"), Relay: ids[0], Args: map[string]json.RawMessage{"ps": ps},
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func TestUnreachablePeerNamedAtOnce(t *testing.T) {
 	if err := n.Kill(1); err != nil {
 		t.Fatal(err)
 	}
-	_, err := session.Run(context.Background(), c.Node, session.Call{
+	_, err := c.Run(context.Background(), session.Call{
 		Script: corpus(t, "onPeer"), Relay: ids[0], TTL: time.Hour,
 		Args: map[string]json.RawMessage{"p": raw(`"` + string(ids[1]) + `"`)},
 	})
@@ -101,7 +101,7 @@ func TestSessionControlsTheNetwork(t *testing.T) {
 	}
 	defer s.Close()
 	peers, _ := s.Peers(ctx)
-	if len(peers) != 3 || peers[0].Role != session.Relay || peers[2].Role != session.Client || !peers[1].Up {
+	if len(peers) != 3 || peers[0].Role != session.RoleRelay || peers[2].Role != session.RoleClient || !peers[1].Up {
 		t.Fatalf("peers = %+v", peers)
 	}
 	id := peers[1].ID

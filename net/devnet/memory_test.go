@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
+	"github.com/aquarium-p2p/aquarium/net/nodehost"
 )
 
-func startMemNet(t *testing.T, cfg Config) (*Network, *Peer) {
+func startMemNet(t *testing.T, cfg Config) (*Network, *Client) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -34,9 +34,9 @@ func startMemNet(t *testing.T, cfg Config) (*Network, *Peer) {
 
 // onPeer runs the corpus's onPeer script (client -> relay -> p -> relay
 // -> client) and returns its error.
-func onPeer(t *testing.T, n *Network, c *Peer, p peer.ID, ttl time.Duration) error {
+func onPeer(t *testing.T, n *Network, c *Client, p peer.ID, ttl time.Duration) error {
 	t.Helper()
-	_, err := session.Run(context.Background(), c.Node, session.Call{
+	_, err := c.Run(context.Background(), session.Call{
 		Script: corpus(t, "onPeer"), Relay: n.NodeIDs()[0], TTL: ttl,
 		Args: map[string]json.RawMessage{"p": raw(`"` + string(p) + `"`)},
 	})
@@ -47,13 +47,13 @@ func TestMemoryRunAcrossNodes(t *testing.T) {
 	n, c := startMemNet(t, Config{Nodes: 4, Seed: 7})
 	ids := n.NodeIDs()
 	for _, p := range n.Nodes() {
-		for _, a := range p.Host.Addrs() {
+		for _, a := range p.Addrs() {
 			if !strings.HasPrefix(a.String(), "/ip4/10.") {
 				t.Errorf("in-memory node has address %s, want one from 10.0.0.0/8", a)
 			}
 		}
 	}
-	res, err := session.Run(context.Background(), c.Node, session.Call{
+	res, err := c.Run(context.Background(), session.Call{
 		Script: corpus(t, "nestedHops"), Relay: ids[0],
 		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
 	})
@@ -123,7 +123,7 @@ func TestMemoryLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := session.Run(context.Background(), c.Node, session.Call{Script: identityRoundTrip, Relay: n.NodeIDs()[0]}); err != nil {
+	if _, err := c.Run(context.Background(), session.Call{Script: identityRoundTrip, Relay: n.NodeIDs()[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took < 2*delay {
@@ -147,6 +147,7 @@ type creator struct{ builtin.Deployer }
 
 func (creator) CreateService(context.Context, string, peer.ID) (string, error) { return "created", nil }
 func (creator) Lookup(string, string) (builtin.Func, bool)                     { return nil, false }
+func (creator) Deploy(context.Context, string, string, peer.ID) error          { return errors.ErrUnsupported }
 
 // TestManagers checks the default rule of a local network: its own
 // clients may create services, a peer from outside may not.
@@ -154,7 +155,7 @@ func TestManagers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	n, err := Start(ctx, Config{Nodes: 1, Seed: 12, Memory: true,
-		Services: func(int, peer.ID) node.Services { return creator{} }})
+		Services: func(int, peer.ID) Services { return creator{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +174,8 @@ func TestManagers(t *testing.T) {
   (call %init_peer_id% ("callbackSrv" "response") [%last_error%.$.message])
  )
 )`
-	run := func(p *Peer) string {
-		res, err := session.Run(ctx, p.Node, session.Call{Script: create, Relay: n.NodeIDs()[0]})
+	run := func(p *Client) string {
+		res, err := p.Run(ctx, session.Call{Script: create, Relay: n.NodeIDs()[0]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,12 +191,12 @@ func TestManagers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := startPeer(Config{}, -1, deriveKey(99, 0), "", outsider, nil)
+	o, err := nodehost.StartClient(nodehost.Config{Key: deriveKey(99, 0), Libp2p: outsider}, n.NodeIDs()[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer o.Stop()
-	if _, err := o.Host.Connect(ctx, n.Nodes()[0].Host.Addrs()[0].String()); err != nil {
+	defer o.Close()
+	if _, err := o.Connect(ctx, n.Nodes()[0].Addrs()[0].String()); err != nil {
 		t.Fatal(err)
 	}
 	if got := run(o); !strings.Contains(got, "only available to the host or its management peers") {

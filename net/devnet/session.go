@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
@@ -20,7 +19,7 @@ import (
 type Session struct {
 	session.Debugger
 	net    *Network
-	client *Peer
+	client *Client
 }
 
 var (
@@ -50,40 +49,40 @@ func NewSession(ctx context.Context, cfg Config) (*Session, error) {
 // Network returns the local network under the session.
 func (s *Session) Network() *Network { return s.net }
 
-// Client returns the session's client peer.
-func (s *Session) Client() *Peer { return s.client }
+// Client returns the session's client.
+func (s *Session) Client() *Client { return s.client }
 
 // Relay returns the id of the client's relay, node 0.
 func (s *Session) Relay() peer.ID { return s.net.Nodes()[0].ID() }
 
 // Peers lists the nodes, then the client.
-func (s *Session) Peers(context.Context) ([]session.PeerInfo, error) {
+func (s *Session) Peers(ctx context.Context) ([]session.PeerInfo, error) {
 	var out []session.PeerInfo
 	for i, p := range s.net.Nodes() {
-		role := session.Node
+		role := session.RoleNode
 		if i == 0 {
-			role = session.Relay
+			role = session.RoleRelay
 		}
-		out = append(out, info(p, fmt.Sprintf("node%d", i), role))
+		out = append(out, s.info(ctx, p, fmt.Sprintf("node%d", i), role))
 	}
-	return append(out, info(s.client, "client", session.Client)), nil
+	return append(out, s.client.Info()), nil
 }
 
-func info(p *Peer, name string, role session.Role) session.PeerInfo {
-	pi := session.PeerInfo{ID: p.ID(), Name: name, Role: role, Up: p.Up(), Interpreter: p.Node.Interpreter()}
-	if d, ok := p.Services.(builtin.Deployer); ok && pi.Up {
-		if svcs, err := d.Services(context.Background()); err == nil {
+func (s *Session) info(ctx context.Context, p *Peer, name string, role session.Role) session.PeerInfo {
+	pi := session.PeerInfo{ID: p.ID(), Name: name, Role: role, Up: p.Up(), Interpreter: p.Interpreter()}
+	if d, ok := s.net.Services(p.ID()); ok && pi.Up {
+		if svcs, err := d.Services(ctx); err == nil {
 			for _, svc := range svcs {
 				pi.Services = append(pi.Services, svc.ID)
 			}
 		}
 	}
 	if pi.Up {
-		for _, a := range p.Host.Addrs() {
+		for _, a := range p.Addrs() {
 			pi.Addrs = append(pi.Addrs, a.String())
 		}
-		pi.Connections = len(p.Host.Peers())
-		if role != session.Client {
+		pi.Connections = len(p.Peers())
+		if role != session.RoleClient {
 			pi.Connect = ConnectAddr(p)
 		}
 	}
@@ -93,10 +92,7 @@ func info(p *Peer, name string, role session.Role) session.PeerInfo {
 // Run runs a compiled function from the client, through node 0 unless the
 // call names another relay.
 func (s *Session) Run(ctx context.Context, call session.Call) (*session.Result, error) {
-	if call.Relay == "" {
-		call.Relay = s.Relay()
-	}
-	return session.Run(ctx, s.client.Node, call)
+	return s.client.Run(ctx, call)
 }
 
 // Events is the trace of every peer of the network.
@@ -132,20 +128,13 @@ func (s *Session) RestartNode(ctx context.Context, id peer.ID) error {
 	return s.net.Restart(ctx, i)
 }
 
-// fileDeployer is a node's services when they can load a module from a
-// file, as marine/registry does.
-type fileDeployer interface {
-	Deploy(ctx context.Context, id, path string, owner peer.ID) error
-}
-
 // Deploy loads a Marine module or service configuration on a node.
 func (s *Session) Deploy(ctx context.Context, id peer.ID, service, path string) error {
 	i, err := s.index(id)
 	if err != nil {
 		return err
 	}
-	p := s.net.Nodes()[i]
-	d, ok := p.Services.(fileDeployer)
+	d, ok := s.net.Services(id)
 	if !ok {
 		return fmt.Errorf("devnet: node %d runs no Marine services", i)
 	}

@@ -32,14 +32,14 @@ func startNode(t *testing.T, serve bool, allowed ...peer.ID) *nodehost.Peer {
 	}
 	t.Cleanup(n.Stop)
 	if serve {
-		Serve(n.Host.Libp2p(), Config{Allowed: allowed, Events: events, Info: func() Info {
-			return Info{PeerID: n.ID(), Version: "test", Connected: n.Host.Peers()}
+		Serve(n.Libp2p(), Config{Allowed: allowed, Events: events, Info: func() Info {
+			return Info{PeerID: n.ID(), Version: "test", Connected: n.Peers()}
 		}})
 	}
 	return n
 }
 
-func addr(n *nodehost.Peer) string { return n.Host.Addrs()[0].String() }
+func addr(n *nodehost.Peer) string { return n.Addrs()[0].String() }
 
 func TestAttachRunsAndFollows(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -58,7 +58,7 @@ func TestAttachRunsAndFollows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(peers) != 2 || peers[0].Role != session.Relay || peers[0].ID != n.ID() || peers[1].Role != session.Client {
+	if len(peers) != 2 || peers[0].Role != session.RoleRelay || peers[0].ID != n.ID() || peers[1].Role != session.RoleClient {
 		t.Errorf("peers %+v", peers)
 	}
 
@@ -132,14 +132,14 @@ func TestFollowSendsHistoryThenLive(t *testing.T) {
 	allowed := key(2)
 	n := startNode(t, true, peer.IDOf(allowed))
 	for i := range 3 {
-		n.Node.Events().Append(trace.Event{Kind: trace.ServiceLog, Particle: "old", Result: string(rune('a' + i))})
+		n.Events().Append(trace.Event{Kind: trace.ServiceLog, Particle: "old", Result: string(rune('a' + i))})
 	}
 	s, err := Attach(ctx, addr(n), allowed, AttachConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	n.Node.Events().Append(trace.Event{Kind: trace.ServiceLog, Particle: "new", Result: "d"})
+	n.Events().Append(trace.Event{Kind: trace.ServiceLog, Particle: "new", Result: "d"})
 	sub := s.Events().Subscribe()
 	defer sub.Close()
 	for {

@@ -9,7 +9,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
-	"github.com/aquarium-p2p/aquarium/net/devnet"
+	"github.com/aquarium-p2p/aquarium/net/client"
 )
 
 // Session is a session on a node elsewhere: a client peer of this
@@ -17,7 +17,7 @@ import (
 // followed over the inspection protocol into the session's log together
 // with the client's own.
 type Session struct {
-	client *devnet.Peer
+	client *client.Session
 	node   peer.ID
 	insp   *Client
 	events *trace.Log
@@ -48,22 +48,23 @@ func Attach(ctx context.Context, addr string, key peer.PrivateKey, cfg AttachCon
 	if cfg.Events == nil {
 		cfg.Events = trace.NewLog(100_000)
 	}
-	client, node, err := devnet.Connect(ctx, addr, key, devnet.Config{Events: cfg.Events, Logger: cfg.Logger, Version: cfg.Version})
+	c, err := client.Dial(ctx, addr, key, client.Config{Events: cfg.Events, Logger: cfg.Logger, Version: cfg.Version})
 	if err != nil {
 		return nil, fmt.Errorf("attach to %s: %w", addr, err)
 	}
-	insp, err := NewClient(client.Host.Libp2p(), node)
+	node := c.Relay()
+	insp, err := NewClient(c.Libp2p(), node)
 	if err != nil {
-		client.Stop()
+		c.Close()
 		return nil, err
 	}
 	info, err := insp.Info(ctx)
 	if err != nil {
-		client.Stop()
+		c.Close()
 		return nil, fmt.Errorf("attach to %s: %w", addr, err)
 	}
 	fctx, cancel := context.WithCancel(context.Background())
-	s := &Session{client: client, node: node, insp: insp, events: cfg.Events, info: info, cancel: cancel, done: make(chan struct{})}
+	s := &Session{client: c, node: node, insp: insp, events: cfg.Events, info: info, cancel: cancel, done: make(chan struct{})}
 	go s.follow(fctx)
 	return s, nil
 }
@@ -123,31 +124,25 @@ func (s *Session) Peers(ctx context.Context) ([]session.PeerInfo, error) {
 		services = append(services, sv.ID)
 	}
 	out := []session.PeerInfo{{
-		ID: info.PeerID, Name: "node", Role: session.Relay, Up: true, Addrs: info.Addrs,
+		ID: info.PeerID, Name: "node", Role: session.RoleRelay, Up: true, Addrs: info.Addrs,
 		Connections: len(info.Connected), Services: services,
 	}}
+	self := s.client.Self()
 	n := 0
 	for _, id := range info.Connected {
-		if id == s.client.ID() {
+		if id == self.ID {
 			continue
 		}
-		out = append(out, session.PeerInfo{ID: id, Name: fmt.Sprintf("peer%d", n), Role: session.Node, Up: true})
+		out = append(out, session.PeerInfo{ID: id, Name: fmt.Sprintf("peer%d", n), Role: session.RoleNode, Up: true})
 		n++
 	}
-	client := session.PeerInfo{ID: s.client.ID(), Name: "client", Role: session.Client, Up: s.client.Up(), Connections: len(s.client.Host.Peers())}
-	for _, a := range s.client.Host.Addrs() {
-		client.Addrs = append(client.Addrs, a.String())
-	}
-	return append(out, client), nil
+	return append(out, self), nil
 }
 
 // Run runs a compiled function from the client, with the node as relay
 // unless the call names another.
 func (s *Session) Run(ctx context.Context, call session.Call) (*session.Result, error) {
-	if call.Relay == "" {
-		call.Relay = s.node
-	}
-	return session.Run(ctx, s.client.Node, call)
+	return s.client.Run(ctx, call)
 }
 
 // Events is the trace of the node and of the client.
@@ -157,6 +152,5 @@ func (s *Session) Events() *trace.Log { return s.events }
 func (s *Session) Close() error {
 	s.cancel()
 	<-s.done
-	s.client.Stop()
-	return nil
+	return s.client.Close()
 }

@@ -1,6 +1,7 @@
-// Package nodehost puts a node on the network: a core/node peer behind a
-// net/p2p libp2p host, with builtins that see that host. The local
-// network, the standalone node and clients are all made this way.
+// Package nodehost puts a peer on the network: a core/node peer, or a
+// core/session client, behind a net/p2p libp2p host, with builtins that
+// see that host. The local network, the standalone node and clients are
+// all made this way.
 package nodehost
 
 import (
@@ -14,9 +15,11 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/p2p"
 	"github.com/libp2p/go-libp2p/core/host"
+	ma "github.com/multiformats/go-multiaddr"
 )
 
 // Config configures a peer.
@@ -59,13 +62,10 @@ type Config struct {
 	CallTimeout, MaxClockSkew time.Duration
 }
 
-// Peer is a running node or client.
+// Peer is a running node.
 type Peer struct {
-	Key  peer.PrivateKey
-	Node *node.Node
-	Host *p2p.Host
-	// Services are the peer's deployed services, as configured.
-	Services node.Services
+	node *node.Node
+	host *p2p.Host
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -74,6 +74,84 @@ type Peer struct {
 
 // Start starts a peer.
 func Start(cfg Config) (*Peer, error) {
+	var nd *node.Node
+	h, ncfg, err := assemble(cfg, func() receiver { return nd })
+	if err != nil {
+		return nil, err
+	}
+	if nd, err = node.New(ncfg); err != nil {
+		h.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Peer{node: nd, host: h, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		_ = nd.Run(ctx)
+	}()
+	return p, nil
+}
+
+// Client is a client on the network: a core/session client behind its
+// own libp2p host, which takes no part in discovery.
+type Client struct {
+	*session.Client
+	host *p2p.Host
+}
+
+// StartClient starts a client that will reach the network through relay;
+// connect it with Connect. cfg.Network is ignored.
+func StartClient(cfg Config, relay peer.ID) (*Client, error) {
+	cfg.Network = ""
+	var c *session.Client
+	h, ncfg, err := assemble(cfg, func() receiver { return c })
+	if err != nil {
+		return nil, err
+	}
+	if c, err = session.NewClient(session.ClientConfig{Node: ncfg, Relay: relay, Conn: h}); err != nil {
+		h.Close()
+		return nil, err
+	}
+	return &Client{Client: c, host: h}, nil
+}
+
+// Connect connects the client to the peer at addr, a multiaddr ending in
+// /p2p/<id>, and returns that peer's id.
+func (c *Client) Connect(ctx context.Context, addr string) (peer.ID, error) {
+	return c.host.Connect(ctx, addr)
+}
+
+// Connected reports whether the client has a connection open to id.
+func (c *Client) Connected(id peer.ID) bool { return c.host.Connected(id) }
+
+// Libp2p returns the client's libp2p host, for protocols of its own.
+func (c *Client) Libp2p() host.Host { return c.host.Libp2p() }
+
+// Info describes the client as a peer of a session.
+func (c *Client) Info() session.PeerInfo {
+	pi := session.PeerInfo{ID: c.ID(), Name: "client", Role: session.RoleClient, Up: c.Up(), Interpreter: c.Interpreter()}
+	if pi.Up {
+		for _, a := range c.host.Addrs() {
+			pi.Addrs = append(pi.Addrs, a.String())
+		}
+		pi.Connections = len(c.host.Peers())
+	}
+	return pi
+}
+
+// receiver is what a host hands the particles, drop reports and lost
+// connections to: a node or a client.
+type receiver interface {
+	Deliver(from peer.ID, p *particle.Particle)
+	Reported(from peer.ID, drop trace.Event)
+	PeerGone(id peer.ID)
+}
+
+// assemble starts the libp2p host of a peer configured by cfg and returns
+// it with the configuration of the peer's node. The host hands what
+// arrives to the receiver to returns, which must be set before anything
+// can arrive: before the peer connects or is dialled.
+func assemble(cfg Config, to func() receiver) (*p2p.Host, node.Config, error) {
 	if cfg.Events == nil {
 		cfg.Events = trace.NewLog(10_000)
 	}
@@ -84,7 +162,6 @@ func Start(cfg Config) (*Peer, error) {
 		cfg.ListenAddrs = []string{"/ip4/127.0.0.1/tcp/0"}
 	}
 	id := peer.IDOf(cfg.Key)
-	var nd *node.Node
 	pcfg := p2p.Config{
 		Key:         cfg.Key,
 		ListenAddrs: cfg.ListenAddrs,
@@ -94,16 +171,16 @@ func Start(cfg Config) (*Peer, error) {
 		Malformed: func(from peer.ID, err error) {
 			cfg.Events.Append(trace.Event{Time: time.Now(), Kind: trace.Dropped, Peer: id, From: from, Reason: trace.Malformed, Err: err.Error()})
 		},
-		Reported:        func(from peer.ID, drop trace.Event) { nd.Reported(from, drop) },
+		Reported:        func(from peer.ID, drop trace.Event) { to().Reported(from, drop) },
 		MaxParticleSize: cfg.MaxParticleSize,
 	}
 	if cfg.Network == "" {
 		// A client reaches the network only through its relay: when the
 		// connection closes, the particles it waits for are lost, and it
 		// says so now rather than when their TTLs run out.
-		pcfg.Disconnected = func(id peer.ID) { nd.PeerGone(id) }
+		pcfg.Disconnected = func(id peer.ID) { to().PeerGone(id) }
 	}
-	deliver := func(_ context.Context, from peer.ID, p *particle.Particle) { nd.Deliver(from, p) }
+	deliver := func(_ context.Context, from peer.ID, p *particle.Particle) { to().Deliver(from, p) }
 	var (
 		h   *p2p.Host
 		err error
@@ -116,9 +193,9 @@ func Start(cfg Config) (*Peer, error) {
 		h, err = p2p.New(pcfg, deliver)
 	}
 	if err != nil {
-		return nil, err
+		return nil, node.Config{}, err
 	}
-	nd, err = node.New(node.Config{
+	return h, node.Config{
 		Key:          cfg.Key,
 		Transport:    h,
 		Store:        cfg.Store,
@@ -142,22 +219,39 @@ func Start(cfg Config) (*Peer, error) {
 					AirVersion: air.InterpreterVersion, AllowedBinaries: []string{}}
 			},
 		}),
-	})
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p := &Peer{Key: cfg.Key, Node: nd, Host: h, Services: cfg.Services, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		_ = nd.Run(ctx)
-	}()
-	return p, nil
+	}, nil
 }
 
 // ID returns the peer's id.
-func (p *Peer) ID() peer.ID { return p.Node.ID() }
+func (p *Peer) ID() peer.ID { return p.node.ID() }
+
+// Interpreter names the interpreter that runs the peer's scripts.
+func (p *Peer) Interpreter() string { return p.node.Interpreter() }
+
+// Load says how busy the peer's node is.
+func (p *Peer) Load() node.Load { return p.node.Load() }
+
+// Events returns the log the peer writes its events to.
+func (p *Peer) Events() *trace.Log { return p.node.Events() }
+
+// Addrs returns the addresses the peer listens on.
+func (p *Peer) Addrs() []ma.Multiaddr { return p.host.Addrs() }
+
+// Peers returns the peers it has connections open to.
+func (p *Peer) Peers() []peer.ID { return p.host.Peers() }
+
+// RoutingTableSize returns how many peers its Kademlia routing table
+// holds.
+func (p *Peer) RoutingTableSize() int { return p.host.RoutingTableSize() }
+
+// Bootstrap joins the peer to the network through the peers at addrs.
+func (p *Peer) Bootstrap(ctx context.Context, addrs []string) error {
+	return p.host.Bootstrap(ctx, addrs)
+}
+
+// Libp2p returns the peer's libp2p host, for protocols of its own, such
+// as inspection.
+func (p *Peer) Libp2p() host.Host { return p.host.Libp2p() }
 
 // Up reports whether the peer is running.
 func (p *Peer) Up() bool {
@@ -174,6 +268,6 @@ func (p *Peer) Stop() {
 	p.once.Do(func() {
 		p.cancel()
 		<-p.done
-		p.Host.Close()
+		p.host.Close()
 	})
 }

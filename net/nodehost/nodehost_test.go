@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
 
@@ -25,31 +25,35 @@ func TestClientHearsItsRelayGo(t *testing.T) {
 	}
 	defer relay.Stop()
 	events := trace.NewLog(1000)
-	client, err := Start(Config{Key: key(2), Events: events})
+	client, err := StartClient(Config{Key: key(2), Events: events}, relay.ID())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Stop()
+	defer client.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := client.Host.Connect(ctx, relay.Host.Addrs()[0].String()); err != nil {
+	if _, err := client.Connect(ctx, relay.Addrs()[0].String()); err != nil {
 		t.Fatal(err)
 	}
 	// The particle waits for an answer from the relay, which never comes.
 	script := `(seq (call "` + string(relay.ID()) + `" ("op" "noop") []) (call %init_peer_id% ("op" "noop") []))`
-	p := particle.New("waits", client.ID(), script, time.Now(), time.Hour)
+	p := session.Call{Script: script, ParticleID: "waits", TTL: time.Hour}
 	sub := events.Subscribe()
 	defer sub.Close()
-	if err := client.Node.Initiate(p); err != nil {
-		t.Fatal(err)
-	}
+	running, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() {
+		_, err := client.Run(running, p)
+		ran <- err
+	}()
+	defer func() { stop(); <-ran }()
 	await := func(match func(trace.Event) bool) trace.Event {
 		t.Helper()
 		for next := uint64(1); ; {
 			evs, _ := events.Since(next, 100)
 			for _, e := range evs {
 				next = e.Seq + 1
-				if e.Particle == p.ID && match(e) {
+				if e.Particle == p.ParticleID && match(e) {
 					return e
 				}
 			}

@@ -71,11 +71,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, km.Add):
 			return act(Add, "")
-		case key.Matches(msg, km.Kill) && sel != nil && sel.Role != session.Client:
+		case key.Matches(msg, km.Kill) && sel != nil && sel.Role != session.RoleClient:
 			return act(Kill, sel.ID)
-		case key.Matches(msg, km.Restart) && sel != nil && sel.Role != session.Client:
+		case key.Matches(msg, km.Restart) && sel != nil && sel.Role != session.RoleClient:
 			return act(Restart, sel.ID)
-		case key.Matches(msg, km.Deploy) && sel != nil && sel.Role != session.Client && sel.Up:
+		case key.Matches(msg, km.Deploy) && sel != nil && sel.Role != session.RoleClient && sel.Up:
 			return act(Deploy, sel.ID)
 		}
 	}

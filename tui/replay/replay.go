@@ -70,9 +70,9 @@ func peersOf(hops []*debug.Hop) []session.PeerInfo {
 			continue
 		}
 		seen[h.Peer] = true
-		p := session.PeerInfo{ID: h.Peer, Role: session.Node, Up: true}
+		p := session.PeerInfo{ID: h.Peer, Role: session.RoleNode, Up: true}
 		if inits[h.Peer] {
-			p.Role = session.Client
+			p.Role = session.RoleClient
 			clients = append(clients, p)
 			continue
 		}

@@ -74,6 +74,8 @@ type Function struct {
 	Name      string
 	Signature string
 	Params    []Param
+	// Results is how many values the function returns.
+	Results int
 	// AIR is the function's script.
 	AIR string
 }
