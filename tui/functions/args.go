@@ -12,7 +12,8 @@ import (
 
 // ParseArg turns one field of the argument form into JSON: a field is
 // read as `aquarium run -f` reads an argument (session.ParseArg), and a
-// data name is one the workbench offers, such as nodes or relay.
+// data name, alone or in a list, is one the workbench offers, such as
+// nodes, relay or node0.
 func ParseArg(text string, data map[string]json.RawMessage) (json.RawMessage, error) {
 	a, err := session.ParseArg(text)
 	switch {
@@ -20,13 +21,12 @@ func ParseArg(text string, data map[string]json.RawMessage) (json.RawMessage, er
 		return nil, fmt.Errorf("empty: want a JSON value or one of %s", names(data))
 	case err != nil:
 		return nil, err
-	case a.Name == "":
-		return a.Literal, nil
 	}
-	if v, ok := data[a.Name]; ok {
-		return v, nil
+	v, err := a.Value(data)
+	if unknown := (*session.UnknownDataError)(nil); errors.As(err, &unknown) {
+		return nil, fmt.Errorf("no data named %q (have %s; write strings in double quotes)", unknown.Name, names(data))
 	}
-	return nil, fmt.Errorf("no data named %q (have %s; write strings in double quotes)", a.Name, names(data))
+	return v, err
 }
 
 func names(data map[string]json.RawMessage) string {

@@ -12,7 +12,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/tui/ui"
 )
 
@@ -99,8 +101,8 @@ func (m *Model) OpenForm() tea.Cmd {
 	for _, p := range fn.Params {
 		in := textinput.New()
 		in.Prompt = ""
-		in.SetWidth(max(m.w-len(p.Name)-len(p.Type)-6, 8))
-		in.SetValue(Default(p.Name, p.Type))
+		in.SetWidth(max(m.w-len(p.Name)-len(p.Type.String())-6, 8))
+		in.SetValue(Default(p.Name, p.Type.String()))
 		if last := m.last[fn.Signature]; len(last) == len(fn.Params) {
 			in.SetValue(last[len(f.inputs)])
 		}
@@ -136,13 +138,19 @@ func (m *Model) submit() tea.Cmd {
 	args := map[string]json.RawMessage{}
 	var shown []string
 	for i, p := range f.fn.Params {
-		if p.Arrow {
+		if p.Type.Kind == session.KindArrow {
 			f.err = fmt.Sprintf("%s is a function (%s): the workbench cannot pass callbacks", p.Name, p.Type)
 			return nil
 		}
 		v, err := ParseArg(f.inputs[i].Value(), m.data)
 		if err != nil {
-			f.err = p.Name + ": " + err.Error()
+			err = fmt.Errorf("%s: %w", p.Name, err)
+		} else {
+			// Its error's path (args.name...) names the parameter.
+			err = session.CheckArg(p.Name, p.Type, v)
+		}
+		if err != nil {
+			f.err = err.Error()
 			f.at = i
 			return nil
 		}
@@ -337,7 +345,10 @@ func (m *Model) formView() string {
 		lines = append(lines, st.Muted.Render("no arguments"))
 	}
 	if f.err != "" {
-		lines = append(lines, st.Error.Render(f.err))
+		// The whole message, wrapped: its path and types are the point.
+		for _, l := range strings.Split(ansi.Wrap(f.err, max(m.w, 1), " ,"), "\n") {
+			lines = append(lines, st.Error.Render(l))
+		}
 	}
 	lines = append(lines, st.Muted.Render("JSON or Aqua literals; data: "+names(m.data)))
 	return ui.Block(lines, m.w, m.h)

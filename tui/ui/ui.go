@@ -64,9 +64,11 @@ type Source struct {
 
 // Param is one parameter of an exported function.
 type Param struct {
-	Name, Type string
-	// Arrow is set for a function-typed parameter, which a form cannot fill.
-	Arrow bool
+	Name string
+	// Type is the parameter's Aqua type, which its argument is checked
+	// against; a function-typed parameter (session.KindArrow) cannot be
+	// filled from a form.
+	Type session.Type
 }
 
 // Function is an exported function, compiled.
