@@ -16,6 +16,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -23,16 +24,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// testPeer is a peer of the in-test network: a name and a key.
-type testPeer struct {
-	name string
-	id   peer.ID
-	key  ed25519.PrivateKey
-}
-
-func newTestPeer(name string, seed byte) testPeer {
+// seeded is the test peer called name with the key of seed, as the
+// recordings in testdata were made.
+func seeded(name string, seed byte) memnet.Peer {
 	k, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{seed}, 32))
-	return testPeer{name: name, id: peer.IDOf(k), key: ed25519.NewKeyFromSeed(k.Raw())}
+	return memnet.Peer{Name: name, ID: peer.IDOf(k), Key: k}
 }
 
 // threePeers is a script that takes a value on a, transforms it on b and
@@ -49,55 +45,36 @@ const threePeers = `(seq
  )
 )`
 
-// simulate runs script from a, through a host loop that answers every
-// call with its first argument (or "x"), and records every run.
-func simulate(t testing.TB, script string, peers ...testPeer) *Recording {
+// simulate runs script from the first of peers on core/memnet, with a
+// host loop that answers every call with its first argument (or "x"),
+// and records every run.
+func simulate(t testing.TB, script string, peers ...memnet.Peer) *Recording {
 	t.Helper()
-	byID := map[string]testPeer{}
 	for _, p := range peers {
-		byID[string(p.id)] = p
-		script = strings.ReplaceAll(script, `"`+strings.ToUpper(p.name)+`"`, `"`+string(p.id)+`"`)
+		script = strings.ReplaceAll(script, `"`+strings.ToUpper(p.Name)+`"`, `"`+string(p.ID)+`"`)
 	}
-	part := particle.New("particle-1", peers[0].id, script, time.UnixMilli(1_700_000_000_000), time.Minute)
+	part := particle.New("particle-1", peers[0].ID, script, time.UnixMilli(1_700_000_000_000), time.Minute)
 	rec := NewRecording(0)
-	stored := map[string][]byte{}
-	type delivery struct {
-		to      string
-		current []byte
-		results map[uint32]avm.CallResult
-	}
-	queue := []delivery{{to: string(peers[0].id), current: []byte{}}}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 100 {
-			t.Fatal("the simulation does not end")
-		}
-		d := queue[0]
-		queue = queue[1:]
-		p := byID[d.to]
-		in := &node.Interpretation{Peer: p.id, Particle: part, Prev: stored[d.to], Current: d.current, Results: d.results}
-		h := &Hop{Peer: p.id, Particle: &Particle{ID: part.ID, InitPeer: part.InitPeerID, Timestamp: part.Timestamp, TTL: part.TTL, Script: part.Script},
-			Prev: in.Prev, Current: in.Current, Results: in.Results}
-		in.Outcome = h.Rerun(p.key)
-		in.Started = time.UnixMilli(1_700_000_000_000 + int64(steps))
-		rec.add(in)
-		stored[d.to] = in.Outcome.Data
-		if len(in.Outcome.CallRequests) > 0 {
-			results := map[uint32]avm.CallResult{}
-			for id, r := range in.Outcome.CallRequests {
-				res := `"x"`
-				switch {
-				case r.FunctionName == "array":
-					res = "[" + string(bytes.Join(rawBytes(r.Arguments), []byte(","))) + "]"
-				case len(r.Arguments) > 0:
-					res = string(r.Arguments[0])
-				}
-				results[id] = avm.CallResult{Result: res}
+	steps := 0
+	sim := memnet.NewSim(memnet.SimConfig{
+		Particle: part, Peers: peers, MaxRuns: 100,
+		Serve: func(_ memnet.Peer, _ uint32, r avm.CallRequest) avm.CallResult {
+			switch {
+			case r.FunctionName == "array":
+				return avm.CallResult{Result: "[" + string(bytes.Join(rawBytes(r.Arguments), []byte(","))) + "]"}
+			case len(r.Arguments) > 0:
+				return avm.CallResult{Result: string(r.Arguments[0])}
 			}
-			queue = append(queue, delivery{to: d.to, results: results})
-		}
-		for _, to := range in.Outcome.NextPeers {
-			queue = append(queue, delivery{to: to, current: in.Outcome.Data})
-		}
+			return avm.CallResult{Result: `"x"`}
+		},
+		Ran: func(r memnet.Run) {
+			rec.add(&node.Interpretation{Peer: r.Peer.ID, Particle: part, Prev: r.Prev, Current: r.Current, Results: r.Results,
+				Outcome: r.Outcome, Started: time.UnixMilli(1_700_000_000_000 + int64(steps))})
+			steps++
+		},
+	})
+	if err := sim.Run(); err != nil {
+		t.Fatal(err)
 	}
 	return rec
 }
@@ -133,25 +110,25 @@ const foldPeers = `(seq
  )
 )`
 
-func testPeers() []testPeer {
-	return []testPeer{newTestPeer("a", 1), newTestPeer("b", 2), newTestPeer("c", 3)}
+func testPeers() []memnet.Peer {
+	return []memnet.Peer{seeded("a", 1), seeded("b", 2), seeded("c", 3)}
 }
 
-func namer(peers []testPeer) Namer {
+func namer(peers []memnet.Peer) Namer {
 	return func(id peer.ID) string {
 		for _, p := range peers {
-			if p.id == id {
-				return p.name
+			if p.ID == id {
+				return p.Name
 			}
 		}
 		return ""
 	}
 }
 
-func keyOf(peers []testPeer, id peer.ID) ed25519.PrivateKey {
+func keyOf(peers []memnet.Peer, id peer.ID) ed25519.PrivateKey {
 	for _, p := range peers {
-		if p.id == id {
-			return p.key
+		if p.ID == id {
+			return ed25519.NewKeyFromSeed(p.Key.Raw())
 		}
 	}
 	return nil
@@ -301,13 +278,13 @@ func TestBreakpointMatches(t *testing.T) {
 	rec := simulate(t, threePeers, peers...)
 	hops := rec.Hops()
 	script := hops[0].Particle.Script
-	concat := strings.Index(script, `(call "`+string(peers[2].id))
+	concat := strings.Index(script, `(call "`+string(peers[2].ID))
 	tests := []struct {
 		name string
 		bp   Breakpoint
 		want string // hops matched, by peer name
 	}{
-		{"peer", Breakpoint{Kind: OnPeer, Peer: peers[1].id}, "b b"},
+		{"peer", Breakpoint{Kind: OnPeer, Peer: peers[1].ID}, "b b"},
 		{"service", Breakpoint{Kind: OnCall, Service: "op"}, "b c"},
 		{"function", Breakpoint{Kind: OnCall, Service: "op", Function: "concat_strings"}, "c"},
 		{"no such function", Breakpoint{Kind: OnCall, Service: "op", Function: "noop"}, ""},

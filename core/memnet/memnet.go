@@ -8,6 +8,11 @@
 //
 // Every delivery the network delays runs on a goroutine it owns: Close
 // stops them and waits.
+//
+// Sim is the same network one level down, for the tests of the
+// interpreter and of what records it: peers that run a particle's script
+// with core/avm one interpretation at a time, on the caller's goroutine,
+// in an order a seed can pick.
 package memnet
 
 import (
