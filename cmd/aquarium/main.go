@@ -50,6 +50,7 @@ with a terminal workbench around them.`,
 		newUpCmd(),
 		newReplayCmd(),
 		newAttachCmd(),
+		newKeyCmd(),
 	)
 	addWorkbench(root)
 	return root
