@@ -1,0 +1,222 @@
+// Command hostile sends a node the raw inputs .ci/hostile-node.sh needs
+// and the command line cannot make: frames whose length lies, particles
+// from the future, and an op.identity round trip timed from the wire.
+//
+//	hostile key FILE                  write a fresh key (base64 Ed25519 seed), print its peer id
+//	hostile identity ADDR KEY         time op.identity on the node at ADDR and back, in ms: the
+//	                                  median of five round trips, so that one scheduling hiccup
+//	                                  of a shared machine is not taken for the node's
+//	hostile frames ADDR N HOLD        open N streams that announce 100 MiB and send 12 bytes, hold them HOLD
+//	hostile future ADDR KEY           send a particle timestamped a year ahead; fail if it is answered
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/net/p2p"
+	"github.com/aquarium-p2p/aquarium/net/wire"
+	lpeer "github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "hostile:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: hostile key|identity|frames|future ARGS")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	switch {
+	case args[0] == "key" && len(args) == 2:
+		key, err := peer.GenerateEd25519(rand.Reader)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(args[1], []byte(base64.StdEncoding.EncodeToString(key.Raw())+"\n"), 0o600); err != nil {
+			return err
+		}
+		fmt.Println(peer.IDOf(key))
+		return nil
+	case args[0] == "identity" && len(args) == 3:
+		return identity(ctx, args[1], args[2])
+	case args[0] == "frames" && len(args) == 4:
+		n, err := strconv.Atoi(args[2])
+		if err != nil {
+			return err
+		}
+		hold, err := time.ParseDuration(args[3])
+		if err != nil {
+			return err
+		}
+		return frames(ctx, args[1], n, hold)
+	case args[0] == "future" && len(args) == 3:
+		return future(ctx, args[1], args[2])
+	}
+	return fmt.Errorf("unknown command %q", strings.Join(args, " "))
+}
+
+func readKey(path string) (peer.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, err
+	}
+	return peer.Ed25519FromSeed(seed)
+}
+
+// client connects a host with key to the node at addr; arrivals go to got.
+func client(ctx context.Context, addr string, key peer.PrivateKey) (*p2p.Host, peer.ID, chan *particle.Particle, error) {
+	if key == nil {
+		k, err := peer.GenerateEd25519(rand.Reader)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		key = k
+	}
+	got := make(chan *particle.Particle, 16)
+	h, err := p2p.New(p2p.Config{Key: key, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}},
+		func(_ context.Context, _ peer.ID, p *particle.Particle) {
+			select {
+			case got <- p:
+			default:
+			}
+		})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	node, err := h.Connect(ctx, addr)
+	if err != nil {
+		h.Close()
+		return nil, "", nil, err
+	}
+	return h, node, got, nil
+}
+
+// roundTrip is a particle that calls op.identity on the node and comes
+// back to its initiator, who need not interpret it to see it arrive.
+func roundTrip(key peer.PrivateKey, node peer.ID, at time.Time) (*particle.Particle, error) {
+	script := fmt.Sprintf(`(seq (call %q ("op" "identity") ["hostile"] r) (call %%init_peer_id%% ("op" "noop") []))`, node)
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	p := particle.New(fmt.Sprintf("hostile-%x", id), peer.IDOf(key), script, at, 10*time.Second)
+	return p, p.Sign(key)
+}
+
+func identity(ctx context.Context, addr, keyFile string) error {
+	key, err := readKey(keyFile)
+	if err != nil {
+		return err
+	}
+	h, node, got, err := client(ctx, addr, key)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	var trips []time.Duration
+	for range 5 {
+		took, err := trip(ctx, h, node, key, got)
+		if err != nil {
+			return err
+		}
+		trips = append(trips, took)
+	}
+	slices.Sort(trips)
+	fmt.Printf("%.1f\n", float64(trips[len(trips)/2].Microseconds())/1000)
+	return nil
+}
+
+// trip sends one op.identity round trip and waits for it to come back.
+func trip(ctx context.Context, h *p2p.Host, node peer.ID, key peer.PrivateKey, got <-chan *particle.Particle) (time.Duration, error) {
+	p, err := roundTrip(key, node, time.Now())
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := h.Send(ctx, node, p); err != nil {
+		return 0, err
+	}
+	wait := time.NewTimer(5 * time.Second)
+	defer wait.Stop()
+	for {
+		select {
+		case back := <-got:
+			if back.ID == p.ID {
+				return time.Since(start), nil
+			}
+		case <-wait.C:
+			return 0, fmt.Errorf("op.identity: no answer in 5 s")
+		}
+	}
+}
+
+func frames(ctx context.Context, addr string, n int, hold time.Duration) error {
+	h, node, _, err := client(ctx, addr, nil)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	pid, err := lpeer.Decode(string(node))
+	if err != nil {
+		return err
+	}
+	frame := binary.AppendUvarint(nil, wire.MaxFrameSize)
+	frame = append(frame, bytes.Repeat([]byte{0x81}, 12)...)
+	for i := range n {
+		s, err := h.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+		if err != nil {
+			return fmt.Errorf("stream %d: %w", i, err)
+		}
+		defer s.Close()
+		if _, err := s.Write(frame); err != nil {
+			return fmt.Errorf("stream %d: %w", i, err)
+		}
+	}
+	time.Sleep(hold) // the streams stay open, their frames unfinished
+	return nil
+}
+
+func future(ctx context.Context, addr, keyFile string) error {
+	key, err := readKey(keyFile)
+	if err != nil {
+		return err
+	}
+	h, node, got, err := client(ctx, addr, key)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	p, err := roundTrip(key, node, time.Now().AddDate(1, 0, 0))
+	if err != nil {
+		return err
+	}
+	if err := h.Send(ctx, node, p); err != nil {
+		return err
+	}
+	select {
+	case <-got:
+		return fmt.Errorf("the node ran a particle timestamped a year ahead")
+	case <-time.After(2 * time.Second):
+		return nil
+	}
+}
