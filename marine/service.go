@@ -348,12 +348,12 @@ func (s *Service) noFunction(fn string) error {
 // Load is how busy a service is.
 type Load struct {
 	// Pending counts the call running and those waiting for it.
-	Pending int
+	Pending int `json:"pending"`
 	// MaxQueue is how many calls may wait.
-	MaxQueue int
+	MaxQueue int `json:"max_queue"`
 	// Rejected counts the calls refused with ErrBusy since the service
 	// was loaded.
-	Rejected uint64
+	Rejected uint64 `json:"rejected"`
 }
 
 // Saturated reports whether the next call would be refused.

@@ -72,12 +72,15 @@ func (n *Node) callContext(ctx context.Context, p *particle.Particle, service, f
 type Load struct {
 	// Calls and CallWorkers: builtin and scoped calls running, of at
 	// most CallWorkers.
-	Calls, CallWorkers int
+	Calls       int `json:"calls"`
+	CallWorkers int `json:"call_workers"`
 	// ServiceCalls and ServiceWorkers: calls of deployed services
 	// running, or waiting for their service, of at most ServiceWorkers.
-	ServiceCalls, ServiceWorkers int
+	ServiceCalls   int `json:"service_calls"`
+	ServiceWorkers int `json:"service_workers"`
 	// Queued and QueueSize: particles that arrived and wait for a worker.
-	Queued, QueueSize int
+	Queued    int `json:"queued"`
+	QueueSize int `json:"queue_size"`
 }
 
 // Saturated reports whether a pool or the queue is full: new calls or

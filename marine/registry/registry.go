@@ -217,7 +217,7 @@ func (r *Registry) List() []Info {
 
 // ServiceLoad is how busy one service is.
 type ServiceLoad struct {
-	ID string
+	ID string `json:"id"`
 	marine.Load
 }
 
