@@ -150,10 +150,12 @@ func (r rect) contains(x, y int) bool {
 // peersTickMsg asks for a fresh peer list.
 type peersTickMsg struct{}
 
-// actionDoneMsg is a finished change to the network.
+// actionDoneMsg is a finished change to the network: what was done, or
+// what failed and why.
 type actionDoneMsg struct {
-	what string
-	err  error
+	what   string // "deployed kv on node1"
+	failed string // "deploy kv on node1"
+	err    error
 }
 
 // New returns the workbench over opts.Session; run bounds every command
@@ -359,7 +361,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.act(msg)
 	case actionDoneMsg:
 		if msg.err != nil {
-			m.setStatus(msg.what+": "+msg.err.Error(), true)
+			m.setStatus("could not "+msg.failed+": "+msg.err.Error(), true)
 		} else {
 			m.setStatus(msg.what, false)
 		}
@@ -599,11 +601,11 @@ func (m *Model) act(a peers.ActionMsg) tea.Cmd {
 		switch a.Action {
 		case peers.Add:
 			id, err := c.AddNode(ctx)
-			return actionDoneMsg{what: "added node " + id.ShortString(), err: err}
+			return actionDoneMsg{what: "added node " + id.ShortString(), failed: "add a node", err: err}
 		case peers.Kill:
-			return actionDoneMsg{what: "killed " + name, err: c.StopNode(ctx, a.Peer)}
+			return actionDoneMsg{what: "killed " + name, failed: "kill " + name, err: c.StopNode(ctx, a.Peer)}
 		default:
-			return actionDoneMsg{what: "restarted " + name, err: c.RestartNode(ctx, a.Peer)}
+			return actionDoneMsg{what: "restarted " + name, failed: "restart " + name, err: c.RestartNode(ctx, a.Peer)}
 		}
 	}
 }

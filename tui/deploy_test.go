@@ -79,8 +79,9 @@ func TestDeployFromPeers(t *testing.T) {
 	if len(ctl.deployed) != 2 || ctl.deployed[1] != string(ps[1].ID)+" kv /mods/kv.wasm" {
 		t.Fatalf("deployed %q", ctl.deployed)
 	}
-	if !m.statusErr || m.status == "" {
-		t.Errorf("a failed deploy left status %q (error %v)", m.status, m.statusErr)
+	// It says it failed, not that it deployed.
+	if want := "could not deploy kv on node1: no such file"; !m.statusErr || m.status != want {
+		t.Errorf("a failed deploy left status %q (error %v), want %q", m.status, m.statusErr, want)
 	}
 }
 

@@ -118,7 +118,7 @@ func (m *Model) deploy(node peer.ID, value string) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		err := c.Deploy(ctx, node, id, path)
-		return actionDoneMsg{what: "deployed " + id + " on " + name, err: err}
+		return actionDoneMsg{what: "deployed " + id + " on " + name, failed: "deploy " + id + " on " + name, err: err}
 	}
 }
 
