@@ -517,6 +517,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.Focus((m.focus + 1) % paneCount)
 		return nil
 	case key.Matches(msg, g.Run):
+		if m.focus == EditorPane {
+			if cmd, ok := m.runAtCursor(); ok {
+				return cmd
+			}
+		}
 		m.Focus(FunctionsPane)
 		return m.functions.OpenForm()
 	case key.Matches(msg, g.Save):

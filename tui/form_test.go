@@ -76,3 +76,47 @@ func TestRunFormTakesDataNamesInLists(t *testing.T) {
 		t.Errorf("the run shows as %q", req.Display)
 	}
 }
+
+// cursorTo moves the editor's cursor to line.
+func cursorTo(m *Model, line int) {
+	for l, _ := m.editor.Cursor(); l < line; l, _ = m.editor.Cursor() {
+		press(m, "down")
+	}
+	for l, _ := m.editor.Cursor(); l > line; l, _ = m.editor.Cursor() {
+		press(m, "up")
+	}
+}
+
+func TestRunAtCursor(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		line int
+		form string // the form's first line; "" for none
+		msg  string // the status; "" for none
+	}{
+		{"in a function not exported", 9, "", "helper is not exported: only exported functions run (add export helper)"},
+		{"on its declaration", 7, "", "helper is not exported"},
+		{"in an exported function", 12, "hello(name: string) -> string", ""},
+		{"in one exported under another name", 17, "hi(name: string) -> string", ""},
+		{"outside any function", 3, "hello(name: string) -> string", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := newTestModel(t, 140, 40, "testdata/helper.aqua")
+			cursorTo(m, tt.line)
+			m.Update(keyMsg("ctrl+r"))
+			pane := ansi.Strip(m.functions.View())
+			if tt.form == "" {
+				if m.functions.Editing() {
+					t.Fatalf("ctrl+r at line %d opened a form:\n%s", tt.line, pane)
+				}
+				if !m.statusErr || !strings.HasPrefix(m.status, tt.msg) {
+					t.Errorf("status %q (error %v), want %q", m.status, m.statusErr, tt.msg)
+				}
+				return
+			}
+			if !m.functions.Editing() || !strings.HasPrefix(pane, tt.form) {
+				t.Errorf("ctrl+r at line %d: want the form of %s, got:\n%s", tt.line, tt.form, pane)
+			}
+		})
+	}
+}

@@ -102,6 +102,11 @@ func compile(_ context.Context, src ui.Source) ui.Build {
 	}
 	for _, fn := range fns {
 		f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), AIR: air.Print(fn.Script)}
+		for _, e := range prog.Roots[0].Module.Exports {
+			if pos := prog.Fset.Position(e.Object.Pos); e.Name == fn.Name && pos.Filename == src.Path {
+				f.Line = pos.Line
+			}
+		}
 		for _, p := range fn.Arrow.Params {
 			f.Params = append(f.Params, ui.Param{Name: p.Name, Type: argType(p.Type)})
 		}

@@ -149,6 +149,22 @@ func openFiles(args []string) ([]editor.File, error) {
 	return files, nil
 }
 
+// declLine is the line of file that declares the function exported as
+// name; 0 if another file declares it.
+func declLine(prog *aqua.Program, file, name string) int {
+	for _, root := range prog.Roots {
+		for _, e := range root.Module.Exports {
+			if e.Name != name || e.Object == nil {
+				continue
+			}
+			if pos := prog.Fset.Position(e.Object.Pos); pos.Filename == file {
+				return pos.Line
+			}
+		}
+	}
+	return 0
+}
+
 // compiler compiles editor text with cfg: diagnostics always, functions
 // when the file checks.
 func compiler(cfg aqua.Config) ui.Compiler {
@@ -165,7 +181,8 @@ func compiler(cfg aqua.Config) ui.Compiler {
 			return b
 		}
 		for _, fn := range fns {
-			f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), Results: len(fn.Arrow.Results), AIR: air.Print(fn.Script)}
+			f := ui.Function{Name: fn.Name, Signature: fn.Name + fn.Arrow.String(), Results: len(fn.Arrow.Results), AIR: air.Print(fn.Script),
+				Line: declLine(prog, src.Path, fn.Name)}
 			for _, p := range fn.Arrow.Params {
 				f.Params = append(f.Params, ui.Param{Name: p.Name, Type: argType(p.Type)})
 			}

@@ -78,6 +78,19 @@ func (m *Model) Selected() (ui.Function, bool) {
 	return ui.Function{}, false
 }
 
+// SelectLine puts the cursor on the function declared at line, and
+// reports whether there is one.
+func (m *Model) SelectLine(line int) bool {
+	for i, f := range m.fns {
+		if f.Line == line && line > 0 {
+			m.cur.Index = i
+			m.cur.SetLen(m.rows(), m.listHeight())
+			return true
+		}
+	}
+	return false
+}
+
 // SetData sets the data names the form offers, such as nodes.
 func (m *Model) SetData(data map[string]json.RawMessage) { m.data = data }
 

@@ -80,6 +80,9 @@ type Function struct {
 	Results int
 	// AIR is the function's script.
 	AIR string
+	// Line is the line of the function's declaration in the compiled
+	// file; 0 for a function it imports and exports.
+	Line int
 }
 
 // Build is the outcome of compiling one file.
