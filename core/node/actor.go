@@ -197,6 +197,10 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		in.Outcome, in.Started, in.Duration = out, started, took
 		n.cfg.Recorder.Record(in)
 	}
+	if reason, ok := unrunnable(out.RetCode); ok && p.InitPeerID != n.id {
+		n.dropUnrunnable(ctx, p, reason, out.ErrorMessage)
+		return
+	}
 	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: took, DataSize: len(out.Data), RetCode: out.RetCode,
 		Interpreter: n.cfg.Interpreter.Name()}
 	if out.RetCode != 0 {
