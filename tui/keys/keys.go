@@ -48,9 +48,11 @@ type Editor struct {
 	Find, GoTo        key.Binding
 }
 
-// Peers bindings control the local network.
+// Peers bindings control the local network; Copy copies the selected
+// peer's id to the terminal's clipboard.
 type Peers struct {
 	Add, Kill, Restart, Deploy key.Binding
+	Copy                       key.Binding
 }
 
 // Trace bindings filter and follow the timeline.
@@ -125,6 +127,7 @@ func Default() *KeyMap {
 			Kill:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "kill")),
 			Restart: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
 			Deploy:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deploy module")),
+			Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
 		},
 		Trace: Trace{
 			Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter particle")),

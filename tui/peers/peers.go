@@ -64,10 +64,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		km := m.ctx.Keys.Peers
+		sel := m.selected()
+		if key.Matches(msg, km.Copy) && sel != nil {
+			// OSC 52, as the editor copies: the terminal's clipboard.
+			return tea.Batch(tea.SetClipboard(string(sel.ID)), ui.Status(fmt.Sprintf("copied %s's peer id %s", sel.Name, sel.ID)))
+		}
 		if !m.control {
 			return nil
 		}
-		sel := m.selected()
 		switch {
 		case key.Matches(msg, km.Add):
 			return act(Add, "")
@@ -112,12 +116,14 @@ func (m *Model) View() string {
 	// allow (--allow-inspect) before the workbench can attach to it.
 	var self []string
 	if id := string(m.ctx.Self); id != "" {
-		if len("you attach as ")+len(id) <= m.w {
-			self = []string{st.Muted.Render("you attach as ") + st.Text.Render(id)}
-		} else {
-			self = []string{st.Muted.Render("you attach as"), st.Text.Render(id)}
-		}
+		self = m.labelled("you attach as ", id)
 	}
+	// The selected peer's id in full, which the id column shortens.
+	var full []string
+	if sel := m.selected(); sel != nil {
+		full = m.labelled(sel.Name+" is ", string(sel.ID))
+	}
+	self = append(full, self...)
 	room := m.h - len(lines) - len(self)
 	end := min(m.cur.Offset+room, len(m.peers))
 	for i := m.cur.Offset; i < end; i++ {
@@ -138,13 +144,30 @@ func (m *Model) View() string {
 	return ui.Block(lines, m.w, m.h)
 }
 
+// labelled renders label and a peer id on one line or, when they do not
+// fit side by side, the label above the id cut into lines of the pane's
+// width: never shortened.
+func (m *Model) labelled(label, id string) []string {
+	st := m.ctx.Styles
+	if len(label)+len(id) <= m.w {
+		return []string{st.Muted.Render(label) + st.Text.Render(id)}
+	}
+	lines := []string{st.Muted.Render(strings.TrimSpace(label))}
+	for w := max(m.w, 1); id != ""; {
+		n := min(w, len(id))
+		lines = append(lines, st.Text.Render(id[:n]))
+		id = id[n:]
+	}
+	return lines
+}
+
 // ShortHelp lists the pane's keys.
 func (m *Model) ShortHelp() []key.Binding {
-	if !m.control {
-		return []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down}
-	}
 	km := m.ctx.Keys.Peers
-	return []key.Binding{km.Add, km.Kill, km.Restart, km.Deploy}
+	if !m.control {
+		return []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down, km.Copy}
+	}
+	return []key.Binding{km.Add, km.Kill, km.Restart, km.Deploy, km.Copy}
 }
 
 // FullHelp lists the pane's keys in columns.
@@ -156,10 +179,14 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.cur.SetLen(len(m.peers), 
 // listHeight is the rows left for peers: the pane minus the column
 // names and the line naming the workbench's own peer.
 func (m *Model) listHeight() int {
-	if m.ctx.Self != "" {
-		return max(m.h-3, 1)
+	h := m.h - 1
+	if sel := m.selected(); sel != nil {
+		h -= len(m.labelled(sel.Name+" is ", string(sel.ID)))
 	}
-	return max(m.h-1, 1)
+	if m.ctx.Self != "" {
+		h -= len(m.labelled("you attach as ", string(m.ctx.Self)))
+	}
+	return max(h, 1)
 }
 
 // Focus gives the pane the keyboard.
