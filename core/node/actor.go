@@ -184,12 +184,13 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		}
 	}
 	started := time.Now()
-	out, err := n.cfg.Interpreter.Run(ctx, params, p.Script, prev, current, results)
+	interp := n.interpreter()
+	out, err := interp.Run(ctx, params, p.Script, prev, current, results)
 	took := time.Since(started)
 	if err != nil {
 		if ctx.Err() == nil {
 			n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.Malformed,
-				Err: fmt.Sprintf("%s interpreter: %v", n.cfg.Interpreter.Name(), err)})
+				Err: fmt.Sprintf("%s interpreter: %v", interp.Name(), err)})
 		}
 		return
 	}
@@ -202,7 +203,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		return
 	}
 	ev := trace.Event{Kind: trace.Interpreted, Particle: p.ID, Duration: took, DataSize: len(out.Data), RetCode: out.RetCode,
-		Interpreter: n.cfg.Interpreter.Name()}
+		Interpreter: interp.Name()}
 	if out.RetCode != 0 {
 		ev.Err = out.ErrorMessage
 	}

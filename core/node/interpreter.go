@@ -35,3 +35,22 @@ func (NativeInterpreter) Name() string { return Native }
 func (NativeInterpreter) Run(_ context.Context, p avm.Params, script string, prev, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error) {
 	return avm.Run(p, script, prev, current, results), nil
 }
+
+// SetInterpreter makes the node run scripts with in from its next
+// interpretation on; interpretations running now finish with the one they
+// started with. Both interpreters read and write the same data, so a
+// particle in flight carries on.
+func (n *Node) SetInterpreter(in Interpreter) {
+	n.interp.Store(&interpreterBox{in})
+}
+
+// interpreter returns what runs the node's scripts now.
+func (n *Node) interpreter() Interpreter {
+	if b := n.interp.Load(); b != nil {
+		return b.Interpreter
+	}
+	return n.cfg.Interpreter
+}
+
+// interpreterBox holds an Interpreter for an atomic pointer.
+type interpreterBox struct{ Interpreter }

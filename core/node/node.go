@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
@@ -157,6 +158,8 @@ type Node struct {
 	calls chan struct{} // semaphore for running calls
 	// serviceCalls is the semaphore for calls of deployed services.
 	serviceCalls chan struct{}
+	// interp, once set, replaces cfg.Interpreter (SetInterpreter).
+	interp atomic.Pointer[interpreterBox]
 	// tasks counts the sends and calls in flight, which run on goroutines
 	// of their own: Run waits for them before it returns.
 	tasks sync.WaitGroup
@@ -231,7 +234,7 @@ func (n *Node) Events() *trace.Log { return n.cfg.Events }
 
 // Interpreter returns the name of the interpreter the node runs scripts
 // with.
-func (n *Node) Interpreter() string { return n.cfg.Interpreter.Name() }
+func (n *Node) Interpreter() string { return n.interpreter().Name() }
 
 // Now reads the node's clock: the time a particle this node starts is
 // stamped with.

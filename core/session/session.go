@@ -38,6 +38,15 @@ type Controller interface {
 	Deploy(ctx context.Context, id peer.ID, service, path string) error
 }
 
+// InterpreterSetter is what a session over a local network can do whose
+// nodes can change the interpreter that runs their scripts.
+type InterpreterSetter interface {
+	// SetInterpreter makes node id run its scripts with the interpreter
+	// named name ("native" or "avm.wasm") from its next interpretation
+	// on; particles in flight carry on.
+	SetInterpreter(ctx context.Context, id peer.ID, name string) error
+}
+
 // Role is what a peer is to the session.
 type Role uint8
 

@@ -93,3 +93,59 @@ func TestPeersOnAVMWasm(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchNodeToAVMWasm turns one node of a network on core/avm over to
+// avm.wasm, and runs a function whose particle crosses between the two.
+func TestSwitchNodeToAVMWasm(t *testing.T) {
+	if _, err := avmnode.Find(""); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := NewSession(ctx, Config{Nodes: 3, Seed: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ids := s.Network().NodeIDs()
+	if err := s.SetInterpreter(ctx, ids[1], avmnode.Name); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetInterpreter(ctx, ids[1], "nonesuch"); err == nil {
+		t.Error("SetInterpreter to an unknown interpreter succeeded")
+	}
+	res, err := s.Run(ctx, session.Call{
+		Script: corpus(t, "nestedHops"), TTL: 20 * time.Second,
+		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
+	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
+		t.Errorf("nestedHops = %s, want %v", res.Values, want)
+	}
+	by := map[peer.ID]map[string]bool{}
+	evs, _ := s.Events().Since(1, 100_000)
+	for _, e := range evs {
+		if e.Kind == trace.Interpreted && e.Particle == res.ParticleID {
+			if by[e.Peer] == nil {
+				by[e.Peer] = map[string]bool{}
+			}
+			by[e.Peer][e.Interpreter] = true
+		}
+	}
+	for i, id := range ids {
+		want := node.Native
+		if i == 1 {
+			want = avmnode.Name
+		}
+		if len(by[id]) != 1 || !by[id][want] {
+			t.Errorf("node%d's hops were interpreted by %v, want %s", i, by[id], want)
+		}
+	}
+	peers, _ := s.Peers(ctx)
+	if peers[1].Interpreter != avmnode.Name || peers[0].Interpreter != node.Native {
+		t.Errorf("peers say %s and %s", peers[0].Interpreter, peers[1].Interpreter)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -97,6 +98,8 @@ type Network struct {
 	clients  []*Client
 	members  map[peer.ID]bool
 	services map[peer.ID]Services // of the nodes that have some
+	// avm is avm.wasm, once a node runs it (SetInterpreter).
+	avm avmLoader
 }
 
 // Start starts the nodes, connects each to the first, and waits until
@@ -351,8 +354,9 @@ func (n *Network) Close() error {
 		p.Stop()
 	}
 	n.nodes, n.clients = nil, nil
+	err := n.avm.close()
 	if n.mem != nil {
-		return n.mem.close()
+		return errors.Join(err, n.mem.close())
 	}
-	return nil
+	return err
 }

@@ -23,9 +23,10 @@ type Session struct {
 }
 
 var (
-	_ session.Session    = (*Session)(nil)
-	_ session.Controller = (*Session)(nil)
-	_ session.Debugger   = (*Session)(nil)
+	_ session.Session           = (*Session)(nil)
+	_ session.Controller        = (*Session)(nil)
+	_ session.Debugger          = (*Session)(nil)
+	_ session.InterpreterSetter = (*Session)(nil)
 )
 
 // NewSession starts a local network and its client, with a debugger

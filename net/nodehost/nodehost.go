@@ -228,6 +228,10 @@ func (p *Peer) ID() peer.ID { return p.node.ID() }
 // Interpreter names the interpreter that runs the peer's scripts.
 func (p *Peer) Interpreter() string { return p.node.Interpreter() }
 
+// SetInterpreter makes the peer run its scripts with in from its next
+// interpretation on (see node.Node.SetInterpreter).
+func (p *Peer) SetInterpreter(in node.Interpreter) { p.node.SetInterpreter(in) }
+
 // Load says how busy the peer's node is.
 func (p *Peer) Load() node.Load { return p.node.Load() }
 
