@@ -26,12 +26,19 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
 )
 
 // Receiver takes the particles that reach a peer: a node.Node, or a
 // session.Client.
 type Receiver interface {
 	Deliver(from peer.ID, p *particle.Particle)
+}
+
+// Reporter takes the drops other peers report about the particles it
+// started: a node.Node, or a session.Client.
+type Reporter interface {
+	Reported(from peer.ID, drop trace.Event)
 }
 
 // Link is how particles travel from one peer to another.
@@ -224,6 +231,21 @@ func (t Transport) Send(_ context.Context, to peer.ID, p *particle.Particle) err
 	t.net.wg.Add(1)
 	t.net.mu.Unlock()
 	go t.net.deliver(r, t.from, to, &q, latency)
+	return nil
+}
+
+// Report tells peer to about a drop, as a node tells a particle's
+// initiator (node.Reporter). It fails, and is lost, as a particle sent
+// to the peer would be, but it is not delayed; a receiver that is not a
+// Reporter ignores it.
+func (t Transport) Report(_ context.Context, to peer.ID, drop trace.Event) error {
+	r, _, lost, err := t.net.route(t.from, to)
+	if err != nil || lost {
+		return err
+	}
+	if rep, ok := r.(Reporter); ok {
+		rep.Reported(t.from, drop)
+	}
 	return nil
 }
 

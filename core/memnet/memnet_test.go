@@ -8,6 +8,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
+	"github.com/aquarium-p2p/aquarium/core/trace"
 )
 
 // inbox records what reaches a peer.
@@ -141,6 +142,33 @@ func joinIDs(ids []string) []byte {
 		b = append(b, ',')
 	}
 	return b
+}
+
+// reports records the drops reported to a peer.
+type reports struct {
+	*inbox
+	drops []trace.Event
+}
+
+func (r *reports) Reported(from peer.ID, drop trace.Event) { r.drops = append(r.drops, drop) }
+
+func TestReport(t *testing.T) {
+	a, b := NewPeer("a"), NewPeer("b")
+	n := New()
+	defer n.Close()
+	rb := &reports{inbox: newInbox()}
+	ta := n.Add(a.ID, newInbox())
+	n.Add(b.ID, rb)
+	if err := ta.Report(context.Background(), b.ID, trace.Event{Particle: "p", Reason: trace.Unroutable}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rb.drops) != 1 || rb.drops[0].Particle != "p" {
+		t.Errorf("reported %v, want the drop of p", rb.drops)
+	}
+	n.Partition(a.ID, b.ID)
+	if err := ta.Report(context.Background(), b.ID, trace.Event{Particle: "q"}); err == nil {
+		t.Error("a report crossed a partition")
+	}
 }
 
 func TestNewPeerIsStable(t *testing.T) {

@@ -9,17 +9,11 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
-
-// nowhere is a transport for a node that sends nothing.
-type nowhere struct{}
-
-func (nowhere) Send(context.Context, peer.ID, *particle.Particle) error {
-	return fmt.Errorf("this test sends nothing")
-}
 
 // serviceMap is deployed services for a test.
 type serviceMap map[string]builtin.Service
@@ -34,7 +28,8 @@ func (m serviceMap) Lookup(service, function string) (builtin.Func, bool) {
 func loneNode(t *testing.T, now time.Time, cfg Config) (*Node, *trace.Log) {
 	t.Helper()
 	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{42}, 32))
-	cfg.Key, cfg.Transport, cfg.Events = key, nowhere{}, trace.NewLog(10_000)
+	// A network of this node alone: it sends nothing.
+	cfg.Key, cfg.Transport, cfg.Events = key, memnet.New().Transport(peer.IDOf(key)), trace.NewLog(10_000)
 	cfg.Now = func() time.Time { return now }
 	nd, err := New(cfg)
 	if err != nil {
