@@ -59,6 +59,10 @@ type File struct {
 	deps []*File
 }
 
+// Imports returns the files this one imports and uses, one for each of
+// its import and use lines, in order.
+func (f *File) Imports() []*File { return f.deps }
+
 // Program is the result of checking a set of root files.
 type Program struct {
 	Fset *token.FileSet
