@@ -24,6 +24,7 @@ type compileFlags struct {
 	outDir   string
 	asJSON   bool
 	response bool
+	target   string
 }
 
 func newCompileCmd() *cobra.Command {
@@ -37,10 +38,15 @@ text the reference Aqua compiler produces.
 Without -o, each function is printed as a line ";; func NAME" followed by
 its AIR. With -o DIR, each function is written to DIR/NAME.air.
 Diagnostics go to standard error with the offending line; any error
-makes compile exit with status 1.`,
+makes compile exit with status 1.
+
+With --target js or ts, compile writes instead the module js-client
+apps import (the reference compiler's, byte for byte): to standard
+output, or with -o into DIR as NAME.js and NAME.d.ts, or NAME.ts.`,
 		Example: `  aquarium compile hello.aqua
   aquarium compile main.aqua --import ./lib --const TIMEOUT=5000 -o build/
-  aquarium compile main.aqua --json`,
+  aquarium compile main.aqua --json
+  aquarium compile main.aqua --target ts -o src/compiled/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCompile(cmd, args[0], f)
@@ -54,6 +60,7 @@ makes compile exit with status 1.`,
 	fl.StringVarP(&f.outDir, "output", "o", "", "write each function to DIR/NAME.air")
 	fl.BoolVar(&f.asJSON, "json", false, "print diagnostics and functions as JSON")
 	fl.BoolVar(&f.response, "empty-response", false, "call callbackSrv.response for functions without results too")
+	fl.StringVar(&f.target, "target", "air", "air, or the module js-client apps import: js (NAME.js and NAME.d.ts) or ts (NAME.ts)")
 	return cmd
 }
 
@@ -81,6 +88,9 @@ type functionJSON struct {
 }
 
 func runCompile(cmd *cobra.Command, file string, f compileFlags) error {
+	if err := checkTarget(f.target); err != nil {
+		return err
+	}
 	consts := map[string]string{}
 	for _, c := range f.consts {
 		name, value, ok := strings.Cut(c, "=")
@@ -141,6 +151,9 @@ func runCompile(cmd *cobra.Command, file string, f compileFlags) error {
 	}
 	if diags.HasErrors() {
 		return exitError{1}
+	}
+	if f.target != "air" {
+		return writeModules(cmd.OutOrStdout(), prog, fns, f.target, f.outDir)
 	}
 	if f.outDir != "" {
 		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
