@@ -106,7 +106,7 @@ func TestSessionControlsTheNetwork(t *testing.T) {
 	}
 	id := peers[1].ID
 	onPeer := func() error {
-		_, err := s.Run(ctx, session.Call{Script: corpus(t, "onPeer"), TTL: 2 * time.Second,
+		_, err := s.Run(ctx, session.Call{Script: corpus(t, "onPeer"), TTL: time.Minute,
 			Args: map[string]json.RawMessage{"p": raw(`"` + string(id) + `"`)}})
 		return err
 	}
