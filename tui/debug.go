@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
-	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/tui/ui"
 )
@@ -233,15 +232,15 @@ func (m *Model) breakHere() tea.Cmd {
 			m.setStatus("no instruction on this line", true)
 			return nil
 		}
-		line, _ := debug.Position(m.air.Script(), span.Start)
-		b = session.Breakpoint{Kind: debug.OnInstruction, Span: span, Script: m.air.Script()}
+		line, _ := session.Position(m.air.Script(), span.Start)
+		b = session.Breakpoint{Kind: session.OnInstruction, Span: span, Script: m.air.Script()}
 		what = fmt.Sprintf("the instruction on line %d", line)
 	case PeersPane:
 		p, ok := m.peers.Selected()
 		if !ok {
 			return nil
 		}
-		b = session.Breakpoint{Kind: debug.OnPeer, Peer: p.ID}
+		b = session.Breakpoint{Kind: session.OnPeer, Peer: p.ID}
 		what = "peer " + p.Name
 	case CallsPane:
 		c, ok := m.calls.Selected()
@@ -249,7 +248,7 @@ func (m *Model) breakHere() tea.Cmd {
 			m.setStatus("no call selected", true)
 			return nil
 		}
-		b = session.Breakpoint{Kind: debug.OnCall, Service: c.Service, Function: c.Function}
+		b = session.Breakpoint{Kind: session.OnCall, Service: c.Service, Function: c.Function}
 		what = "calls of " + c.Service + "." + c.Function
 	default:
 		m.openPrompt(promptBreak, "break on (service, service.function, error, clear): ", "")
@@ -278,7 +277,7 @@ func parseBreakpoint(spec string) (b session.Breakpoint, clear bool, err error) 
 	case "":
 		return b, false, errors.New("want a service, service.function, error or clear")
 	case "error":
-		return session.Breakpoint{Kind: debug.OnError}, false, nil
+		return session.Breakpoint{Kind: session.OnError}, false, nil
 	case "clear":
 		return b, true, nil
 	}
@@ -286,14 +285,14 @@ func parseBreakpoint(spec string) (b session.Breakpoint, clear bool, err error) 
 	if svc == "" || strings.ContainsAny(spec, " \t") || strings.Contains(fn, ".") {
 		return b, false, fmt.Errorf("%q: want a service, service.function, error or clear", spec)
 	}
-	return session.Breakpoint{Kind: debug.OnCall, Service: svc, Function: fn}, false, nil
+	return session.Breakpoint{Kind: session.OnCall, Service: svc, Function: fn}, false, nil
 }
 
 func describeBreakpoint(b session.Breakpoint) string {
 	switch b.Kind {
-	case debug.OnError:
+	case session.OnError:
 		return "any error"
-	case debug.OnCall:
+	case session.OnCall:
 		if b.Function == "" {
 			return "calls of " + b.Service
 		}
@@ -349,7 +348,7 @@ func (m *Model) renameStop() {
 func (m *Model) syncMarks() {
 	var spans []air.Span
 	for _, b := range m.debug.st.Breakpoints {
-		if b.Kind == debug.OnInstruction && b.Script == m.air.Script() {
+		if b.Kind == session.OnInstruction && b.Script == m.air.Script() {
 			spans = append(spans, b.Span)
 		}
 	}
@@ -387,16 +386,16 @@ func defaultRecordingName(t time.Time) string {
 // saveRecording writes the debugger's recording to path, with the
 // editor's files as the sources the particles were compiled from.
 func (m *Model) saveRecording(path string) tea.Cmd {
-	var sources []debug.Source
+	var sources []session.Source
 	for _, f := range m.editor.Files() {
-		sources = append(sources, debug.Source{Path: f.Path, Text: f.Text})
+		sources = append(sources, session.Source{Path: f.Path, Text: f.Text})
 	}
 	return m.debugAct(func(d session.Debugger) (string, error) {
 		hops := d.Recording().Hops()
 		if len(hops) == 0 {
 			return "", errors.New("nothing recorded yet: run a function first")
 		}
-		if err := debug.SaveFile(path, hops, sources); err != nil {
+		if err := session.SaveRecording(path, hops, sources); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("saved %d hops to %s", len(hops), path), nil

@@ -14,9 +14,9 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/aquarium-p2p/aquarium/core/debug"
+	"github.com/aquarium-p2p/aquarium/core/debug/replay"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/tui/editor"
-	"github.com/aquarium-p2p/aquarium/tui/replay"
 	"github.com/aquarium-p2p/aquarium/tui/ui"
 )
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/marine"
 	"github.com/aquarium-p2p/aquarium/marine/config"
 	"github.com/aquarium-p2p/aquarium/marine/registry"
@@ -25,8 +24,8 @@ type limitFlags struct {
 
 func (l *limitFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&l.maxParticle, "max-particle-size", "100MiB", "largest particle frame accepted from a peer")
-	fl.DurationVar(&l.callTimeout, "call-timeout", node.DefaultCallTimeout, "longest a call of a deployed service may run (a call also ends with its particle's TTL)")
-	fl.DurationVar(&l.clockSkew, "max-clock-skew", node.DefaultMaxClockSkew, "how far ahead of this node's clock a particle's timestamp may be (negative: no check)")
+	fl.DurationVar(&l.callTimeout, "call-timeout", nodehost.DefaultCallTimeout, "longest a call of a deployed service may run (a call also ends with its particle's TTL)")
+	fl.DurationVar(&l.clockSkew, "max-clock-skew", nodehost.DefaultMaxClockSkew, "how far ahead of this node's clock a particle's timestamp may be (negative: no check)")
 	fl.StringVar(&l.serviceMemory, "service-memory-limit", "256MiB", "memory of a service whose config sets no total_memory_limit")
 	fl.IntVar(&l.serviceQueue, "service-queue", marine.DefaultMaxQueue, "calls that may wait for a busy service; more fail at once")
 }
@@ -52,7 +51,7 @@ func (l *limitFlags) sizes() (maxParticle int, serviceMemory uint64, err error) 
 
 // nodeLoad is how busy a node is, as /health reports it.
 type nodeLoad struct {
-	Node      node.Load              `json:"node"`
+	Node      nodehost.Load          `json:"node"`
 	Saturated []string               `json:"saturated,omitempty"`
 	Services  []registry.ServiceLoad `json:"services,omitempty"`
 }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/aquarium-p2p/aquarium/core/debug"
+	"github.com/aquarium-p2p/aquarium/core/debug/replay"
 	"github.com/aquarium-p2p/aquarium/tui"
 	"github.com/aquarium-p2p/aquarium/tui/editor"
-	"github.com/aquarium-p2p/aquarium/tui/replay"
 )
 
 type replayFlags struct {

@@ -9,27 +9,20 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
 
-// reportingTransport sends nowhere and keeps the drops reported.
-type reportingTransport struct {
-	reports chan<- report
+// initiator is a peer that only hears the drops reported to it.
+type initiator struct {
+	reports chan<- trace.Event
 }
 
-type report struct {
-	to   peer.ID
-	drop trace.Event
-}
+func (initiator) Deliver(peer.ID, *particle.Particle) {}
 
-func (reportingTransport) Send(context.Context, peer.ID, *particle.Particle) error { return nil }
-
-func (t reportingTransport) Report(_ context.Context, to peer.ID, drop trace.Event) error {
-	t.reports <- report{to, drop}
-	return nil
-}
+func (i initiator) Reported(_ peer.ID, drop trace.Event) { i.reports <- drop }
 
 // TestUnrunnableParticlesAreDropped: a particle whose data cannot be
 // decoded, or whose script does not parse, is a drop with its reason,
@@ -45,19 +38,24 @@ func TestUnrunnableParticlesAreDropped(t *testing.T) {
 		{"script that does not parse", longLine, "", "can't be parsed"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			reports := make(chan report, 1)
+			reports := make(chan trace.Event, 1)
 			key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{1}, 32))
+			initKey, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{2}, 32))
+			net := memnet.New()
+			defer net.Close()
 			events := trace.NewLog(100)
-			nd, err := New(Config{Key: key, Transport: reportingTransport{reports}, Events: events})
+			nd, err := New(Config{Key: key, Transport: net.Transport(peer.IDOf(key)), Events: events})
 			if err != nil {
 				t.Fatal(err)
 			}
+			net.Add(peer.IDOf(key), nd)
+			// Only the initiator is there to hear a report.
+			net.Add(peer.IDOf(initKey), initiator{reports})
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
 			wg.Go(func() { _ = nd.Run(ctx) })
 			defer func() { cancel(); wg.Wait() }()
 
-			initKey, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{2}, 32))
 			p := particle.New("p-"+tt.name, peer.IDOf(initKey), tt.script, time.Now(), time.Minute)
 			p.Data = []byte(tt.data)
 			if err := p.Sign(initKey); err != nil {
@@ -65,17 +63,17 @@ func TestUnrunnableParticlesAreDropped(t *testing.T) {
 			}
 			nd.Deliver(peer.IDOf(initKey), p)
 
-			var r report
+			var drop trace.Event
 			select {
-			case r = <-reports:
+			case drop = <-reports:
 			case <-time.After(10 * time.Second):
-				t.Fatal("no drop reported")
+				t.Fatal("no drop reported to the initiator")
 			}
-			if r.to != p.InitPeerID || r.drop.Reason != trace.Malformed || !strings.Contains(r.drop.Err, tt.want) {
-				t.Errorf("reported to %s: %s; want a malformed particle, %q, to the initiator", r.to, r.drop, tt.want)
+			if drop.Reason != trace.Malformed || !strings.Contains(drop.Err, tt.want) {
+				t.Errorf("reported %s; want a malformed particle, %q", drop, tt.want)
 			}
-			if len(r.drop.Err) > 4096 {
-				t.Errorf("the drop's error has %d bytes", len(r.drop.Err))
+			if len(drop.Err) > 4096 {
+				t.Errorf("the drop's error has %d bytes", len(drop.Err))
 			}
 			evs, _ := events.Since(1, 100)
 			var dropped, interpreted int
@@ -100,7 +98,8 @@ func TestUnrunnableParticlesAreDropped(t *testing.T) {
 func TestOwnUnrunnableParticleFailsItsInterpretation(t *testing.T) {
 	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{1}, 32))
 	events := trace.NewLog(100)
-	nd, err := New(Config{Key: key, Transport: reportingTransport{make(chan report, 1)}, Events: events})
+	// The node is alone on its network.
+	nd, err := New(Config{Key: key, Transport: memnet.New().Transport(peer.IDOf(key)), Events: events})
 	if err != nil {
 		t.Fatal(err)
 	}

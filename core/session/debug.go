@@ -2,8 +2,10 @@ package session
 
 import (
 	"context"
+	"io"
 
 	"github.com/aquarium-p2p/aquarium/core/debug"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // Debugger is what a session over a local network can also do: pause the
@@ -62,6 +64,43 @@ type (
 	Breakpoint = debug.Breakpoint
 	// Pending is an interpretation a paused network holds back.
 	Pending = debug.Pending
+	// BreakKind says what a breakpoint matches.
+	BreakKind = debug.BreakKind
+	// Source is a file of the program a recording ran, saved with it.
+	Source = debug.Source
 )
+
+// Breakpoint kinds.
+const (
+	// OnPeer stops after any hop on the breakpoint's Peer.
+	OnPeer = debug.OnPeer
+	// OnCall stops after a hop that asks for a call of the breakpoint's
+	// Service and Function.
+	OnCall = debug.OnCall
+	// OnInstruction stops after a hop of the breakpoint's Script that
+	// stopped at an instruction overlapping its Span.
+	OnInstruction = debug.OnInstruction
+	// OnError stops after a hop that failed or was given a failed call's
+	// result.
+	OnError = debug.OnError
+)
+
+// RenderHop writes a hop for people to read, as debug.Render does: where
+// it ran, the instructions it stopped at with the variables there, its
+// calls, where it sent the particle, and its data. name names peers; nil
+// prints their short ids.
+func RenderHop(w io.Writer, h *Hop, name func(peer.ID) string) error {
+	return debug.Render(w, h, name)
+}
+
+// Position returns the line and column, from 1, of byte offset in
+// script.
+func Position(script string, offset int) (line, col int) { return debug.Position(script, offset) }
+
+// SaveRecording writes hops, with the program's sources, to the file at
+// path, for aquarium replay.
+func SaveRecording(path string, hops []*Hop, sources []Source) error {
+	return debug.SaveFile(path, hops, sources)
+}
 
 var _ Debugger = (*debug.Debugger)(nil)

@@ -62,6 +62,15 @@ type Config struct {
 	CallTimeout, MaxClockSkew time.Duration
 }
 
+// The node's limits, as the binary's flags default them (see core/node).
+const (
+	DefaultCallTimeout  = node.DefaultCallTimeout
+	DefaultMaxClockSkew = node.DefaultMaxClockSkew
+)
+
+// Load says how busy a node is (see node.Load).
+type Load = node.Load
+
 // Peer is a running node.
 type Peer struct {
 	node *node.Node
@@ -233,7 +242,7 @@ func (p *Peer) Interpreter() string { return p.node.Interpreter() }
 func (p *Peer) SetInterpreter(in node.Interpreter) { p.node.SetInterpreter(in) }
 
 // Load says how busy the peer's node is.
-func (p *Peer) Load() node.Load { return p.node.Load() }
+func (p *Peer) Load() Load { return p.node.Load() }
 
 // Events returns the log the peer writes its events to.
 func (p *Peer) Events() *trace.Log { return p.node.Events() }

@@ -13,7 +13,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
-	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/tui/ui"
 )
@@ -214,7 +213,7 @@ func (m *Model) View() string {
 	if m.hop != nil {
 		title = "-- " + m.title
 		if ss := m.hop.Outcome.Stops; len(ss) > 0 {
-			line, col := debug.Position(m.script, ss[0].Span.Start)
+			line, col := session.Position(m.script, ss[0].Span.Start)
 			title += fmt.Sprintf(" · %s %d:%d", ss[0].Kind, line, col)
 		}
 	}

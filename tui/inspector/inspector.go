@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/aquarium-p2p/aquarium/core/debug"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
@@ -187,7 +186,7 @@ func (m *Model) hopLines(h *session.Hop, title string) []string {
 	st := m.ctx.Styles
 	if h != m.hop {
 		var b strings.Builder
-		if err := debug.Render(&b, h, m.ctx.Name); err != nil {
+		if err := session.RenderHop(&b, h, m.ctx.Name); err != nil {
 			return []string{st.Error.Render(err.Error())}
 		}
 		m.hop, m.hopText = h, b.String()
