@@ -4,11 +4,11 @@
 # 0.14.6): a local network (`aquarium up --nodes 2`) and a standalone node
 # (`aquarium node`) joined to it, every peer running INTERPRETER. The
 # js-client test (.ci/js-client/test.mjs) connects over WebSocket to the
-# standalone node, then to the network's first node, calls the functions
-# of .ci/js-client/acceptance.aqua and compares the results with the
-# reference runtime's (.ci/js-client/golden.json); and `aquarium run
-# --relay` calls a service the js-client peer registered. Both nodes must
-# then stop cleanly on SIGINT.
+# standalone node, then to the network's first node; through each it
+# calls the functions of .ci/js-client/acceptance.aqua and compares the
+# results with the reference runtime's (.ci/js-client/golden.json), and
+# `aquarium run --relay` calls a service the js-client peer registered.
+# Both nodes must then stop cleanly on SIGINT.
 #
 #   AQUARIUM_REFERENCE_NODE_MODULES=DIR .ci/js-client.sh native|avm.wasm
 set -euo pipefail
@@ -68,10 +68,8 @@ standalone=$(grep -m1 -o '/ip4/127.0.0.1/tcp/[0-9]*/ws/p2p/[A-Za-z0-9]*' "$work/
 echo "network up in $((SECONDS - start)) s"
 
 status=0
-node .ci/js-client/test.mjs --relay "$standalone" --other "$other" --aquarium "$work/aquarium" \
-	--interpreter "$interp" --label "node ($interp)" || status=1
-node .ci/js-client/test.mjs --relay "$node0" --other "$other" --aquarium "$work/aquarium" \
-	--interpreter "$interp" --label "up ($interp)" || status=1
+node .ci/js-client/test.mjs --other "$other" --aquarium "$work/aquarium" --interpreter "$interp" \
+	--relay "$standalone" --label "node ($interp)" --relay "$node0" --label "up ($interp)" || status=1
 
 for pid in "$node" "$up"; do
 	kill -INT "$pid"

@@ -1,14 +1,16 @@
-// Connects the real js-client to an Aquarium node over WebSocket, calls the
-// functions of acceptance.aqua compiled by the reference compiler
-// (aqua-api), and compares the results with those the reference runtime
-// gave (golden.json). Then the other direction: `aquarium run` calls a
-// service this js-client peer registered.
+// Connects the real js-client to Aquarium nodes over WebSocket, one after
+// the other, calls the functions of acceptance.aqua compiled by the
+// reference compiler (aqua-api), and compares the results with those the
+// reference runtime gave (golden.json). Then the other direction: `aquarium
+// run` calls a service this js-client peer registered.
 //
-//   node test.mjs --relay /ip4/127.0.0.1/tcp/PORT/ws/p2p/ID --other PEER_ID \
-//                 --aquarium BIN [--interpreter native|avm.wasm] [--label NAME]
+//   node test.mjs --relay /ip4/127.0.0.1/tcp/PORT/ws/p2p/ID [--label NAME] \
+//                 [--relay ... --label ...] --other PEER_ID --aquarium BIN \
+//                 [--interpreter native|avm.wasm]
 //
-// The packages come from $AQUARIUM_REFERENCE_NODE_MODULES. Prints one line
-// per case and exits 1 if any failed.
+// --other is a node every relay reaches. The packages come from
+// $AQUARIUM_REFERENCE_NODE_MODULES. Prints one line per call and exits 1
+// if any failed.
 
 // js-client's libp2p dependencies expect Node 22; Node 20 lacks this.
 if (typeof Promise.withResolvers !== "function") {
@@ -32,16 +34,16 @@ import { greeter } from "./cases.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: opts } = parseArgs({
   options: {
-    relay: { type: "string" },
+    relay: { type: "string", multiple: true },
     other: { type: "string" },
     aquarium: { type: "string" },
     interpreter: { type: "string", default: "native" },
-    label: { type: "string", default: "" },
+    label: { type: "string", multiple: true, default: [] },
     ttl: { type: "string", default: "10000" },
   },
 });
 if (!opts.relay || !opts.other || !opts.aquarium) {
-  console.error("usage: node test.mjs --relay MULTIADDR --other PEER_ID --aquarium BIN [--interpreter NAME] [--label NAME]");
+  console.error("usage: node test.mjs --relay MULTIADDR [--label NAME] ... --other PEER_ID --aquarium BIN [--interpreter NAME]");
   process.exit(2);
 }
 const nodeModules = process.env.AQUARIUM_REFERENCE_NODE_MODULES;
@@ -50,7 +52,6 @@ if (!nodeModules) {
   process.exit(2);
 }
 const ttl = Number(opts.ttl);
-const label = opts.label ? `${opts.label}: ` : "";
 
 const { Fluence, v5_callFunction, v5_registerService } = await import(
   pathToFileURL(resolve(nodeModules, "@fluencelabs/js-client/dist/index.js")).href
@@ -65,65 +66,77 @@ if (compiled.errors.length > 0) {
 }
 const golden = JSON.parse(readFileSync(join(here, "golden.json"), "utf8"));
 
-const relayId = opts.relay.split("/p2p/").pop();
 let failed = 0;
+let label = "";
 const report = (name, ok, ms, detail) => {
   if (!ok) failed++;
   console.log(`${ok ? "ok  " : "FAIL"} ${label}${name} (${ms} ms)${detail ? ": " + detail : ""}`);
 };
 
-const started = Date.now();
-await Fluence.connect(opts.relay, { defaultTtlMs: ttl, connectionOptions: { dialTimeoutMs: 5000 } });
-const clientId = Fluence.getClient().getPeerId();
-console.log(`${label}js-client ${clientId} connected to ${opts.relay} in ${Date.now() - started} ms`);
+// run connects to relay and makes every call; it returns how many failed.
+async function run(relay) {
+  failed = 0;
+  const started = Date.now();
+  const relayId = relay.split("/p2p/").pop();
 
-const ids = { $RELAY: relayId, $OTHER: opts.other, $CLIENT: clientId };
-const subst = (v) => (typeof v === "string" && v in ids ? ids[v] : Array.isArray(v) ? v.map(subst) : v);
-const placeholders = (v) =>
-  JSON.parse(Object.entries(ids).reduce((s, [name, id]) => s.split(id).join(name), JSON.stringify(v)));
+  await Fluence.connect(relay, { defaultTtlMs: ttl, connectionOptions: { dialTimeoutMs: 5000 } });
+  const clientId = Fluence.getClient().getPeerId();
+  console.log(`${label}js-client ${clientId} connected to ${relay} in ${Date.now() - started} ms`);
 
-// When the first call fails, the others would only wait out their TTLs.
-const firstFailed = () => failed > 0 && ran === 1;
-let ran = 0;
-for (const c of golden.cases) {
-  if (firstFailed()) break;
-  ran++;
-  const fn = compiled.functions[c.fn];
-  const t0 = Date.now();
-  try {
-    let got = placeholders(await v5_callFunction([...subst(c.args), { ttl }], fn.funcDef, fn.script));
-    if (c.unordered) got[0].sort();
-    const ok = isDeepStrictEqual(got, c.want);
-    report(c.name, ok, Date.now() - t0, ok ? "" : `got ${JSON.stringify(got)}, want ${JSON.stringify(c.want)}`);
-  } catch (e) {
-    report(c.name, false, Date.now() - t0, e?.message ?? JSON.stringify(e));
+  const ids = { $RELAY: relayId, $OTHER: opts.other, $CLIENT: clientId };
+  const subst = (v) => (typeof v === "string" && v in ids ? ids[v] : Array.isArray(v) ? v.map(subst) : v);
+  const placeholders = (v) =>
+    JSON.parse(Object.entries(ids).reduce((s, [name, id]) => s.split(id).join(name), JSON.stringify(v)));
+
+  // When the first call fails, the others would only wait out their TTLs.
+  const firstFailed = () => failed > 0 && ran === 1;
+  let ran = 0;
+  for (const c of golden.cases) {
+    if (firstFailed()) break;
+    ran++;
+    const fn = compiled.functions[c.fn];
+    const t0 = Date.now();
+    try {
+      let got = placeholders(await v5_callFunction([...subst(c.args), { ttl }], fn.funcDef, fn.script));
+      if (c.unordered) got[0].sort();
+      const ok = isDeepStrictEqual(got, c.want);
+      report(c.name, ok, Date.now() - t0, ok ? "" : `got ${JSON.stringify(got)}, want ${JSON.stringify(c.want)}`);
+    } catch (e) {
+      report(c.name, false, Date.now() - t0, e?.message ?? JSON.stringify(e));
+    }
   }
+
+  // The other direction: aquarium run, a client of the same relay, calls the
+  // service this peer registered.
+  v5_registerService([greeter], compiled.services.Greeter);
+  if (firstFailed()) {
+    console.log(`skip ${label}the other ${golden.cases.length} calls: the first one failed`);
+    failed = golden.cases.length + 1;
+  } else {
+    const c = golden.reverse;
+    const [peer, name] = subst(c.args);
+    const t0 = Date.now();
+    try {
+      const { stdout } = await promisify(execFile)(opts.aquarium, [
+        "run", aquaFile, "-I", nodeModules, "--relay", relay, "--interpreter", opts.interpreter,
+        "--ttl", `${ttl}ms`, "-f", `${c.fn}(peer, name)`, "--data", JSON.stringify({ peer, name }),
+      ]);
+      const got = placeholders(JSON.parse(stdout));
+      const ok = isDeepStrictEqual(got, c.want);
+      report(c.name, ok, Date.now() - t0, ok ? "" : `got ${JSON.stringify(got)}, want ${JSON.stringify(c.want)}`);
+    } catch (e) {
+      report(c.name, false, Date.now() - t0, (e?.stderr || e?.stdout || e?.message || String(e)).trim());
+    }
+  }
+  await Fluence.disconnect();
+  const total = golden.cases.length + 1;
+  console.log(`${label}${total - failed} of ${total} passed in ${Date.now() - started} ms`);
+  return failed;
 }
 
-// The other direction: aquarium run, a client of the same relay, calls the
-// service this peer registered.
-v5_registerService([greeter], compiled.services.Greeter);
-if (firstFailed()) {
-  console.log(`skip ${label}the other ${golden.cases.length} calls: the first one failed`);
-  failed = golden.cases.length + 1;
-} else {
-  const c = golden.reverse;
-  const [peer, name] = subst(c.args);
-  const t0 = Date.now();
-  try {
-    const { stdout } = await promisify(execFile)(opts.aquarium, [
-      "run", aquaFile, "-I", nodeModules, "--relay", opts.relay, "--interpreter", opts.interpreter,
-      "--ttl", `${ttl}ms`, "-f", `${c.fn}(peer, name)`, "--data", JSON.stringify({ peer, name }),
-    ]);
-    const got = placeholders(JSON.parse(stdout));
-    const ok = isDeepStrictEqual(got, c.want);
-    report(c.name, ok, Date.now() - t0, ok ? "" : `got ${JSON.stringify(got)}, want ${JSON.stringify(c.want)}`);
-  } catch (e) {
-    report(c.name, false, Date.now() - t0, (e?.stderr || e?.stdout || e?.message || String(e)).trim());
-  }
+let failures = 0;
+for (const [i, relay] of opts.relay.entries()) {
+  label = `${opts.label[i] ?? `relay ${i}`}: `;
+  failures += await run(relay);
 }
-
-await Fluence.disconnect();
-const total = golden.cases.length + 1;
-console.log(`${label}${total - failed} of ${total} passed in ${Date.now() - started} ms`);
-process.exit(failed > 0 ? 1 : 0);
+process.exit(failures > 0 ? 1 : 0);
