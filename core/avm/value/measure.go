@@ -31,74 +31,113 @@ var (
 // value takes it deeper into Go calls, and its result does not depend on
 // the order it meets an object's members in.
 func Measure(v Value, limit int) (int, error) {
-	// The values still to measure, with their depths; a few fit without
-	// an allocation.
-	type pending struct {
-		v     Value
-		depth int
-	}
-	var buf [16]pending
-	todo := append(buf[:0], pending{v, 0})
-	var scratch [32]byte
-	n, deep := 0, false
+	m := measurer{limit: limit}
+	// Each entry holds the values of an array, or the arrays and objects
+	// among an object's values, still to measure, one level deeper than
+	// the array or object. Scalars are measured as they are met, so a
+	// wide array of numbers costs no memory at all.
+	var buf [8]pending
+	todo := append(buf[:0], pending{vals: []any{v}})
 	for len(todo) > 0 {
-		p := todo[len(todo)-1]
-		todo = todo[:len(todo)-1]
-		switch v := p.v.(type) {
-		case nil:
-			n += len("null")
-		case bool:
-			if v {
-				n += len("true")
-			} else {
-				n += len("false")
-			}
-		case int64:
-			n += len(strconv.AppendInt(scratch[:0], v, 10))
-		case uint64:
-			n += len(strconv.AppendUint(scratch[:0], v, 10))
-		case float64:
-			n += len(appendFloat(scratch[:0], v))
-		case string:
-			n += stringLen(v)
-		case []any:
-			deep = deep || p.depth >= MaxDepth
-			// Brackets and commas, before the elements wait: the
-			// stack never holds more values than the limit has bytes.
-			if n += 2 + max(len(v)-1, 0); n > limit {
-				return 0, ErrTooLarge
-			}
-			for _, e := range v {
-				todo = append(todo, pending{e, p.depth + 1})
-			}
-		case map[string]any:
-			deep = deep || p.depth >= MaxDepth
-			// Braces, commas and colons.
-			n += 2 + max(len(v)-1, 0) + len(v)
-			for k, e := range v {
-				if n += stringLen(k); n > limit {
-					return 0, ErrTooLarge
+		top := &todo[len(todo)-1]
+		if len(top.vals) == 0 {
+			todo = todo[:len(todo)-1]
+			continue
+		}
+		e, depth := top.vals[0], top.depth
+		top.vals = top.vals[1:]
+		if n, ok := m.scalar(e); ok {
+			m.n += n
+		} else {
+			switch c := asContainer(e).(type) {
+			case []any:
+				m.deep = m.deep || depth >= MaxDepth
+				// Brackets and commas.
+				m.n += 2 + max(len(c)-1, 0)
+				todo = append(todo, pending{vals: c, depth: depth + 1})
+			case map[string]any:
+				m.deep = m.deep || depth >= MaxDepth
+				// Braces, commas and colons.
+				m.n += 2 + max(len(c)-1, 0) + len(c)
+				var nested []any
+				for k, ev := range c {
+					m.n += stringLen(k)
+					if n, ok := m.scalar(ev); ok {
+						m.n += n
+					} else {
+						nested = append(nested, ev)
+					}
+					if m.n > limit {
+						return 0, ErrTooLarge
+					}
 				}
-				todo = append(todo, pending{e, p.depth + 1})
-			}
-		default:
-			// As Append does: values outside the model through
-			// Normalize, and what stays outside as null.
-			switch nv := Normalize(v).(type) {
-			case int64, uint64, float64, []any:
-				todo = append(todo, pending{nv, p.depth})
-			default:
-				n += len("null")
+				if len(nested) > 0 {
+					todo = append(todo, pending{vals: nested, depth: depth + 1})
+				}
 			}
 		}
-		if n > limit {
+		if m.n > limit {
 			return 0, ErrTooLarge
 		}
 	}
-	if deep {
+	if m.deep {
 		return 0, ErrTooDeep
 	}
-	return n, nil
+	return m.n, nil
+}
+
+// pending are values still to measure, all at one depth.
+type pending struct {
+	vals  []any
+	depth int
+}
+
+type measurer struct {
+	n, limit int
+	deep     bool
+	scratch  [32]byte
+}
+
+// scalar returns the length of v's text if v is not an array or object.
+func (m *measurer) scalar(v Value) (int, bool) {
+	switch v := v.(type) {
+	case nil:
+		return len("null"), true
+	case bool:
+		if v {
+			return len("true"), true
+		}
+		return len("false"), true
+	case int64:
+		return len(strconv.AppendInt(m.scratch[:0], v, 10)), true
+	case uint64:
+		return len(strconv.AppendUint(m.scratch[:0], v, 10)), true
+	case float64:
+		return len(appendFloat(m.scratch[:0], v)), true
+	case string:
+		return stringLen(v), true
+	case []any, map[string]any:
+		return 0, false
+	}
+	// As Append does: values outside the model through Normalize, and
+	// what stays outside as null.
+	switch n := Normalize(v).(type) {
+	case int64, uint64, float64:
+		return m.scalar(n)
+	case []any:
+		return 0, false
+	}
+	return len("null"), true
+}
+
+// asContainer returns v as an array or object, through Normalize for a
+// value outside the model that stands for an array.
+func asContainer(v Value) Value {
+	switch v.(type) {
+	case []any, map[string]any:
+		return v
+	}
+	return Normalize(v)
 }
 
 // stringLen is the length of s as a JSON string literal, as AppendString

@@ -133,3 +133,17 @@ func TestMeasureBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasureWideValuesAllocateNothing: a wide array of scalars is
+// measured as it is walked, without memory per element.
+func TestMeasureWideValuesAllocateNothing(t *testing.T) {
+	wide := make([]any, 100_000)
+	for i := range wide {
+		wide[i] = int64(i)
+	}
+	v := []any{wide, map[string]any{"a": wide, "b": 1}}
+	// A few allocations for the walk itself, none per element.
+	if n := testing.AllocsPerRun(10, func() { _, _ = Measure(v, 1<<30) }); n > 4 {
+		t.Errorf("Measure of two wide arrays allocates %v times per run", n)
+	}
+}
