@@ -73,8 +73,10 @@ type callArgs struct {
 	values []any
 	tets   [][]data.Tetraplet
 	hash   data.CID
-	// size is the length of the arguments' JSON text.
-	size int
+	// text is the JSON text of the array of the arguments, and texts
+	// that of each, within it.
+	text  []byte
+	texts []json.RawMessage
 }
 
 func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
@@ -91,9 +93,26 @@ func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 	if _, err := x.measure(a.values, "the arguments of a call"); err != nil {
 		return nil, err
 	}
-	text := value.Marshal(a.values)
-	a.size = len(text)
-	a.hash = data.ComputeCID(text)
+	// The array's text, as value.Marshal writes it, keeping where each
+	// argument's text is, for a call request to take without encoding it
+	// again.
+	ends := make([]int, len(a.values))
+	text := append(make([]byte, 0, 64), '[')
+	for i, v := range a.values {
+		if i > 0 {
+			text = append(text, ',')
+		}
+		text = value.Append(text, v)
+		ends[i] = len(text)
+	}
+	a.text = append(text, ']')
+	a.texts = make([]json.RawMessage, len(a.values))
+	start := 1
+	for i, end := range ends {
+		a.texts[i] = a.text[start:end:end]
+		start = end + 1
+	}
+	a.hash = data.ComputeCID(a.text)
 	return a, nil
 }
 
@@ -152,19 +171,16 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		}
 		return argErr
 	}
-	if err := x.grow(args.size); err != nil {
+	if err := x.grow(len(args.text)); err != nil {
 		return err
 	}
-	x.requestBytes += int64(args.size)
+	x.requestBytes += int64(len(args.text))
 	x.lastID++
 	req := CallRequest{
 		ServiceID:    tet.ServiceID,
 		FunctionName: tet.FunctionName,
-		Arguments:    make([]json.RawMessage, len(args.values)),
+		Arguments:    args.texts,
 		Tetraplets:   args.tets,
-	}
-	for i, v := range args.values {
-		req.Arguments[i] = value.Marshal(v)
 	}
 	x.requests[x.lastID] = req
 	x.stop(Stop{Kind: StopCall, Span: c.Span, CallID: x.lastID})

@@ -32,7 +32,7 @@
 // with an error code of its own:
 //
 //   - Steps, default 1,000,000: instructions executed, plus a step for
-//     every 128 bytes of value text a run encodes, compares or reads.
+//     every 64 bytes of value text a run encodes, compares or reads.
 //     Over it: CodeStepLimit, 40000.
 //   - ValueSize, default 4 MiB: the text of any one value a run takes in
 //     or makes (a call result, a call's arguments, a value read from the

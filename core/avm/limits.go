@@ -13,7 +13,7 @@ import (
 // nothing on. A zero field takes its default.
 type Limits struct {
 	// Steps bounds the work of a run. Each instruction executed is a
-	// step, and so is each 128 bytes of the values an instruction
+	// step, and so is each 64 bytes of the values an instruction
 	// encodes, compares or reads: a call's arguments, a call result, a
 	// canon's values, a value read from the data, an error message. Every
 	// run replays the script from the top, so this bounds a whole
@@ -41,8 +41,8 @@ const (
 )
 
 // stepBytes is how many bytes of value text count as one step: about
-// what encoding and hashing them costs next to an instruction.
-const stepBytes = 128
+// what walking, encoding or hashing them costs next to an instruction.
+const stepBytes = 64
 
 // withDefaults fills the zero fields of l.
 func (l Limits) withDefaults() Limits {
@@ -98,8 +98,8 @@ func (x *interp) errValueLimit(err error, what string) error {
 	return uncatchable(CodeValueSizeLimit, "%s are larger than the limit of %d bytes", what, x.limits.ValueSize)
 }
 
-// chargeCompare charges the work of comparing two values, which is at
-// most that of walking the smaller one.
+// chargeCompare charges the work of comparing two values: measuring
+// them, then walking them as far as the smaller one.
 func (x *interp) chargeCompare(a, b value.Value) error {
 	n, err := value.Measure(a, x.limits.ValueSize)
 	if err != nil {
@@ -109,7 +109,7 @@ func (x *interp) chargeCompare(a, b value.Value) error {
 	if err != nil {
 		m = n
 	}
-	return x.charge(m)
+	return x.charge(n + 2*m)
 }
 
 // grow counts n more bytes of data or call requests that the run
