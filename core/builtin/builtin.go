@@ -148,6 +148,27 @@ func (s *Set) Lookup(service, function string) (Func, bool) {
 	return f, ok
 }
 
+// Immediate reports whether service.function is a builtin that answers at
+// once, from its arguments and the peer's own state: everything but the
+// functions that wait (peer.timeout), ask the network (the peer
+// connection functions, kad) or deploy (dist, srv). A node runs these in
+// the order of their call ids as soon as the interpreter asks for them.
+func (s *Set) Immediate(service, function string) bool {
+	if _, ok := s.Lookup(service, function); !ok {
+		return false
+	}
+	switch service {
+	case "kad", "dist", "srv":
+		return false
+	case "peer":
+		switch function {
+		case "timeout", "is_connected", "connect", "get_contact":
+			return false
+		}
+	}
+	return true
+}
+
 // Has reports whether service is a builtin service id.
 func (s *Set) Has(service string) bool {
 	_, ok := s.services[service]

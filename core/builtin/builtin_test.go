@@ -210,3 +210,26 @@ func FuzzCall(f *testing.F) {
 		}
 	})
 }
+
+func TestImmediate(t *testing.T) {
+	s := newTestSet(io.Discard)
+	for _, tt := range []struct {
+		service, function string
+		want              bool
+	}{
+		{"op", "identity", true},
+		{"math", "add", true},
+		{"peer", "identify", true},
+		{"peer", "timeout", false},
+		{"peer", "connect", false},
+		{"kad", "neighborhood", false},
+		{"srv", "create", false},
+		{"dist", "add_module", false},
+		{"nope", "identity", false},
+		{"op", "nope", false},
+	} {
+		if got := s.Immediate(tt.service, tt.function); got != tt.want {
+			t.Errorf("Immediate(%s, %s) = %v, want %v", tt.service, tt.function, got, tt.want)
+		}
+	}
+}

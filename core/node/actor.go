@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -212,12 +214,34 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		n.cfg.Logger.Warn("save particle data", "particle", p.ID, "err", err)
 	}
 
+	// Calls of builtins that answer at once run here, in the order of
+	// their ids, and their results go to the next interpretation
+	// together; the others run on tasks and their results come back as
+	// they finish. So a program whose calls all answer at once runs the
+	// same way every time, as it does on the reference's peers, which
+	// answer such calls in the order they were asked for.
+	ids := slices.Sorted(maps.Keys(out.CallRequests))
+	immediate := make(map[uint32]avm.CallResult)
+	var later []uint32
+	for _, id := range ids {
+		req := out.CallRequests[id]
+		if !n.cfg.Builtins.Immediate(req.ServiceID, req.FunctionName) {
+			later = append(later, id)
+			continue
+		}
+		args := n.callRequested(p, id, req)
+		started := time.Now()
+		res := n.call(ctx, p, req)
+		n.callFinished(p, id, req, args, res, time.Since(started))
+		immediate[id] = res
+	}
 	a.mu.Lock()
-	a.inflight += len(out.CallRequests)
-	idle := a.inflight == 0
+	maps.Copy(a.results, immediate)
+	a.inflight += len(later)
+	idle := a.inflight == 0 && len(immediate) == 0
 	a.mu.Unlock()
-	for id, req := range out.CallRequests {
-		n.startCall(ctx, a, p, id, req)
+	for _, id := range later {
+		n.startCall(ctx, a, p, id, out.CallRequests[id])
 	}
 	next := *p
 	next.Data = out.Data
@@ -260,11 +284,30 @@ func (n *Node) send(ctx context.Context, p *particle.Particle, to peer.ID) {
 	})
 }
 
+// callRequested records that the interpreter asked for a call and returns
+// its arguments as the events show them.
+func (n *Node) callRequested(p *particle.Particle, id uint32, req avm.CallRequest) string {
+	args := joinArgs(req.Arguments)
+	n.emit(trace.Event{Kind: trace.CallRequested, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName, Args: args})
+	return args
+}
+
+// callFinished records a call's result.
+func (n *Node) callFinished(p *particle.Particle, id uint32, req avm.CallRequest, args string, res avm.CallResult, took time.Duration) {
+	ev := trace.Event{Kind: trace.CallFinished, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName,
+		Args: args, Duration: took, RetCode: int64(res.RetCode)}
+	if res.RetCode == 0 {
+		ev.Result = res.Result
+	} else {
+		ev.Err = res.Result
+	}
+	n.emit(ev)
+}
+
 // startCall runs one service call on a task of its own and posts its
 // result to the actor.
 func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id uint32, req avm.CallRequest) {
-	args := joinArgs(req.Arguments)
-	n.emit(trace.Event{Kind: trace.CallRequested, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName, Args: args})
+	args := n.callRequested(p, id, req)
 	n.tasks.Go(func() {
 		workers := n.workersFor(req.ServiceID, req.FunctionName)
 		select {
@@ -275,14 +318,7 @@ func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id
 		started := time.Now()
 		res := n.call(ctx, p, req)
 		<-workers
-		ev := trace.Event{Kind: trace.CallFinished, Particle: p.ID, CallID: id, Service: req.ServiceID, Function: req.FunctionName,
-			Args: args, Duration: time.Since(started), RetCode: int64(res.RetCode)}
-		if res.RetCode == 0 {
-			ev.Result = res.Result
-		} else {
-			ev.Err = res.Result
-		}
-		n.emit(ev)
+		n.callFinished(p, id, req, args, res, time.Since(started))
 
 		a.mu.Lock()
 		a.results[id] = res

@@ -344,3 +344,24 @@ func refuseSwappedScript(t *testing.T, client *Node, events *trace.Log, sub *tra
 		return e.Particle == p.ID && e.Kind == trace.Dropped && e.Reason == trace.BadSignature
 	})
 }
+
+// TestImmediateResultsInOrder runs, again and again, a program whose
+// result depends on the order its call results are applied in: its calls
+// are all builtins that answer at once, which a node runs in the order of
+// their ids and hands back together, so it answers as the reference does,
+// every time.
+func TestImmediateResultsInOrder(t *testing.T) {
+	client, nodes, _ := network(t, 1)
+	ladder := script(t, "ladder")
+	for i := range 20 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			res, err := runFunction(t, client, nodes[0].ID(), ladder, map[string]any{"start": 0, "top": 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := builtin.Stringify(res); got != `[[0,1,2,3]]` {
+				t.Errorf("ladder(0, 3) = %s, want [[0,1,2,3]]", got)
+			}
+		})
+	}
+}

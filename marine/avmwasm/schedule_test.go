@@ -13,7 +13,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/avm"
 )
 
-// testdata/ladder.air is testdata/ladder.aqua compiled by the reference
+// core/air/testdata/ladder.air is aqua/ladder.aqua there compiled by the reference
 // compiler: a program on one peer whose result depends on the order in
 // which the results of its calls are applied. A host that applies them in
 // the order of their call ids, all at once or one at a time, gets
@@ -103,7 +103,7 @@ func runSchedule(t *testing.T, interp stepper, script string, sched schedule, rn
 // network gives.
 func TestResultSchedules(t *testing.T) {
 	in := interpreter(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "ladder.air"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "core", "air", "testdata", "ladder.air"))
 	if err != nil {
 		t.Fatal(err)
 	}
