@@ -32,21 +32,16 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(name, func(b *testing.B) {
-			p := newTestPeer("bench", nil)
-			p.svc = benchService(p.id)
-			n := newNetwork(b, "bench", map[string]service{"bench": p.svc})
-			n.peers["bench"] = p
-			n.byID[p.id] = p
+			n := newNetwork(b, "bench", map[string]service{"bench": benchService(newTestPeer("bench", nil).id)})
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			for b.Loop() {
-				p.prev = nil
 				n.calls = n.calls[:0]
 				n.deliveries = n.deliveries[:0]
-				n.deliver(p, string(src), nil)
+				n.run(string(src), nil)
 			}
 			b.ReportMetric(float64(len(n.calls)), "calls/op")
-			b.ReportMetric(float64(len(p.prev)), "data-bytes")
+			b.ReportMetric(float64(len(n.peers["bench"].prev)), "data-bytes")
 		})
 	}
 }

@@ -62,7 +62,7 @@ func TestPreparationErrors(t *testing.T) {
 func forge(t *testing.T, n *network, script string, edit func(d *data.Data)) []byte {
 	t.Helper()
 	b := n.peers["b"]
-	n.deliver(b, n.expand(script), nil)
+	n.deliver(b, script)
 	d, err := data.Decode(b.prev)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestForgedData(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n := newNetwork(t, "a", map[string]service{"a": echo, "b": returns(1), "c": echo})
 			a := n.peers["a"]
-			n.deliver(a, n.expand(script), nil)
+			n.deliver(a, script)
 			before := bytes.Clone(a.prev)
 			forged := forge(t, n, script, func(d *data.Data) { tt.edit(n, d) })
 			out := avm.Run(n.params(a), n.expand(script), a.prev, forged, nil)

@@ -2,26 +2,27 @@ package avm_test
 
 import (
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
+	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // service answers the call requests of one peer.
 type service func(req avm.CallRequest) avm.CallResult
 
-// testPeer is a simulated peer: a key derived from its name, the data it
-// kept from its last run, and its service.
+// testPeer is a simulated peer: the core/memnet peer of its name, the
+// data it kept from its last run, and its service.
 type testPeer struct {
+	memnet.Peer
 	name string
 	id   string
 	key  ed25519.PrivateKey
@@ -30,9 +31,8 @@ type testPeer struct {
 }
 
 func newTestPeer(name string, svc service) *testPeer {
-	seed := sha256.Sum256([]byte("aquarium test peer " + name))
-	key := ed25519.NewKeyFromSeed(seed[:])
-	return &testPeer{name: name, id: string(peer.IDFromPublicKey(peer.Ed25519PublicKey(key.Public().(ed25519.PublicKey)))), key: key, svc: svc}
+	p := memnet.NewPeer(name)
+	return &testPeer{Peer: p, name: name, id: string(p.ID), key: ed25519.NewKeyFromSeed(p.Key.Raw()), svc: svc}
 }
 
 // callLog is one call a peer's host ran.
@@ -54,7 +54,8 @@ type delivery struct {
 	nextPeers []string
 }
 
-// network runs a particle over simulated peers in memory.
+// network runs a particle over simulated peers on core/memnet's Sim,
+// and logs the calls and deliveries in a form tests compare.
 type network struct {
 	t          testing.TB
 	peers      map[string]*testPeer // by name
@@ -65,9 +66,9 @@ type network struct {
 	ttl        uint32
 	calls      []callLog
 	deliveries []delivery
-	// maxDeliveries bounds a run, so a script that never settles fails the
+	// maxRuns bounds a run, so a script that never settles fails the
 	// test instead of hanging it.
-	maxDeliveries int
+	maxRuns int
 	// limits are every run's.
 	limits avm.Limits
 }
@@ -75,7 +76,7 @@ type network struct {
 func newNetwork(t testing.TB, initPeer string, services map[string]service) *network {
 	n := &network{
 		t: t, peers: map[string]*testPeer{}, byID: map[string]*testPeer{},
-		particleID: "particle-1", initPeer: initPeer, timestamp: 1337, ttl: 5000, maxDeliveries: 500,
+		particleID: "particle-1", initPeer: initPeer, timestamp: 1337, ttl: 5000, maxRuns: 10_000,
 	}
 	for name, svc := range services {
 		p := newTestPeer(name, svc)
@@ -120,73 +121,69 @@ func (n *network) params(p *testPeer) avm.Params {
 	}
 }
 
-// deliver runs the host loop of peer p on incoming data: it runs the
-// interpreter, serves its call requests and runs it again until no
-// requests remain. It returns the peers to forward the data to.
-func (n *network) deliver(p *testPeer, script string, incoming []byte) []string {
-	var next []string
-	out := avm.Run(n.params(p), script, p.prev, incoming, nil)
-	for {
-		for _, np := range out.NextPeers {
-			if !slices.Contains(next, np) {
-				next = append(next, np)
-			}
-		}
-		p.prev = out.Data
-		if len(out.CallRequests) == 0 {
-			break
-		}
-		results := map[uint32]avm.CallResult{}
-		ids := make([]uint32, 0, len(out.CallRequests))
-		for id := range out.CallRequests {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			req := out.CallRequests[id]
+// run starts the particle on the init peer and delivers it until it
+// settles, each peer's host loop answering the calls of a run at once.
+// With rng non-nil, pending deliveries are taken in a random order.
+// Every peer starts with no data and keeps, in prev, the data of its
+// last run.
+func (n *network) run(script string, rng *rand.Rand) {
+	peers := make([]*testPeer, 0, len(n.peers))
+	for _, p := range n.peers {
+		peers = append(peers, p)
+	}
+	n.simulate(script, rng, n.peers[n.initPeer], peers)
+}
+
+// deliver runs the host loop of p alone, as if the particle had just
+// arrived there with no data.
+func (n *network) deliver(p *testPeer, script string) {
+	n.simulate(script, nil, p, []*testPeer{p})
+}
+
+// simulate delivers the particle to start first, among peers.
+func (n *network) simulate(script string, rng *rand.Rand, start *testPeer, peers []*testPeer) {
+	sim := memnet.NewSim(memnet.SimConfig{
+		Particle: &particle.Particle{ID: n.particleID, InitPeerID: peer.ID(n.peers[n.initPeer].id),
+			Timestamp: n.timestamp, TTL: n.ttl, Script: n.expand(script)},
+		Start:   start.ID,
+		Peers:   peerList(peers),
+		Inline:  true,
+		Rand:    rng,
+		MaxRuns: n.maxRuns,
+		Limits:  n.limits,
+		Serve: func(mp memnet.Peer, _ uint32, req avm.CallRequest) avm.CallResult {
+			p := n.byID[string(mp.ID)]
 			res := p.svc(req)
 			res.Result = n.expand(res.Result)
-			results[id] = res
 			args, _ := json.Marshal(req.Arguments)
 			n.calls = append(n.calls, callLog{Peer: p.name, Service: req.ServiceID, Function: req.FunctionName,
 				Args: n.shorten(string(args)), Result: n.shorten(res.Result)})
-		}
-		out = avm.Run(n.params(p), script, p.prev, nil, results)
-	}
-	n.deliveries = append(n.deliveries, delivery{peer: p.name, retCode: out.RetCode, errMsg: n.shorten(out.ErrorMessage), nextPeers: next})
-	return next
-}
-
-type message struct {
-	to   *testPeer
-	data []byte
-}
-
-// run starts the particle on the init peer and delivers messages until
-// none are left. With rng non-nil, pending messages are delivered in a
-// random order.
-func (n *network) run(script string, rng *rand.Rand) {
-	script = n.expand(script)
-	queue := []message{{to: n.peers[n.initPeer]}}
-	for len(queue) > 0 {
-		if len(n.deliveries) >= n.maxDeliveries {
-			n.t.Fatalf("particle still moving after %d deliveries", n.maxDeliveries)
-		}
-		i := 0
-		if rng != nil {
-			i = rng.IntN(len(queue))
-		}
-		m := queue[i]
-		queue = slices.Delete(queue, i, i+1)
-		next := n.deliver(m.to, script, m.data)
-		for _, id := range next {
-			to, ok := n.byID[id]
-			if !ok {
-				continue // a peer outside the simulation: the particle is lost there
+			return res
+		},
+		Delivered: func(mp memnet.Peer, last avm.Outcome, next []peer.ID) {
+			ids := make([]string, len(next))
+			for i, id := range next {
+				ids[i] = string(id)
 			}
-			queue = append(queue, message{to: to, data: m.to.prev})
-		}
+			n.deliveries = append(n.deliveries, delivery{peer: n.byID[string(mp.ID)].name, retCode: last.RetCode,
+				errMsg: n.shorten(last.ErrorMessage), nextPeers: ids})
+		},
+	})
+	err := sim.Run()
+	for _, p := range peers {
+		p.prev = sim.Prev(p.ID)
 	}
+	if err != nil {
+		n.t.Fatal(err)
+	}
+}
+
+func peerList(peers []*testPeer) []memnet.Peer {
+	out := make([]memnet.Peer, len(peers))
+	for i, p := range peers {
+		out[i] = p.Peer
+	}
+	return out
 }
 
 // trace returns a peer's final trace in a compact readable form.

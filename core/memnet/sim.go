@@ -30,6 +30,9 @@ type SimConfig struct {
 	// Particle gives the id, initiator, timestamp, TTL and script. It
 	// starts on its initiator, which must be one of Peers.
 	Particle *particle.Particle
+	// Start is the peer the particle is first delivered to; default its
+	// initiator.
+	Start peer.ID
 	// Peers take part; a particle sent to any other peer is lost there.
 	Peers []Peer
 	// Serve answers the call request id of a run on peer p.
@@ -45,6 +48,8 @@ type SimConfig struct {
 	// MaxRuns bounds the interpretations, so that a script that never
 	// settles fails instead of running forever; default 500.
 	MaxRuns int
+	// Limits bound every interpretation (see avm.Limits).
+	Limits avm.Limits
 	// Ran, if set, hears of every interpretation.
 	Ran func(Run)
 	// Delivered, if set, hears of the end of every delivery: the peer,
@@ -85,12 +90,16 @@ func NewSim(cfg SimConfig) *Sim {
 	return s
 }
 
-// Run delivers the particle to its initiator, then every delivery that
+// Run delivers the particle to its first peer, then every delivery that
 // follows, until none is left.
 func (s *Sim) Run() error {
-	init, ok := s.peers[s.cfg.Particle.InitPeerID]
+	start := s.cfg.Start
+	if start == "" {
+		start = s.cfg.Particle.InitPeerID
+	}
+	init, ok := s.peers[start]
 	if !ok {
-		return fmt.Errorf("memnet: the initiator %s is not a peer of the simulation", s.cfg.Particle.InitPeerID)
+		return fmt.Errorf("memnet: the particle's first peer %s is not a peer of the simulation", start)
 	}
 	// The particle starts with no data.
 	s.queue = append(s.queue, delivery{to: init, current: []byte{}})
@@ -178,6 +187,6 @@ func (s *Sim) params(p *simPeer) avm.Params {
 	pt := s.cfg.Particle
 	return avm.Params{
 		InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(p.ID), Timestamp: pt.Timestamp, TTL: pt.TTL,
-		ParticleID: pt.ID, Key: p.key,
+		ParticleID: pt.ID, Key: p.key, Limits: s.cfg.Limits,
 	}
 }
