@@ -481,7 +481,11 @@ func describeEvent(e trace.Event, name func(peer.ID) string) string {
 	case trace.Sent:
 		return fmt.Sprintf("%-8s -> %s (%d bytes)", at, name(e.To), e.DataSize)
 	case trace.Interpreted:
-		s := fmt.Sprintf("%-8s interpreted in %v", at, e.Duration.Round(time.Microsecond))
+		s := fmt.Sprintf("%-8s interpreted", at)
+		if e.Interpreter != "" {
+			s += " by " + e.Interpreter
+		}
+		s += fmt.Sprintf(" in %v", e.Duration.Round(time.Microsecond))
 		if e.Err != "" {
 			s += fmt.Sprintf(": error %d: %s", e.RetCode, e.Err)
 		}
