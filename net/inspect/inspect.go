@@ -21,6 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
@@ -122,15 +123,20 @@ func serve(s network.Stream, cfg Config) {
 		_ = w.write(reply{Info: &info})
 	case "events":
 		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+		var wg sync.WaitGroup
 		// The client closes its side when it stops following.
-		go func() {
+		wg.Go(func() {
 			_, _ = io.Copy(io.Discard, s)
 			cancel()
-		}()
+		})
 		if err := follow(ctx, cfg.Events, req.From, w); err != nil {
 			cfg.Logger.Debug("inspection stream ended", "peer", from, "err", err)
 		}
+		cancel()
+		// Closing the read side ends the copy if the client is still
+		// there.
+		_ = s.CloseRead()
+		wg.Wait()
 	}
 }
 
