@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"time"
@@ -31,6 +32,10 @@ type Client struct {
 	mu   sync.Mutex
 	runs map[string]*run // by particle id, until the particle expires
 }
+
+// ErrClosed is the error of a run whose client was closed before the
+// function was done.
+var ErrClosed = errors.New("session: client closed")
 
 // ClientConfig configures a Client.
 type ClientConfig struct {
@@ -172,6 +177,8 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 		return nil, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-c.done:
+		return nil, ErrClosed
 	case <-deadline.C:
 		return nil, timeoutError(p, call.TTL, lastSeen(events, from, p.ID))
 	}

@@ -120,6 +120,31 @@ func TestTimeoutSaysWhereItWasLastSeen(t *testing.T) {
 	}
 }
 
+// Closing a client ends the runs in flight.
+func TestCloseEndsRuns(t *testing.T) {
+	n := client(t)
+	sub := n.Events().Subscribe()
+	defer sub.Close()
+	errs := make(chan error, 1)
+	go func() {
+		_, err := n.Run(context.Background(), Call{Script: "(never)\n", TTL: time.Hour})
+		errs <- err
+	}()
+	// The run has started once its particle is on the client's log.
+	for n.Events().Last() == 0 {
+		<-sub.C()
+	}
+	n.Close()
+	select {
+	case err := <-errs:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("err = %v, want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run still waits after Close")
+	}
+}
+
 // A function with results is not done when its script completes without
 // giving them: it waits for callbackSrv.response, and times out.
 func TestResultsAwaitTheResponse(t *testing.T) {
