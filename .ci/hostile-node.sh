@@ -28,13 +28,16 @@ go build -o "$work/aquarium" ./cmd/aquarium
 go build -o "$work/hostile" ./.ci/hostile
 "$work/aquarium" marine build .ci/hostile/service -o "$work/hostile.wasm" >/dev/null 2>&1
 client=$("$work/hostile" key "$work/client.key")
+# op.identity is timed from a peer of its own: a second host with the
+# deploying client's key would share its peer id.
 
-# start_node NAME: an aquarium node managed by the client, on loopback;
-# sets pid, addr and http.
+# start_node NAME [FLAG...]: an aquarium node managed by the client, on
+# loopback; sets pid, addr and http.
 start_node() {
 	local name=$1 deadline=$((SECONDS + 60))
+	shift
 	"$work/aquarium" node --listen /ip4/127.0.0.1/tcp/0 --data-dir "$work/$name" --network hostile \
-		--http 127.0.0.1:0 --management "$client" --call-timeout 2s --service-queue 8 \
+		--http 127.0.0.1:0 --management "$client" --call-timeout 2s --service-queue 8 "$@" \
 		>"$work/$name.out" 2>"$work/$name.err" &
 	pid=$!
 	pids+=("$pid")
@@ -66,7 +69,7 @@ measure() {
 		sleep 0.05
 	done
 	wait "$bg" || fail "$label: the hostile input failed"
-	ms=$("$work/hostile" identity "$addr" "$work/client.key") || fail "$label: op.identity did not answer"
+	ms=$("$work/hostile" identity "$addr") || fail "$label: op.identity did not answer"
 	rss=$(rss_kib "$node")
 	printf '%-34s peak RSS %5d MiB, CPU %5.2f s, then op.identity in %5.1f ms, RSS %4d MiB\n' \
 		"$label" $((peak / 1024)) "$(echo "($(cpu_ticks "$node") - $cpu0) / $tick" | bc -l)" "$ms" $((rss / 1024))
@@ -78,7 +81,7 @@ run() { "$work/aquarium" run .ci/hostile/hostile.aqua --relay "$addr" --key "$wo
 
 start_node node
 node=$pid
-"$work/hostile" identity "$addr" "$work/client.key" >/dev/null || fail "op.identity on a fresh node"
+"$work/hostile" identity "$addr" >/dev/null || fail "op.identity on a fresh node"
 
 measure "20 frames announcing 100 MiB" "$work/hostile" frames "$addr" 20 3s
 measure "a particle a year ahead" "$work/hostile" future "$addr" "$work/client.key"
@@ -100,7 +103,7 @@ spin64() {
 		((SECONDS < deadline)) || fail "/health never said saturated under 64 spinning calls: $health"
 		sleep 0.05
 	done
-	ms=$("$work/hostile" identity "$addr" "$work/client.key") || fail "op.identity while the service spins"
+	ms=$("$work/hostile" identity "$addr") || fail "op.identity while the service spins"
 	awk -v ms="$ms" 'BEGIN { exit !(ms < 100) }' || fail "op.identity took $ms ms while the service spins"
 	# The call timeout ends the calls that were taken.
 	deadline=$((SECONDS + 10))
@@ -123,11 +126,24 @@ hog() {
 measure "a service that grows memory" hog
 [ "$(run -f "answer(\"$service\")")" = 42 ] || fail "the service does not answer after it trapped"
 
-# A client waits on a relay that is then killed: it must fail at once.
-start_node relay
+# A relay whose next peer was killed reports the drop to the client at
+# once.
+naddr=$addr
+start_node relay --bootstrap "$naddr"
 relay=$pid
 disown "$relay" # its death by SIGKILL is expected: no job report
 raddr=$addr
+[ "$("$work/aquarium" run .ci/hostile/hostile.aqua --relay "$raddr" -f "onPeer(\"${naddr##*/p2p/}\")")" = '["here"]' ] ||
+	fail "the relay does not reach the node"
+disown "$node"
+kill -9 "$node"
+start=$(date +%s%N)
+"$work/aquarium" run .ci/hostile/hostile.aqua --relay "$raddr" -f "onPeer(\"${naddr##*/p2p/}\")" >"$work/next.out" 2>&1 &&
+	fail "the run on a killed node succeeded"
+grep -q 'could not reach' "$work/next.out" || fail "the run on a killed node failed without ErrUnreachable: $(cat "$work/next.out")"
+printf '%-34s reported to the client in %d ms (a whole run)\n' "a killed next peer" $((($(date +%s%N) - start) / 1000000))
+
+# A client waits on a relay that is then killed: it must fail at once.
 "$work/aquarium" run .ci/hostile/hostile.aqua --relay "$raddr" -f 'waitOnRelay()' >"$work/wait.out" 2>&1 &
 waiter=$!
 deadline=$((SECONDS + 10))

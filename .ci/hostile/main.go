@@ -3,7 +3,7 @@
 // from the future, and an op.identity round trip timed from the wire.
 //
 //	hostile key FILE                  write a fresh key (base64 Ed25519 seed), print its peer id
-//	hostile identity ADDR KEY         time op.identity on the node at ADDR and back, in ms: the
+//	hostile identity ADDR             time op.identity on the node at ADDR and back, in ms: the
 //	                                  median of five round trips, so that one scheduling hiccup
 //	                                  of a shared machine is not taken for the node's
 //	hostile frames ADDR N HOLD        open N streams that announce 100 MiB and send 12 bytes, hold them HOLD
@@ -55,8 +55,8 @@ func run(args []string) error {
 		}
 		fmt.Println(peer.IDOf(key))
 		return nil
-	case args[0] == "identity" && len(args) == 3:
-		return identity(ctx, args[1], args[2])
+	case args[0] == "identity" && len(args) == 2:
+		return identity(ctx, args[1])
 	case args[0] == "frames" && len(args) == 4:
 		n, err := strconv.Atoi(args[2])
 		if err != nil {
@@ -123,8 +123,8 @@ func roundTrip(key peer.PrivateKey, node peer.ID, at time.Time) (*particle.Parti
 	return p, p.Sign(key)
 }
 
-func identity(ctx context.Context, addr, keyFile string) error {
-	key, err := readKey(keyFile)
+func identity(ctx context.Context, addr string) error {
+	key, err := peer.GenerateEd25519(rand.Reader)
 	if err != nil {
 		return err
 	}
