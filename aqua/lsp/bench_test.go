@@ -1,0 +1,75 @@
+package lsp
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/aqua"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// bigFile is an Aqua file of about n lines: data types, a service and
+// functions that call it, on peers, in parallel and in loops.
+func bigFile(n int) string {
+	var b strings.Builder
+	b.WriteString("aqua Big\n\nimport \"@fluencelabs/aqua-lib/builtin.aqua\"\n\nexport f0\n\n")
+	b.WriteString("data Item:\n  name: string\n  size: u32\n\nservice Store(\"store\"):\n  get(key: string) -> Item\n  put(item: Item) -> bool\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, `func f%d(key: string, peers: []string) -> u32:
+  item <- Store.get(key)
+  results: *bool
+  for p <- peers par:
+    on p:
+      ok <- Store.put(Item(name = item.name, size = item.size))
+      results <<- ok
+  join results[0]
+  if item.size > 10:
+    Op.noop()
+  <- item.size
+
+`, i)
+	}
+	return b.String()
+}
+
+// BenchmarkKeystroke5000 measures what a keystroke in a 5,000-line file
+// costs: applying the edit, re-checking the file and building the
+// diagnostics to publish.
+func BenchmarkKeystroke5000(b *testing.B) {
+	text := bigFile(5000)
+	d := &document{path: "big.aqua", text: text}
+	cfg := aqua.Config{}
+	d.analyse(cfg)
+	if len(d.lspDiagnostics()) != 0 {
+		b.Fatalf("the file has errors: %v", d.diags)
+	}
+	// Type and delete one character in the middle of the file, by turn.
+	at := strings.Index(text, "func f200(")
+	pos := protocol.Position{Line: uint32(strings.Count(text[:at], "\n")) + 1, Character: 2}
+	insert := &protocol.Range{Start: pos, End: pos}
+	remove := &protocol.Range{Start: pos, End: protocol.Position{Line: pos.Line, Character: pos.Character + 1}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			d.text = applyEdit(d.text, insert, "x")
+		} else {
+			d.text = applyEdit(d.text, remove, "")
+		}
+		d.analyse(cfg)
+		_ = d.lspDiagnostics()
+	}
+}
+
+func TestBigFileLines(t *testing.T) {
+	text := bigFile(5000)
+	if n := strings.Count(text, "\n"); n < 5000 || n > 5020 {
+		t.Fatalf("%d lines", n)
+	}
+	d := &document{path: "big.aqua", text: text}
+	d.analyse(aqua.Config{})
+	if diags := d.lspDiagnostics(); len(diags) != 0 {
+		t.Fatalf("diagnostics: %+v", diags[0])
+	}
+}
