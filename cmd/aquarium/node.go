@@ -136,7 +136,13 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		managers[id] = true
 	}
 	store, err := nodestore.Open(filepath.Join(f.dataDir, "particles.db"))
+	if errors.Is(err, nodestore.ErrInUse) {
+		return fmt.Errorf("data directory %s is in use: another node holds it (stop that node or choose another --data-dir)", f.dataDir)
+	}
 	if err != nil {
+		return err
+	}
+	if err := checkPortsFree(f.listen); err != nil {
 		return err
 	}
 	defer store.Close()

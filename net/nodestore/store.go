@@ -6,16 +6,22 @@ package nodestore
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 var (
 	dataBucket     = []byte("particle-data")
 	deadlineBucket = []byte("particle-deadline")
 )
+
+// ErrInUse is the error of a store another process has open: bbolt
+// locks its file for one process at a time.
+var ErrInUse = errors.New("another process has it open")
 
 // Store is a node.Store in a bbolt file.
 type Store struct {
@@ -25,6 +31,9 @@ type Store struct {
 // Open opens (or creates) the store at path.
 func Open(path string) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("nodestore: open %s: %w", path, ErrInUse)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("nodestore: open %s: %w", path, err)
 	}

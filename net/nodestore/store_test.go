@@ -2,6 +2,7 @@ package nodestore
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -55,5 +56,19 @@ func TestSurvivesReopenAndExpires(t *testing.T) {
 	}
 	if got, _ := s.Load("p2/sig"); got != nil {
 		t.Error("Delete did not delete")
+	}
+}
+
+func TestOpenStoreInUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "particles.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// bbolt's lock is on the open file, so a second open in this process
+	// waits for it as another process's would.
+	if _, err := Open(path); !errors.Is(err, ErrInUse) {
+		t.Fatalf("second Open = %v, want ErrInUse", err)
 	}
 }

@@ -142,7 +142,9 @@ func New(cfg Config, handle Handler) (*Host, error) {
 		libp2p.Identity(sk),
 		libp2p.ResourceManager(rm),
 		libp2p.ListenAddrStrings(listen...),
-		libp2p.Transport(tcp.NewTCPTransport),
+		// A port is this host's alone: with SO_REUSEPORT, a second
+		// process listening on it would take half its connections.
+		libp2p.Transport(tcp.NewTCPTransport, tcp.DisableReuseport()),
 		libp2p.Transport(websocket.New),
 		libp2p.Transport(quic.NewTransport),
 		libp2p.Security(noise.ID, noise.New),

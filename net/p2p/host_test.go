@@ -300,3 +300,17 @@ func TestDisconnectedIsHeard(t *testing.T) {
 		t.Error("a still counts the closed peer as connected")
 	}
 }
+
+// TestPortIsNotShared starts a second host on the first's TCP port: it
+// must fail rather than share the port through SO_REUSEPORT and take
+// half the first's connections.
+func TestPortIsNotShared(t *testing.T) {
+	h, _ := newHost(t, 1, "/ip4/127.0.0.1/tcp/0")
+	addr := strings.TrimSuffix(addrWith(t, h, "/tcp/"), "/p2p/"+h.host.ID().String())
+	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{2}, 32))
+	h2, err := New(Config{Key: key, ListenAddrs: []string{addr}}, func(context.Context, peer.ID, *particle.Particle) {})
+	if err == nil {
+		h2.Close()
+		t.Fatalf("a second host listens on %s too", addr)
+	}
+}
