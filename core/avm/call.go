@@ -73,10 +73,22 @@ type callArgs struct {
 	values []any
 	tets   [][]data.Tetraplet
 	hash   data.CID
-	// text is the JSON text of the array of the arguments, and texts
-	// that of each, within it.
-	text  []byte
-	texts []json.RawMessage
+	// text is the JSON text of the array of the arguments; each
+	// argument's text ends in it where ends says.
+	text    []byte
+	ends    []int
+	endsBuf [4]int
+}
+
+// texts returns the JSON text of each argument, within the text of all.
+func (a *callArgs) texts() []json.RawMessage {
+	texts := make([]json.RawMessage, len(a.ends))
+	start := 1
+	for i, end := range a.ends {
+		texts[i] = a.text[start:end:end]
+		start = end + 1
+	}
+	return texts
 }
 
 func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
@@ -96,22 +108,16 @@ func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 	// The array's text, as value.Marshal writes it, keeping where each
 	// argument's text is, for a call request to take without encoding it
 	// again.
-	ends := make([]int, len(a.values))
+	a.ends = a.endsBuf[:0]
 	text := append(make([]byte, 0, 64), '[')
 	for i, v := range a.values {
 		if i > 0 {
 			text = append(text, ',')
 		}
 		text = value.Append(text, v)
-		ends[i] = len(text)
+		a.ends = append(a.ends, len(text))
 	}
 	a.text = append(text, ']')
-	a.texts = make([]json.RawMessage, len(a.values))
-	start := 1
-	for i, end := range ends {
-		a.texts[i] = a.text[start:end:end]
-		start = end + 1
-	}
 	a.hash = data.ComputeCID(a.text)
 	return a, nil
 }
@@ -179,7 +185,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 	req := CallRequest{
 		ServiceID:    tet.ServiceID,
 		FunctionName: tet.FunctionName,
-		Arguments:    args.texts,
+		Arguments:    args.texts(),
 		Tetraplets:   args.tets,
 	}
 	x.requests[x.lastID] = req

@@ -37,8 +37,13 @@ func Measure(v Value, limit int) (int, error) {
 	// the array or object. Scalars are measured as they are met, so a
 	// wide array of numbers costs no memory at all.
 	var buf [8]pending
-	todo := append(buf[:0], pending{vals: []any{v}})
-	for len(todo) > 0 {
+	todo := buf[:0]
+	if n, ok := m.scalar(v); ok {
+		m.n = n
+	} else {
+		todo = m.open(v, 0, todo)
+	}
+	for len(todo) > 0 && m.n <= limit {
 		top := &todo[len(todo)-1]
 		if len(top.vals) == 0 {
 			todo = todo[:len(todo)-1]
@@ -49,41 +54,45 @@ func Measure(v Value, limit int) (int, error) {
 		if n, ok := m.scalar(e); ok {
 			m.n += n
 		} else {
-			switch c := asContainer(e).(type) {
-			case []any:
-				m.deep = m.deep || depth >= MaxDepth
-				// Brackets and commas.
-				m.n += 2 + max(len(c)-1, 0)
-				todo = append(todo, pending{vals: c, depth: depth + 1})
-			case map[string]any:
-				m.deep = m.deep || depth >= MaxDepth
-				// Braces, commas and colons.
-				m.n += 2 + max(len(c)-1, 0) + len(c)
-				var nested []any
-				for k, ev := range c {
-					m.n += stringLen(k)
-					if n, ok := m.scalar(ev); ok {
-						m.n += n
-					} else {
-						nested = append(nested, ev)
-					}
-					if m.n > limit {
-						return 0, ErrTooLarge
-					}
-				}
-				if len(nested) > 0 {
-					todo = append(todo, pending{vals: nested, depth: depth + 1})
-				}
-			}
-		}
-		if m.n > limit {
-			return 0, ErrTooLarge
+			todo = m.open(e, depth, todo)
 		}
 	}
-	if m.deep {
+	switch {
+	case m.n > limit:
+		return 0, ErrTooLarge
+	case m.deep:
 		return 0, ErrTooDeep
 	}
 	return m.n, nil
+}
+
+// open counts the brackets, braces, commas, colons and keys of an array
+// or object at depth, and adds what it holds to todo.
+func (m *measurer) open(v Value, depth int, todo []pending) []pending {
+	m.deep = m.deep || depth >= MaxDepth
+	switch c := asContainer(v).(type) {
+	case []any:
+		m.n += 2 + max(len(c)-1, 0)
+		return append(todo, pending{vals: c, depth: depth + 1})
+	case map[string]any:
+		m.n += 2 + max(len(c)-1, 0) + len(c)
+		var nested []any
+		for k, e := range c {
+			m.n += stringLen(k)
+			if n, ok := m.scalar(e); ok {
+				m.n += n
+			} else {
+				nested = append(nested, e)
+			}
+			if m.n > m.limit {
+				return todo
+			}
+		}
+		if len(nested) > 0 {
+			return append(todo, pending{vals: nested, depth: depth + 1})
+		}
+	}
+	return todo
 }
 
 // pending are values still to measure, all at one depth.
