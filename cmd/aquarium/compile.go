@@ -25,12 +25,14 @@ type compileFlags struct {
 	asJSON   bool
 	response bool
 	target   string
+	input    string
+	watch    bool
 }
 
 func newCompileCmd() *cobra.Command {
 	var f compileFlags
 	cmd := &cobra.Command{
-		Use:   "compile FILE.aqua",
+		Use:   "compile FILE.aqua | -i DIR",
 		Short: "Compile Aqua to AIR",
 		Long: `Compile an Aqua file to AIR: one script per exported function, the same
 text the reference Aqua compiler produces.
@@ -42,14 +44,21 @@ makes compile exit with status 1.
 
 With --target js or ts, compile writes instead the module js-client
 apps import (the reference compiler's, byte for byte): to standard
-output, or with -o into DIR as NAME.js and NAME.d.ts, or NAME.ts.`,
+output, or with -o into DIR as NAME.js and NAME.d.ts, or NAME.ts.
+
+With -i DIR, compile takes every .aqua file under DIR: each file's output
+follows a line ";; file PATH", or with -o OUT goes to OUT/PATH/ (PATH
+without .aqua). With --watch, it compiles again whenever an .aqua file
+under DIR, beside FILE or in an --import directory changes, until
+interrupted.`,
 		Example: `  aquarium compile hello.aqua
   aquarium compile main.aqua --import ./lib --const TIMEOUT=5000 -o build/
   aquarium compile main.aqua --json
-  aquarium compile main.aqua --target ts -o src/compiled/`,
-		Args: cobra.ExactArgs(1),
+  aquarium compile main.aqua --target ts -o src/compiled/
+  aquarium compile -i src/aqua -o build/ --watch`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCompile(cmd, args[0], f)
+			return runCompileInputs(cmd, args, f)
 		},
 	}
 	fl := cmd.Flags()
@@ -60,6 +69,8 @@ output, or with -o into DIR as NAME.js and NAME.d.ts, or NAME.ts.`,
 	fl.StringVarP(&f.outDir, "output", "o", "", "write each function to DIR/NAME.air")
 	fl.BoolVar(&f.asJSON, "json", false, "print diagnostics and functions as JSON")
 	fl.BoolVar(&f.response, "empty-response", false, "call callbackSrv.response for functions without results too")
+	fl.StringVarP(&f.input, "input", "i", "", "file or directory to compile: a directory compiles every .aqua file under it")
+	fl.BoolVar(&f.watch, "watch", false, "compile again whenever an input file changes, until interrupted")
 	fl.StringVar(&f.target, "target", "air", "air, or the module js-client apps import: js (NAME.js and NAME.d.ts) or ts (NAME.ts)")
 	return cmd
 }
