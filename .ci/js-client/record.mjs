@@ -5,7 +5,7 @@
 //
 //   node record.mjs PATH/TO/oracle
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -40,7 +40,12 @@ const jobs = all.map((c) => JSON.stringify({
   call: `${c.fn}(${c.args.map((a) => JSON.stringify(subst(a))).join(", ")})`,
   services: c === reverse ? services : undefined,
 }));
-const lines = run(["run", "--npeers", "2", "--js", "--batch", "-"], jobs.join("\n") + "\n").trim().split("\n");
+let lines;
+try {
+  lines = run(["run", "--npeers", "2", "--js", "--batch", "-"], jobs.join("\n") + "\n").trim().split("\n");
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
 const results = lines.map((l) => JSON.parse(l));
 all.forEach((c, i) => {
   if (!("ok" in results[i])) throw new Error(`${c.name}: ${JSON.stringify(results[i])}`);
