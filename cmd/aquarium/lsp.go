@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"runtime/debug"
 
 	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/aquarium-p2p/aquarium/aqua/lsp"
@@ -26,6 +27,7 @@ fields and service arrows, document symbols, and formatting as
 			if ctx == nil {
 				ctx = context.Background()
 			}
+			debug.SetGCPercent(lsp.GCPercent)
 			s := lsp.New(aqua.Config{ImportPaths: imports})
 			return lsp.Serve(ctx, stdio{cmd.InOrStdin(), cmd.OutOrStdout()}, s)
 		},
