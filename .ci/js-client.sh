@@ -73,6 +73,11 @@ node .ci/js-client/test.mjs --other "$other" --aquarium "$work/aquarium" --inter
 
 for pid in "$node" "$up"; do
 	kill -INT "$pid"
+	deadline=$((SECONDS + 20))
+	while kill -0 "$pid" 2>/dev/null; do
+		((SECONDS < deadline)) || fail "a node did not stop within 20 s of SIGINT"
+		sleep 0.1
+	done
 	wait "$pid" || fail "a node did not stop cleanly on SIGINT (status $?)"
 done
 pids=()
