@@ -40,9 +40,10 @@ type parser struct {
 	i     int
 	stack []container
 	// vals holds the elements of the open arrays. It doubles when it
-	// grows, and a closed array takes an exact copy of its part, so that
-	// a large array costs its final size and at most twice that on the
-	// way, not the many copies a slice growing by a quarter leaves.
+	// grows, and a closed array takes an exact copy of its part (the
+	// outermost takes vals), so that a large array costs at most twice
+	// its final size, not the many copies a slice growing by a quarter
+	// leaves.
 	vals []any
 }
 
@@ -58,6 +59,13 @@ func (p *parser) addVal(v Value) {
 
 // closeArray returns the elements of the innermost array, which ends.
 func (p *parser) closeArray(start int) []any {
+	if len(p.stack) == 1 {
+		// The outermost array, the last to close, takes vals itself:
+		// a large one then costs no copy.
+		arr := p.vals[:len(p.vals):len(p.vals)]
+		p.vals = nil
+		return arr
+	}
 	arr := make([]any, len(p.vals)-start)
 	copy(arr, p.vals[start:])
 	clear(p.vals[start:])
