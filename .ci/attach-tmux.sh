@@ -19,16 +19,9 @@ fail() {
 	exit 1
 }
 
-# new_key DIR: a node's first start makes DIR/key; print its peer id.
+# new_key DIR: make DIR/key, in a node's key format; print its peer id.
 new_key() {
-	./aquarium node --data-dir "$1" --listen /ip4/127.0.0.1/tcp/0 >"$1.out" 2>/dev/null &
-	local pid=$! deadline=$((SECONDS + 20))
-	until grep -q '^listening on' "$1.out" 2>/dev/null; do
-		((SECONDS < deadline)) || break
-		sleep 0.1
-	done
-	kill "$pid" && wait "$pid" || true
-	awk '/^peer id / { print $3; exit }' "$1.out"
+	mkdir -p "$1" && ./aquarium key new "$1/key"
 }
 inspector=$(new_key inspector)
 stranger=$(new_key stranger)
