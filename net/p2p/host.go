@@ -303,8 +303,28 @@ func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 		_ = s.Reset()
 		return fmt.Errorf("p2p: send particle %s to %s: %w", p.ID, to, err)
 	}
-	_ = s.Close()
-	return nil
+	defer s.Close()
+	return awaitRead(s, to, p.ID)
+}
+
+// deliveryWait bounds how long Send waits for the reader to close its
+// side of the stream.
+const deliveryWait = 2 * time.Second
+
+// awaitRead waits, briefly, for the reader to close its side of the
+// stream, as it does once it has read the frame. Writes to a peer that has
+// just died can succeed, into a connection not yet seen closed; its end,
+// before the reader closed the stream, is what says that the particle was
+// lost. A reader that closes late or resets the stream (the reference
+// node drops the stream it read) is taken to have read the frame.
+func awaitRead(s network.Stream, to peer.ID, particleID string) error {
+	_ = s.SetReadDeadline(time.Now().Add(deliveryWait))
+	var b [1]byte
+	_, err := s.Read(b[:])
+	if err == nil || errors.Is(err, io.EOF) || !s.Conn().IsClosed() {
+		return nil
+	}
+	return fmt.Errorf("%w: %s: the connection closed before particle %s was read: %w", ErrNotReachable, to, particleID, err)
 }
 
 // receive reads the one particle a stream carries and hands it on.
