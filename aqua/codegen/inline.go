@@ -1006,6 +1006,14 @@ func (in *inliner) callToModel(args []rval, exports []export, flatStreams bool) 
 
 // serviceCall emits a call instruction.
 func (in *inliner) serviceCall(c rService, exports []export) ([]value, *mnode) {
+	if len(exports) > 1 {
+		// A call instruction yields one value. The reference compiler
+		// binds the second name to a variable nothing defines, and the
+		// script fails to parse at run time; refuse it here instead.
+		in.g.failf("%s yields one value, but %d names take it: an arrow argument of an exported function returns a single value",
+			c.fn, len(exports))
+		return nil, emptyLeaf
+	}
 	cm, prefix := in.callToModel(c.args, exports, true)
 	srv, sp := in.valueToModel(c.srv, true)
 	var out *variable

@@ -161,3 +161,25 @@ func main() -> string, string, string:
 		})
 	}
 }
+
+// TestCallbackWithSeveralResults: an arrow argument of an exported
+// function is a call of the client's callbackSrv, which yields one value;
+// taking two names from it is refused with a message, not a panic.
+func TestCallbackWithSeveralResults(t *testing.T) {
+	fsys := fstest.MapFS{"t.aqua": {Data: []byte(`aqua T
+
+export f
+
+func f(cb: string -> string, bool) -> bool:
+    a, b <- cb("x")
+    <- b
+`)}}
+	prog, diags := aqua.Check(aqua.Config{FS: fsys}, "t.aqua")
+	if err := diags.Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := codegen.Generate(prog, codegen.Options{})
+	if err == nil || !regexp.MustCompile(`cb yields one value, but 2 names take it`).MatchString(err.Error()) {
+		t.Errorf("error = %v, want one about the two names", err)
+	}
+}
