@@ -183,7 +183,7 @@ func New(run context.Context, opts Options) *Model {
 		editor:    editor.New(c, run, opts.Compile, opts.Files),
 		functions: functions.New(c),
 		air:       airview.New(c),
-		peers:     peers.New(c, opts.Controller != nil),
+		peers:     peers.New(c, opts.Controller != nil, interpreterSetter(opts) != nil),
 		trace:     timeline.New(c, st),
 		calls:     calls.New(c, st),
 		problems:  problems.New(c),
@@ -219,7 +219,7 @@ func (m *Model) newStore() *store.Store { return store.New(m.opts.StoreCapacity)
 func (m *Model) resetPanes() {
 	m.trace = timeline.New(m.ctx, m.store)
 	m.calls = calls.New(m.ctx, m.store)
-	m.peers = peers.New(m.ctx, m.opts.Controller != nil)
+	m.peers = peers.New(m.ctx, m.opts.Controller != nil, interpreterSetter(m.opts) != nil)
 	m.inspector = inspector.New(m.ctx)
 	m.debug.shown = nil
 	if fn, ok := m.functions.Selected(); ok {
@@ -594,12 +594,33 @@ func (m *Model) setPeers(msg ui.PeersMsg) {
 	m.functions.SetData(data)
 }
 
+// interpreterSetter returns what switches the interpreter of the
+// session's nodes: its controller, if it can; nil otherwise.
+func interpreterSetter(opts Options) session.InterpreterSetter {
+	s, _ := opts.Controller.(session.InterpreterSetter)
+	return s
+}
+
 func (m *Model) act(a peers.ActionMsg) tea.Cmd {
 	c, ctx := m.opts.Controller, m.run
 	if c == nil {
 		return nil
 	}
 	name := m.ctx.Name(a.Peer)
+	if a.Action == peers.Interpret {
+		s := interpreterSetter(m.opts)
+		if s == nil {
+			return nil
+		}
+		// avm.wasm compiles on first use: that takes a few seconds.
+		m.setStatus("switching "+name+" to "+a.Interpreter+"…", false)
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			err := s.SetInterpreter(ctx, a.Peer, a.Interpreter)
+			return actionDoneMsg{what: name + " runs " + a.Interpreter, failed: "switch " + name + " to " + a.Interpreter, err: err}
+		}
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()

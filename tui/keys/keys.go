@@ -49,10 +49,13 @@ type Editor struct {
 }
 
 // Peers bindings control the local network; Copy copies the selected
-// peer's id to the terminal's clipboard.
+// peer's id to the terminal's clipboard, CopyAddr the address a
+// js-client app connects to it with; Interpreter switches the selected
+// node between the native interpreter and avm.wasm.
 type Peers struct {
 	Add, Kill, Restart, Deploy key.Binding
-	Copy                       key.Binding
+	Copy, CopyAddr             key.Binding
+	Interpreter                key.Binding
 }
 
 // Trace bindings filter and follow the timeline.
@@ -123,11 +126,13 @@ func Default() *KeyMap {
 			GoTo:      key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to line")),
 		},
 		Peers: Peers{
-			Add:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add node")),
-			Kill:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "kill")),
-			Restart: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
-			Deploy:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deploy module")),
-			Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
+			Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add node")),
+			Kill:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "kill")),
+			Restart:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+			Deploy:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deploy module")),
+			Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
+			CopyAddr:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy js-client address")),
+			Interpreter: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "native/avm.wasm")),
 		},
 		Trace: Trace{
 			Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter particle")),

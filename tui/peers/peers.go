@@ -1,5 +1,7 @@
 // Package peers is the workbench pane that lists the network's peers with
-// their status and connections, and adds, kills and restarts local nodes.
+// their status, interpreter and connections, adds, kills and restarts
+// local nodes, switches a node between the native interpreter and
+// avm.wasm, and copies a node's id or js-client address.
 package peers
 
 import (
@@ -24,12 +26,22 @@ const (
 	Restart
 	// Deploy asks where the Marine module to deploy on the peer is.
 	Deploy
+	// Interpret makes the peer run its scripts with ActionMsg.Interpreter.
+	Interpret
+)
+
+// The interpreters a local node can run its scripts with.
+const (
+	Native  = "native"
+	AVMWasm = "avm.wasm"
 )
 
 // ActionMsg asks the workbench to change the network.
 type ActionMsg struct {
 	Action Action
 	Peer   peer.ID
+	// Interpreter names the interpreter of an Interpret action.
+	Interpreter string
 }
 
 // Model is the peers pane.
@@ -39,13 +51,17 @@ type Model struct {
 	err     error
 	cur     ui.Cursor
 	focused bool
-	// control is false when the session cannot change the network.
-	control bool
-	w, h    int
+	// control is false when the session cannot change the network;
+	// interp, when its nodes cannot change their interpreter.
+	control, interp bool
+	w, h            int
 }
 
-// New returns an empty peers pane; control enables add, kill and restart.
-func New(c *ui.Context, control bool) *Model { return &Model{ctx: c, control: control} }
+// New returns an empty peers pane; control enables add, kill and
+// restart, interp switching a node's interpreter.
+func New(c *ui.Context, control, interp bool) *Model {
+	return &Model{ctx: c, control: control, interp: interp}
+}
 
 // Update takes peer lists, and keys when focused.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -68,6 +84,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if key.Matches(msg, km.Copy) && sel != nil {
 			// OSC 52, as the editor copies: the terminal's clipboard.
 			return tea.Batch(tea.SetClipboard(string(sel.ID)), ui.Status(fmt.Sprintf("copied %s's peer id %s", sel.Name, sel.ID)))
+		}
+		if key.Matches(msg, km.CopyAddr) && sel != nil {
+			if sel.Connect == "" {
+				name := sel.Name
+				return func() tea.Msg {
+					return ui.StatusMsg{Text: name + " has no address a js-client app can connect to", Err: true}
+				}
+			}
+			return tea.Batch(tea.SetClipboard(sel.Connect), ui.Status(fmt.Sprintf("copied %s's js-client address %s", sel.Name, sel.Connect)))
+		}
+		if key.Matches(msg, km.Interpreter) && m.interp && sel != nil && sel.Role != session.RoleClient && sel.Up {
+			next := AVMWasm
+			if sel.Interpreter == AVMWasm {
+				next = Native
+			}
+			return func() tea.Msg { return ActionMsg{Action: Interpret, Peer: sel.ID, Interpreter: next} }
 		}
 		if !m.control {
 			return nil
@@ -108,7 +140,16 @@ func (m *Model) selected() *session.PeerInfo {
 // View draws one row per peer.
 func (m *Model) View() string {
 	st := m.ctx.Styles
-	lines := []string{st.Muted.Render(fmt.Sprintf("%-7s %-6s %-5s %5s  %-12s %s", "name", "role", "state", "conns", "id", "services"))}
+	// A narrow pane leaves out the short id column: the selected peer's
+	// id shows in full below the list.
+	withID := m.w >= wideEnough
+	cols := func(name, role, state, interp, conns, id, services string) string {
+		if withID {
+			return fmt.Sprintf("%-6s %-6s %s %-8s %5s  %-12s %s", name, role, state, interp, conns, id, services)
+		}
+		return fmt.Sprintf("%-6s %-6s %s %-8s %5s  %s", name, role, state, interp, conns, services)
+	}
+	lines := []string{st.Muted.Render(cols("name", "role", "state", "interp", "conns", "id", "services"))}
 	if m.err != nil {
 		lines = append(lines, st.Error.Render(m.err.Error()))
 	}
@@ -118,12 +159,7 @@ func (m *Model) View() string {
 	if id := string(m.ctx.Self); id != "" {
 		self = m.labelled("you attach as ", id)
 	}
-	// The selected peer's id in full, which the id column shortens.
-	var full []string
-	if sel := m.selected(); sel != nil {
-		full = m.labelled(sel.Name+" is ", string(sel.ID))
-	}
-	self = append(full, self...)
+	self = append(m.selectedLines(), self...)
 	room := m.h - len(lines) - len(self)
 	end := min(m.cur.Offset+room, len(m.peers))
 	for i := m.cur.Offset; i < end; i++ {
@@ -132,7 +168,11 @@ func (m *Model) View() string {
 		if !p.Up {
 			state = st.Error.Render("down ")
 		}
-		row := fmt.Sprintf("%-7s %-6s %s %5d  %-12s %s", p.Name, p.Role, state, p.Connections, p.ID.ShortString(), strings.Join(p.Services, ", "))
+		interp := p.Interpreter
+		if interp == "" {
+			interp = "-"
+		}
+		row := cols(p.Name, p.Role.String(), state, interp, fmt.Sprint(p.Connections), p.ID.ShortString(), strings.Join(p.Services, ", "))
 		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
 	}
 	if len(self) > 0 {
@@ -142,6 +182,23 @@ func (m *Model) View() string {
 		lines = append(lines, self...)
 	}
 	return ui.Block(lines, m.w, m.h)
+}
+
+// wideEnough is the narrowest pane that shows the id column.
+const wideEnough = 64
+
+// selectedLines show the selected peer's id in full, which the id
+// column shortens, and the address a js-client app connects to it with.
+func (m *Model) selectedLines() []string {
+	sel := m.selected()
+	if sel == nil {
+		return nil
+	}
+	lines := m.labelled(sel.Name+" is ", string(sel.ID))
+	if sel.Connect != "" {
+		lines = append(lines, m.labelled("js-client: ", sel.Connect)...)
+	}
+	return lines
 }
 
 // labelled renders label and a peer id on one line or, when they do not
@@ -164,10 +221,16 @@ func (m *Model) labelled(label, id string) []string {
 // ShortHelp lists the pane's keys.
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.ctx.Keys.Peers
+	var out []key.Binding
 	if !m.control {
-		return []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down, km.Copy}
+		out = []key.Binding{m.ctx.Keys.List.Up, m.ctx.Keys.List.Down}
+	} else {
+		out = []key.Binding{km.Add, km.Kill, km.Restart, km.Deploy}
 	}
-	return []key.Binding{km.Add, km.Kill, km.Restart, km.Deploy, km.Copy}
+	if m.interp {
+		out = append(out, km.Interpreter)
+	}
+	return append(out, km.Copy, km.CopyAddr)
 }
 
 // FullHelp lists the pane's keys in columns.
@@ -179,10 +242,7 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.cur.SetLen(len(m.peers), 
 // listHeight is the rows left for peers: the pane minus the column
 // names and the line naming the workbench's own peer.
 func (m *Model) listHeight() int {
-	h := m.h - 1
-	if sel := m.selected(); sel != nil {
-		h -= len(m.labelled(sel.Name+" is ", string(sel.ID)))
-	}
+	h := m.h - 1 - len(m.selectedLines())
 	if m.ctx.Self != "" {
 		h -= len(m.labelled("you attach as ", string(m.ctx.Self)))
 	}

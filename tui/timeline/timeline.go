@@ -300,12 +300,17 @@ func (m *Model) renderRow(e *trace.Event, timeW, laneW int) string {
 		mark('◉', cArrow)
 		desc = st.Arrow.Render("start") + st.Muted.Render(" at "+m.ctx.Name(e.Peer))
 	case trace.Interpreted:
+		// Which interpreter ran the hop: native or avm.wasm.
+		by := ""
+		if e.Interpreter != "" {
+			by = " by " + e.Interpreter
+		}
 		if e.Err != "" {
 			mark('▣', cBad)
-			desc = st.Error.Render(fmt.Sprintf("interpreted %s: error %d: %s", dur(e.Duration), e.RetCode, e.Err))
+			desc = st.Error.Render(fmt.Sprintf("interpreted%s %s: error %d: %s", by, dur(e.Duration), e.RetCode, e.Err))
 		} else {
 			mark('▣', cMark)
-			desc = st.Interp.Render("interpreted") + st.Muted.Render(" "+dur(e.Duration)+" "+size(e.DataSize))
+			desc = st.Interp.Render("interpreted") + st.Muted.Render(" "+dur(e.Duration)+" "+size(e.DataSize)) + st.Interp.Render(by)
 		}
 	case trace.CallFinished:
 		name := e.Service + "." + e.Function
