@@ -263,8 +263,7 @@ var strType = types.Typ(types.String)
 // compile wraps a function the way the reference's pre-transform does and
 // inlines it.
 func (g *generator) compile(fn *funcArrow) air.Instr {
-	in := &inliner{g: g, names: newMangler(), exports: map[string]value{}, arrows: map[string]*funcArrow{}, noXor: g.opts.NoXor,
-		idless: map[string]*types.Service{}}
+	in := &inliner{g: g, names: newMangler(), env: newEnv(), noXor: g.opts.NoXor, idless: map[string]*types.Service{}}
 	var relay []rval
 	if !g.opts.NoRelay {
 		relay = []rval{rVar{name: "-relay-", typ: strType}}

@@ -59,23 +59,61 @@ type callModel struct {
 
 // inliner holds the state of inlining one exported function.
 type inliner struct {
-	g       *generator
-	names   *mangler
-	exports map[string]value
+	g     *generator
+	names *mangler
+	// env is what names mean in the body being inlined; each inlined
+	// call has its own (callArrowRet).
+	env
 	streams []streamDecl
-	arrows  map[string]*funcArrow
 	noXor   bool
 	// iterators are the names of fold iterators, which AIR does not let
 	// a lens use as a map key.
 	iterators map[string]bool
-	// serviceUndo logs the arrows that `Srv id` statements rebound, so
-	// that a block can restore them when it ends: as in the reference, an
-	// id set inside a block holds until the end of that block only.
-	serviceUndo []arrowBinding
 	// serviceValues numbers the services taken as values; idless are
 	// those of them that had no id to take.
 	serviceValues int
 	idless        map[string]*types.Service
+}
+
+// env is the environment of the body being inlined: what its names stand
+// for. A call inlines the callee in an environment of its own, made from
+// the caller's by enter and given back by leave, as go/types' checker
+// saves and restores its environment around a function body; nothing
+// else swaps it.
+type env struct {
+	// exports are the values names stand for.
+	exports map[string]value
+	// arrows are the arrows names call: closures, callbacks, service
+	// arrows with the id set in scope, members of ability values ("A.f").
+	arrows map[string]*funcArrow
+	// serviceUndo logs the arrows that `Srv id` statements rebound, so
+	// that a block can restore them when it ends: as in the reference, an
+	// id set inside a block holds until the end of that block only.
+	serviceUndo []arrowBinding
+}
+
+func newEnv() env {
+	return env{exports: map[string]value{}, arrows: map[string]*funcArrow{}}
+}
+
+// enter starts the environment of a callee, empty but for the log of
+// service ids, which goes on from the caller's; it returns the caller's
+// environment, for leave.
+func (in *inliner) enter() (caller env) {
+	caller = in.env
+	in.env = newEnv()
+	in.serviceUndo = caller.serviceUndo
+	return caller
+}
+
+// leave ends a callee's environment and gives the caller's back: the
+// callee's names and the service ids it set go with it, but for the
+// arrows and ability members in kept, which the callee returned and
+// which stay callable.
+func (in *inliner) leave(caller, kept env) {
+	in.env = caller
+	maps.Copy(in.arrows, kept.arrows)
+	maps.Copy(in.exports, kept.exports)
 }
 
 // arrowBinding is what a key of inliner.arrows held before a rebinding.
@@ -131,9 +169,8 @@ func (in *inliner) resolved(name string, v value) {
 // callArrowRet inlines a call: the callee's body with its names made
 // unique, and the values it returns.
 func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value) {
-	outer := in.exports
 	outside := map[string]bool{}
-	for n, v := range outer {
+	for n, v := range in.exports {
 		if vv, ok := v.(variable); ok && !vv.canon {
 			if _, s := vv.typ.(*types.Stream); s {
 				outside[n] = true
@@ -150,55 +187,11 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 			}
 		}
 	}
-	savedArrows, undoMark := in.arrows, len(in.serviceUndo)
-	in.exports = map[string]value{}
-	in.arrows = map[string]*funcArrow{}
-
-	body, canons, rets := in.prelude(fn, call, outer, passArrows)
+	caller := in.enter()
+	body, canons, rets := in.prelude(fn, call, caller.exports, passArrows)
 	tree, values := in.inlineBody(body, rets, fn, call, outside)
 	tree = seqOf(canons, tree)
-
-	// Arrows and abilities the callee returns stay callable.
-	keep := map[string]*funcArrow{}
-	keepVals := map[string]value{}
-	for i, e := range call.exports {
-		if i >= len(values) {
-			break
-		}
-		vv, ok := values[i].(variable)
-		if !ok {
-			continue
-		}
-		switch values[i].(variable).typ.(type) {
-		case *types.Arrow:
-			if f := in.lookupArrow(vv.name); f != nil {
-				// Under vv's name too: the caller's name resolves to vv
-				// when the call is a value, as in x = f().
-				keep[e.name] = f
-				keep[vv.name] = f
-			}
-		case *types.Ability, *types.Service:
-			// The caller's name resolves to vv, so the members stay
-			// under vv's name.
-			prefix := vv.name + "."
-			for k, f := range in.arrows {
-				if strings.HasPrefix(k, prefix) {
-					keep[k] = f
-				}
-			}
-			for k, v := range in.exports {
-				if strings.HasPrefix(k, prefix) {
-					keepVals[k] = v
-				}
-			}
-		}
-	}
-
-	in.exports = outer
-	// The callee's service ids went with its arrows.
-	in.arrows, in.serviceUndo = savedArrows, in.serviceUndo[:undoMark]
-	maps.Copy(in.arrows, keep)
-	maps.Copy(in.exports, keepVals)
+	in.leave(caller, in.returned(call, values))
 	var exportNames []string
 	for i, e := range call.exports {
 		if i < len(values) {
@@ -208,6 +201,46 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value)
 	}
 	in.names.forbid(exportNames...)
 	return tree, values
+}
+
+// returned is what stays of the callee's environment in the caller's:
+// the arrows and ability members among the values it returns, under the
+// caller's names for them.
+func (in *inliner) returned(call callModel, values []value) env {
+	kept := newEnv()
+	for i, e := range call.exports {
+		if i >= len(values) {
+			break
+		}
+		vv, ok := values[i].(variable)
+		if !ok {
+			continue
+		}
+		switch vv.typ.(type) {
+		case *types.Arrow:
+			if f := in.lookupArrow(vv.name); f != nil {
+				// Under vv's name too: the caller's name resolves to vv
+				// when the call is a value, as in x = f().
+				kept.arrows[e.name] = f
+				kept.arrows[vv.name] = f
+			}
+		case *types.Ability, *types.Service:
+			// The caller's name resolves to vv, so the members stay
+			// under vv's name.
+			prefix := vv.name + "."
+			for k, f := range in.arrows {
+				if strings.HasPrefix(k, prefix) {
+					kept.arrows[k] = f
+				}
+			}
+			for k, v := range in.exports {
+				if strings.HasPrefix(k, prefix) {
+					kept.exports[k] = v
+				}
+			}
+		}
+	}
+	return kept
 }
 
 // prelude renames the callee's parameters and definitions and binds its
