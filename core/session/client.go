@@ -3,10 +3,12 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
@@ -159,10 +161,11 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 	events := c.Events()
 	from := events.Last() + 1
 	// A drop on the particle's way, here or reported by another peer,
-	// ends the wait at once.
+	// ends the wait at once when nothing else can complete the particle.
 	dropped := make(chan error, 1)
 	stopWatch := watchDrops(events, from, p.ID, dropped)
 	defer stopWatch()
+	alone := singleThreaded(call.Script)
 
 	// The client signs the particle, and so need not verify it.
 	if err := c.node.Initiate(p); err != nil {
@@ -170,18 +173,72 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 	}
 	deadline := time.NewTimer(call.TTL)
 	defer deadline.Stop()
-	select {
-	case o := <-r.done:
-		return o.res, o.err
-	case err := <-dropped:
-		return nil, err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-c.done:
-		return nil, ErrClosed
-	case <-deadline.C:
-		return nil, timeoutError(p, call.TTL, lastSeen(events, from, p.ID))
+	var dropErr error
+	for {
+		select {
+		case o := <-r.done:
+			return o.res, o.err
+		case err := <-dropped:
+			if alone {
+				return nil, err
+			}
+			// Another branch of a par may still complete the
+			// particle, or a timeout race take its fallback: wait,
+			// and name the drop if nothing comes.
+			dropErr = err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-c.done:
+			return nil, ErrClosed
+		case <-deadline.C:
+			// The deadline is on the client's clock, which stands still
+			// while a debugger holds the network paused: wait out what
+			// is left of it.
+			if left := r.deadline.Sub(c.node.Now()); left > 0 {
+				deadline.Reset(left)
+				continue
+			}
+			if dropErr != nil {
+				return nil, fmt.Errorf("%w; nothing else completed it within its TTL of %s", dropErr, call.TTL)
+			}
+			return nil, timeoutError(p, call.TTL, lastSeen(events, from, p.ID))
+		}
 	}
+}
+
+// singleThreaded reports whether a script runs on one peer at a time: it
+// has no par, so each interpretation sends the particle to one peer at
+// most, and a particle dropped on its way has nothing left that could
+// complete it. A script that does not parse counts as not.
+func singleThreaded(script string) bool {
+	root, err := air.Parse(script)
+	if err != nil {
+		return false
+	}
+	// An explicit stack: a script's nesting may be deep.
+	stack := []air.Instr{root}
+	for len(stack) > 0 {
+		in := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch in := in.(type) {
+		case *air.Par:
+			return false
+		case *air.Seq:
+			stack = append(stack, in.Left, in.Right)
+		case *air.Xor:
+			stack = append(stack, in.Left, in.Right)
+		case *air.Fold:
+			stack = append(stack, in.Body)
+			if in.Last != nil {
+				stack = append(stack, in.Last)
+			}
+		case *air.New:
+			stack = append(stack, in.Body)
+		case *air.Match:
+			stack = append(stack, in.Body)
+		}
+	}
+	return true
 }
 
 // start records run r of particle id, and forgets the runs whose

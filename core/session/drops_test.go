@@ -65,3 +65,48 @@ func TestUnroutableEndsTheRun(t *testing.T) {
 		})
 	}
 }
+
+// TestDropOfOneBranchWaits: a dropped branch of a par does not end the
+// run while another branch can still complete it; the run takes the
+// other branch's result. Without a par, the same drop ends it at once.
+func TestDropOfOneBranchWaits(t *testing.T) {
+	net, self := memnet.New(), memnet.NewPeer("client")
+	defer net.Close()
+	c, err := NewClient(ClientConfig{Node: node.Config{Key: self.Key, Transport: net.Transport(self.ID)}, Relay: deadRelay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	net.Add(self.ID, c)
+
+	// The fallback answers after the drop is known.
+	script := `(seq
+ (par
+  (call "` + string(deadRelay) + `" ("op" "noop") [] x)
+  (call %init_peer_id% ("peer" "timeout") [200 "fallback"] x))
+ (call %init_peer_id% ("callbackSrv" "response") [x]))`
+	ctx, stop := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stop()
+	res, err := c.Run(ctx, Call{Script: script, Results: 1, TTL: time.Minute})
+	if err != nil {
+		t.Fatalf("Run = %v, want the fallback's result", err)
+	}
+	if len(res.Values) != 1 || string(res.Values[0]) != `"fallback"` {
+		t.Errorf("result %s, want \"fallback\"", res.Values)
+	}
+}
+
+func TestSingleThreaded(t *testing.T) {
+	for script, want := range map[string]bool{
+		`(seq (call "p" ("s" "f") []) (null))`:                             true,
+		`(seq (call "p" ("s" "f") [] x) (fold x i (seq (null) (next i))))`: true,
+		`(seq (null) (par (null) (null)))`:                                 false,
+		`(new $s (fold $s i (par (null) (next i))))`:                       false,
+		`(seq (call`: false,
+		`(xor (match 1 1 (par (null) (null))) (never))`: false,
+	} {
+		if got := singleThreaded(script); got != want {
+			t.Errorf("singleThreaded(%s) = %v, want %v", script, got, want)
+		}
+	}
+}
