@@ -173,6 +173,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		TTL:           p.TTL,
 		ParticleID:    p.ID,
 		Key:           n.key,
+		Limits:        n.cfg.Limits,
 	}
 	var in *Interpretation
 	if n.cfg.Gate != nil || n.cfg.Recorder != nil {

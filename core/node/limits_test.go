@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
@@ -176,5 +177,32 @@ func TestBuiltinsDoNotWaitBehindServices(t *testing.T) {
 	e := awaitEvent(t, events, p.ID, func(e trace.Event) bool { return e.Kind == trace.CallFinished })
 	if e.RetCode != 0 || e.Result != `"still here"` {
 		t.Errorf("op.identity = %v, want it answered", e)
+	}
+}
+
+// TestInterpreterLimitsPerNode: a node's Limits reach its
+// interpretations: a script that takes more steps than a node allows
+// fails there with the step limit's code, and runs on a node with the
+// defaults.
+func TestInterpreterLimitsPerNode(t *testing.T) {
+	now := time.UnixMilli(1_700_000_000_000)
+	script := `(seq (null) (seq (null) (seq (null) (null))))`
+	for _, tt := range []struct {
+		name   string
+		limits avm.Limits
+		code   int64
+	}{
+		{"defaults", avm.Limits{}, 0},
+		{"three steps", avm.Limits{Steps: 3}, avm.CodeStepLimit},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			nd, events := loneNode(t, now, Config{Limits: tt.limits})
+			p := signedBy(t, "limited", script, now, time.Minute)
+			nd.Deliver(nd.ID(), p)
+			e := awaitEvent(t, events, p.ID, func(e trace.Event) bool { return e.Kind == trace.Interpreted || e.Kind == trace.Dropped })
+			if e.RetCode != tt.code {
+				t.Errorf("event %v, want ret code %d", e, tt.code)
+			}
+		})
 	}
 }

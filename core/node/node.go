@@ -89,7 +89,10 @@ type Config struct {
 	// peer can pin state here until a far deadline. Default 1 minute;
 	// negative turns the check off.
 	MaxClockSkew time.Duration
-	Logger       *slog.Logger
+	// Limits bound each interpretation's steps, values and data (see
+	// avm.Limits); zero fields take core/avm's defaults.
+	Limits avm.Limits
+	Logger *slog.Logger
 	// Gate, if set, sees every interpretation before it runs and may hold
 	// it back: how a debugger pauses the network and steps it. Nil costs
 	// nothing.
