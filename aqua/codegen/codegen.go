@@ -4,18 +4,21 @@
 // way the reference Aqua compiler makes it, so that the two can be
 // compared as text:
 //
-//   - lowering turns the syntax tree into raw statements and values,
-//     adding the names the reference's semantic pass adds;
+//   - lowering turns the syntax tree into raw statements and values
+//     (the raw tree, rawNode), adding the names the reference's semantic
+//     pass adds;
 //
 //   - inlining substitutes every called function, service arrow and
-//     callback, renaming what each body defines so names stay unique;
+//     callback, renaming what each body defines so names stay unique
+//     (the model tree, modelNode);
 //
 //   - the wrapper fetches the arguments from the client (getDataSrv),
 //     returns the results (callbackSrv.response) and reports errors
 //     (errorHandlingSrv.error);
 //
 //   - topology works out which peer runs each instruction and inserts
-//     the hops between them, with error paths back to the client;
+//     the hops between them, with error paths back to the client (the
+//     AIR tree, airNode);
 //
 //   - the result is printed with core/air.
 //
@@ -230,13 +233,13 @@ func (g *generator) defaultServiceArrow(srv *types.Service, method string) *func
 			g.failf("service %s has no default id: set one with '%s \"id\"' before calling %s", srv.Name, srv.Name, method)
 			return nil
 		}
-		return serviceArrow(srv.Name+"."+method, srv, method, arrow, rLit{text: `"` + srv.DefaultID + `"`, typ: types.Typ(types.String)})
+		return serviceArrow(srv.Name+"."+method, srv, method, arrow, rawLiteral{text: `"` + srv.DefaultID + `"`, typ: types.Typ(types.String)})
 	}
 	return nil
 }
 
 // constValue lowers the value of a constant in the context of its module.
-func (g *generator) constValue(o *types.Object, x ast.Expr) rval {
+func (g *generator) constValue(o *types.Object, x ast.Expr) rawValue {
 	info := types.NewInfo()
 	if f := g.files[o.Module]; f != nil {
 		info = f.Info
@@ -264,28 +267,28 @@ var strType = types.Typ(types.String)
 // inlines it.
 func (g *generator) compile(fn *funcArrow) air.Instr {
 	in := &inliner{g: g, names: newMangler(), env: newEnv(), noXor: g.opts.NoXor, idless: map[string]*types.Service{}}
-	var relay []rval
+	var relay []rawValue
 	if !g.opts.NoRelay {
-		relay = []rval{rVar{name: "-relay-", typ: strType}}
+		relay = []rawValue{rawVar{name: "-relay-", typ: strType}}
 	}
-	initOn := func(body *rnode) *rnode {
-		return &rnode{tag: tOn{peer: rLit{text: "%init_peer_id%", typ: strType}, via: relay}, kids: []*rnode{body}}
+	initOn := func(body *rawNode) *rawNode {
+		return &rawNode{stmt: onStmt{peer: rawLiteral{text: "%init_peer_id%", typ: strType}, via: relay}, kids: []*rawNode{body}}
 	}
 
-	var getters []*rnode
-	getter := func(name, varName string, t types.Type) *rnode {
-		return rleaf(tCallT{exports: []export{{name: varName, typ: t}}, call: rService{srv: rLit{text: `"getDataSrv"`, typ: strType}, fn: name, arrow: &types.Arrow{Results: []types.Type{t}}}})
+	var getters []*rawNode
+	getter := func(name, varName string, t types.Type) *rawNode {
+		return rawLeaf(callStmt{exports: []export{{name: varName, typ: t}}, call: rawServiceCall{srv: rawLiteral{text: `"getDataSrv"`, typ: strType}, fn: name, arrow: &types.Arrow{Results: []types.Type{t}}}})
 	}
 	if !g.opts.NoRelay {
 		getters = append(getters, getter("-relay-", "-relay-", strType))
 	}
 	callbacks := map[string]*funcArrow{}
 	var callbackNames []string
-	var callArgs []rval
+	var callArgs []rawValue
 	for i, p := range fn.params {
 		t := fn.arrow.Params[i].Type
 		varName := "-" + p + "-arg-"
-		callArgs = append(callArgs, rVar{name: varName, typ: t})
+		callArgs = append(callArgs, rawVar{name: varName, typ: t})
 		switch t := t.(type) {
 		case *types.Arrow:
 			callbacks[varName] = g.callback(p, t, initOn)
@@ -293,33 +296,33 @@ func (g *generator) compile(fn *funcArrow) air.Instr {
 		case *types.Stream:
 			iter, item := p+"-iter", p+"-item"
 			arr := &types.Array{Elem: t.Elem}
-			get := rleaf(tCallT{exports: []export{{name: iter, typ: arr}}, call: rService{srv: rLit{text: `"getDataSrv"`, typ: strType}, fn: p, arrow: &types.Arrow{Results: []types.Type{arr}}}})
-			loop := &rnode{tag: tFor{item: item, iter: rVar{name: iter, typ: arr}, mode: ast.ForSeq}, kids: []*rnode{
-				{tag: tSeq{}, kids: []*rnode{rleaf(tPush{val: rVar{name: item, typ: t.Elem}, to: export{name: varName, typ: t}}), rleaf(tNext{item: item})}},
+			get := rawLeaf(callStmt{exports: []export{{name: iter, typ: arr}}, call: rawServiceCall{srv: rawLiteral{text: `"getDataSrv"`, typ: strType}, fn: p, arrow: &types.Arrow{Results: []types.Type{arr}}}})
+			loop := &rawNode{stmt: forStmt{item: item, iter: rawVar{name: iter, typ: arr}, mode: ast.ForSeq}, kids: []*rawNode{
+				{stmt: seqStmt{}, kids: []*rawNode{rawLeaf(pushStmt{val: rawVar{name: item, typ: t.Elem}, to: export{name: varName, typ: t}}), rawLeaf(nextStmt{item: item})}},
 			}}
-			getters = append(getters, rseq(get, loop))
+			getters = append(getters, rawSeq(get, loop))
 		default:
 			getters = append(getters, getter(p, varName, t))
 		}
 	}
 	var retExports []export
-	var retVals []rval
+	var retVals []rawValue
 	for i, r := range fn.arrow.Results {
 		if st, ok := r.(*types.Stream); ok {
 			r = &types.Array{Elem: st.Elem}
 		}
 		name := "-return-" + itoa(i)
 		retExports = append(retExports, export{name: name, typ: r})
-		retVals = append(retVals, rVar{name: name, typ: r})
+		retVals = append(retVals, rawVar{name: name, typ: r})
 	}
-	call := rleaf(tCallT{exports: retExports, call: rCall{name: fn.name, arrow: fn.arrow, args: callArgs}})
+	call := rawLeaf(callStmt{exports: retExports, call: rawCall{name: fn.name, arrow: fn.arrow, args: callArgs}})
 	steps := append(getters, call)
 	if len(retVals) > 0 || g.opts.EmptyResponse {
-		steps = append(steps, rleaf(tCallT{call: rService{srv: rLit{text: `"callbackSrv"`, typ: strType}, fn: "response", arrow: &types.Arrow{}, args: retVals}}))
+		steps = append(steps, rawLeaf(callStmt{call: rawServiceCall{srv: rawLiteral{text: `"callbackSrv"`, typ: strType}, fn: "response", arrow: &types.Arrow{}, args: retVals}}))
 	}
-	handleErr := rleaf(tCallT{call: rService{srv: rLit{text: `"errorHandlingSrv"`, typ: strType}, fn: "error", arrow: &types.Arrow{},
-		args: []rval{rVar{name: ":error:", typ: types.ErrorType}, rLit{text: "0", typ: types.Typ(types.UntypedUnsigned)}}}})
-	body := &rnode{tag: tTry{}, kids: []*rnode{rseq(steps...), handleErr}}
+	handleErr := rawLeaf(callStmt{call: rawServiceCall{srv: rawLiteral{text: `"errorHandlingSrv"`, typ: strType}, fn: "error", arrow: &types.Arrow{},
+		args: []rawValue{rawVar{name: ":error:", typ: types.ErrorType}, rawLiteral{text: "0", typ: types.Typ(types.UntypedUnsigned)}}}})
+	body := &rawNode{stmt: tryStmt{}, kids: []*rawNode{rawSeq(steps...), handleErr}}
 
 	around := &funcArrow{name: "funcAround", body: body, arrow: &types.Arrow{Params: []types.Field{{Name: fn.name, Type: fn.arrow}}}, params: []string{fn.name}}
 	// The wrapper sees the callbacks as captured arrows.
@@ -340,19 +343,19 @@ func relayVals(noRelay bool) []value {
 
 // callback makes the function that forwards a call of an arrow argument
 // to the client: callbackSrv.<name> on the init peer.
-func (g *generator) callback(name string, t *types.Arrow, initOn func(*rnode) *rnode) *funcArrow {
+func (g *generator) callback(name string, t *types.Arrow, initOn func(*rawNode) *rawNode) *funcArrow {
 	fa := &funcArrow{name: "init_peer_callable_" + name, arrow: t, params: labelled(t)}
-	var args []rval
+	var args []rawValue
 	for i, p := range t.Params {
-		args = append(args, rVar{name: fa.params[i], typ: p.Type})
+		args = append(args, rawVar{name: fa.params[i], typ: p.Type})
 	}
 	var exports []export
 	for i, r := range t.Results {
 		n := "init_call_res" + itoa(i)
 		exports = append(exports, export{name: n, typ: r})
-		fa.ret = append(fa.ret, rVar{name: n, typ: r})
+		fa.ret = append(fa.ret, rawVar{name: n, typ: r})
 	}
-	call := rleaf(tCallT{exports: exports, call: rService{srv: rLit{text: `"callbackSrv"`, typ: strType}, fn: name, arrow: t, args: args}})
+	call := rawLeaf(callStmt{exports: exports, call: rawServiceCall{srv: rawLiteral{text: `"callbackSrv"`, typ: strType}, fn: name, arrow: t, args: args}})
 	fa.body = initOn(call)
 	return fa
 }

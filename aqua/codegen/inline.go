@@ -12,10 +12,10 @@ import (
 // service arrow wrapper or a client callback.
 type funcArrow struct {
 	name     string
-	body     *rnode
+	body     *rawNode
 	arrow    *types.Arrow
 	params   []string
-	ret      []rval
+	ret      []rawValue
 	captured []string // names of the arrows it sees, reserved on inlining
 	idValue  value    // for a service wrapper whose id is a value
 	// capturedArrows are arrows the body calls by name that are not
@@ -40,7 +40,7 @@ func (fn *funcArrow) renameFree(m map[string]string) *funcArrow {
 	}
 	out := *fn
 	out.body = renameTree(fn.body, inner)
-	out.ret = make([]rval, len(fn.ret))
+	out.ret = make([]rawValue, len(fn.ret))
 	for i, r := range fn.ret {
 		out.ret[i] = renameRaw(r, inner)
 	}
@@ -168,7 +168,7 @@ func (in *inliner) resolved(name string, v value) {
 
 // callArrowRet inlines a call: the callee's body with its names made
 // unique, and the values it returns.
-func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*mnode, []value) {
+func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*modelNode, []value) {
 	outside := map[string]bool{}
 	for n, v := range in.exports {
 		if vv, ok := v.(variable); ok && !vv.canon {
@@ -245,7 +245,7 @@ func (in *inliner) returned(call callModel, values []value) env {
 
 // prelude renames the callee's parameters and definitions and binds its
 // arguments.
-func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value, passed map[string]*funcArrow) (*rnode, *mnode, []rval) {
+func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value, passed map[string]*funcArrow) (*rawNode, *modelNode, []rawValue) {
 	renames := map[string]string{}
 	data := map[string]value{}
 	var dataNames []string
@@ -306,7 +306,7 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 	var defs []string
 	defines(fn.body, map[string]bool{}, &defs)
 	defRen := in.names.findNewNames(defs)
-	var canons []*mnode
+	var canons []*modelNode
 	canonNames := map[string]variable{}
 	for _, p := range canonOrder {
 		sv := canonArgs[p]
@@ -356,7 +356,7 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 	maps.Copy(in.arrows, call.abilityArrows)
 	maps.Copy(in.exports, call.abilityValues)
 	body := renameTree(fn.body, renames)
-	var ret []rval
+	var ret []rawValue
 	for _, r := range fn.ret {
 		ret = append(ret, renameRaw(r, renames))
 	}
@@ -447,14 +447,14 @@ func (in *inliner) aliasCaptured(fn *funcArrow, renames map[string]string) {
 
 // inlineBody inlines the renamed body and resolves the returned values,
 // appending them to streams when the caller binds them to one.
-func (in *inliner) inlineBody(body *rnode, ret []rval, fn *funcArrow, call callModel, outside map[string]bool) (*mnode, []value) {
+func (in *inliner) inlineBody(body *rawNode, ret []rawValue, fn *funcArrow, call callModel, outside map[string]bool) (*modelNode, []value) {
 	tree := in.tree(body)
 	if fn.topology != "" {
 		tree = wrap(applyTopologyOp{name: fn.topology}, tree)
 	}
 	type resolvedRet struct {
 		v      value
-		prefix *mnode
+		prefix *modelNode
 	}
 	var rs []resolvedRet
 	for _, r := range ret {
@@ -467,7 +467,7 @@ func (in *inliner) inlineBody(body *rnode, ret []rval, fn *funcArrow, call callM
 		insert := leaf(insertOp{key: rs[0].v, val: rs[1].v, m: e.name, typ: e.typ})
 		return seqOf(tree, rs[0].prefix, rs[1].prefix, insert), []value{variable{name: e.name, typ: e.typ}}
 	}
-	var ops []*mnode
+	var ops []*modelNode
 	var values []value
 	for i, e := range call.exports {
 		if i >= len(rs) {
@@ -489,22 +489,22 @@ func (in *inliner) inlineBody(body *rnode, ret []rval, fn *funcArrow, call callM
 			values = append(values, r.v)
 		}
 	}
-	return seqOf(append([]*mnode{tree}, ops...)...), values
+	return seqOf(append([]*modelNode{tree}, ops...)...), values
 }
 
-func markCanon(n *rnode, names map[string]variable) *rnode {
+func markCanon(n *rawNode, names map[string]variable) *rawNode {
 	// Values in statements are rebuilt with the canonical marking by
 	// renaming through a value mapper.
-	return mapTreeValues(n, func(v rval) rval { return markCanonRaw(v, names) })
+	return mapTreeValues(n, func(v rawValue) rawValue { return markCanonRaw(v, names) })
 }
 
 // markCanonRaw marks the canonicalized stream arguments wherever they
 // appear in v, inside collections, calls and indexes too.
-func markCanonRaw(v rval, names map[string]variable) rval {
-	return mapRaw(v, func(v rval) rval {
-		if x, ok := v.(rVar); ok {
+func markCanonRaw(v rawValue, names map[string]variable) rawValue {
+	return mapRaw(v, func(v rawValue) rawValue {
+		if x, ok := v.(rawVar); ok {
 			if cv, ok := names[x.name]; ok {
-				return rVar{name: x.name, typ: cv.typ, canon: true}
+				return rawVar{name: x.name, typ: cv.typ, canon: true}
 			}
 		}
 		return v
@@ -512,31 +512,31 @@ func markCanonRaw(v rval, names map[string]variable) rval {
 }
 
 // mapTreeValues applies f to the top-level values of every statement.
-func mapTreeValues(n *rnode, f func(rval) rval) *rnode {
-	out := &rnode{tag: n.tag}
-	switch t := n.tag.(type) {
-	case tIf:
-		out.tag = tIf{cond: f(t.cond)}
-	case tOn:
-		via := make([]rval, len(t.via))
+func mapTreeValues(n *rawNode, f func(rawValue) rawValue) *rawNode {
+	out := &rawNode{stmt: n.stmt}
+	switch t := n.stmt.(type) {
+	case ifStmt:
+		out.stmt = ifStmt{cond: f(t.cond)}
+	case onStmt:
+		via := make([]rawValue, len(t.via))
 		for i, v := range t.via {
 			via[i] = f(v)
 		}
-		out.tag = tOn{peer: f(t.peer), via: via, relayRet: t.relayRet}
-	case tFor:
+		out.stmt = onStmt{peer: f(t.peer), via: via, relayRet: t.relayRet}
+	case forStmt:
 		t.iter = f(t.iter)
-		out.tag = t
-	case tCallT:
+		out.stmt = t
+	case callStmt:
 		switch c := t.call.(type) {
-		case rCall:
-			args := make([]rval, len(c.args))
+		case rawCall:
+			args := make([]rawValue, len(c.args))
 			for i, a := range c.args {
 				args[i] = f(a)
 			}
 			c.args = args
 			t.call = c
-		case rService:
-			args := make([]rval, len(c.args))
+		case rawServiceCall:
+			args := make([]rawValue, len(c.args))
 			for i, a := range c.args {
 				args[i] = f(a)
 			}
@@ -545,28 +545,28 @@ func mapTreeValues(n *rnode, f func(rval) rval) *rnode {
 		default:
 			t.call = f(t.call)
 		}
-		out.tag = t
-	case tAssign:
+		out.stmt = t
+	case assignStmt:
 		t.val = f(t.val)
-		out.tag = t
-	case tPush:
+		out.stmt = t
+	case pushStmt:
 		t.val = f(t.val)
-		out.tag = t
-	case tPushMap:
+		out.stmt = t
+	case pushMapStmt:
 		t.key, t.val = f(t.key), f(t.val)
-		out.tag = t
-	case tFlatten:
+		out.stmt = t
+	case flattenStmt:
 		t.val = f(t.val)
-		out.tag = t
-	case tCanon:
+		out.stmt = t
+	case canonStmt:
 		t.val = f(t.val)
-		out.tag = t
-	case tJoin:
-		vals := make([]rval, len(t.vals))
+		out.stmt = t
+	case joinStmt:
+		vals := make([]rawValue, len(t.vals))
 		for i, v := range t.vals {
 			vals[i] = f(v)
 		}
-		out.tag = tJoin{vals: vals}
+		out.stmt = joinStmt{vals: vals}
 	}
 	for _, k := range n.kids {
 		out.kids = append(out.kids, mapTreeValues(k, f))
@@ -576,35 +576,35 @@ func mapTreeValues(n *rnode, f func(rval) rval) *rnode {
 
 // tree inlines a raw tree: each statement's own values first, then its
 // children.
-func (in *inliner) tree(n *rnode) *mnode {
-	children := func() []*mnode {
-		out := make([]*mnode, len(n.kids))
+func (in *inliner) tree(n *rawNode) *modelNode {
+	children := func() []*modelNode {
+		out := make([]*modelNode, len(n.kids))
 		for i, k := range n.kids {
 			out[i] = in.tree(k)
 		}
 		return out
 	}
-	blocks := func() []*mnode {
-		out := make([]*mnode, len(n.kids))
+	blocks := func() []*modelNode {
+		out := make([]*modelNode, len(n.kids))
 		for i, k := range n.kids {
 			out[i] = in.block(k)
 		}
 		return out
 	}
-	switch t := n.tag.(type) {
-	case tSeq:
+	switch t := n.stmt.(type) {
+	case seqStmt:
 		return seqOf(children()...)
-	case tPar:
+	case parStmt:
 		return wrap(parOp{}, children()...)
-	case tDetach:
+	case detachStmt:
 		return wrap(detachOp{}, children()...)
-	case tEmpty:
+	case emptyStmt:
 		return emptyLeaf
-	case tTry:
+	case tryStmt:
 		return xorOf(blocks()...)
-	case tOn:
+	case onStmt:
 		peer, pp := in.valueToModel(t.peer, true)
-		prefixes := []*mnode{}
+		prefixes := []*modelNode{}
 		if pp != nil {
 			prefixes = append(prefixes, pp)
 		}
@@ -619,7 +619,7 @@ func (in *inliner) tree(n *rnode) *mnode {
 		}
 		// The body's definitions stay visible after it, its service ids
 		// do not.
-		body := make([]*mnode, len(n.kids))
+		body := make([]*modelNode, len(n.kids))
 		for i, k := range n.kids {
 			body[i] = in.scoped(k)
 		}
@@ -628,26 +628,26 @@ func (in *inliner) tree(n *rnode) *mnode {
 			on = xorOf(on, leaf(failOp{val: errorVar}))
 		}
 		return seqOf(parOf(prefixes), on)
-	case tIf:
-		return in.ifTag(t, n)
-	case tFor:
-		return in.forTag(t, n)
-	case tNext:
+	case ifStmt:
+		return in.inlineIf(t, n)
+	case forStmt:
+		return in.inlineFor(t, n)
+	case nextStmt:
 		if v, ok := in.exports[t.item].(variable); ok {
 			return leaf(nextOp{item: v.name})
 		}
 		return emptyLeaf
-	case tDecl:
+	case declStmt:
 		in.resolved(t.name, variable{name: t.name, typ: t.typ})
 		return emptyLeaf
-	case tAssign:
-		if ab, ok := t.val.(rAbility); ok {
+	case assignStmt:
+		if ab, ok := t.val.(rawAbility); ok {
 			return in.makeAbility(t.name, ab)
 		}
 		v, p := in.valueToModel(t.val, false)
 		in.exports[t.name] = v
 		return seqOf(p)
-	case tClosure:
+	case closureStmt:
 		fn := *t.fn
 		fn.capturedExports = maps.Clone(in.exports)
 		fn.capturedArrows = maps.Clone(in.arrows)
@@ -658,18 +658,18 @@ func (in *inliner) tree(n *rnode) *mnode {
 		fn.topology = t.name
 		in.arrows[t.name] = &fn
 		return leaf(captureOp{name: t.name})
-	case tPush:
+	case pushStmt:
 		v, p := in.valueToModel(t.val, true)
-		to, _ := in.valueToModel(rVar{name: t.to.name, typ: t.to.typ}, true)
+		to, _ := in.valueToModel(rawVar{name: t.to.name, typ: t.to.typ}, true)
 		tv, _ := to.(variable)
 		return seqOf(p, leaf(pushOp{val: v, to: variable{name: tv.name, typ: tv.typ}}))
-	case tPushMap:
+	case pushMapStmt:
 		k, kp := in.valueToModel(t.key, true)
 		v, p := in.valueToModel(t.val, true)
-		to, _ := in.valueToModel(rVar{name: t.to.name, typ: t.to.typ}, true)
+		to, _ := in.valueToModel(rawVar{name: t.to.name, typ: t.to.typ}, true)
 		tv, _ := to.(variable)
 		return seqOf(seqOf(kp, p), leaf(insertOp{key: k, val: v, m: tv.name, typ: tv.typ}))
-	case tCanon:
+	case canonStmt:
 		v, p := in.valueToModel(t.val, true)
 		if l, ok := v.(literal); ok {
 			in.exports[t.to.name] = l
@@ -678,15 +678,15 @@ func (in *inliner) tree(n *rnode) *mnode {
 		cv := variable{name: t.to.name, typ: t.to.typ, canon: t.to.canon}
 		in.exports[t.to.name] = cv
 		return seqOf(p, leaf(canonOp{val: v, to: cv}))
-	case tFlatten:
+	case flattenStmt:
 		v, p := in.valueToModel(t.val, true)
 		if l, ok := v.(literal); ok {
 			in.exports[t.name] = l
 			return seqOf(p)
 		}
 		return seqOf(p, leaf(flattenOp{val: v, name: t.name}))
-	case tJoin:
-		var ps []*mnode
+	case joinStmt:
+		var ps []*modelNode
 		for _, v := range t.vals {
 			_, p := in.valueToModel(v, true)
 			if p != nil {
@@ -694,18 +694,18 @@ func (in *inliner) tree(n *rnode) *mnode {
 			}
 		}
 		return seqOf(parOf(ps))
-	case tCallT:
-		return in.callTag(t)
-	case tServiceID:
+	case callStmt:
+		return in.inlineCall(t)
+	case serviceIDStmt:
 		id, p := in.valueToModel(t.id, true)
 		for _, a := range t.srv.Arrows {
 			arrow, _ := a.Type.(*types.Arrow)
 			fname := in.names.findAndForbid(t.name + "-" + a.Name)
 			fa := serviceArrow(fname, t.srv, a.Name, arrow, nil)
 			if l, ok := id.(literal); ok {
-				fa.body = serviceBody(rLit(l), a.Name, arrow)
+				fa.body = serviceBody(rawLiteral(l), a.Name, arrow)
 			} else {
-				fa.body = serviceBody(rVar{name: "id", typ: types.Typ(types.String)}, a.Name, arrow)
+				fa.body = serviceBody(rawVar{name: "id", typ: types.Typ(types.String)}, a.Name, arrow)
 				fa.idValue = id
 			}
 			key := t.name + "." + a.Name
@@ -721,7 +721,7 @@ func (in *inliner) tree(n *rnode) *mnode {
 // block inlines the body of an if, else, for, try, catch or otherwise:
 // the streams it declares are wrapped in (new ...) and end with it, and
 // so do the service ids it sets.
-func (in *inliner) block(k *rnode) *mnode {
+func (in *inliner) block(k *rawNode) *modelNode {
 	before := len(in.streams)
 	t := in.scoped(k)
 	for _, s := range in.streams[before:] {
@@ -732,7 +732,7 @@ func (in *inliner) block(k *rnode) *mnode {
 }
 
 // scoped inlines k and then undoes the service ids k set.
-func (in *inliner) scoped(k *rnode) *mnode {
+func (in *inliner) scoped(k *rawNode) *modelNode {
 	mark := len(in.serviceUndo)
 	t := in.tree(k)
 	for i := len(in.serviceUndo) - 1; i >= mark; i-- {
@@ -751,7 +751,7 @@ func (in *inliner) scoped(k *rnode) *mnode {
 // "name.field": arrows to the arrows they name, data to its value. As in
 // the reference, what the fields need computed runs in parallel, one
 // branch for each field that needs any.
-func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
+func (in *inliner) makeAbility(name string, ab rawAbility) *modelNode {
 	var pre inl
 	for _, f := range ab.fields {
 		key := name + "." + f.name
@@ -765,12 +765,12 @@ func (in *inliner) makeAbility(name string, ab rAbility) *mnode {
 			in.arrows[key] = fn
 			pre = pre.add(i)
 		case *types.Ability:
-			if inner, ok := f.val.(rAbility); ok {
+			if inner, ok := f.val.(rawAbility); ok {
 				// Built in place: its members live under this key.
-				pre = pre.add(inl{predo: []*mnode{in.makeAbility(key, inner)}})
+				pre = pre.add(inl{predo: []*modelNode{in.makeAbility(key, inner)}})
 				continue
 			}
-			if v, ok := f.val.(rVar); ok {
+			if v, ok := f.val.(rawVar); ok {
 				src := in.abilityName(v.name) + "."
 				for k, fn := range in.arrows {
 					if rest, ok := strings.CutPrefix(k, src); ok {
@@ -821,8 +821,8 @@ func (in *inliner) serviceValue(name string, srv *types.Service) variable {
 // arrowOf finds the arrow a value stands for: a closure, callback or
 // function by its name, or the arrow a call returns, as in
 // Ab(f = make()), with the inlined call to run first.
-func (in *inliner) arrowOf(v rval) (*funcArrow, inl) {
-	if rv, ok := v.(rVar); ok {
+func (in *inliner) arrowOf(v rawValue) (*funcArrow, inl) {
+	if rv, ok := v.(rawVar); ok {
 		if fn := in.lookupArrow(rv.name); fn != nil {
 			return fn, inl{}
 		}
@@ -836,7 +836,7 @@ func (in *inliner) arrowOf(v rval) (*funcArrow, inl) {
 }
 
 // flat canonicalizes a stream used as a value.
-func (in *inliner) flat(v value, p *mnode) (value, *mnode) {
+func (in *inliner) flat(v value, p *modelNode) (value, *modelNode) {
 	sv, ok := v.(variable)
 	if !ok || sv.canon {
 		return v, p
@@ -853,7 +853,7 @@ func (in *inliner) flat(v value, p *mnode) (value, *mnode) {
 
 // canonIfStream is flat for a stream without a lens, as the reference's
 // canonicalizeIfStream.
-func (in *inliner) canonIfStream(v value, p *mnode) (value, *mnode) {
+func (in *inliner) canonIfStream(v value, p *modelNode) (value, *modelNode) {
 	sv, ok := v.(variable)
 	if !ok || sv.canon {
 		return v, p
@@ -866,16 +866,17 @@ func (in *inliner) canonIfStream(v value, p *mnode) (value, *mnode) {
 	return cv, seqOf(p, leaf(canonOp{val: sv, to: variable{name: name, typ: sv.typ, canon: true}}))
 }
 
-func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
+// inlineIf inlines an if statement and its else branches.
+func (in *inliner) inlineIf(t ifStmt, n *rawNode) *modelNode {
 	var left, right value
-	var prefix *mnode
+	var prefix *modelNode
 	match := true
-	if b, ok := t.cond.(rBin); ok && (b.op == "==" || b.op == "!=") {
+	if b, ok := t.cond.(rawBinary); ok && (b.op == "==" || b.op == "!=") {
 		l, lp := in.valueToModel(b.l, true)
 		l, lp = in.canonIfStream(l, lp)
 		r, rp := in.valueToModel(b.r, true)
 		r, rp = in.canonIfStream(r, rp)
-		var ps []*mnode
+		var ps []*modelNode
 		if lp != nil {
 			ps = append(ps, lp)
 		}
@@ -888,7 +889,7 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 		left, prefix = in.valueToModel(t.cond, true)
 		right = trueLit
 	}
-	kids := make([]*mnode, 0, len(n.kids))
+	kids := make([]*modelNode, 0, len(n.kids))
 	for _, k := range n.kids {
 		if tr := in.block(k); !isEmpty(tr) {
 			kids = append(kids, tr)
@@ -898,7 +899,7 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 		return seqOf(prefix)
 	}
 	ifBody, elseBody := kids[0], kids[1:]
-	cond := func(body *mnode) *mnode { return wrap(matchOp{left: left, right: right, match: match}, body) }
+	cond := func(body *modelNode) *modelNode { return wrap(matchOp{left: left, right: right, match: match}, body) }
 	if in.noXor {
 		return seqOf(prefix, xorOf(cond(ifBody), seqOf(elseBody...)))
 	}
@@ -907,7 +908,7 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 		code = "10002"
 	}
 	errVar := func(name string) variable { return variable{name: name, typ: types.ErrorType} }
-	runIf := func(falseCase []*mnode, errorCase *mnode) *mnode {
+	runIf := func(falseCase []*modelNode, errorCase *modelNode) *modelNode {
 		return xorOf(
 			cond(ifBody),
 			seqOf(
@@ -919,15 +920,15 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 			),
 		)
 	}
-	restrict := func(tree *mnode, names ...string) *mnode {
+	restrict := func(tree *modelNode, names ...string) *modelNode {
 		for _, nm := range names {
 			tree = wrap(restrictOp{name: nm, typ: types.ErrorType}, tree)
 		}
 		return tree
 	}
-	var out *mnode
+	var out *modelNode
 	if len(elseBody) == 0 {
-		out = restrict(runIf([]*mnode{leaf(nullOp{})}, leaf(failOp{val: errVar("-if-error-")})), "-if-error-")
+		out = restrict(runIf([]*modelNode{leaf(nullOp{})}, leaf(failOp{val: errVar("-if-error-")})), "-if-error-")
 	} else {
 		errorCase := seqOf(
 			leaf(flattenOp{val: errorVar, name: "-else-error-"}),
@@ -943,7 +944,8 @@ func (in *inliner) ifTag(t tIf, n *rnode) *mnode {
 	return seqOf(prefix, out)
 }
 
-func (in *inliner) forTag(t tFor, n *rnode) *mnode {
+// inlineFor inlines a for statement.
+func (in *inliner) inlineFor(t forStmt, n *rawNode) *modelNode {
 	iter, p := in.valueToModel(t.iter, true)
 	switch m, isMap := iter.(variable); {
 	case isMap && !m.canon && len(m.props) == 0 && isStreamMap(m.typ):
@@ -962,7 +964,7 @@ func (in *inliner) forTag(t tFor, n *rnode) *mnode {
 	}
 	itemVar := variable{name: name, typ: elem}
 	in.exports[t.item] = itemVar
-	var pref *mnode
+	var pref *modelNode
 	if t.key != "" {
 		var ve types.Type = types.Invalid
 		if m != nil {
@@ -978,7 +980,7 @@ func (in *inliner) forTag(t tFor, n *rnode) *mnode {
 		)
 	}
 	never := t.mode == ast.ForPar || t.mode == ast.ForRec
-	var kids []*mnode
+	var kids []*modelNode
 	if pref != nil {
 		kids = append(kids, pref)
 	}
@@ -988,16 +990,16 @@ func (in *inliner) forTag(t tFor, n *rnode) *mnode {
 	return seqOf(p, wrap(forOp{item: name, iter: iter, never: never}, kids...))
 }
 
-// callTag inlines a call statement.
-func (in *inliner) callTag(t tCallT) *mnode {
+// inlineCall inlines a call statement.
+func (in *inliner) inlineCall(t callStmt) *modelNode {
 	switch c := t.call.(type) {
-	case rService:
+	case rawServiceCall:
 		_, tree := in.serviceCall(c, t.exports)
 		return seqOf(tree)
-	case rCall:
+	case rawCall:
 		_, tree := in.arrowCall(c, t.exports)
 		return seqOf(tree)
-	case rApply:
+	case rawApply:
 		v, p := in.valueToModel(c, true)
 		if len(t.exports) > 0 {
 			in.exports[t.exports[0].name] = v
@@ -1008,9 +1010,9 @@ func (in *inliner) callTag(t tCallT) *mnode {
 }
 
 // callToModel resolves a call's arguments and result names.
-func (in *inliner) callToModel(args []rval, exports []export, flatStreams bool) (callModel, *mnode) {
+func (in *inliner) callToModel(args []rawValue, exports []export, flatStreams bool) (callModel, *modelNode) {
 	var cm callModel
-	var argOps, exportOps []*mnode
+	var argOps, exportOps []*modelNode
 	for _, a := range args {
 		v, p := in.valueToModel(a, true)
 		if flatStreams {
@@ -1023,7 +1025,7 @@ func (in *inliner) callToModel(args []rval, exports []export, flatStreams bool) 
 	}
 	for _, e := range exports {
 		if e.existing {
-			v, p := in.valueToModel(rVar{name: e.name, typ: e.typ}, true)
+			v, p := in.valueToModel(rawVar{name: e.name, typ: e.typ}, true)
 			if vv, ok := v.(variable); ok {
 				cm.exports = append(cm.exports, export{name: vv.name, typ: vv.typ})
 			}
@@ -1038,7 +1040,7 @@ func (in *inliner) callToModel(args []rval, exports []export, flatStreams bool) 
 }
 
 // serviceCall emits a call instruction.
-func (in *inliner) serviceCall(c rService, exports []export) ([]value, *mnode) {
+func (in *inliner) serviceCall(c rawServiceCall, exports []export) ([]value, *modelNode) {
 	if len(exports) > 1 {
 		// A call instruction yields one value. The reference compiler
 		// binds the second name to a variable nothing defines, and the
@@ -1069,7 +1071,7 @@ func (in *inliner) serviceCall(c rService, exports []export) ([]value, *mnode) {
 
 // arrowCall inlines a call of a function, callback, closure or service
 // arrow.
-func (in *inliner) arrowCall(c rCall, exports []export) ([]value, *mnode) {
+func (in *inliner) arrowCall(c rawCall, exports []export) ([]value, *modelNode) {
 	fn := in.findArrow(c)
 	if fn == nil {
 		in.g.failf("cannot resolve %s", c.name)
@@ -1083,7 +1085,7 @@ func (in *inliner) arrowCall(c rCall, exports []export) ([]value, *mnode) {
 
 // passAbilities binds the members of the abilities a call passes in
 // {...} to the names the callee knows them by.
-func (in *inliner) passAbilities(fn *funcArrow, abilities []rval, cm *callModel) {
+func (in *inliner) passAbilities(fn *funcArrow, abilities []rawValue, cm *callModel) {
 	for i, a := range abilities {
 		if i >= len(fn.arrow.Abilities) {
 			break
@@ -1133,18 +1135,18 @@ func rebased(v value, from, to string) value {
 }
 
 // abilityPath names an ability argument: A, or a field of one, A.inner.
-func abilityPath(v rval) (string, bool) {
+func abilityPath(v rawValue) (string, bool) {
 	switch v := v.(type) {
-	case rVar:
+	case rawVar:
 		return v.name, true
-	case rApply:
-		base, ok := v.base.(rVar)
+	case rawApply:
+		base, ok := v.base.(rawVar)
 		if !ok {
 			return "", false
 		}
 		path := base.name
 		for _, p := range v.props {
-			if p.kind != rField {
+			if p.kind != rawFieldProp {
 				return "", false
 			}
 			path += "." + p.name
@@ -1214,7 +1216,7 @@ func (in *inliner) lookupArrow(name string) *funcArrow {
 	return nil
 }
 
-func (in *inliner) findArrow(c rCall) *funcArrow {
+func (in *inliner) findArrow(c rawCall) *funcArrow {
 	key := c.name
 	if c.ability != "" {
 		key = in.abilityName(c.ability) + "." + c.name
@@ -1238,7 +1240,7 @@ func (in *inliner) findArrow(c rCall) *funcArrow {
 
 // serviceArrow wraps a service arrow as a function whose body calls it
 // and returns "ret", as the reference does.
-func serviceArrow(name string, srv *types.Service, method string, arrow *types.Arrow, id rval) *funcArrow {
+func serviceArrow(name string, srv *types.Service, method string, arrow *types.Arrow, id rawValue) *funcArrow {
 	fa := &funcArrow{name: name, arrow: arrow}
 	for i, p := range arrow.Params {
 		n := p.Name
@@ -1251,24 +1253,24 @@ func serviceArrow(name string, srv *types.Service, method string, arrow *types.A
 		fa.body = serviceBody(id, method, arrow)
 	}
 	if len(arrow.Results) > 0 {
-		fa.ret = []rval{rVar{name: "ret", typ: arrow.Results[0]}}
+		fa.ret = []rawValue{rawVar{name: "ret", typ: arrow.Results[0]}}
 	}
 	return fa
 }
 
-func serviceBody(id rval, method string, arrow *types.Arrow) *rnode {
-	var args []rval
+func serviceBody(id rawValue, method string, arrow *types.Arrow) *rawNode {
+	var args []rawValue
 	for i, p := range arrow.Params {
 		n := p.Name
 		if n == "" {
 			n = "arg" + itoa(i)
 		}
-		args = append(args, rVar{name: n, typ: p.Type})
+		args = append(args, rawVar{name: n, typ: p.Type})
 	}
 	var exports []export
 	if len(arrow.Results) > 0 {
 		_, isStream := arrow.Results[0].(*types.Stream)
 		exports = []export{{name: "ret", typ: arrow.Results[0], existing: isStream}}
 	}
-	return rleaf(tCallT{exports: exports, call: rService{srv: id, fn: method, arrow: arrow, args: args}})
+	return rawLeaf(callStmt{exports: exports, call: rawServiceCall{srv: id, fn: method, arrow: arrow, args: args}})
 }

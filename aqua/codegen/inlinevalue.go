@@ -12,12 +12,12 @@ import (
 // inl is the work a value needs before it can be used: the reference's
 // Inline. Parts in par mode are independent and may run in parallel.
 type inl struct {
-	predo []*mnode
+	predo []*modelNode
 	seq   bool
 }
 
 func (a inl) add(b inl) inl { // the Monoid combine: par mode
-	return inl{predo: append(append([]*mnode{}, a.predo...), b.predo...)}
+	return inl{predo: append(append([]*modelNode{}, a.predo...), b.predo...)}
 }
 
 func (a inl) desugar() inl {
@@ -29,27 +29,27 @@ func (a inl) desugar() inl {
 		if isEmpty(w) {
 			return inl{}
 		}
-		return inl{predo: []*mnode{w}}
+		return inl{predo: []*modelNode{w}}
 	}
-	return inl{predo: []*mnode{wrap(parOp{}, a.predo...)}}
+	return inl{predo: []*modelNode{wrap(parOp{}, a.predo...)}}
 }
 
 func (a inl) mergeWith(b inl, seq bool) inl {
 	l, r := a.desugar(), b.desugar()
-	return inl{predo: append(append([]*mnode{}, l.predo...), r.predo...), seq: seq}
+	return inl{predo: append(append([]*modelNode{}, l.predo...), r.predo...), seq: seq}
 }
 
 // valueToModel resolves a raw value to an operand and the tree that
 // computes it.
-func (in *inliner) valueToModel(v rval, propsAllowed bool) (value, *mnode) {
+func (in *inliner) valueToModel(v rawValue, propsAllowed bool) (value, *modelNode) {
 	m, i := in.unfold(v, propsAllowed)
-	var ops []*mnode
+	var ops []*modelNode
 	if i.seq {
-		ops = []*mnode{seqOf(i.predo...)}
+		ops = []*modelNode{seqOf(i.predo...)}
 	} else {
 		ops = i.predo
 	}
-	var keep []*mnode
+	var keep []*modelNode
 	for _, o := range ops {
 		if o != nil && !isEmpty(o) {
 			keep = append(keep, o)
@@ -58,10 +58,10 @@ func (in *inliner) valueToModel(v rval, propsAllowed bool) (value, *mnode) {
 	return m, parOf(keep)
 }
 
-func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
+func (in *inliner) unfold(v rawValue, propsAllowed bool) (value, inl) {
 	v = optimize(v)
 	switch x := v.(type) {
-	case rVar:
+	case rawVar:
 		if srv, ok := x.typ.(*types.Service); ok {
 			if _, bound := in.exports[x.name]; !bound {
 				return in.serviceValue(x.name, srv), inl{}
@@ -79,47 +79,47 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 			}
 		}
 		return in.resolveVar(variable{name: x.name, typ: x.typ, canon: x.canon}), inl{}
-	case rLit:
+	case rawLiteral:
 		return literal(x), inl{}
-	case rConst:
+	case rawConst:
 		return in.unfold(x.val, propsAllowed)
-	case rApply:
+	case rawApply:
 		return in.applyProps(x, propsAllowed)
-	case rColl:
+	case rawCollection:
 		return in.collection(x)
-	case rStruct:
+	case rawStruct:
 		return in.makeStruct(x)
-	case rBin:
+	case rawBinary:
 		return in.binary(x, propsAllowed)
-	case rUnary:
+	case rawUnary:
 		return in.unary(x, propsAllowed)
-	case rCall:
+	case rawCall:
 		name := in.names.findAndForbid(x.name)
 		vals, tree := in.arrowCall(x, []export{{name: name, typ: resultOf(x.arrow)}})
 		if len(vals) > 0 {
 			if l, ok := vals[0].(literal); ok && x.member {
-				flat, fi := in.flatLiteral(l, inl{predo: []*mnode{tree}})
+				flat, fi := in.flatLiteral(l, inl{predo: []*modelNode{tree}})
 				fi.seq = true
 				return flat, fi
 			}
-			return vals[0], inl{predo: []*mnode{tree}}
+			return vals[0], inl{predo: []*modelNode{tree}}
 		}
-		return variable{name: name, typ: resultOf(x.arrow)}, inl{predo: []*mnode{tree}}
-	case rStream:
+		return variable{name: name, typ: resultOf(x.arrow)}, inl{predo: []*modelNode{tree}}
+	case rawStreamLiteral:
 		return in.streamLit(x)
-	case rAbility:
+	case rawAbility:
 		// An ability built where a value is expected (returned): its
 		// members live under a fresh name.
 		name := in.names.findAndForbid(x.typ.Name + "-ability")
 		tree := in.makeAbility(name, x)
-		return variable{name: name, typ: x.typ}, inl{predo: []*mnode{tree}}
-	case rService:
+		return variable{name: name, typ: x.typ}, inl{predo: []*modelNode{tree}}
+	case rawServiceCall:
 		name := in.names.findAndForbid(x.fn)
 		vals, tree := in.serviceCall(x, []export{{name: name, typ: resultOf(x.arrow)}})
 		if len(vals) > 0 {
-			return vals[0], inl{predo: []*mnode{tree}}
+			return vals[0], inl{predo: []*modelNode{tree}}
 		}
-		return variable{name: name, typ: resultOf(x.arrow)}, inl{predo: []*mnode{tree}}
+		return variable{name: name, typ: resultOf(x.arrow)}, inl{predo: []*modelNode{tree}}
 	}
 	in.g.failf("cannot generate code for a value")
 	return literal{text: `""`}, inl{}
@@ -127,31 +127,31 @@ func (in *inliner) unfold(v rval, propsAllowed bool) (value, inl) {
 
 // optimize folds literal additions, as the reference does before
 // inlining (a gate on s[n - 1] waits for n elements, not n - 1 + 1).
-func optimize(v rval) rval {
-	b, ok := v.(rBin)
+func optimize(v rawValue) rawValue {
+	b, ok := v.(rawBinary)
 	if !ok || (b.op != "+" && b.op != "-") {
 		return v
 	}
 	lit, rest, has := gather(v)
 	if rest == nil {
-		return rLit{text: strconv.FormatInt(lit, 10), typ: types.Typ(types.UntypedUnsigned)}
+		return rawLiteral{text: strconv.FormatInt(lit, 10), typ: types.Typ(types.UntypedUnsigned)}
 	}
 	if !has {
 		return rest
 	}
 	switch {
 	case lit > 0:
-		return rBin{op: "+", l: rest, r: rLit{text: strconv.FormatInt(lit, 10), typ: types.Typ(types.UntypedUnsigned)}, typ: rawType(rest)}
+		return rawBinary{op: "+", l: rest, r: rawLiteral{text: strconv.FormatInt(lit, 10), typ: types.Typ(types.UntypedUnsigned)}, typ: rawType(rest)}
 	case lit < 0:
-		return rBin{op: "-", l: rest, r: rLit{text: strconv.FormatInt(-lit, 10), typ: types.Typ(types.UntypedUnsigned)}, typ: rawType(rest)}
+		return rawBinary{op: "-", l: rest, r: rawLiteral{text: strconv.FormatInt(-lit, 10), typ: types.Typ(types.UntypedUnsigned)}, typ: rawType(rest)}
 	}
 	return rest
 }
 
 // gather splits an addition into its literal sum and the rest.
-func gather(v rval) (lit int64, rest rval, has bool) {
+func gather(v rawValue) (lit int64, rest rawValue, has bool) {
 	switch x := v.(type) {
-	case rBin:
+	case rawBinary:
 		if x.op == "+" {
 			ll, lr, lh := gather(x.l)
 			rl, rr, rh := gather(x.r)
@@ -163,7 +163,7 @@ func gather(v rval) (lit int64, rest rval, has bool) {
 				return ll - n, lr, true || lh
 			}
 		}
-	case rLit:
+	case rawLiteral:
 		if n, ok := intLit(x); ok {
 			return n, nil, true
 		}
@@ -171,18 +171,18 @@ func gather(v rval) (lit int64, rest rval, has bool) {
 	return 0, v, false
 }
 
-func addRest(a, b rval, t types.Type) rval {
+func addRest(a, b rawValue, t types.Type) rawValue {
 	switch {
 	case a == nil:
 		return b
 	case b == nil:
 		return a
 	}
-	return rBin{op: "+", l: a, r: b, typ: t}
+	return rawBinary{op: "+", l: a, r: b, typ: t}
 }
 
-func intLit(v rval) (int64, bool) {
-	l, ok := v.(rLit)
+func intLit(v rawValue) (int64, bool) {
+	l, ok := v.(rawLiteral)
 	if !ok {
 		return 0, false
 	}
@@ -205,13 +205,13 @@ func (in *inliner) removeProps(v variable) (variable, inl) {
 	}
 	name := in.names.findAndForbid(v.name + "_flat")
 	flat := variable{name: name, typ: typeOf(v)}
-	return flat, inl{predo: []*mnode{leaf(flattenOp{val: v, name: name})}}
+	return flat, inl{predo: []*modelNode{leaf(flattenOp{val: v, name: name})}}
 }
 
-func (in *inliner) applyProps(x rApply, propsAllowed bool) (value, inl) {
+func (in *inliner) applyProps(x rawApply, propsAllowed bool) (value, inl) {
 	props := x.props
 	// A stream indexed: wait until it has enough elements.
-	if bv, ok := x.base.(rVar); ok && props[0].kind == rIndex && !bv.canon {
+	if bv, ok := x.base.(rawVar); ok && props[0].kind == rawIndexProp && !bv.canon {
 		if st, ok := bv.typ.(*types.Stream); ok {
 			sv, _ := in.unfold(bv, true)
 			svv, _ := sv.(variable)
@@ -219,7 +219,7 @@ func (in *inliner) applyProps(x rApply, propsAllowed bool) (value, inl) {
 			return in.unfoldProps(gi, gate, props[1:], propsAllowed)
 		}
 	}
-	if bv, ok := x.base.(rVar); ok && props[0].kind == rArrow {
+	if bv, ok := x.base.(rawVar); ok && props[0].kind == rawArrowProp {
 		if mt, ok := bv.typ.(*types.StreamMap); ok {
 			mv, _ := in.unfold(bv, true)
 			m, ok := mv.(variable)
@@ -230,16 +230,16 @@ func (in *inliner) applyProps(x rApply, propsAllowed bool) (value, inl) {
 			return in.mapMethod(m, mt, props[0], props[1:], propsAllowed)
 		}
 	}
-	if bv, ok := x.base.(rVar); ok && props[0].kind == rField {
+	if bv, ok := x.base.(rawVar); ok && props[0].kind == rawFieldProp {
 		if _, ok := bv.typ.(*types.Ability); ok {
 			// A data member of an ability: the value it was built with.
-			member := rVar{name: in.abilityName(bv.name) + "." + props[0].name, typ: props[0].typ}
+			member := rawVar{name: in.abilityName(bv.name) + "." + props[0].name, typ: props[0].typ}
 			_, nested := props[0].typ.(*types.Ability)
 			_, isMap := props[0].typ.(*types.StreamMap)
 			if (nested || isMap) && len(props) > 1 {
 				// An ability inside an ability, or a stream map whose
 				// method is called: go on from the member.
-				return in.applyProps(rApply{base: member, props: props[1:]}, propsAllowed)
+				return in.applyProps(rawApply{base: member, props: props[1:]}, propsAllowed)
 			}
 			base, bi := in.unfold(member, true)
 			switch b := base.(type) {
@@ -273,20 +273,20 @@ func (in *inliner) flatLiteral(l literal, prev inl) (variable, inl) {
 	ap := in.names.findAndForbid("literal_ap")
 	res := in.names.findAndForbid("literal_props")
 	tree := seqOf(leaf(flattenOp{val: l, name: ap}), leaf(flattenOp{val: variable{name: ap, typ: l.typ}, name: res}))
-	return variable{name: res, typ: l.typ}, prev.add(inl{predo: []*mnode{tree}})
+	return variable{name: res, typ: l.typ}, prev.add(inl{predo: []*modelNode{tree}})
 }
 
 type propModel struct {
-	raw   rprop
+	raw   rawProp
 	model *property
 }
 
-func (in *inliner) unfoldProps(prev inl, v variable, props []rprop, propsAllowed bool) (value, inl) {
+func (in *inliner) unfoldProps(prev inl, v variable, props []rawProp, propsAllowed bool) (value, inl) {
 	// Indexes are computed up front, in parallel.
 	var pms []propModel
 	var opt inl
 	for _, p := range props {
-		if p.kind != rIndex {
+		if p.kind != rawIndexProp {
 			pms = append(pms, propModel{raw: p})
 			continue
 		}
@@ -295,7 +295,7 @@ func (in *inliner) unfoldProps(prev inl, v variable, props []rprop, propsAllowed
 		case variable:
 			if len(i.props) > 0 {
 				flat, fi := in.removeProps(i)
-				ii = inl{predo: append(append([]*mnode{}, ii.predo...), fi.predo...), seq: true}
+				ii = inl{predo: append(append([]*modelNode{}, ii.predo...), fi.predo...), seq: true}
 				i = flat
 			}
 			pms = append(pms, propModel{raw: p, model: &property{kind: indexProp, name: i.name, typ: p.typ}})
@@ -324,37 +324,37 @@ func (in *inliner) unfoldProps(prev inl, v variable, props []rprop, propsAllowed
 	return cur, acc
 }
 
-func concat(lists ...[]*mnode) []*mnode {
-	var out []*mnode
+func concat(lists ...[]*modelNode) []*modelNode {
+	var out []*modelNode
 	for _, l := range lists {
 		out = append(out, l...)
 	}
 	return out
 }
 
-func (in *inliner) unfoldProp(v variable, p rprop) (variable, inl) {
+func (in *inliner) unfoldProp(v variable, p rawProp) (variable, inl) {
 	switch p.kind {
-	case rField:
+	case rawFieldProp:
 		return v.withProp(property{kind: fieldProp, name: p.name, typ: p.typ}), inl{}
-	case rFunctor:
+	case rawFunctorProp:
 		flat, fi := in.removeProps(v)
 		nv, ni := in.functor(flat, p)
 		return nv, inl{predo: concat(fi.predo, ni.predo), seq: true}
-	case rCopy:
+	case rawCopyProp:
 		flat, fi := in.removeProps(v)
 		nv, ni := in.copyStruct(flat, p)
-		return nv, inl{predo: []*mnode{seqOf(concat(fi.predo, ni.predo)...)}, seq: true}
+		return nv, inl{predo: []*modelNode{seqOf(concat(fi.predo, ni.predo)...)}, seq: true}
 	}
 	in.g.failf("cannot generate code for this property")
 	return v, inl{}
 }
 
-func (in *inliner) functor(v variable, p rprop) (variable, inl) {
+func (in *inliner) functor(v variable, p rawProp) (variable, inl) {
 	ap := in.names.findAndForbid(v.name + "_to_functor")
 	res := in.names.findAndForbid(v.name + "_" + p.name)
 	fp := property{kind: functorProp, name: p.name, typ: p.typ}
 	var apVar variable
-	var first *mnode
+	var first *modelNode
 	switch {
 	case !v.canon && isStreamType(v.typ):
 		apVar = variable{name: ap, typ: v.typ, canon: true, props: []property{fp}}
@@ -372,15 +372,15 @@ func (in *inliner) functor(v variable, p rprop) (variable, inl) {
 		first = leaf(flattenOp{val: v, name: ap})
 	}
 	tree := seqOf(first, leaf(flattenOp{val: apVar, name: res}))
-	return variable{name: res, typ: p.typ}, inl{predo: []*mnode{tree}, seq: true}
+	return variable{name: res, typ: p.typ}, inl{predo: []*modelNode{tree}, seq: true}
 }
 
 func isStreamType(t types.Type) bool { _, ok := t.(*types.Stream); return ok }
 
 // streamGate waits until a stream has idx+1 elements and reads element
 // idx of the snapshot.
-func (in *inliner) streamGate(stream string, st *types.Stream, idx rval, elemType types.Type) (variable, inl) {
-	size := optimize(rBin{op: "+", l: idx, r: rLit{text: "1", typ: types.Typ(types.UntypedUnsigned)}, typ: rawType(idx)})
+func (in *inliner) streamGate(stream string, st *types.Stream, idx rawValue, elemType types.Type) (variable, inl) {
+	size := optimize(rawBinary{op: "+", l: idx, r: rawLiteral{text: "1", typ: types.Typ(types.UntypedUnsigned)}, typ: rawType(idx)})
 	sizeV, sizeI := in.unfold(size, true)
 	var idxV value
 	var idxI inl
@@ -391,7 +391,7 @@ func (in *inliner) streamGate(stream string, st *types.Stream, idx rval, elemTyp
 		name := in.names.findAndForbid(stream + "_idx")
 		iv := variable{name: name, typ: typeOf(sizeV)}
 		idxV = iv
-		idxI = inl{predo: []*mnode{leaf(callOp{srv: quote("math"), fn: "sub", args: []value{sizeV, number(1)}, out: &iv})}}
+		idxI = inl{predo: []*modelNode{leaf(callOp{srv: quote("math"), fn: "sub", args: []value{sizeV, number(1)}, out: &iv})}}
 	}
 	canonName := in.names.findAndForbid(stream + "_result_canon")
 	result := in.names.findAndForbid(stream + "_gate")
@@ -421,7 +421,7 @@ func (in *inliner) streamGate(stream string, st *types.Stream, idx rval, elemTyp
 		ip = i.name
 	}
 	gv := variable{name: result, typ: &types.Array{Elem: st.Elem}, props: []property{{kind: indexProp, name: ip, typ: elemType}}}
-	return gv, inl{predo: concat(sizeI.predo, []*mnode{gate}, idxI.predo), seq: true}
+	return gv, inl{predo: concat(sizeI.predo, []*modelNode{gate}, idxI.predo), seq: true}
 }
 
 func isIntText(s string) bool {
@@ -429,7 +429,7 @@ func isIntText(s string) bool {
 	return err == nil
 }
 
-func (in *inliner) collection(x rColl) (value, inl) {
+func (in *inliner) collection(x rawCollection) (value, inl) {
 	if len(x.vals) == 0 {
 		// The reference writes an empty array or option literal as nil.
 		return literal{text: "[]", typ: x.typ}, inl{}
@@ -441,7 +441,7 @@ func (in *inliner) collection(x rColl) (value, inl) {
 	stream := in.names.findAndForbid(base)
 	st := &types.Stream{Elem: x.elem}
 	sv := variable{name: stream, typ: st}
-	var vals []*mnode
+	var vals []*modelNode
 	for _, e := range x.vals {
 		v, p := in.valueToModel(e, true)
 		push := leaf(pushOp{val: v, to: sv})
@@ -452,7 +452,7 @@ func (in *inliner) collection(x rColl) (value, inl) {
 	}
 	canon := in.names.findAndForbid(stream)
 	cv := variable{name: canon, typ: st, canon: true}
-	var tree *mnode
+	var tree *modelNode
 	if x.kind == ast.OptionColl {
 		tree = wrap(restrictOp{name: stream, typ: st}, seqOf(
 			xorOf(append(vals, leaf(nullOp{}))...),
@@ -461,14 +461,14 @@ func (in *inliner) collection(x rColl) (value, inl) {
 	} else {
 		tree = wrap(restrictOp{name: stream, typ: st}, seqOf(append(vals, leaf(canonOp{val: sv, to: cv}))...))
 	}
-	return cv, inl{predo: []*mnode{tree}}
+	return cv, inl{predo: []*modelNode{tree}}
 }
 
 // streamLit fills the stream a literal *[a, b] names; the stream lives
 // in the enclosing block.
-func (in *inliner) streamLit(x rStream) (value, inl) {
+func (in *inliner) streamLit(x rawStreamLiteral) (value, inl) {
 	sv := variable{name: x.name, typ: x.typ}
-	var inlines, pushes []*mnode
+	var inlines, pushes []*modelNode
 	for _, e := range x.vals {
 		v, p := in.valueToModel(e, true)
 		if p != nil {
@@ -477,10 +477,10 @@ func (in *inliner) streamLit(x rStream) (value, inl) {
 		pushes = append(pushes, leaf(pushOp{val: v, to: sv}))
 	}
 	in.resolved(x.name, sv)
-	return sv, inl{predo: []*mnode{seqOf(append(inlines, pushes...)...)}}
+	return sv, inl{predo: []*modelNode{seqOf(append(inlines, pushes...)...)}}
 }
 
-func (in *inliner) makeStruct(x rStruct) (value, inl) {
+func (in *inliner) makeStruct(x rawStruct) (value, inl) {
 	name := in.names.findAndForbid(x.typ.Name + "_obj")
 	var vals []value
 	var vi inl
@@ -491,14 +491,14 @@ func (in *inliner) makeStruct(x rStruct) (value, inl) {
 	}
 	vi = vi.desugar()
 	obj := in.constructThroughMap(name+"_map", variable{name: name, typ: x.typ}, x.fields, vals, nil)
-	return variable{name: name, typ: x.typ}, inl{predo: []*mnode{seqOf(append(vi.predo, obj)...)}}
+	return variable{name: name, typ: x.typ}, inl{predo: []*modelNode{seqOf(append(vi.predo, obj)...)}}
 }
 
 // constructThroughMap builds a struct by putting its fields into a stream
 // map and canonicalizing it.
-func (in *inliner) constructThroughMap(mapName string, result variable, fields []rfield, vals []value, prefix []*mnode) *mnode {
+func (in *inliner) constructThroughMap(mapName string, result variable, fields []rawField, vals []value, prefix []*modelNode) *modelNode {
 	mt := &types.StreamMap{Elem: types.Top}
-	var ops, models []*mnode
+	var ops, models []*modelNode
 	for i, f := range fields {
 		v, p := in.canonIfStream(vals[i], nil)
 		if p != nil {
@@ -506,11 +506,11 @@ func (in *inliner) constructThroughMap(mapName string, result variable, fields [
 		}
 		models = append(models, leaf(insertOp{key: quote(f.name), val: v, m: mapName, typ: mt}))
 	}
-	kids := concat(ops, prefix, models, []*mnode{leaf(canonOp{val: variable{name: mapName, typ: mt}, to: result})})
+	kids := concat(ops, prefix, models, []*modelNode{leaf(canonOp{val: variable{name: mapName, typ: mt}, to: result})})
 	return wrap(restrictOp{name: mapName, typ: mt}, kids...)
 }
 
-func (in *inliner) copyStruct(v variable, p rprop) (variable, inl) {
+func (in *inliner) copyStruct(v variable, p rawProp) (variable, inl) {
 	st, _ := p.typ.(*types.Struct)
 	name := "copy"
 	if st != nil {
@@ -528,7 +528,7 @@ func (in *inliner) copyStruct(v variable, p rprop) (variable, inl) {
 	mapName := res + "_map"
 	mt := &types.StreamMap{Elem: types.Top}
 	// Copy the old fields first, then override.
-	var old []*mnode
+	var old []*modelNode
 	if st != nil {
 		sorted := append([]types.Field(nil), st.Fields...)
 		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
@@ -540,10 +540,10 @@ func (in *inliner) copyStruct(v variable, p rprop) (variable, inl) {
 		}
 	}
 	obj := in.constructThroughMap(mapName, variable{name: res, typ: p.typ}, p.fields, vals, old)
-	return variable{name: res, typ: p.typ}, inl{predo: []*mnode{seqOf(append(vi.predo, obj)...)}, seq: true}
+	return variable{name: res, typ: p.typ}, inl{predo: []*modelNode{seqOf(append(vi.predo, obj)...)}, seq: true}
 }
 
-func hasField(fs []rfield, name string) bool {
+func hasField(fs []rawField, name string) bool {
 	for _, f := range fs {
 		if f.name == name {
 			return true
@@ -552,7 +552,7 @@ func hasField(fs []rfield, name string) bool {
 	return false
 }
 
-func (in *inliner) binary(x rBin, propsAllowed bool) (value, inl) {
+func (in *inliner) binary(x rawBinary, propsAllowed bool) (value, inl) {
 	l, li := in.unfold(x.l, propsAllowed)
 	r, ri := in.unfold(x.r, propsAllowed)
 	switch x.op {
@@ -585,7 +585,7 @@ func (in *inliner) binary(x rBin, propsAllowed bool) (value, inl) {
 			wrap(matchOp{left: lv, right: rv, match: match}, leaf(flattenOp{val: trueLit, name: res})),
 			leaf(flattenOp{val: falseLit, name: res}),
 		))...)
-		return variable{name: res, typ: x.typ}, inl{predo: []*mnode{tree}}
+		return variable{name: res, typ: x.typ}, inl{predo: []*modelNode{tree}}
 	case "<", "<=", ">", ">=":
 		fn := map[string]string{"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}[x.op]
 		if a, ok := litInt(l); ok {
@@ -644,7 +644,7 @@ func signedLitType(n int64) types.Type {
 // time: all of them but division by zero and negative powers. As in the
 // reference, a subtraction folds whatever the operands' types, so that
 // 2 * 3 - 4 ** 2 becomes -10.
-func canFold(x rBin, a, b int64) bool {
+func canFold(x rawBinary, a, b int64) bool {
 	switch x.op {
 	case "/", "%":
 		return b != 0
@@ -673,10 +673,10 @@ func (in *inliner) serviceOp(srv, fn string, t types.Type, l, r value, li, ri in
 	res := in.names.findAndForbid(fn)
 	out := variable{name: res, typ: t}
 	tree := seqOf(append(concat(li.predo, ri.predo), leaf(callOp{srv: quote(srv), fn: fn, args: []value{l, r}, out: &out}))...)
-	return out, inl{predo: []*mnode{tree}}
+	return out, inl{predo: []*modelNode{tree}}
 }
 
-func (in *inliner) boolOp(x rBin, l, r value, li, ri inl) (value, inl) {
+func (in *inliner) boolOp(x rawBinary, l, r value, li, ri inl) (value, inl) {
 	and := x.op == "&&"
 	if lb, ok := l.(literal); ok && (lb.text == "true" || lb.text == "false") {
 		lv := lb.text == "true"
@@ -707,10 +707,10 @@ func (in *inliner) boolOp(x rBin, l, r value, li, ri inl) (value, inl) {
 		wrap(matchOp{left: l, right: cmp, match: true}, leaf(flattenOp{val: l, name: res})),
 		seqOf(append(ri.predo, leaf(flattenOp{val: r, name: res}))...),
 	))...)
-	return variable{name: res, typ: x.typ}, inl{predo: []*mnode{tree}}
+	return variable{name: res, typ: x.typ}, inl{predo: []*modelNode{tree}}
 }
 
-func (in *inliner) unary(x rUnary, propsAllowed bool) (value, inl) {
+func (in *inliner) unary(x rawUnary, propsAllowed bool) (value, inl) {
 	v, vi := in.unfold(x.x, propsAllowed)
 	if l, ok := v.(literal); ok && (l.text == "true" || l.text == "false") {
 		return boolLit(l.text != "true"), vi
@@ -720,7 +720,7 @@ func (in *inliner) unary(x rUnary, propsAllowed bool) (value, inl) {
 		wrap(matchOp{left: v, right: trueLit, match: true}, leaf(flattenOp{val: falseLit, name: res})),
 		leaf(flattenOp{val: trueLit, name: res}),
 	))...)
-	return variable{name: res, typ: x.typ}, inl{predo: []*mnode{tree}}
+	return variable{name: res, typ: x.typ}, inl{predo: []*modelNode{tree}}
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

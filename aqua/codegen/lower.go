@@ -14,8 +14,8 @@ type funcRaw struct {
 	name   string
 	arrow  *types.Arrow
 	params []string
-	body   *rnode
-	ret    []rval
+	body   *rawNode
+	ret    []rawValue
 }
 
 // lowerer turns one file's syntax into raw trees, as the reference
@@ -49,7 +49,7 @@ func (l *lowerer) funcDecl(d *ast.FuncDecl, arrow *types.Arrow) *funcRaw {
 // arrowBody lowers a function or closure body, fixing returned values the
 // way the reference does: a stream returned as a collection is
 // canonicalized and flattened, a computed value is assigned to a name.
-func (l *lowerer) arrowBody(b *ast.Block, arrow *types.Arrow) (*rnode, []rval) {
+func (l *lowerer) arrowBody(b *ast.Block, arrow *types.Arrow) (*rawNode, []rawValue) {
 	var stmts []ast.Stmt
 	var retStmt *ast.ReturnStmt
 	if b != nil {
@@ -61,8 +61,8 @@ func (l *lowerer) arrowBody(b *ast.Block, arrow *types.Arrow) (*rnode, []rval) {
 		}
 	}
 	body := l.block(stmts)
-	var fixes []*rnode
-	var rets []rval
+	var fixes []*rawNode
+	var rets []rawValue
 	if retStmt != nil {
 		for i, x := range retStmt.Results {
 			v := l.expr(x)
@@ -70,7 +70,7 @@ func (l *lowerer) arrowBody(b *ast.Block, arrow *types.Arrow) (*rnode, []rval) {
 			if i < len(arrow.Results) {
 				want = arrow.Results[i]
 			}
-			rv, isVar := v.(rVar)
+			rv, isVar := v.(rawVar)
 			st, isStream := rawType(v).(*types.Stream)
 			_, wantStream := want.(*types.Stream)
 			switch {
@@ -80,25 +80,25 @@ func (l *lowerer) arrowBody(b *ast.Block, arrow *types.Arrow) (*rnode, []rval) {
 				canon := l.names.forbidAndRename("-" + rv.name + "-fix")
 				flat := l.names.forbidAndRename("-" + rv.name + "-flat")
 				fixes = append(fixes,
-					rleaf(tCanon{val: rv, to: export{name: canon, typ: st, canon: true}}),
-					rleaf(tFlatten{val: rVar{name: canon, typ: st, canon: true}, name: flat}))
-				rets = append(rets, rVar{name: flat, typ: &types.Array{Elem: st.Elem}})
+					rawLeaf(canonStmt{val: rv, to: export{name: canon, typ: st, canon: true}}),
+					rawLeaf(flattenStmt{val: rawVar{name: canon, typ: st, canon: true}, name: flat}))
+				rets = append(rets, rawVar{name: flat, typ: &types.Array{Elem: st.Elem}})
 			case isApply(v):
 				name := l.names.forbidAndRename("-return-fix")
-				fixes = append(fixes, rleaf(tAssign{val: v, name: name}))
-				rets = append(rets, rVar{name: name, typ: rawType(v)})
+				fixes = append(fixes, rawLeaf(assignStmt{val: v, name: name}))
+				rets = append(rets, rawVar{name: name, typ: rawType(v)})
 			default:
 				rets = append(rets, v)
 			}
 		}
 	}
-	return rseq(append([]*rnode{body}, fixes...)...), rets
+	return rawSeq(append([]*rawNode{body}, fixes...)...), rets
 }
 
 // block lowers statements, combining them as the reference does: par
 // joins the previous statement, else/catch/otherwise attach to theirs.
-func (l *lowerer) block(stmts []ast.Stmt) *rnode {
-	var acc *rnode
+func (l *lowerer) block(stmts []ast.Stmt) *rawNode {
+	var acc *rawNode
 	for _, s := range stmts {
 		if _, ok := s.(*ast.ReturnStmt); ok {
 			continue
@@ -106,10 +106,10 @@ func (l *lowerer) block(stmts []ast.Stmt) *rnode {
 		if p, ok := s.(*ast.ParStmt); ok && acc != nil {
 			next := l.stmt(p.Stmt)
 			last, rest := splitLast(acc)
-			if _, isPar := last.tag.(tPar); isPar {
-				last = &rnode{tag: tPar{}, kids: append(append([]*rnode{}, last.kids...), next)}
+			if _, isPar := last.stmt.(parStmt); isPar {
+				last = &rawNode{stmt: parStmt{}, kids: append(append([]*rawNode{}, last.kids...), next)}
 			} else {
-				last = &rnode{tag: tPar{}, kids: []*rnode{last, next}}
+				last = &rawNode{stmt: parStmt{}, kids: []*rawNode{last, next}}
 			}
 			acc = joinLast(rest, last)
 			continue
@@ -122,56 +122,56 @@ func (l *lowerer) block(stmts []ast.Stmt) *rnode {
 		}
 	}
 	if acc == nil {
-		return rleaf(tEmpty{})
+		return rawLeaf(emptyStmt{})
 	}
 	return acc
 }
 
 // splitLast separates the last statement of a combined block.
-func splitLast(acc *rnode) (last *rnode, rest []*rnode) {
-	if _, ok := acc.tag.(tSeq); ok {
+func splitLast(acc *rawNode) (last *rawNode, rest []*rawNode) {
+	if _, ok := acc.stmt.(seqStmt); ok {
 		return acc.kids[len(acc.kids)-1], acc.kids[:len(acc.kids)-1]
 	}
 	return acc, nil
 }
 
-func joinLast(rest []*rnode, last *rnode) *rnode {
+func joinLast(rest []*rawNode, last *rawNode) *rawNode {
 	if len(rest) == 0 {
 		return last
 	}
-	return &rnode{tag: tSeq{}, kids: append(append([]*rnode{}, rest...), last)}
+	return &rawNode{stmt: seqStmt{}, kids: append(append([]*rawNode{}, rest...), last)}
 }
 
-func (l *lowerer) stmt(s ast.Stmt) *rnode {
+func (l *lowerer) stmt(s ast.Stmt) *rawNode {
 	switch s := s.(type) {
 	case *ast.CallStmt:
-		return l.callStmt(s)
+		return l.callStatement(s)
 	case *ast.AssignStmt:
 		if lit, ok := s.Value.(*ast.FuncLit); ok {
 			return l.closure(s.Name.Name, lit)
 		}
-		return rleaf(tAssign{val: l.expr(s.Value), name: s.Name.Name})
+		return rawLeaf(assignStmt{val: l.expr(s.Value), name: s.Name.Name})
 	case *ast.PushStmt:
 		o := l.info.ObjectOf(s.Stream)
 		to := export{name: s.Stream.Name, typ: o.Type}
 		if s.Key != nil {
-			return rleaf(tPushMap{key: l.expr(s.Key), val: l.expr(s.Value), to: to})
+			return rawLeaf(pushMapStmt{key: l.expr(s.Key), val: l.expr(s.Value), to: to})
 		}
-		return rleaf(tPush{val: l.expr(s.Value), to: to})
+		return rawLeaf(pushStmt{val: l.expr(s.Value), to: to})
 	case *ast.DeclStmt:
-		return rleaf(tDecl{name: s.Name.Name, typ: l.info.ObjectOf(s.Name).Type})
+		return rawLeaf(declStmt{name: s.Name.Name, typ: l.info.ObjectOf(s.Name).Type})
 	case *ast.OnStmt:
-		var via []rval
+		var via []rawValue
 		for _, v := range s.Via {
 			via = append(via, l.expr(v))
 		}
-		return &rnode{tag: tOn{peer: l.expr(s.Peer), via: via}, kids: []*rnode{l.block(s.Body.Stmts)}}
+		return &rawNode{stmt: onStmt{peer: l.expr(s.Peer), via: via}, kids: []*rawNode{l.block(s.Body.Stmts)}}
 	case *ast.ParStmt:
 		return l.stmt(s.Stmt) // a par with nothing before it
 	case *ast.CoStmt:
-		return &rnode{tag: tDetach{}, kids: []*rnode{l.stmt(s.Stmt)}}
+		return &rawNode{stmt: detachStmt{}, kids: []*rawNode{l.stmt(s.Stmt)}}
 	case *ast.JoinStmt:
-		var vals []rval
+		var vals []rawValue
 		seen := map[string]bool{}
 		for _, a := range s.Args {
 			key := ast.ExprString(a)
@@ -180,91 +180,93 @@ func (l *lowerer) stmt(s ast.Stmt) *rnode {
 				vals = append(vals, l.expr(a))
 			}
 		}
-		return rleaf(tJoin{vals: vals})
+		return rawLeaf(joinStmt{vals: vals})
 	case *ast.ForStmt:
-		return l.forStmt(s)
+		return l.forLoop(s)
 	case *ast.ParSeqStmt:
-		var via []rval
+		var via []rawValue
 		for _, v := range s.Via {
 			via = append(via, l.expr(v))
 		}
-		on := &rnode{tag: tOn{peer: l.expr(s.Peer), via: via, relayRet: true}, kids: []*rnode{l.block(s.Body.Stmts)}}
-		inner := &rnode{tag: tPar{}, kids: []*rnode{on, rleaf(tNext{item: s.Value.Name})}}
-		return &rnode{tag: tFor{item: s.Value.Name, iter: l.expr(s.Iter), mode: ast.ForPar}, kids: []*rnode{inner}}
+		on := &rawNode{stmt: onStmt{peer: l.expr(s.Peer), via: via, relayRet: true}, kids: []*rawNode{l.block(s.Body.Stmts)}}
+		inner := &rawNode{stmt: parStmt{}, kids: []*rawNode{on, rawLeaf(nextStmt{item: s.Value.Name})}}
+		return &rawNode{stmt: forStmt{item: s.Value.Name, iter: l.expr(s.Iter), mode: ast.ForPar}, kids: []*rawNode{inner}}
 	case *ast.IfStmt:
-		kids := []*rnode{l.block(s.Body.Stmts)}
+		kids := []*rawNode{l.block(s.Body.Stmts)}
 		if s.Else != nil {
 			kids = append(kids, l.block(s.Else.Stmts))
 		}
-		return &rnode{tag: tIf{cond: l.expr(s.Cond)}, kids: kids}
+		return &rawNode{stmt: ifStmt{cond: l.expr(s.Cond)}, kids: kids}
 	case *ast.TryStmt:
-		var kids []*rnode
+		var kids []*rawNode
 		if s.Implicit {
 			kids = append(kids, l.block(s.Body.Stmts))
 		} else {
 			kids = append(kids, l.block(s.Body.Stmts))
 		}
 		if s.Catch != nil {
-			assign := rleaf(tAssign{val: rVar{name: ":error:", typ: types.ErrorType}, name: s.Catch.Name.Name})
-			kids = append(kids, rseq(assign, l.block(s.Catch.Body.Stmts)))
+			assign := rawLeaf(assignStmt{val: rawVar{name: ":error:", typ: types.ErrorType}, name: s.Catch.Name.Name})
+			kids = append(kids, rawSeq(assign, l.block(s.Catch.Body.Stmts)))
 		}
 		if s.Otherwise != nil {
 			kids = append(kids, l.block(s.Otherwise.Stmts))
 		}
-		return &rnode{tag: tTry{}, kids: kids}
+		return &rawNode{stmt: tryStmt{}, kids: kids}
 	case *ast.ServiceIDStmt:
 		o := l.info.Uses[s.Service.Last()]
 		srv, _ := o.Type.(*types.Service)
 		if srv == nil {
 			l.fail(s, "%s is not a service", s.Service)
-			return rleaf(tEmpty{})
+			return rawLeaf(emptyStmt{})
 		}
-		return rleaf(tServiceID{id: l.expr(s.ID), srv: srv, name: o.Name})
+		return rawLeaf(serviceIDStmt{id: l.expr(s.ID), srv: srv, name: o.Name})
 	}
 	l.fail(s, "cannot generate code for this statement")
-	return rleaf(tEmpty{})
+	return rawLeaf(emptyStmt{})
 }
 
 // closure lowers "name = (params) -> results: body".
-func (l *lowerer) closure(name string, lit *ast.FuncLit) *rnode {
+func (l *lowerer) closure(name string, lit *ast.FuncLit) *rawNode {
 	arrow, _ := l.exprType(lit).(*types.Arrow)
 	if arrow == nil {
 		l.fail(lit, "closure %s has no type", name)
-		return rleaf(tEmpty{})
+		return rawLeaf(emptyStmt{})
 	}
 	fn := &funcArrow{name: name, arrow: arrow, params: labelled(arrow)}
 	fn.body, fn.ret = l.arrowBody(lit.Body, arrow)
-	return rleaf(tClosure{name: name, fn: fn, detached: lit.Detached})
+	return rawLeaf(closureStmt{name: name, fn: fn, detached: lit.Detached})
 }
 
-func (l *lowerer) forStmt(s *ast.ForStmt) *rnode {
+// forLoop lowers a for statement.
+func (l *lowerer) forLoop(s *ast.ForStmt) *rawNode {
 	item, key, val := s.Value.Name, "", ""
 	if s.Key != nil {
 		item, key, val = "-iterable-", s.Key.Name, s.Value.Name
 	}
 	body := l.block(s.Body.Stmts)
-	next := rleaf(tNext{item: item})
-	var inner *rnode
+	next := rawLeaf(nextStmt{item: item})
+	var inner *rawNode
 	switch s.Mode {
 	case ast.ForPar, ast.ForRec:
-		inner = &rnode{tag: tPar{}, kids: []*rnode{body, next}}
+		inner = &rawNode{stmt: parStmt{}, kids: []*rawNode{body, next}}
 	case ast.ForTry:
-		inner = &rnode{tag: tTry{}, kids: []*rnode{body, next}}
+		inner = &rawNode{stmt: tryStmt{}, kids: []*rawNode{body, next}}
 	default:
-		inner = &rnode{tag: tSeq{}, kids: []*rnode{body, next}}
+		inner = &rawNode{stmt: seqStmt{}, kids: []*rawNode{body, next}}
 	}
-	f := &rnode{tag: tFor{item: item, iter: l.expr(s.Iter), mode: s.Mode, key: key, val: val}, kids: []*rnode{inner}}
+	f := &rawNode{stmt: forStmt{item: item, iter: l.expr(s.Iter), mode: s.Mode, key: key, val: val}, kids: []*rawNode{inner}}
 	if s.Mode == ast.ForPar || s.Mode == ast.ForRec {
-		return &rnode{tag: tDetach{}, kids: []*rnode{f}}
+		return &rawNode{stmt: detachStmt{}, kids: []*rawNode{f}}
 	}
 	return f
 }
 
-func (l *lowerer) callStmt(s *ast.CallStmt) *rnode {
+// callStatement lowers a call statement.
+func (l *lowerer) callStatement(s *ast.CallStmt) *rawNode {
 	call, ok := s.Call.(*ast.CallExpr)
 	if !ok {
 		l.fail(s, "only calls can stand alone")
-		return rleaf(tEmpty{})
+		return rawLeaf(emptyStmt{})
 	}
 	var exports []export
 	for _, r := range s.Results {
@@ -280,14 +282,14 @@ func (l *lowerer) callStmt(s *ast.CallStmt) *rnode {
 	}
 	v := l.expr(call)
 	switch v.(type) {
-	case rCall, rService:
-		return rleaf(tCallT{exports: exports, call: v})
-	case rApply:
+	case rawCall, rawServiceCall:
+		return rawLeaf(callStmt{exports: exports, call: v})
+	case rawApply:
 		// A method on a value: an ability arrow or a map method.
-		return rleaf(tCallT{exports: exports, call: v})
+		return rawLeaf(callStmt{exports: exports, call: v})
 	}
 	l.fail(s, "%s is not a call", ast.ExprString(call))
-	return rleaf(tEmpty{})
+	return rawLeaf(emptyStmt{})
 }
 
 func (l *lowerer) exprType(x ast.Expr) types.Type {
@@ -298,7 +300,7 @@ func (l *lowerer) exprType(x ast.Expr) types.Type {
 }
 
 // expr lowers a value expression.
-func (l *lowerer) expr(x ast.Expr) rval {
+func (l *lowerer) expr(x ast.Expr) rawValue {
 	switch x := x.(type) {
 	case *ast.Ident:
 		return l.ident(x, l.info.ObjectOf(x))
@@ -307,17 +309,17 @@ func (l *lowerer) expr(x ast.Expr) rval {
 		if x.Kind == ast.InitPeerLit {
 			text = "%init_peer_id%"
 		}
-		return rLit{text: text, typ: l.exprType(x)}
+		return rawLiteral{text: text, typ: l.exprType(x)}
 	case *ast.ParenExpr:
 		return l.expr(x.X)
 	case *ast.UnaryExpr:
-		return rUnary{op: x.Op, x: l.expr(x.X), typ: l.exprType(x)}
+		return rawUnary{op: x.Op, x: l.expr(x.X), typ: l.exprType(x)}
 	case *ast.BinaryExpr:
-		return rBin{op: x.Op, l: l.expr(x.X), r: l.expr(x.Y), typ: l.exprType(x)}
+		return rawBinary{op: x.Op, l: l.expr(x.X), r: l.expr(x.Y), typ: l.exprType(x)}
 	case *ast.CollectionLit:
 		t := l.exprType(x)
 		elem, _ := types.Elem(t)
-		c := rColl{kind: x.Kind, elem: elem, typ: t}
+		c := rawCollection{kind: x.Kind, elem: elem, typ: t}
 		for _, e := range x.Elems {
 			c.vals = append(c.vals, l.expr(e))
 		}
@@ -326,7 +328,7 @@ func (l *lowerer) expr(x ast.Expr) rval {
 			if st == nil {
 				st = &types.Stream{Elem: elem}
 			}
-			return rStream{name: l.names.forbidAndRename("stream-anon"), typ: st, vals: c.vals}
+			return rawStreamLiteral{name: l.names.forbidAndRename("stream-anon"), typ: st, vals: c.vals}
 		}
 		return c
 	case *ast.CallExpr:
@@ -337,66 +339,66 @@ func (l *lowerer) expr(x ast.Expr) rval {
 		}
 		base := l.expr(x.X)
 		t := l.exprType(x)
-		if bv, ok := base.(rVar); ok {
+		if bv, ok := base.(rawVar); ok {
 			_, isAbility := bv.typ.(*types.Ability)
 			_, isService := bv.typ.(*types.Service)
 			_, isArrow := t.(*types.Arrow)
 			if (isAbility || isService) && isArrow {
 				// An arrow of an ability or service value is a name of
 				// its own.
-				return rVar{name: bv.name + "." + x.Sel.Name, typ: t}
+				return rawVar{name: bv.name + "." + x.Sel.Name, typ: t}
 			}
 		}
 		if x.Sel.Name == "length" {
 			switch rawType(base).(type) {
 			case *types.Array, *types.Option, *types.Stream:
-				return applyProp(base, rprop{kind: rFunctor, name: "length", typ: t})
+				return applyProp(base, rawProp{kind: rawFunctorProp, name: "length", typ: t})
 			}
 		}
-		return applyProp(base, rprop{kind: rField, name: x.Sel.Name, typ: t})
+		return applyProp(base, rawProp{kind: rawFieldProp, name: x.Sel.Name, typ: t})
 	case *ast.IndexExpr:
-		return applyProp(l.expr(x.X), rprop{kind: rIndex, idx: l.expr(x.Index), typ: l.exprType(x)})
+		return applyProp(l.expr(x.X), rawProp{kind: rawIndexProp, idx: l.expr(x.Index), typ: l.exprType(x)})
 	case *ast.BangExpr:
 		idx := "0"
 		if x.Index != nil {
 			idx = x.Index.Value
 		}
-		return applyProp(l.expr(x.X), rprop{kind: rIndex, idx: rLit{text: idx, typ: types.Typ(types.UntypedUnsigned)}, typ: l.exprType(x)})
+		return applyProp(l.expr(x.X), rawProp{kind: rawIndexProp, idx: rawLiteral{text: idx, typ: types.Typ(types.UntypedUnsigned)}, typ: l.exprType(x)})
 	}
 	l.fail(x, "cannot generate code for %s", ast.ExprString(x))
-	return rLit{text: `""`, typ: types.Invalid}
+	return rawLiteral{text: `""`, typ: types.Invalid}
 }
 
-func applyProp(base rval, p rprop) rval {
-	if a, ok := base.(rApply); ok {
-		return rApply{base: a.base, props: append(append([]rprop{}, a.props...), p)}
+func applyProp(base rawValue, p rawProp) rawValue {
+	if a, ok := base.(rawApply); ok {
+		return rawApply{base: a.base, props: append(append([]rawProp{}, a.props...), p)}
 	}
-	return rApply{base: base, props: []rprop{p}}
+	return rawApply{base: base, props: []rawProp{p}}
 }
 
-func (l *lowerer) ident(x *ast.Ident, o *types.Object) rval {
+func (l *lowerer) ident(x *ast.Ident, o *types.Object) rawValue {
 	if o == nil {
 		l.fail(x, "unresolved name %s", x.Name)
-		return rLit{text: `""`, typ: types.Invalid}
+		return rawLiteral{text: `""`, typ: types.Invalid}
 	}
 	switch o.Kind {
 	case types.BuiltinObj:
 		switch o.Name {
 		case "INIT_PEER_ID":
-			return rLit{text: "%init_peer_id%", typ: o.Type}
+			return rawLiteral{text: "%init_peer_id%", typ: o.Type}
 		case "HOST_PEER_ID":
 			if l.g.opts.NoRelay {
-				return rLit{text: "%init_peer_id%", typ: o.Type}
+				return rawLiteral{text: "%init_peer_id%", typ: o.Type}
 			}
-			return rVar{name: "-relay-", typ: o.Type}
+			return rawVar{name: "-relay-", typ: o.Type}
 		case "PARTICLE_TTL":
-			return rLit{text: "%ttl%", typ: o.Type}
+			return rawLiteral{text: "%ttl%", typ: o.Type}
 		case "PARTICLE_TIMESTAMP":
-			return rLit{text: "%timestamp%", typ: o.Type}
+			return rawLiteral{text: "%timestamp%", typ: o.Type}
 		case "LAST_ERROR":
-			return rVar{name: ":error:", typ: o.Type}
+			return rawVar{name: ":error:", typ: o.Type}
 		case "nil":
-			return rLit{text: "[]", typ: o.Type}
+			return rawLiteral{text: "[]", typ: o.Type}
 		}
 	case types.ConstObj:
 		d, ok := o.Decl.(*ast.ConstDecl)
@@ -407,34 +409,34 @@ func (l *lowerer) ident(x *ast.Ident, o *types.Object) rval {
 		if ov, ok := l.g.constants[o.Name]; ok && d.Overridable {
 			value = ov
 		}
-		return rConst{val: l.g.constValue(o, value)}
+		return rawConst{val: l.g.constValue(o, value)}
 	case types.FuncObj:
-		return rVar{name: l.g.funcKey(o), typ: o.Type}
+		return rawVar{name: l.g.funcKey(o), typ: o.Type}
 	}
-	return rVar{name: x.Name, typ: o.Type}
+	return rawVar{name: x.Name, typ: o.Type}
 }
 
-func (l *lowerer) call(x *ast.CallExpr) rval {
+func (l *lowerer) call(x *ast.CallExpr) rawValue {
 	c := l.info.Calls[x]
 	if c == nil {
 		l.fail(x, "unresolved call %s", ast.ExprString(x))
-		return rLit{text: `""`, typ: types.Invalid}
+		return rawLiteral{text: `""`, typ: types.Invalid}
 	}
-	args := func() []rval {
-		var out []rval
+	args := func() []rawValue {
+		var out []rawValue
 		for _, a := range x.Args {
 			out = append(out, l.expr(a))
 		}
 		return out
 	}
-	named := func() []rfield {
-		var fs []rfield
+	named := func() []rawField {
+		var fs []rawField
 		for _, a := range x.Args {
 			switch a := a.(type) {
 			case *ast.KeyValueExpr:
-				fs = append(fs, rfield{a.Key.Name, l.expr(a.Value)})
+				fs = append(fs, rawField{a.Key.Name, l.expr(a.Value)})
 			case *ast.Ident:
-				fs = append(fs, rfield{a.Name, l.expr(a)})
+				fs = append(fs, rawField{a.Name, l.expr(a)})
 			}
 		}
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].name < fs[j].name })
@@ -442,11 +444,11 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 	}
 	switch c.Kind {
 	case types.CallFunc:
-		var abilities []rval
+		var abilities []rawValue
 		for _, a := range x.Abilities {
 			abilities = append(abilities, l.expr(a))
 		}
-		return rCall{name: l.g.funcKey(c.Callee), arrow: c.Arrow, args: args(), abilities: abilities}
+		return rawCall{name: l.g.funcKey(c.Callee), arrow: c.Arrow, args: args(), abilities: abilities}
 	case types.CallService:
 		name := ""
 		if c.Callee != nil {
@@ -457,7 +459,7 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 		// A service held by a name (Renamed = Srv, an ability argument)
 		// is called through that name: the inliner binds its arrows
 		// with the ids they had where the service was taken.
-		return rCall{ability: name, name: c.Member, arrow: c.Arrow, args: args()}
+		return rawCall{ability: name, name: c.Member, arrow: c.Arrow, args: args()}
 	case types.CallArrow:
 		if c.Member != "" {
 			if c.Callee == nil {
@@ -466,28 +468,28 @@ func (l *lowerer) call(x *ast.CallExpr) rval {
 				sel, ok := x.Fun.(*ast.SelectorExpr)
 				if !ok {
 					l.fail(x, "cannot generate code for %s", ast.ExprString(x))
-					return rLit{text: `""`, typ: types.Invalid}
+					return rawLiteral{text: `""`, typ: types.Invalid}
 				}
-				return rCall{ability: ast.ExprString(sel.X), name: c.Member, arrow: c.Arrow, args: args(), member: true}
+				return rawCall{ability: ast.ExprString(sel.X), name: c.Member, arrow: c.Arrow, args: args(), member: true}
 			}
-			return rCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args(), member: true}
+			return rawCall{ability: c.Callee.Name, name: c.Member, arrow: c.Arrow, args: args(), member: true}
 		}
-		return rCall{name: c.Callee.Name, arrow: c.Arrow, args: args()}
+		return rawCall{name: c.Callee.Name, arrow: c.Arrow, args: args()}
 	case types.CallStruct:
 		st, _ := c.Result.(*types.Struct)
-		return rStruct{typ: st, fields: named()}
+		return rawStruct{typ: st, fields: named()}
 	case types.CallAbility:
 		ab, _ := c.Result.(*types.Ability)
-		return rAbility{typ: ab, fields: named()}
+		return rawAbility{typ: ab, fields: named()}
 	case types.CallCopy:
 		sel := x.Fun.(*ast.SelectorExpr)
-		return applyProp(l.expr(sel.X), rprop{kind: rCopy, fields: named(), typ: c.Result})
+		return applyProp(l.expr(sel.X), rawProp{kind: rawCopyProp, fields: named(), typ: c.Result})
 	case types.CallMapMethod:
 		sel := x.Fun.(*ast.SelectorExpr)
-		return applyProp(l.expr(sel.X), rprop{kind: rArrow, name: c.Member, arrow: c.Arrow, args: args(), typ: resultOf(c.Arrow)})
+		return applyProp(l.expr(sel.X), rawProp{kind: rawArrowProp, name: c.Member, arrow: c.Arrow, args: args(), typ: resultOf(c.Arrow)})
 	}
 	l.fail(x, "cannot generate code for %s", ast.ExprString(x))
-	return rLit{text: `""`, typ: types.Invalid}
+	return rawLiteral{text: `""`, typ: types.Invalid}
 }
 
 func resultOf(a *types.Arrow) types.Type {

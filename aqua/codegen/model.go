@@ -2,9 +2,9 @@ package codegen
 
 import "github.com/aquarium-p2p/aquarium/aqua/types"
 
-// op is one node of the inlined program, before topology: the reference
-// compiler's model layer. Children hang off the mnode.
-type op interface{ isOp() }
+// modelOp is what one node of the model tree does: the reference
+// compiler's model layer. Children hang off the modelNode.
+type modelOp interface{ isModelOp() }
 
 type (
 	seqOp    struct{}
@@ -63,45 +63,48 @@ type (
 	applyTopologyOp struct{ name string }
 )
 
-func (seqOp) isOp()      {}
-func (parOp) isOp()      {}
-func (detachOp) isOp()   {}
-func (xorOp) isOp()      {}
-func (emptyOp) isOp()    {}
-func (nullOp) isOp()     {}
-func (onOp) isOp()       {}
-func (nextOp) isOp()     {}
-func (restrictOp) isOp() {}
-func (matchOp) isOp()    {}
-func (forOp) isOp()      {}
-func (insertOp) isOp()   {}
-func (flattenOp) isOp()  {}
-func (failOp) isOp()     {}
-func (pushOp) isOp()     {}
-func (callOp) isOp()     {}
-func (canonOp) isOp()    {}
-func (captureOp) isOp()  {}
+func (seqOp) isModelOp()      {}
+func (parOp) isModelOp()      {}
+func (detachOp) isModelOp()   {}
+func (xorOp) isModelOp()      {}
+func (emptyOp) isModelOp()    {}
+func (nullOp) isModelOp()     {}
+func (onOp) isModelOp()       {}
+func (nextOp) isModelOp()     {}
+func (restrictOp) isModelOp() {}
+func (matchOp) isModelOp()    {}
+func (forOp) isModelOp()      {}
+func (insertOp) isModelOp()   {}
+func (flattenOp) isModelOp()  {}
+func (failOp) isModelOp()     {}
+func (pushOp) isModelOp()     {}
+func (callOp) isModelOp()     {}
+func (canonOp) isModelOp()    {}
+func (captureOp) isModelOp()  {}
 
-func (applyTopologyOp) isOp() {}
+func (applyTopologyOp) isModelOp() {}
 
-// mnode is a node of the model tree.
-type mnode struct {
-	op   op
-	kids []*mnode
+// modelNode is a node of the model tree: an exported function with every
+// call inlined, every name unique and every value computed (the
+// reference's OpModel.Tree), but no peer yet placed. The topology walks
+// it with a modelCursor and resolves it to an AIR tree (airNode).
+type modelNode struct {
+	op   modelOp
+	kids []*modelNode
 }
 
-func leaf(o op) *mnode { return &mnode{op: o} }
+func leaf(o modelOp) *modelNode { return &modelNode{op: o} }
 
-func wrap(o op, kids ...*mnode) *mnode { return &mnode{op: o, kids: kids} }
+func wrap(o modelOp, kids ...*modelNode) *modelNode { return &modelNode{op: o, kids: kids} }
 
 var emptyLeaf = leaf(emptyOp{})
 
-func isEmpty(n *mnode) bool { _, ok := n.op.(emptyOp); return ok }
+func isEmpty(n *modelNode) bool { _, ok := n.op.(emptyOp); return ok }
 
 // seqOf wraps children in a seq, dropping empty ones; one child is
 // returned as is, none gives an empty node.
-func seqOf(kids ...*mnode) *mnode {
-	var out []*mnode
+func seqOf(kids ...*modelNode) *modelNode {
+	var out []*modelNode
 	for _, k := range kids {
 		if k != nil && !isEmpty(k) {
 			out = append(out, k)
@@ -113,30 +116,30 @@ func seqOf(kids ...*mnode) *mnode {
 	case 1:
 		return out[0]
 	}
-	return &mnode{op: seqOp{}, kids: out}
+	return &modelNode{op: seqOp{}, kids: out}
 }
 
 // xorOf wraps children in an xor unless the first is empty.
-func xorOf(kids ...*mnode) *mnode {
+func xorOf(kids ...*modelNode) *modelNode {
 	if len(kids) == 0 || isEmpty(kids[0]) {
 		return emptyLeaf
 	}
-	return &mnode{op: xorOp{}, kids: kids}
+	return &modelNode{op: xorOp{}, kids: kids}
 }
 
 // parOf combines several prefixes in parallel, as the reference does with
 // independent value computations.
-func parOf(kids []*mnode) *mnode {
+func parOf(kids []*modelNode) *modelNode {
 	switch len(kids) {
 	case 0:
 		return nil
 	case 1:
 		return kids[0]
 	}
-	return &mnode{op: parOp{}, kids: kids}
+	return &modelNode{op: parOp{}, kids: kids}
 }
 
-func isSeqGroup(o op) bool {
+func isSeqGroup(o modelOp) bool {
 	switch o.(type) {
 	case seqOp, onOp, restrictOp, matchOp, forOp, applyTopologyOp:
 		return true
@@ -144,7 +147,7 @@ func isSeqGroup(o op) bool {
 	return false
 }
 
-func isParGroup(o op) bool {
+func isParGroup(o modelOp) bool {
 	switch o.(type) {
 	case parOp, detachOp:
 		return true
@@ -152,12 +155,12 @@ func isParGroup(o op) bool {
 	return false
 }
 
-func isGroup(o op) bool {
+func isGroup(o modelOp) bool {
 	_, x := o.(xorOp)
 	return x || isSeqGroup(o) || isParGroup(o)
 }
 
-func isForceExec(o op) bool {
+func isForceExec(o modelOp) bool {
 	switch o.(type) {
 	case callOp, canonOp:
 		return true
@@ -165,7 +168,7 @@ func isForceExec(o op) bool {
 	return false
 }
 
-func isNoExecOp(o op) bool {
+func isNoExecOp(o modelOp) bool {
 	switch o.(type) {
 	case emptyOp, nullOp, captureOp:
 		return true
@@ -174,7 +177,7 @@ func isNoExecOp(o op) bool {
 }
 
 // uses adds the names an op reads (children excluded).
-func opUses(o op, out map[string]bool) {
+func opUses(o modelOp, out map[string]bool) {
 	switch o := o.(type) {
 	case onOp:
 		usesNames(o.peer, out)
@@ -206,7 +209,7 @@ func opUses(o op, out map[string]bool) {
 	}
 }
 
-func opExports(o op) []string {
+func opExports(o modelOp) []string {
 	switch o := o.(type) {
 	case insertOp:
 		return []string{o.m}
@@ -224,7 +227,7 @@ func opExports(o op) []string {
 	return nil
 }
 
-func opRestricts(o op) string {
+func opRestricts(o modelOp) string {
 	switch o := o.(type) {
 	case restrictOp:
 		return o.name
@@ -236,7 +239,7 @@ func opRestricts(o op) string {
 
 // treeUses is the reference's usesVarNames over a subtree: uses of every
 // node, minus names restricted by the node itself.
-func treeUses(n *mnode, out map[string]bool) {
+func treeUses(n *modelNode, out map[string]bool) {
 	local := map[string]bool{}
 	opUses(n.op, local)
 	for _, k := range n.kids {
@@ -250,7 +253,7 @@ func treeUses(n *mnode, out map[string]bool) {
 	}
 }
 
-func treeExports(n *mnode, filter func(*mnode) bool, out map[string]bool) {
+func treeExports(n *modelNode, filter func(*modelNode) bool, out map[string]bool) {
 	if filter != nil && !filter(n) {
 		return
 	}

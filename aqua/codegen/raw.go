@@ -9,157 +9,169 @@ import (
 )
 
 // The raw layer is the program after name resolution and before inlining:
-// what the reference compiler calls RawTag and ValueRaw. Names are source
-// names; the inliner renames them.
+// what the reference compiler calls RawTag and ValueRaw. A function body
+// is a raw tree (rawNode) of statements (rawStmt) over values (rawValue).
+// Names are source names; the inliner renames them.
 
-// rval is a raw value expression.
-type rval interface{ isRaw() }
+// rawValue is a value expression of the raw tree: the lowerer's
+// translation of a checked expression, with its source names, not yet
+// computed. The inliner turns it into a value (value.go) and the model
+// nodes that compute it.
+type rawValue interface{ isRawValue() }
 
 type (
-	rLit struct {
+	// rawLiteral is a literal, spelled as in AIR (strings quoted).
+	rawLiteral struct {
 		text string
 		typ  types.Type
 	}
-	rVar struct {
+	// rawVar is a name: a variable, parameter, stream, arrow or
+	// ability; canon marks a stream argument the inliner canonicalized.
+	rawVar struct {
 		name  string
 		typ   types.Type
 		canon bool
 	}
-	// rApply is a value with a chain of properties.
-	rApply struct {
-		base  rval
-		props []rprop
+	// rawApply is a value with a chain of properties.
+	rawApply struct {
+		base  rawValue
+		props []rawProp
 	}
-	rColl struct {
+	// rawCollection is an array or option literal, [a, b] or ?[a]; a
+	// stream literal is a rawStreamLiteral.
+	rawCollection struct {
 		kind ast.CollKind
 		elem types.Type
-		vals []rval
+		vals []rawValue
 		typ  types.Type
 	}
-	// rStruct is Struct(field = value); fields are sorted by name, as the
+	// rawStruct is Struct(field = value); fields are sorted by name, as the
 	// reference keeps them.
-	rStruct struct {
+	rawStruct struct {
 		typ    *types.Struct
-		fields []rfield
+		fields []rawField
 	}
-	rAbility struct {
+	// rawAbility is Ability(field = value), an ability built in place.
+	rawAbility struct {
 		typ    *types.Ability
-		fields []rfield
+		fields []rawField
 	}
-	rBin struct {
+	// rawBinary is an arithmetic, comparison or boolean operation.
+	rawBinary struct {
 		op   string
-		l, r rval
+		l, r rawValue
 		typ  types.Type
 	}
-	rUnary struct {
+	// rawUnary is a unary operation, as !x.
+	rawUnary struct {
 		op  string
-		x   rval
+		x   rawValue
 		typ types.Type
 	}
-	// rCall calls a function, closure, callback or ability or service
+	// rawCall calls a function, closure, callback or ability or service
 	// arrow (ability is then the service or ability name).
-	rCall struct {
+	rawCall struct {
 		ability   string
 		name      string
 		arrow     *types.Arrow
-		args      []rval
-		abilities []rval // the {A, B} arguments of a function
+		args      []rawValue
+		abilities []rawValue // the {A, B} arguments of a function
 		// member marks the arrow of an ability value, ab.arrow(): as a
 		// value it is a property of ab, and a literal it returns is
 		// put in a variable, as the reference does with any literal
 		// that has properties applied.
 		member bool
 	}
-	// rStream is a stream literal *[a, b]: the semantic pass names the
+	// rawStreamLiteral is a stream literal *[a, b]: the semantic pass names the
 	// stream it fills (stream-anon-N).
-	rStream struct {
+	rawStreamLiteral struct {
 		name string
 		typ  *types.Stream
-		vals []rval
+		vals []rawValue
 	}
-	// rConst is the value of a constant. The reference resolves constants
+	// rawConst is the value of a constant. The reference resolves constants
 	// while inlining, after it has folded the literals of additions, so a
 	// constant takes no part in that folding: n + C - 1 keeps C apart.
-	rConst struct {
-		val rval
+	rawConst struct {
+		val rawValue
 	}
-	// rService calls a service directly by id (the wrapper's getters).
-	rService struct {
-		srv   rval
+	// rawServiceCall calls a service directly by id (the wrapper's getters).
+	rawServiceCall struct {
+		srv   rawValue
 		fn    string
 		arrow *types.Arrow
-		args  []rval
+		args  []rawValue
 	}
 )
 
-type rfield struct {
+type rawField struct {
 	name string
-	val  rval
+	val  rawValue
 }
 
-type rpropKind uint8
+type rawPropKind uint8
 
 const (
-	rField rpropKind = iota
-	rIndex
-	rFunctor
-	rArrow
-	rCopy
+	rawFieldProp rawPropKind = iota
+	rawIndexProp
+	rawFunctorProp
+	rawArrowProp
+	rawCopyProp
 )
 
-type rprop struct {
-	kind   rpropKind
+type rawProp struct {
+	kind   rawPropKind
 	name   string
-	idx    rval
+	idx    rawValue
 	typ    types.Type
 	arrow  *types.Arrow
-	args   []rval
-	fields []rfield
+	args   []rawValue
+	fields []rawField
 }
 
-func (rLit) isRaw()     {}
-func (rVar) isRaw()     {}
-func (rApply) isRaw()   {}
-func (rColl) isRaw()    {}
-func (rStruct) isRaw()  {}
-func (rAbility) isRaw() {}
-func (rBin) isRaw()     {}
-func (rUnary) isRaw()   {}
-func (rCall) isRaw()    {}
-func (rService) isRaw() {}
-func (rStream) isRaw()  {}
-func (rConst) isRaw()   {}
+func (rawLiteral) isRawValue()       {}
+func (rawVar) isRawValue()           {}
+func (rawApply) isRawValue()         {}
+func (rawCollection) isRawValue()    {}
+func (rawStruct) isRawValue()        {}
+func (rawAbility) isRawValue()       {}
+func (rawBinary) isRawValue()        {}
+func (rawUnary) isRawValue()         {}
+func (rawCall) isRawValue()          {}
+func (rawServiceCall) isRawValue()   {}
+func (rawStreamLiteral) isRawValue() {}
+func (rawConst) isRawValue()         {}
 
 // rawType is the type of a raw value.
-func rawType(v rval) types.Type {
+func rawType(v rawValue) types.Type {
 	switch v := v.(type) {
-	case rLit:
+	case rawLiteral:
 		return v.typ
-	case rVar:
+	case rawVar:
 		return v.typ
-	case rApply:
+	case rawApply:
 		return v.props[len(v.props)-1].typ
-	case rColl:
+	case rawCollection:
 		return v.typ
-	case rStruct:
+	case rawStruct:
 		return v.typ
-	case rAbility:
+	case rawAbility:
 		return v.typ
-	case rBin:
+	case rawBinary:
 		return v.typ
-	case rUnary:
+	case rawUnary:
 		return v.typ
-	case rCall:
+	case rawCall:
 		if len(v.arrow.Results) > 0 {
 			return v.arrow.Results[0]
 		}
-	case rService:
+	case rawServiceCall:
 		if len(v.arrow.Results) > 0 {
 			return v.arrow.Results[0]
 		}
-	case rStream:
+	case rawStreamLiteral:
 		return v.typ
-	case rConst:
+	case rawConst:
 		return rawType(v.val)
 	}
 	return types.NoValue
@@ -167,9 +179,9 @@ func rawType(v rval) types.Type {
 
 // isApply reports whether a returned value is computed rather than named
 // (the reference assigns such values to "-return-fix").
-func isApply(v rval) bool {
+func isApply(v rawValue) bool {
 	switch v.(type) {
-	case rApply, rCall, rColl, rBin, rUnary:
+	case rawApply, rawCall, rawCollection, rawBinary, rawUnary:
 		return true
 	}
 	return false
@@ -190,23 +202,23 @@ func renamed(n string, m map[string]string) string {
 	return n
 }
 
-func renameRaw(v rval, m map[string]string) rval {
+func renameRaw(v rawValue, m map[string]string) rawValue {
 	if len(m) == 0 {
 		return v
 	}
-	return mapRaw(v, func(v rval) rval {
+	return mapRaw(v, func(v rawValue) rawValue {
 		switch x := v.(type) {
-		case rVar:
+		case rawVar:
 			x.name = renamed(x.name, m)
 			return x
-		case rCall:
+		case rawCall:
 			if x.ability != "" {
 				x.ability = renamed(x.ability, m)
 			} else {
 				x.name = renamed(x.name, m)
 			}
 			return x
-		case rStream:
+		case rawStreamLiteral:
 			x.name = renamed(x.name, m)
 			return x
 		}
@@ -216,24 +228,24 @@ func renameRaw(v rval, m map[string]string) rval {
 
 // mapRaw rebuilds a value bottom up: f sees every part of it, the value
 // itself last, each with its own parts already mapped.
-func mapRaw(v rval, f func(rval) rval) rval {
-	list := func(vs []rval) []rval {
-		out := make([]rval, len(vs))
+func mapRaw(v rawValue, f func(rawValue) rawValue) rawValue {
+	list := func(vs []rawValue) []rawValue {
+		out := make([]rawValue, len(vs))
 		for i, x := range vs {
 			out[i] = mapRaw(x, f)
 		}
 		return out
 	}
-	fields := func(fs []rfield) []rfield {
-		out := make([]rfield, len(fs))
+	fields := func(fs []rawField) []rawField {
+		out := make([]rawField, len(fs))
 		for i, x := range fs {
-			out[i] = rfield{x.name, mapRaw(x.val, f)}
+			out[i] = rawField{x.name, mapRaw(x.val, f)}
 		}
 		return out
 	}
 	switch x := v.(type) {
-	case rApply:
-		props := make([]rprop, len(x.props))
+	case rawApply:
+		props := make([]rawProp, len(x.props))
 		for i, p := range x.props {
 			if p.idx != nil {
 				p.idx = mapRaw(p.idx, f)
@@ -242,30 +254,30 @@ func mapRaw(v rval, f func(rval) rval) rval {
 			p.fields = fields(p.fields)
 			props[i] = p
 		}
-		v = rApply{base: mapRaw(x.base, f), props: props}
-	case rColl:
+		v = rawApply{base: mapRaw(x.base, f), props: props}
+	case rawCollection:
 		x.vals = list(x.vals)
 		v = x
-	case rStruct:
+	case rawStruct:
 		x.fields = fields(x.fields)
 		v = x
-	case rAbility:
+	case rawAbility:
 		x.fields = fields(x.fields)
 		v = x
-	case rBin:
+	case rawBinary:
 		x.l, x.r = mapRaw(x.l, f), mapRaw(x.r, f)
 		v = x
-	case rUnary:
+	case rawUnary:
 		x.x = mapRaw(x.x, f)
 		v = x
-	case rCall:
+	case rawCall:
 		x.args = list(x.args)
 		x.abilities = list(x.abilities)
 		v = x
-	case rStream:
+	case rawStreamLiteral:
 		x.vals = list(x.vals)
 		v = x
-	case rService:
+	case rawServiceCall:
 		x.srv = mapRaw(x.srv, f)
 		x.args = list(x.args)
 		v = x
@@ -273,65 +285,69 @@ func mapRaw(v rval, f func(rval) rval) rval {
 	return f(v)
 }
 
-// tag is a raw statement.
-type tag interface{ isTag() }
+// rawStmt is what one node of the raw tree does: the reference's RawTag.
+// The statements that group others (seq, par, detach, try, if, on, for)
+// have them as the node's kids; the others are leaves.
+type rawStmt interface{ isRawStmt() }
 
 type (
-	tSeq    struct{}
-	tPar    struct{}
-	tDetach struct{}
-	tTry    struct{}
-	tIf     struct{ cond rval }
-	tOn     struct {
-		peer     rval
-		via      []rval
+	seqStmt    struct{}
+	parStmt    struct{}
+	detachStmt struct{}
+	tryStmt    struct{}
+	ifStmt     struct{ cond rawValue }
+	onStmt     struct {
+		peer     rawValue
+		via      []rawValue
 		relayRet bool
 	}
-	tFor struct {
+	forStmt struct {
 		item     string
-		iter     rval
+		iter     rawValue
 		mode     ast.ForMode
 		key, val string // for k, v <- map
 	}
-	tNext  struct{ item string }
-	tCallT struct {
+	nextStmt struct{ item string }
+	// callStmt calls an arrow or a service and binds what it returns
+	// to exports.
+	callStmt struct {
 		exports []export
-		call    rval // rCall or rService
+		call    rawValue // rawCall or rawServiceCall
 	}
-	tDecl struct {
+	declStmt struct {
 		name string
 		typ  types.Type
 	}
-	tAssign struct {
-		val  rval
+	assignStmt struct {
+		val  rawValue
 		name string
 	}
-	tPush struct {
-		val rval
+	pushStmt struct {
+		val rawValue
 		to  export
 	}
-	tPushMap struct {
-		key, val rval
+	pushMapStmt struct {
+		key, val rawValue
 		to       export
 	}
-	tFlatten struct {
-		val  rval
+	flattenStmt struct {
+		val  rawValue
 		name string
 	}
-	tCanon struct {
-		val rval
+	canonStmt struct {
+		val rawValue
 		to  export
 	}
-	tJoin      struct{ vals []rval }
-	tServiceID struct {
-		id   rval
+	joinStmt      struct{ vals []rawValue }
+	serviceIDStmt struct {
+		id   rawValue
 		srv  *types.Service
 		name string
 	}
-	tEmpty struct{}
-	// tClosure defines a closure; detached closures (func (...) -> ...:)
+	emptyStmt struct{}
+	// closureStmt defines a closure; detached closures (func (...) -> ...:)
 	// run wherever they are called, the others where they are defined.
-	tClosure struct {
+	closureStmt struct {
 		name     string
 		fn       *funcArrow
 		detached bool
@@ -347,71 +363,74 @@ type export struct {
 	existing bool
 }
 
-func (tSeq) isTag()       {}
-func (tPar) isTag()       {}
-func (tDetach) isTag()    {}
-func (tTry) isTag()       {}
-func (tIf) isTag()        {}
-func (tOn) isTag()        {}
-func (tFor) isTag()       {}
-func (tNext) isTag()      {}
-func (tCallT) isTag()     {}
-func (tDecl) isTag()      {}
-func (tAssign) isTag()    {}
-func (tPush) isTag()      {}
-func (tPushMap) isTag()   {}
-func (tFlatten) isTag()   {}
-func (tCanon) isTag()     {}
-func (tJoin) isTag()      {}
-func (tServiceID) isTag() {}
-func (tEmpty) isTag()     {}
-func (tClosure) isTag()   {}
+func (seqStmt) isRawStmt()       {}
+func (parStmt) isRawStmt()       {}
+func (detachStmt) isRawStmt()    {}
+func (tryStmt) isRawStmt()       {}
+func (ifStmt) isRawStmt()        {}
+func (onStmt) isRawStmt()        {}
+func (forStmt) isRawStmt()       {}
+func (nextStmt) isRawStmt()      {}
+func (callStmt) isRawStmt()      {}
+func (declStmt) isRawStmt()      {}
+func (assignStmt) isRawStmt()    {}
+func (pushStmt) isRawStmt()      {}
+func (pushMapStmt) isRawStmt()   {}
+func (flattenStmt) isRawStmt()   {}
+func (canonStmt) isRawStmt()     {}
+func (joinStmt) isRawStmt()      {}
+func (serviceIDStmt) isRawStmt() {}
+func (emptyStmt) isRawStmt()     {}
+func (closureStmt) isRawStmt()   {}
 
-// rnode is a node of the raw tree.
-type rnode struct {
-	tag  tag
-	kids []*rnode
+// rawNode is a node of the raw tree: a function body as the lowerer
+// makes it from the checked syntax tree, with source names and its calls
+// not yet inlined (the reference's RawTag.Tree). The inliner makes a
+// model tree (modelNode) of it.
+type rawNode struct {
+	stmt rawStmt
+	kids []*rawNode
 }
 
-func rleaf(t tag) *rnode { return &rnode{tag: t} }
+func rawLeaf(t rawStmt) *rawNode { return &rawNode{stmt: t} }
 
-// rseq wraps statements in a seq, dropping empty ones; a single statement
+// rawSeq wraps statements in a seq, dropping empty ones; a single statement
 // stays as is.
-func rseq(kids ...*rnode) *rnode {
-	var out []*rnode
+func rawSeq(kids ...*rawNode) *rawNode {
+	var out []*rawNode
 	for _, k := range kids {
-		if _, empty := k.tag.(tEmpty); !empty {
+		if _, empty := k.stmt.(emptyStmt); !empty {
 			out = append(out, k)
 		}
 	}
 	switch len(out) {
 	case 0:
-		return rleaf(tEmpty{})
+		return rawLeaf(emptyStmt{})
 	case 1:
 		return out[0]
 	}
-	return &rnode{tag: tSeq{}, kids: out}
+	return &rawNode{stmt: seqStmt{}, kids: out}
 }
 
 // combine joins two statement trees the way the reference combines the
 // statements of a block: sequences merge, single-child sequences unwrap.
-func combine(x, y *rnode) *rnode {
+func combine(x, y *rawNode) *rawNode {
 	x, y = ungroup(x), ungroup(y)
-	_, xs := x.tag.(tSeq)
-	_, ys := y.tag.(tSeq)
+	_, xs := x.stmt.(seqStmt)
+	_, ys := y.stmt.(seqStmt)
 	switch {
 	case xs && ys:
-		return &rnode{tag: tSeq{}, kids: append(append([]*rnode{}, x.kids...), y.kids...)}
+		return &rawNode{stmt: seqStmt{}, kids: append(append([]*rawNode{}, x.kids...), y.kids...)}
 	case ys:
-		return &rnode{tag: tSeq{}, kids: append([]*rnode{x}, y.kids...)}
+		return &rawNode{stmt: seqStmt{}, kids: append([]*rawNode{x}, y.kids...)}
 	case xs:
-		return &rnode{tag: tSeq{}, kids: append(append([]*rnode{}, x.kids...), y)}
+		return &rawNode{stmt: seqStmt{}, kids: append(append([]*rawNode{}, x.kids...), y)}
 	}
-	return &rnode{tag: tSeq{}, kids: []*rnode{x, y}}
+	return &rawNode{stmt: seqStmt{}, kids: []*rawNode{x, y}}
 }
 
-func ungroup(n *rnode) *rnode {
-	if _, ok := n.tag.(tSeq); ok && len(n.kids) == 1 {
+func ungroup(n *rawNode) *rawNode {
+	if _, ok := n.stmt.(seqStmt); ok && len(n.kids) == 1 {
 		return n.kids[0]
 	}
 	return n
@@ -419,35 +438,35 @@ func ungroup(n *rnode) *rnode {
 
 // defines lists the names a raw tree introduces (exports and restricted
 // names), in order of appearance.
-func defines(n *rnode, seen map[string]bool, out *[]string) {
+func defines(n *rawNode, seen map[string]bool, out *[]string) {
 	add := func(s string) {
 		if s != "" && !seen[s] {
 			seen[s] = true
 			*out = append(*out, s)
 		}
 	}
-	switch t := n.tag.(type) {
-	case tFor:
+	switch t := n.stmt.(type) {
+	case forStmt:
 		add(t.item)
 		add(t.key)
 		add(t.val)
-	case tCallT:
+	case callStmt:
 		for _, e := range t.exports {
 			if !e.existing {
 				add(e.name)
 			}
 		}
-	case tDecl:
+	case declStmt:
 		add(t.name)
-	case tAssign:
+	case assignStmt:
 		add(t.name)
-	case tFlatten:
+	case flattenStmt:
 		add(t.name)
-	case tCanon:
+	case canonStmt:
 		add(t.to.name)
-	case tServiceID:
+	case serviceIDStmt:
 		add(t.name)
-	case tClosure:
+	case closureStmt:
 		add(t.name)
 	}
 	for _, k := range n.kids {
@@ -456,63 +475,63 @@ func defines(n *rnode, seen map[string]bool, out *[]string) {
 }
 
 // renameTree applies a renaming to values and defined names.
-func renameTree(n *rnode, m map[string]string) *rnode {
+func renameTree(n *rawNode, m map[string]string) *rawNode {
 	if len(m) == 0 {
 		return n
 	}
 	ren := func(s string) string { return renamed(s, m) }
-	vals := func(vs []rval) []rval {
-		out := make([]rval, len(vs))
+	vals := func(vs []rawValue) []rawValue {
+		out := make([]rawValue, len(vs))
 		for i, v := range vs {
 			out[i] = renameRaw(v, m)
 		}
 		return out
 	}
-	var t tag
-	switch x := n.tag.(type) {
-	case tIf:
-		t = tIf{cond: renameRaw(x.cond, m)}
-	case tOn:
-		t = tOn{peer: renameRaw(x.peer, m), via: vals(x.via), relayRet: x.relayRet}
-	case tFor:
-		t = tFor{item: ren(x.item), iter: renameRaw(x.iter, m), mode: x.mode, key: ren(x.key), val: ren(x.val)}
-	case tNext:
-		t = tNext{item: ren(x.item)}
-	case tCallT:
+	var t rawStmt
+	switch x := n.stmt.(type) {
+	case ifStmt:
+		t = ifStmt{cond: renameRaw(x.cond, m)}
+	case onStmt:
+		t = onStmt{peer: renameRaw(x.peer, m), via: vals(x.via), relayRet: x.relayRet}
+	case forStmt:
+		t = forStmt{item: ren(x.item), iter: renameRaw(x.iter, m), mode: x.mode, key: ren(x.key), val: ren(x.val)}
+	case nextStmt:
+		t = nextStmt{item: ren(x.item)}
+	case callStmt:
 		ex := make([]export, len(x.exports))
 		for i, e := range x.exports {
 			e.name = ren(e.name)
 			ex[i] = e
 		}
-		t = tCallT{exports: ex, call: renameRaw(x.call, m)}
-	case tDecl:
-		t = tDecl{name: ren(x.name), typ: x.typ}
-	case tAssign:
-		t = tAssign{val: renameRaw(x.val, m), name: ren(x.name)}
-	case tPush:
+		t = callStmt{exports: ex, call: renameRaw(x.call, m)}
+	case declStmt:
+		t = declStmt{name: ren(x.name), typ: x.typ}
+	case assignStmt:
+		t = assignStmt{val: renameRaw(x.val, m), name: ren(x.name)}
+	case pushStmt:
 		to := x.to
 		to.name = ren(to.name)
-		t = tPush{val: renameRaw(x.val, m), to: to}
-	case tPushMap:
+		t = pushStmt{val: renameRaw(x.val, m), to: to}
+	case pushMapStmt:
 		to := x.to
 		to.name = ren(to.name)
-		t = tPushMap{key: renameRaw(x.key, m), val: renameRaw(x.val, m), to: to}
-	case tFlatten:
-		t = tFlatten{val: renameRaw(x.val, m), name: ren(x.name)}
-	case tCanon:
+		t = pushMapStmt{key: renameRaw(x.key, m), val: renameRaw(x.val, m), to: to}
+	case flattenStmt:
+		t = flattenStmt{val: renameRaw(x.val, m), name: ren(x.name)}
+	case canonStmt:
 		to := x.to
 		to.name = ren(to.name)
-		t = tCanon{val: renameRaw(x.val, m), to: to}
-	case tJoin:
-		t = tJoin{vals: vals(x.vals)}
-	case tServiceID:
-		t = tServiceID{id: renameRaw(x.id, m), srv: x.srv, name: ren(x.name)}
-	case tClosure:
-		t = tClosure{name: ren(x.name), fn: x.fn.renameFree(m), detached: x.detached}
+		t = canonStmt{val: renameRaw(x.val, m), to: to}
+	case joinStmt:
+		t = joinStmt{vals: vals(x.vals)}
+	case serviceIDStmt:
+		t = serviceIDStmt{id: renameRaw(x.id, m), srv: x.srv, name: ren(x.name)}
+	case closureStmt:
+		t = closureStmt{name: ren(x.name), fn: x.fn.renameFree(m), detached: x.detached}
 	default:
-		t = n.tag
+		t = n.stmt
 	}
-	out := &rnode{tag: t, kids: make([]*rnode, len(n.kids))}
+	out := &rawNode{stmt: t, kids: make([]*rawNode, len(n.kids))}
 	for i, k := range n.kids {
 		out.kids[i] = renameTree(k, m)
 	}
@@ -550,18 +569,18 @@ func headName(n string) string {
 }
 
 // usesRaw adds the names a value reads.
-func usesRaw(v rval, out map[string]bool) {
-	mapRaw(v, func(v rval) rval {
+func usesRaw(v rawValue, out map[string]bool) {
+	mapRaw(v, func(v rawValue) rawValue {
 		switch x := v.(type) {
-		case rVar:
+		case rawVar:
 			out[headName(x.name)] = true
-		case rCall:
+		case rawCall:
 			if x.ability != "" {
 				out[headName(x.ability)] = true
 			} else {
 				out[headName(x.name)] = true
 			}
-		case rApply:
+		case rawApply:
 			for _, p := range x.props {
 				if p.idx != nil {
 					usesRaw(p.idx, out)
@@ -573,46 +592,46 @@ func usesRaw(v rval, out map[string]bool) {
 }
 
 // usesTree adds the names a raw tree reads, and the streams it writes.
-func usesTree(n *rnode, out map[string]bool) {
-	vals := func(vs ...rval) {
+func usesTree(n *rawNode, out map[string]bool) {
+	vals := func(vs ...rawValue) {
 		for _, v := range vs {
 			if v != nil {
 				usesRaw(v, out)
 			}
 		}
 	}
-	switch t := n.tag.(type) {
-	case tIf:
+	switch t := n.stmt.(type) {
+	case ifStmt:
 		vals(t.cond)
-	case tOn:
+	case onStmt:
 		vals(t.peer)
 		vals(t.via...)
-	case tFor:
+	case forStmt:
 		vals(t.iter)
-	case tCallT:
+	case callStmt:
 		vals(t.call)
 		for _, e := range t.exports {
 			if e.existing {
 				out[e.name] = true
 			}
 		}
-	case tAssign:
+	case assignStmt:
 		vals(t.val)
-	case tPush:
+	case pushStmt:
 		vals(t.val)
 		out[t.to.name] = true
-	case tPushMap:
+	case pushMapStmt:
 		vals(t.key, t.val)
 		out[t.to.name] = true
-	case tFlatten:
+	case flattenStmt:
 		vals(t.val)
-	case tCanon:
+	case canonStmt:
 		vals(t.val)
-	case tJoin:
+	case joinStmt:
 		vals(t.vals...)
-	case tServiceID:
+	case serviceIDStmt:
 		vals(t.id)
-	case tClosure:
+	case closureStmt:
 		for _, f := range freeNames(t.fn) {
 			out[f] = true
 		}

@@ -7,9 +7,10 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/air"
 )
 
-// rres is a resolved node: an AIR instruction whose children are not yet
-// folded into binary seq/par/xor.
-type rres struct {
+// airNode is a node of the AIR tree that resolve makes of the model tree,
+// hops to other peers included: an AIR instruction whose children are
+// not yet folded into binary seq/par/xor (toInstr folds them).
+type airNode struct {
 	kind  resKind
 	instr air.Instr // for leaves
 	// fold, new, match headers
@@ -17,7 +18,7 @@ type rres struct {
 	nw    *air.New
 	match *air.Match
 	never bool
-	kids  []*rres
+	kids  []*airNode
 }
 
 type resKind uint8
@@ -33,7 +34,7 @@ const (
 )
 
 // resolve runs the topology over a model tree and produces the AIR.
-func resolve(root *mnode) air.Instr {
+func resolve(root *modelNode) air.Instr {
 	t := buildCursor(root, nil, 0)
 	counter := 0
 	out := resolveNode(t, &counter)
@@ -42,12 +43,12 @@ func resolve(root *mnode) air.Instr {
 	}
 	r := out[0]
 	if len(out) > 1 {
-		r = &rres{kind: resSeq, kids: out}
+		r = &airNode{kind: resSeq, kids: out}
 	}
 	return toInstr(flattenSeq(r))
 }
 
-func resolveNode(t *tnode, counter *int) []*rres {
+func resolveNode(t *modelCursor, counter *int) []*airNode {
 	*counter++
 	cur := makeRes(t, *counter)
 	if cur == nil {
@@ -59,29 +60,29 @@ func resolveNode(t *tnode, counter *int) []*rres {
 	before := through(t.pathBefore(), false)
 	after := through(t.pathAfter(), true)
 	if len(before) == 0 && len(after) == 0 {
-		return []*rres{cur}
+		return []*airNode{cur}
 	}
 	kids := append(append(before, cur), after...)
-	return []*rres{{kind: resSeq, kids: kids}}
+	return []*airNode{{kind: resSeq, kids: kids}}
 }
 
-func hop(peer value) *rres {
+func hop(peer value) *airNode {
 	canon := &air.Canon{Peer: toAir(peer), Source: &air.Stream{Name: "$-hop-"}, Dest: &air.CanonStream{Name: "#-hopc-"}}
-	return &rres{kind: resNew, nw: &air.New{Var: &air.Stream{Name: "$-hop-"}}, kids: []*rres{
-		{kind: resNew, nw: &air.New{Var: &air.CanonStream{Name: "#-hopc-"}}, kids: []*rres{{kind: resLeaf, instr: canon}}},
+	return &airNode{kind: resNew, nw: &air.New{Var: &air.Stream{Name: "$-hop-"}}, kids: []*airNode{
+		{kind: resNew, nw: &air.New{Var: &air.CanonStream{Name: "#-hopc-"}}, kids: []*airNode{{kind: resLeaf, instr: canon}}},
 	}}
 }
 
-func through(peers []value, reversed bool) []*rres {
-	var out []*rres
+func through(peers []value, reversed bool) []*airNode {
+	var out []*airNode
 	for _, p := range peers {
 		if isCollection(typeOf(p)) {
 			item := &air.Scalar{Name: "-via-peer-"}
-			steps := []*rres{hop(variable{name: "-via-peer-", typ: types.Typ(types.String)}), {kind: resLeaf, instr: &air.Next{Iterator: item}}}
+			steps := []*airNode{hop(variable{name: "-via-peer-", typ: types.Typ(types.String)}), {kind: resLeaf, instr: &air.Next{Iterator: item}}}
 			if reversed {
 				steps[0], steps[1] = steps[1], steps[0]
 			}
-			out = append(out, &rres{kind: resFold, fold: &air.Fold{Iterable: toAir(p), Iterator: item}, kids: steps})
+			out = append(out, &airNode{kind: resFold, fold: &air.Fold{Iterable: toAir(p), Iterator: item}, kids: steps})
 			continue
 		}
 		out = append(out, hop(p))
@@ -89,7 +90,7 @@ func through(peers []value, reversed bool) []*rres {
 	return out
 }
 
-func peerOr(t *tnode) value {
+func peerOr(t *modelCursor) value {
 	if p := t.currentPeer(); p != nil {
 		return p
 	}
@@ -98,30 +99,30 @@ func peerOr(t *tnode) value {
 
 // makeRes turns one model node into its AIR form; nil drops the node and
 // its subtree.
-func makeRes(t *tnode, i int) *rres {
+func makeRes(t *modelCursor, i int) *airNode {
 	switch o := t.op().(type) {
 	case seqOp, onOp, applyTopologyOp:
-		return &rres{kind: resSeq}
+		return &airNode{kind: resSeq}
 	case matchOp:
-		return &rres{kind: resMatch, match: &air.Match{Mismatch: !o.match, Left: toAir(o.left), Right: toAir(o.right)}}
+		return &airNode{kind: resMatch, match: &air.Match{Mismatch: !o.match, Left: toAir(o.left), Right: toAir(o.right)}}
 	case forOp:
 		if l, ok := o.iter.(literal); ok && l.text == "[]" {
 			return nil
 		}
-		return &rres{kind: resFold, fold: &air.Fold{Iterable: toAir(o.iter), Iterator: &air.Scalar{Name: o.item}}, never: o.never}
+		return &airNode{kind: resFold, fold: &air.Fold{Iterable: toAir(o.iter), Iterator: &air.Scalar{Name: o.item}}, never: o.never}
 	case restrictOp:
-		return &rres{kind: resNew, nw: &air.New{Var: toAir(variable{name: o.name, typ: o.typ, canon: o.canon})}}
+		return &airNode{kind: resNew, nw: &air.New{Var: toAir(variable{name: o.name, typ: o.typ, canon: o.canon})}}
 	case parOp, detachOp:
-		return &rres{kind: resPar}
+		return &airNode{kind: resPar}
 	case xorOp:
-		return &rres{kind: resXor}
+		return &airNode{kind: resXor}
 	case nextOp:
 		return leafRes(&air.Next{Iterator: &air.Scalar{Name: o.item}})
 	case pushOp:
 		if sv, ok := isStreamVar(o.val); ok {
 			tmp := "push-to-stream-" + strconv.Itoa(i)
 			canon := variable{name: tmp, typ: sv.typ, canon: true}
-			return &rres{kind: resSeq, kids: []*rres{
+			return &airNode{kind: resSeq, kids: []*airNode{
 				leafRes(&air.Canon{Peer: toAir(peerOr(t)), Source: toAir(sv.bare()), Dest: toAir(canon)}),
 				leafRes(&air.Ap{Arg: toAir(variable{name: tmp, typ: sv.typ, canon: true, props: sv.props}), Result: toAir(o.to)}),
 			}}
@@ -151,11 +152,11 @@ func makeRes(t *tnode, i int) *rres {
 	return nil
 }
 
-func leafRes(in air.Instr) *rres { return &rres{kind: resLeaf, instr: in} }
+func leafRes(in air.Instr) *airNode { return &airNode{kind: resLeaf, instr: in} }
 
 // flattenSeq merges nested seqs and unwraps single-child seqs, as the
 // reference does after topology.
-func flattenSeq(r *rres) *rres {
+func flattenSeq(r *airNode) *airNode {
 	for i, k := range r.kids {
 		r.kids[i] = flattenSeq(k)
 	}
@@ -165,7 +166,7 @@ func flattenSeq(r *rres) *rres {
 	if len(r.kids) == 1 {
 		return r.kids[0]
 	}
-	var out []*rres
+	var out []*airNode
 	for _, k := range r.kids {
 		if k.kind == resSeq {
 			out = append(out, k.kids...)
@@ -177,7 +178,7 @@ func flattenSeq(r *rres) *rres {
 	return r
 }
 
-func toInstr(r *rres) air.Instr {
+func toInstr(r *airNode) air.Instr {
 	kids := make([]air.Instr, len(r.kids))
 	for i, k := range r.kids {
 		kids[i] = toInstr(k)

@@ -36,7 +36,7 @@ func (in *inliner) mapName(m variable, suffix string) string {
 
 // mapMethod inlines a method call on the stream map m and the properties
 // applied to its result.
-func (in *inliner) mapMethod(m variable, mt *types.StreamMap, call rprop, rest []rprop, propsAllowed bool) (value, inl) {
+func (in *inliner) mapMethod(m variable, mt *types.StreamMap, call rawProp, rest []rawProp, propsAllowed bool) (value, inl) {
 	var args []value
 	var argsInl inl
 	for _, a := range call.args {
@@ -68,7 +68,7 @@ func (in *inliner) mapMethod(m variable, mt *types.StreamMap, call rprop, rest [
 	}
 	// The arguments are computed first, then the method, which uses them.
 	acc := argsInl.mergeWith(resInl, true)
-	if st, ok := res.typ.(*types.Stream); ok && !res.canon && len(rest) > 0 && rest[0].kind == rIndex {
+	if st, ok := res.typ.(*types.Stream); ok && !res.canon && len(rest) > 0 && rest[0].kind == rawIndexProp {
 		// An element of a live result waits for it, as s[n] does.
 		gate, gi := in.streamGate(res.name, st, rest[0].idx, rest[0].typ)
 		return in.unfoldProps(acc.mergeWith(gi, true), gate, rest[1:], propsAllowed)
@@ -93,19 +93,19 @@ func (in *inliner) flatKey(key value) (value, inl) {
 		return key, inl{}
 	}
 	name := in.names.findAndForbid("-" + v.name + "_ap")
-	return variable{name: name, typ: typeOf(v)}, inl{predo: []*mnode{leaf(flattenOp{val: v, name: name})}}
+	return variable{name: name, typ: typeOf(v)}, inl{predo: []*modelNode{leaf(flattenOp{val: v, name: name})}}
 }
 
 // mapGet reads every value of key from a snapshot of the map.
 func (in *inliner) mapGet(m variable, mt *types.StreamMap, key value) (variable, inl) {
 	res, tree := in.mapGetTree(m, mt, key)
-	return res, inl{predo: []*mnode{tree}}
+	return res, inl{predo: []*modelNode{tree}}
 }
 
-func (in *inliner) mapGetTree(m variable, mt *types.StreamMap, key value) (variable, *mnode) {
+func (in *inliner) mapGetTree(m variable, mt *types.StreamMap, key value) (variable, *modelNode) {
 	canon := variable{name: in.mapName(m, "canon"), typ: mt, canon: true}
 	var keyName string
-	var flatKey *mnode
+	var flatKey *modelNode
 	switch k := key.(type) {
 	case variable:
 		keyName = k.name
@@ -131,28 +131,28 @@ func (in *inliner) mapContains(m variable, mt *types.StreamMap, key value) (vari
 			leaf(flattenOp{val: trueLit, name: res.name}),
 		),
 	)
-	return res, inl{predo: []*mnode{tree}}
+	return res, inl{predo: []*modelNode{tree}}
 }
 
 // mapGetStream makes a stream of the values pushed under key.
 func (in *inliner) mapGetStream(m variable, mt *types.StreamMap, key value) (variable, inl) {
 	res := variable{name: in.mapName(m, "get_stream_result"), typ: &types.Stream{Elem: mt.Elem}}
 	in.resolved(res.name, res)
-	tree := in.followMap(m, mt, func(pair variable) *mnode {
+	tree := in.followMap(m, mt, func(pair variable) *modelNode {
 		return xorOf(wrap(matchOp{left: pair.withProp(pairKey), right: key, match: true},
 			leaf(pushOp{val: pair.withProp(pairValue(mt)), to: res})))
 	})
-	return res, inl{predo: []*mnode{tree}}
+	return res, inl{predo: []*modelNode{tree}}
 }
 
 // mapKeysStream makes a stream of the keys pushed, one for each pair.
 func (in *inliner) mapKeysStream(m variable, mt *types.StreamMap) (variable, inl) {
 	res := variable{name: in.mapName(m, "keys_stream_result"), typ: &types.Stream{Elem: strType}}
 	in.resolved(res.name, res)
-	tree := in.followMap(m, mt, func(pair variable) *mnode {
+	tree := in.followMap(m, mt, func(pair variable) *modelNode {
 		return leaf(pushOp{val: pair.withProp(pairKey), to: res})
 	})
-	return res, inl{predo: []*mnode{tree}}
+	return res, inl{predo: []*modelNode{tree}}
 }
 
 // mapKeys takes a snapshot of the keys pushed, one for each pair.
@@ -161,12 +161,12 @@ func (in *inliner) mapKeys(m variable, mt *types.StreamMap) (variable, inl) {
 	stream := variable{name: in.mapName(m, "stream"), typ: st}
 	res := variable{name: in.mapName(m, "keys_result"), typ: st, canon: true}
 	tree := in.snapshot(m, mt, stream, res, func(pair variable) value { return pair.withProp(pairKey) })
-	return res, inl{predo: []*mnode{tree}}
+	return res, inl{predo: []*modelNode{tree}}
 }
 
 // mapPairs takes a snapshot of every pair of the map as a canonical
 // stream, for "for x <- m" to iterate.
-func (in *inliner) mapPairs(m variable, mt *types.StreamMap) (variable, *mnode) {
+func (in *inliner) mapPairs(m variable, mt *types.StreamMap) (variable, *modelNode) {
 	st := &types.Stream{Elem: types.MapPair(mt)}
 	stream := variable{name: in.mapName(m, "pairs"), typ: st}
 	res := variable{name: in.names.findAndForbid(m.name + "_canon"), typ: st, canon: true}
@@ -176,8 +176,8 @@ func (in *inliner) mapPairs(m variable, mt *types.StreamMap) (variable, *mnode) 
 // snapshot pushes what pick takes from each pair of the map into stream,
 // declared for the purpose, and canonicalizes it into res: every pair as
 // the map stands, in the order pushed.
-func (in *inliner) snapshot(m variable, mt *types.StreamMap, stream, res variable, pick func(pair variable) value) *mnode {
-	fill := in.followMap(m, mt, func(pair variable) *mnode { return leaf(pushOp{val: pick(pair), to: stream}) })
+func (in *inliner) snapshot(m variable, mt *types.StreamMap, stream, res variable, pick func(pair variable) value) *modelNode {
+	fill := in.followMap(m, mt, func(pair variable) *modelNode { return leaf(pushOp{val: pick(pair), to: stream}) })
 	return wrap(restrictOp{name: stream.name, typ: stream.typ}, fill, leaf(canonOp{val: stream, to: res}))
 }
 
@@ -185,7 +185,7 @@ func (in *inliner) snapshot(m variable, mt *types.StreamMap, stream, res variabl
 // iterator. The fold ends in (never) inside a par, so the script goes on
 // at once while the fold stays open for pairs that reach the map later
 // from other peers.
-func (in *inliner) followMap(m variable, mt *types.StreamMap, body func(pair variable) *mnode) *mnode {
+func (in *inliner) followMap(m variable, mt *types.StreamMap, body func(pair variable) *modelNode) *modelNode {
 	pair := variable{name: in.mapName(m, "iter"), typ: types.MapPair(mt)}
 	fold := wrap(forOp{item: pair.name, iter: m, never: true}, body(pair), leaf(nextOp{item: pair.name}))
 	return wrap(parOp{}, fold, leaf(nullOp{}))

@@ -192,41 +192,43 @@ const (
 	exitFull
 )
 
-// tnode is a cursor into the model tree with memoized topology.
-type tnode struct {
-	n      *mnode
-	parent *tnode
+// modelCursor is a node of the model tree as the topology sees it: with
+// its parent and position, and what the topology has worked out for it
+// so far (where execution is before it, where it begins and ends...).
+type modelCursor struct {
+	n      *modelNode
+	parent *modelCursor
 	idx    int
-	kids   []*tnode
+	kids   []*modelCursor
 
 	noExec                                      *bool
 	pathOn, beginsOn, endsOn, afterOn, beforeOn *tpath
 	finally                                     *tpath
-	captured                                    map[string]*tnode
+	captured                                    map[string]*modelCursor
 	exit                                        *exitStrategy
 	firstExec, lastExec, nextExec               **tpath
 	firstExecDone, lastExecDone, nextExecDone   bool
 }
 
-func buildCursor(n *mnode, parent *tnode, idx int) *tnode {
-	t := &tnode{n: n, parent: parent, idx: idx}
-	t.kids = make([]*tnode, len(n.kids))
+func buildCursor(n *modelNode, parent *modelCursor, idx int) *modelCursor {
+	t := &modelCursor{n: n, parent: parent, idx: idx}
+	t.kids = make([]*modelCursor, len(n.kids))
 	for i, k := range n.kids {
 		t.kids[i] = buildCursor(k, t, i)
 	}
 	return t
 }
 
-func (t *tnode) op() op { return t.n.op }
+func (t *modelCursor) op() modelOp { return t.n.op }
 
-func (t *tnode) parentOp() op {
+func (t *modelCursor) parentOp() modelOp {
 	if t.parent == nil {
 		return nil
 	}
 	return t.parent.op()
 }
 
-func (t *tnode) isNoExec() bool {
+func (t *modelCursor) isNoExec() bool {
 	if t.noExec != nil {
 		return *t.noExec
 	}
@@ -247,21 +249,21 @@ func (t *tnode) isNoExec() bool {
 	return r
 }
 
-func (t *tnode) rawPrev() *tnode {
+func (t *modelCursor) rawPrev() *modelCursor {
 	if t.parent == nil || t.idx == 0 {
 		return nil
 	}
 	return t.parent.kids[t.idx-1]
 }
 
-func (t *tnode) rawNext() *tnode {
+func (t *modelCursor) rawNext() *modelCursor {
 	if t.parent == nil || t.idx+1 >= len(t.parent.kids) {
 		return nil
 	}
 	return t.parent.kids[t.idx+1]
 }
 
-func (t *tnode) prevSibling() *tnode {
+func (t *modelCursor) prevSibling() *modelCursor {
 	for c := t.rawPrev(); c != nil; c = c.rawPrev() {
 		if !c.isNoExec() {
 			return c
@@ -270,7 +272,7 @@ func (t *tnode) prevSibling() *tnode {
 	return nil
 }
 
-func (t *tnode) nextSibling() *tnode {
+func (t *modelCursor) nextSibling() *modelCursor {
 	for c := t.rawNext(); c != nil; c = c.rawNext() {
 		if !c.isNoExec() {
 			return c
@@ -279,7 +281,7 @@ func (t *tnode) nextSibling() *tnode {
 	return nil
 }
 
-func (t *tnode) firstChild() *tnode {
+func (t *modelCursor) firstChild() *modelCursor {
 	if len(t.kids) == 0 {
 		return nil
 	}
@@ -289,7 +291,7 @@ func (t *tnode) firstChild() *tnode {
 	return t.kids[0].nextSibling()
 }
 
-func (t *tnode) lastChild() *tnode {
+func (t *modelCursor) lastChild() *modelCursor {
 	if len(t.kids) == 0 {
 		return nil
 	}
@@ -299,8 +301,8 @@ func (t *tnode) lastChild() *tnode {
 	return t.kids[len(t.kids)-1].prevSibling()
 }
 
-func (t *tnode) children() []*tnode {
-	var out []*tnode
+func (t *modelCursor) children() []*modelCursor {
+	var out []*modelCursor
 	for _, k := range t.kids {
 		if !k.isNoExec() {
 			out = append(out, k)
@@ -310,7 +312,7 @@ func (t *tnode) children() []*tnode {
 }
 
 // moveRight is the next sibling, or the parent's, and so on.
-func (t *tnode) moveRight() *tnode {
+func (t *modelCursor) moveRight() *modelCursor {
 	for c := t; c != nil; c = c.parent {
 		if n := c.rawNext(); n != nil {
 			return n
@@ -319,7 +321,7 @@ func (t *tnode) moveRight() *tnode {
 	return nil
 }
 
-func (t *tnode) path() tpath {
+func (t *modelCursor) path() tpath {
 	if t.pathOn != nil {
 		return *t.pathOn
 	}
@@ -344,7 +346,7 @@ func (t *tnode) path() tpath {
 }
 
 // moveLeft is the previous sibling, or the parent's, and so on.
-func (t *tnode) moveLeft() *tnode {
+func (t *modelCursor) moveLeft() *modelCursor {
 	for c := t; c != nil; c = c.parent {
 		if p := c.rawPrev(); p != nil {
 			return p
@@ -355,11 +357,11 @@ func (t *tnode) moveLeft() *tnode {
 
 // capturedTopologies are the closures captured to the left of t, by
 // name: the places where their bodies run.
-func (t *tnode) capturedTopologies() map[string]*tnode {
+func (t *modelCursor) capturedTopologies() map[string]*modelCursor {
 	if t.captured != nil {
 		return t.captured
 	}
-	out := map[string]*tnode{}
+	out := map[string]*modelCursor{}
 	if _, ok := t.op().(captureOp); !ok && len(t.kids) > 0 {
 		maps.Copy(out, t.kids[len(t.kids)-1].capturedTopologies())
 	}
@@ -373,9 +375,9 @@ func (t *tnode) capturedTopologies() map[string]*tnode {
 	return out
 }
 
-func (t *tnode) currentPeer() value { return t.path().peer() }
+func (t *modelCursor) currentPeer() value { return t.path().peer() }
 
-func (t *tnode) firstExecutesOn() *tpath {
+func (t *modelCursor) firstExecutesOn() *tpath {
 	if t.firstExecDone {
 		return *t.firstExec
 	}
@@ -394,7 +396,7 @@ func (t *tnode) firstExecutesOn() *tpath {
 	return r
 }
 
-func (t *tnode) lastExecutesOn() *tpath {
+func (t *modelCursor) lastExecutesOn() *tpath {
 	if t.lastExecDone {
 		return *t.lastExec
 	}
@@ -414,7 +416,7 @@ func (t *tnode) lastExecutesOn() *tpath {
 	return r
 }
 
-func (t *tnode) nextExecutesOn() *tpath {
+func (t *modelCursor) nextExecutesOn() *tpath {
 	if t.nextExecDone {
 		return *t.nextExec
 	}
@@ -436,7 +438,7 @@ func (t *tnode) nextExecutesOn() *tpath {
 }
 
 // before: where execution is before this node starts.
-func (t *tnode) before() tpath {
+func (t *modelCursor) before() tpath {
 	if t.beforeOn != nil {
 		return *t.beforeOn
 	}
@@ -470,9 +472,9 @@ func (t *tnode) before() tpath {
 	return r
 }
 
-func isXor(o op) bool { _, ok := o.(xorOp); return ok }
+func isXor(o modelOp) bool { _, ok := o.(xorOp); return ok }
 
-func (t *tnode) begins() tpath {
+func (t *modelCursor) begins() tpath {
 	if t.beginsOn != nil {
 		return *t.beginsOn
 	}
@@ -510,7 +512,7 @@ func (t *tnode) begins() tpath {
 	return r
 }
 
-func (t *tnode) forBegins(f forOp) tpath {
+func (t *modelCursor) forBegins(f forOp) tpath {
 	first := t.firstChild()
 	if first != nil {
 		if _, ok := first.op().(nextOp); ok {
@@ -548,7 +550,7 @@ func (t *tnode) forBegins(f forOp) tpath {
 	return acc
 }
 
-func (t *tnode) ends() tpath {
+func (t *modelCursor) ends() tpath {
 	if t.endsOn != nil {
 		return *t.endsOn
 	}
@@ -583,7 +585,7 @@ func (t *tnode) ends() tpath {
 	return r
 }
 
-func (t *tnode) childFinally(c *tnode) tpath {
+func (t *modelCursor) childFinally(c *modelCursor) tpath {
 	if c == nil {
 		return t.begins()
 	}
@@ -596,14 +598,14 @@ func (t *tnode) childFinally(c *tnode) tpath {
 	return c.ends()
 }
 
-func (t *tnode) afterParent() tpath {
+func (t *modelCursor) afterParent() tpath {
 	if t.parent != nil {
 		return t.parent.after()
 	}
 	return t.path()
 }
 
-func (t *tnode) after() tpath {
+func (t *modelCursor) after() tpath {
 	if t.afterOn != nil {
 		return *t.afterOn
 	}
@@ -640,7 +642,7 @@ func (t *tnode) after() tpath {
 	return r
 }
 
-func (t *tnode) forceExit() exitStrategy {
+func (t *modelCursor) forceExit() exitStrategy {
 	if t.exit != nil {
 		return *t.exit
 	}
@@ -661,7 +663,7 @@ func (t *tnode) forceExit() exitStrategy {
 	return r
 }
 
-func (t *tnode) afterForceExit() exitStrategy {
+func (t *modelCursor) afterForceExit() exitStrategy {
 	po := t.parentOp()
 	switch {
 	case po == nil:
@@ -683,7 +685,7 @@ func (t *tnode) afterForceExit() exitStrategy {
 	return exitEmpty
 }
 
-func (t *tnode) hasExecLater() bool {
+func (t *modelCursor) hasExecLater() bool {
 	for c := t.moveRight(); c != nil; c = c.moveRight() {
 		if !c.isNoExec() {
 			return true
@@ -692,7 +694,7 @@ func (t *tnode) hasExecLater() bool {
 	return false
 }
 
-func (t *tnode) namesUsedLater() map[string]bool {
+func (t *modelCursor) namesUsedLater() map[string]bool {
 	out := map[string]bool{}
 	for c := t.moveRight(); c != nil; c = c.moveRight() {
 		treeUses(c.n, out)
@@ -700,9 +702,9 @@ func (t *tnode) namesUsedLater() map[string]bool {
 	return out
 }
 
-func (t *tnode) exportsUsedLater() bool {
+func (t *modelCursor) exportsUsedLater() bool {
 	exports := map[string]bool{}
-	treeExports(t.n, func(n *mnode) bool {
+	treeExports(t.n, func(n *modelNode) bool {
 		if on, ok := n.op.(onOp); ok && on.relayRet {
 			return false
 		}
@@ -721,7 +723,7 @@ func (t *tnode) exportsUsedLater() bool {
 
 // closestParExitChild finds the par branch this xor branch exits from, if
 // it is at the end of one.
-func (t *tnode) closestParExitChild() *tnode {
+func (t *modelCursor) closestParExitChild() *modelCursor {
 	for p := t.parent; p != nil; p = p.parent {
 		po := p.parentOp()
 		switch {
@@ -740,14 +742,14 @@ func (t *tnode) closestParExitChild() *tnode {
 	return nil
 }
 
-func (t *tnode) closestParExit() *tnode {
+func (t *modelCursor) closestParExit() *modelCursor {
 	if c := t.closestParExitChild(); c != nil {
 		return c.parent
 	}
 	return nil
 }
 
-func (t *tnode) finallyOn() tpath {
+func (t *modelCursor) finallyOn() tpath {
 	if t.finally != nil {
 		return *t.finally
 	}
@@ -764,7 +766,7 @@ func (t *tnode) finallyOn() tpath {
 	return r
 }
 
-func (t *tnode) pathBefore() []value {
+func (t *modelCursor) pathBefore() []value {
 	bef, beg := t.before(), t.begins()
 	path := findPath(bef, beg)
 	if where := t.firstExecutesOn(); where != nil && !where.equal(beg) {
@@ -778,7 +780,7 @@ func (t *tnode) pathBefore() []value {
 	return path
 }
 
-func (t *tnode) pathAfterVia() []value {
+func (t *modelCursor) pathAfterVia() []value {
 	switch t.forceExit() {
 	case exitToRelay:
 		return findPathEnforce(t.ends(), t.path().toRelay())
@@ -792,7 +794,7 @@ func (t *tnode) pathAfterVia() []value {
 	return nil
 }
 
-func (t *tnode) pathAfterAndPingNext() []value {
+func (t *modelCursor) pathAfterAndPingNext() []value {
 	if t.forceExit() != exitFull {
 		return t.pathAfterVia()
 	}
@@ -813,7 +815,7 @@ func (t *tnode) pathAfterAndPingNext() []value {
 	return append(t.pathAfterVia(), appendix...)
 }
 
-func (t *tnode) pathAfter() []value {
+func (t *modelCursor) pathAfter() []value {
 	po := t.parentOp()
 	switch {
 	case po != nil && isParGroup(po):
