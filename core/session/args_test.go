@@ -88,8 +88,15 @@ func FuzzParseCall(f *testing.F) {
 		if !isIdent(name) {
 			t.Fatalf("accepted function name %q", name)
 		}
-		for _, a := range args {
-			if a.Name == "" && !json.Valid(a.Literal) {
+		// A list that names data holds its elements instead of a
+		// literal; every literal at any depth must be JSON.
+		for len(args) > 0 {
+			a := args[len(args)-1]
+			args = args[:len(args)-1]
+			switch {
+			case a.Elems != nil:
+				args = append(args, a.Elems...)
+			case a.Name == "" && !json.Valid(a.Literal):
 				t.Fatalf("accepted literal %q is not JSON", a.Literal)
 			}
 		}
