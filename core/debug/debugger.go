@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/node"
@@ -112,6 +113,12 @@ type Debugger struct {
 	breakpoints []Breakpoint
 	cur         Stop
 	subs        map[chan struct{}]struct{}
+
+	// The network's clock (Now): the wall clock less the time spent
+	// paused, lost, and since when the network is paused now.
+	wall  func() time.Time
+	lost  time.Duration
+	since time.Time
 }
 
 type held struct {
@@ -126,7 +133,31 @@ var (
 
 // New returns a running debugger that records into rec.
 func New(rec *Recording) *Debugger {
-	return &Debugger{rec: rec, arrived: make(chan struct{}), awaited: map[*node.Interpretation]chan *Hop{}, subs: map[chan struct{}]struct{}{}}
+	return &Debugger{rec: rec, arrived: make(chan struct{}), awaited: map[*node.Interpretation]chan *Hop{}, subs: map[chan struct{}]struct{}{},
+		wall: time.Now}
+}
+
+// Now is the clock of the network the debugger holds: the wall clock,
+// less every moment the network has spent paused. While the network is
+// paused it stands still, so a particle that is stepped, or waits for a
+// step, does not age: give it to the network's nodes as their clock
+// (node.Config.Now), and its TTL checks, deadlines and timestamps
+// follow the debugger.
+func (d *Debugger) Now() time.Time {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.paused {
+		return d.since.Add(-d.lost)
+	}
+	return d.wall().Add(-d.lost)
+}
+
+// pauseLocked pauses the network and its clock.
+func (d *Debugger) pauseLocked() {
+	if !d.paused {
+		d.paused = true
+		d.since = d.wall()
+	}
 }
 
 // Recording returns what the debugger has recorded.
@@ -172,7 +203,7 @@ func (d *Debugger) Record(in *node.Interpretation) {
 		return
 	}
 	if hit := Hit(d.breakpoints, h); hit != nil {
-		d.paused = true
+		d.pauseLocked()
 		d.cur = Stop{Hop: h, Hit: hit}
 		d.changedLocked()
 	}
@@ -183,7 +214,7 @@ func (d *Debugger) Pause() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.paused {
-		d.paused = true
+		d.pauseLocked()
 		d.changedLocked()
 	}
 }
@@ -192,6 +223,9 @@ func (d *Debugger) Pause() {
 func (d *Debugger) Continue() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.paused {
+		d.lost += d.wall().Sub(d.since)
+	}
 	d.paused = false
 	for _, h := range d.held {
 		close(h.release)

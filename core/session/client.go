@@ -25,6 +25,8 @@ type Client struct {
 	node  *node.Node
 	relay peer.ID
 	conn  io.Closer
+	// followClock: see ClientConfig.FollowClock.
+	followClock bool
 
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the node has stopped
@@ -50,6 +52,10 @@ type ClientConfig struct {
 	// Conn, if set, is the client's connection to the network, closed
 	// once the node has stopped.
 	Conn io.Closer
+	// FollowClock makes a run wait for its particle's TTL on the node's
+	// clock (Node.Now) rather than the wall clock, as a local network
+	// under a debugger needs: its clock stands still while it is paused.
+	FollowClock bool
 }
 
 // run is one function running: the services its particle is given and
@@ -71,7 +77,7 @@ func (r *run) finish(o outcome) {
 
 // NewClient starts a client's node; Close stops it.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	c := &Client{relay: cfg.Relay, conn: cfg.Conn, done: make(chan struct{}), runs: map[string]*run{}}
+	c := &Client{relay: cfg.Relay, conn: cfg.Conn, followClock: cfg.FollowClock, done: make(chan struct{}), runs: map[string]*run{}}
 	cfg.Node.Scope = scope{c}
 	nd, err := node.New(cfg.Node)
 	if err != nil {
@@ -191,10 +197,10 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 		case <-c.done:
 			return nil, ErrClosed
 		case <-deadline.C:
-			// The deadline is on the client's clock, which stands still
-			// while a debugger holds the network paused: wait out what
-			// is left of it.
-			if left := r.deadline.Sub(c.node.Now()); left > 0 {
+			// With FollowClock the deadline is on the client's clock,
+			// which stands still while a debugger holds the network
+			// paused: wait out what is left of it.
+			if left := r.deadline.Sub(c.node.Now()); c.followClock && left > 0 {
 				deadline.Reset(left)
 				continue
 			}

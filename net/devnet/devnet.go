@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/node"
@@ -63,6 +64,10 @@ type Config struct {
 	// Interpreter gives node i (-1 for a client) the interpreter it runs
 	// scripts with; nil, or a nil result, means core/avm.
 	Interpreter func(i int, id peer.ID) Interpreter
+	// Now is the one clock of every node and client, for their TTL
+	// checks, deadlines and timestamps; default time.Now. A debugger's
+	// clock stands still while it holds the network paused.
+	Now func() time.Time
 }
 
 // Services are a node's deployed services, as marine/registry keeps
@@ -201,7 +206,7 @@ func (n *Network) hostConfig(i int, key peer.PrivateKey) (nodehost.Config, error
 	return nodehost.Config{
 		Key: key, Events: n.cfg.Events, Managers: managers, Libp2p: lh,
 		Logger: n.cfg.Logger, Version: n.cfg.Version, Gate: n.cfg.Gate, Recorder: n.cfg.Recorder,
-		Interpreter: interp,
+		Interpreter: interp, Now: n.cfg.Now,
 	}, nil
 }
 

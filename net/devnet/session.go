@@ -30,11 +30,13 @@ var (
 )
 
 // NewSession starts a local network and its client, with a debugger
-// (running, recording the last debug.DefaultLimit hops) as the gate and
-// recorder of every peer; it replaces cfg.Gate and cfg.Recorder.
+// (running, recording the last debug.DefaultLimit hops) as the gate,
+// recorder and clock of every peer: while the network is paused,
+// particle time stands still. It replaces cfg.Gate, cfg.Recorder and
+// cfg.Now.
 func NewSession(ctx context.Context, cfg Config) (*Session, error) {
 	dbg := debug.New(debug.NewRecording(0))
-	cfg.Gate, cfg.Recorder = dbg, dbg
+	cfg.Gate, cfg.Recorder, cfg.Now = dbg, dbg, dbg.Now
 	n, err := Start(ctx, cfg)
 	if err != nil {
 		return nil, err

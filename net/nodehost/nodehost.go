@@ -53,13 +53,16 @@ type Config struct {
 	// node.Config): a debugger's hooks.
 	Gate     node.Gate
 	Recorder node.Recorder
-	// Interpreter runs the peer's scripts; default core/avm.
-	Interpreter node.Interpreter
 	// MaxParticleSize bounds an incoming particle's frame; default the
 	// reference's 100 MiB.
 	MaxParticleSize int
 	// CallTimeout and MaxClockSkew are the node's (see node.Config).
 	CallTimeout, MaxClockSkew time.Duration
+	// Interpreter runs the peer's scripts; default core/avm.
+	Interpreter node.Interpreter
+	// Now is the peer's clock, for its TTL checks, deadlines and
+	// timestamps; default time.Now.
+	Now func() time.Time
 }
 
 // The node's limits, as the binary's flags default them (see core/node).
@@ -117,7 +120,7 @@ func StartClient(cfg Config, relay peer.ID) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c, err = session.NewClient(session.ClientConfig{Node: ncfg, Relay: relay, Conn: h}); err != nil {
+	if c, err = session.NewClient(session.ClientConfig{Node: ncfg, Relay: relay, Conn: h, FollowClock: cfg.Now != nil}); err != nil {
 		h.Close()
 		return nil, err
 	}
@@ -212,12 +215,13 @@ func assemble(cfg Config, to func() receiver) (*p2p.Host, node.Config, error) {
 		Services:     cfg.Services,
 		Gate:         cfg.Gate,
 		Recorder:     cfg.Recorder,
-		Interpreter:  cfg.Interpreter,
 		CallTimeout:  cfg.CallTimeout,
 		MaxClockSkew: cfg.MaxClockSkew,
+		Interpreter:  cfg.Interpreter,
+		Now:          cfg.Now,
 		Logger:       cfg.Logger.With("peer", id.ShortString()),
 		Builtins: builtin.New(builtin.Env{
-			Host: id, Key: cfg.Key, Network: h.Builtins(),
+			Host: id, Key: cfg.Key, Network: h.Builtins(), Now: cfg.Now,
 			Deployer: cfg.Deployer, Managers: cfg.Managers,
 			Info: func() builtin.Info {
 				addrs := []string{}
