@@ -95,6 +95,10 @@ type Options struct {
 	// paused, such as a replay: the workbench offers neither run nor
 	// pause.
 	ReadOnly bool
+	// TTL bounds the life of the particles the workbench starts; default
+	// the session's (15 s). On a local network their time stands still
+	// while the network is paused.
+	TTL time.Duration
 }
 
 // Model is the workbench's root model.
@@ -640,14 +644,14 @@ func (m *Model) startRun(req ui.RunRequest) tea.Cmd {
 	m.runs++
 	m.running++
 	id, pid := m.runs, session.NewParticleID()
-	s, ctx := m.opts.Session, m.run
+	s, ctx, ttl := m.opts.Session, m.run, m.opts.TTL
 	started := ui.RunStartedMsg{ID: id, Display: req.Display, ParticleID: pid}
 	m.setStatus("running "+req.Display+"…", false)
 	return tea.Batch(
 		func() tea.Msg { return started },
 		func() tea.Msg {
 			t := time.Now()
-			res, err := s.Run(ctx, session.Call{Script: req.Function.AIR, Args: req.Args, Results: req.Function.Results, ParticleID: pid})
+			res, err := s.Run(ctx, session.Call{Script: req.Function.AIR, Args: req.Args, Results: req.Function.Results, ParticleID: pid, TTL: ttl})
 			r := ui.RunResult{ID: id, Display: req.Display, ParticleID: pid, Err: err, Took: time.Since(t)}
 			if res != nil {
 				r.Values = res.Values

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -223,4 +224,22 @@ func TestTraceNamesTheInterpreter(t *testing.T) {
 		}
 	}
 	golden.RequireEqual(t, view)
+}
+
+// TestRunsTakeTheWorkbenchTTL: Options.TTL (aquarium --ttl) is the TTL
+// of every particle the workbench starts; without it the session's.
+func TestRunsTakeTheWorkbenchTTL(t *testing.T) {
+	for _, ttl := range []time.Duration{10 * time.Second, 0} {
+		s := newFakeSession(2)
+		m := New(t.Context(), Options{Session: s, Compile: compile, TTL: ttl})
+		t.Cleanup(m.Close)
+		_, cmd := m.Update(ui.RunRequest{Function: ui.Function{Name: "hello", AIR: "(null)"}, Display: "hello()"})
+		runCmd(m, cmd)
+		s.mu.Lock()
+		got := slices.Clone(s.ttls)
+		s.mu.Unlock()
+		if len(got) != 1 || got[0] != ttl {
+			t.Errorf("with TTL %v the session was asked for TTLs %v", ttl, got)
+		}
+	}
 }

@@ -27,6 +27,8 @@ type fakeSession struct {
 	mu    sync.Mutex
 	peers []session.PeerInfo
 	base  time.Time
+	// ttls are the TTLs of the calls run, in order.
+	ttls []time.Duration
 }
 
 func newFakeSession(nodes int) *fakeSession {
@@ -55,6 +57,9 @@ func (s *fakeSession) Close() error       { return nil }
 
 // Run records a particle's trip and returns its arguments in name order.
 func (s *fakeSession) Run(_ context.Context, call session.Call) (*session.Result, error) {
+	s.mu.Lock()
+	s.ttls = append(s.ttls, call.TTL)
+	s.mu.Unlock()
 	client, relay := peer.ID("12D3KooWclient"), fakeID(0)
 	s.emit(call.ParticleID, client, relay)
 	if strings.Contains(call.Script, `"risky"`) {

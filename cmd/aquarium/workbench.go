@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -57,6 +58,7 @@ type workbenchFlags struct {
 	nodes   int
 	imports []string
 	keyFile string
+	ttl     time.Duration
 }
 
 // addWorkbench makes the root command open the workbench when it is given
@@ -72,6 +74,7 @@ func addWorkbench(root *cobra.Command) {
 	root.Flags().IntVar(&f.nodes, "nodes", 5, "nodes in the local network")
 	root.Flags().StringArrayVarP(&f.imports, "import", "I", nil, "directory to search for imports (repeatable)")
 	root.Flags().StringVar(&f.keyFile, "key", "", "file holding the key to attach to remote nodes with, ctrl+o (default: a fresh key)")
+	root.Flags().DurationVar(&f.ttl, "ttl", 15*time.Second, "TTL of the particles the workbench runs; it stands still while the network is paused")
 }
 
 func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
@@ -81,6 +84,9 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 	}
 	if f.nodes < 1 {
 		return fmt.Errorf("--nodes %d: want at least 1", f.nodes)
+	}
+	if f.ttl <= 0 {
+		return fmt.Errorf("--ttl %v: want a positive duration", f.ttl)
 	}
 	if !interactive() {
 		return errors.New("the workbench needs a terminal; use 'aquarium run' to run a function from a script")
@@ -119,6 +125,7 @@ func runWorkbench(cmd *cobra.Command, args []string, f workbenchFlags) error {
 		Files:      files,
 		Title:      "local network",
 		Self:       peer.IDOf(key),
+		TTL:        f.ttl,
 	})
 }
 
