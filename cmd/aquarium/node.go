@@ -127,6 +127,10 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 	if err != nil {
 		return err
 	}
+	runLimits, err := f.limits.interpretation()
+	if err != nil {
+		return err
+	}
 	managers := map[peer.ID]bool{}
 	for _, m := range f.managers {
 		id, err := peer.ParseID(m)
@@ -173,7 +177,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		Events: events, Logger: log, Version: buildVersion(),
 		Services: reg, Deployer: reg, Managers: func(id peer.ID) bool { return managers[id] },
 		Interpreter: interp, MaxParticleSize: maxParticle,
-		CallTimeout: f.limits.callTimeout, MaxClockSkew: f.limits.clockSkew,
+		CallTimeout: f.limits.callTimeout, MaxClockSkew: f.limits.clockSkew, Limits: runLimits,
 	})
 	if err != nil {
 		return err

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/marine"
 	"github.com/aquarium-p2p/aquarium/marine/config"
 	"github.com/aquarium-p2p/aquarium/marine/registry"
@@ -20,6 +22,9 @@ type limitFlags struct {
 	clockSkew     time.Duration
 	serviceMemory string
 	serviceQueue  int
+	// steps, valueSize and dataSize bound each interpretation.
+	steps               int64
+	valueSize, dataSize string
 }
 
 func (l *limitFlags) register(fl *pflag.FlagSet) {
@@ -28,6 +33,25 @@ func (l *limitFlags) register(fl *pflag.FlagSet) {
 	fl.DurationVar(&l.clockSkew, "max-clock-skew", nodehost.DefaultMaxClockSkew, "how far ahead of this node's clock a particle's timestamp may be (negative: no check)")
 	fl.StringVar(&l.serviceMemory, "service-memory-limit", "256MiB", "memory of a service whose config sets no total_memory_limit")
 	fl.IntVar(&l.serviceQueue, "service-queue", marine.DefaultMaxQueue, "calls that may wait for a busy service; more fail at once")
+	fl.Int64Var(&l.steps, "max-steps", avm.DefaultSteps, "instructions (and 64-byte pieces of values handled) one interpretation may take")
+	fl.StringVar(&l.valueSize, "max-value-size", "4MiB", "largest value one interpretation takes in or makes")
+	fl.StringVar(&l.dataSize, "max-data-size", "16MiB", "largest particle data one interpretation accepts or writes")
+}
+
+// interpretation returns the bounds of each interpretation the flags give.
+func (l *limitFlags) interpretation() (avm.Limits, error) {
+	if l.steps <= 0 {
+		return avm.Limits{}, fmt.Errorf("--max-steps: %d is not positive", l.steps)
+	}
+	v, err := config.ParseByteSize(l.valueSize)
+	if err != nil || v == 0 || v > math.MaxInt32 {
+		return avm.Limits{}, fmt.Errorf("--max-value-size: %q is not a size between 1 byte and 2 GiB", l.valueSize)
+	}
+	d, err := config.ParseByteSize(l.dataSize)
+	if err != nil || d == 0 || d > math.MaxInt32 {
+		return avm.Limits{}, fmt.Errorf("--max-data-size: %q is not a size between 1 byte and 2 GiB", l.dataSize)
+	}
+	return avm.Limits{Steps: l.steps, ValueSize: int(v), DataSize: int(d)}, nil
 }
 
 // sizes parses the flags given as sizes.

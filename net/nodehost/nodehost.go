@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
@@ -58,6 +59,9 @@ type Config struct {
 	MaxParticleSize int
 	// CallTimeout and MaxClockSkew are the node's (see node.Config).
 	CallTimeout, MaxClockSkew time.Duration
+	// Limits bound each interpretation (see avm.Limits); zero fields
+	// take the defaults.
+	Limits avm.Limits
 	// Interpreter runs the peer's scripts; default core/avm.
 	Interpreter node.Interpreter
 	// Now is the peer's clock, for its TTL checks, deadlines and
@@ -217,6 +221,7 @@ func assemble(cfg Config, to func() receiver) (*p2p.Host, node.Config, error) {
 		Recorder:     cfg.Recorder,
 		CallTimeout:  cfg.CallTimeout,
 		MaxClockSkew: cfg.MaxClockSkew,
+		Limits:       cfg.Limits,
 		Interpreter:  cfg.Interpreter,
 		Now:          cfg.Now,
 		Logger:       cfg.Logger.With("peer", id.ShortString()),
