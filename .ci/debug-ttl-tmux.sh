@@ -48,16 +48,5 @@ if screen | grep -qE "timed out|expired"; then
 fi
 wait_for "completed"
 
-tmux send-keys -t "$session" C-c
-for _ in $(seq 100); do
-	[[ -s "$work/status" ]] && break
-	sleep 0.1
-done
-status=$(cat "$work/status" 2>/dev/null || echo "exit status unknown")
-if [[ "$status" != "exit status 0" ]]; then
-	echo "$NAME: workbench did not quit cleanly: $status" >&2
-	cat "$work/stderr" >&2 || true
-	screen >&2
-	exit 1
-fi
+quit_cleanly
 echo "$NAME: ok"
