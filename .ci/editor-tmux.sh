@@ -35,6 +35,15 @@ absent() {
 	fi
 }
 
+# gone TEXT: wait until the workbench no longer shows TEXT.
+gone() {
+	local deadline=$((SECONDS + 10))
+	while screen | grep -qF -- "$1"; do
+		((SECONDS < deadline)) || fail "the screen still shows $1"
+		sleep 0.1
+	done
+}
+
 tail_mark=TAILMARK
 long="-- LONGLINE $(printf 'a%.0s' $(seq 150)) $tail_mark"
 cat >work.aqua <<AQUA
@@ -90,7 +99,12 @@ tmux send-keys -t "$session" S-End
 wait_for "${#long} characters selected"
 tmux send-keys -t "$session" C-c
 wait_for "copied ${#long} characters"
-tmux show-buffer | grep -qF -- "$long" || fail "tmux's buffer does not hold the copied line: $(tmux show-buffer 2>&1 | head -c 200)"
+# tmux takes the sequence in after the status line says so: wait for it.
+deadline=$((SECONDS + 5))
+until tmux show-buffer 2>/dev/null | grep -qF -- "$long"; do
+	((SECONDS < deadline)) || fail "tmux's buffer does not hold the copied line: $(tmux show-buffer 2>&1 | head -c 200)"
+	sleep 0.1
+done
 
 # Paste it on the file's last line, empty; find finds both.
 tmux send-keys -t "$session" C-End
@@ -109,8 +123,7 @@ close_find
 # Undo the paste: one match left, and the file is as saved; redo brings
 # the line back.
 tmux send-keys -t "$session" C-z
-wait_for "work.aqua "
-absent "work.aqua •"
+gone "work.aqua •"
 tmux send-keys -t "$session" C-f Enter
 wait_for "1 of 1"
 close_find
