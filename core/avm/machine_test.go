@@ -7,8 +7,6 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
-	"github.com/aquarium-p2p/aquarium/core/avm/internal/merge"
-	"github.com/aquarium-p2p/aquarium/core/avm/value"
 )
 
 // execSmallStack runs root on a fresh interpreter in a goroutine whose
@@ -18,19 +16,7 @@ import (
 func execSmallStack(t *testing.T, root air.Instr, limits Limits, xs []any) (*interp, error) {
 	t.Helper()
 	stores := data.NewStores()
-	x := &interp{
-		tr:       merge.New(nil, nil),
-		st:       &stores,
-		parsed:   map[data.CID]value.Value{},
-		sc:       newScalars(),
-		streams:  streams{},
-		lastErr:  noError(),
-		curErr:   noError(),
-		complete: true,
-		requests: map[uint32]CallRequest{},
-		results:  map[uint32]CallResult{},
-		limits:   limits.withDefaults(),
-	}
+	x := newInterp(Params{}, limits.withDefaults(), data.New(), data.New(), &stores, nil)
 	if err := x.sc.set("xs", &binding{val: &val{v: xs}}); err != nil {
 		t.Fatal(err)
 	}

@@ -116,25 +116,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	stores := data.NewStores()
 	stores.Union(&prev.Stores)
 	stores.Union(&cur.Stores)
-	x := &interp{
-		p:        p,
-		tr:       merge.New(prev.Trace, cur.Trace),
-		st:       &stores,
-		parsed:   map[data.CID]value.Value{},
-		sc:       newScalars(),
-		streams:  streams{},
-		lastErr:  noError(),
-		curErr:   noError(),
-		complete: true,
-		requests: map[uint32]CallRequest{},
-		results:  maps.Clone(results),
-		lastID:   prev.LastCallID,
-		genLimit: [2]uint32{uint32(len(prev.Trace)), uint32(len(cur.Trace))},
-		limits:   limits,
-	}
-	if x.results == nil {
-		x.results = map[uint32]CallResult{}
-	}
+	x := newInterp(p, limits, prev, cur, &stores, results)
 	runErr := x.exec(root)
 	if runErr != nil {
 		stop := Stop{Kind: StopError, Span: x.raisedAt}
@@ -185,6 +167,31 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		o.ErrorMessage = fmt.Sprintf("after finishing execution of supplied AIR, there are some unprocessed call results: %v, probably a wrong call_id used", ids)
 	}
 	return o
+}
+
+// newInterp returns the state of a run that merges prev and cur, reads
+// objects from stores and takes the call results given.
+func newInterp(p Params, limits Limits, prev, cur *data.Data, stores *data.Stores, results map[uint32]CallResult) *interp {
+	x := &interp{
+		p:        p,
+		tr:       merge.New(prev.Trace, cur.Trace),
+		st:       stores,
+		parsed:   map[data.CID]value.Value{},
+		sc:       newScalars(),
+		streams:  streams{},
+		lastErr:  noError(),
+		curErr:   noError(),
+		complete: true,
+		requests: map[uint32]CallRequest{},
+		results:  maps.Clone(results),
+		lastID:   prev.LastCallID,
+		genLimit: [2]uint32{uint32(len(prev.Trace)), uint32(len(cur.Trace))},
+		limits:   limits,
+	}
+	if x.results == nil {
+		x.results = map[uint32]CallResult{}
+	}
+	return x
 }
 
 func decodeCode(err error) int64 {
