@@ -348,10 +348,10 @@ func (w *builder) signatures(m map[string]Signature) uint32 {
 	entries := make([]entry, len(ids))
 	for i, id := range ids {
 		s := m[id]
-		key := w.raw([]byte{keyFormatEd25519})
-		w.raw(s.PublicKey)
-		sig := w.raw([]byte{keyFormatEd25519})
-		w.raw(s.Sig)
+		key := w.pos()
+		w.b = appendKey(w.b, s.PublicKey)
+		sig := w.pos()
+		w.b = appendKey(w.b, s.Sig)
 		entries[i] = entry{key, sig}
 	}
 	arr := w.alloc(signatureSize * len(ids))
@@ -829,6 +829,12 @@ func (a *archive) signatures(at uint32, m map[string]Signature) error {
 		m[id] = Signature{PublicKey: ed25519.PublicKey(pub), Sig: s}
 	}
 	return nil
+}
+
+// appendKey appends a public key or signature as the reference encodes
+// it: the key format byte, then the bytes.
+func appendKey(b, key []byte) []byte {
+	return append(append(b, keyFormatEd25519), key...)
 }
 
 // decodeKey strips the key format byte of an encoded key or signature,

@@ -40,9 +40,7 @@ func DumpJSON(d *Data) ([]byte, error) {
 	}
 	sigs := make(map[string]string, len(d.Signatures))
 	for _, s := range d.Signatures {
-		key := append([]byte{keyFormatEd25519}, s.PublicKey...)
-		sig := append([]byte{keyFormatEd25519}, s.Sig...)
-		sigs[base58.Encode(key)] = base58.Encode(sig)
+		sigs[base58.Encode(appendKey(nil, s.PublicKey))] = base58.Encode(appendKey(nil, s.Sig))
 	}
 	doc := map[string]any{
 		"versions": map[string]string{
