@@ -379,8 +379,8 @@ func DecodeOwn(b []byte) (*Data, error) {
 	return decode(b, true)
 }
 
-// Versions are the versions an envelope names.
-type Versions struct {
+// versions are the versions an envelope names.
+type versions struct {
 	// Data is the version of the data format.
 	Data string
 	// Interpreter is the version of the interpreter that wrote the data.
@@ -410,8 +410,8 @@ func decode(b []byte, own bool) (*Data, error) {
 
 // decodeEnvelope reads the MessagePack envelope, in any key order, as
 // the reference's deserializer does; keys it does not know are skipped.
-func decodeEnvelope(b []byte) (Versions, []byte, error) {
-	var v Versions
+func decodeEnvelope(b []byte) (versions, []byte, error) {
+	var v versions
 	dec := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(dec)
 	r := bytes.NewReader(b)
