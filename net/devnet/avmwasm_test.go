@@ -2,7 +2,6 @@ package devnet
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,17 +50,7 @@ func TestPeersOnAVMWasm(t *testing.T) {
 	}
 	defer s.Close()
 	ids := s.Network().NodeIDs()
-	res, err := s.Run(ctx, session.Call{
-		Script: corpus(t, "nestedHops"), TTL: 10 * time.Second,
-		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
-	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
-		t.Errorf("nestedHops = %s, want %v", res.Values, want)
-	}
+	res := runNestedHops(ctx, t, s.Run, session.Call{TTL: 10 * time.Second}, ids)
 
 	evs, _ := s.Events().Since(1, 100_000)
 	interpreted := 0
@@ -114,17 +103,7 @@ func TestSwitchNodeToAVMWasm(t *testing.T) {
 	if err := s.SetInterpreter(ctx, ids[1], "nonesuch"); err == nil {
 		t.Error("SetInterpreter to an unknown interpreter succeeded")
 	}
-	res, err := s.Run(ctx, session.Call{
-		Script: corpus(t, "nestedHops"), TTL: 20 * time.Second,
-		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
-	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
-		t.Errorf("nestedHops = %s, want %v", res.Values, want)
-	}
+	res := runNestedHops(ctx, t, s.Run, session.Call{TTL: 20 * time.Second}, ids)
 	by := map[peer.ID]map[string]bool{}
 	evs, _ := s.Events().Since(1, 100_000)
 	for _, e := range evs {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
@@ -40,6 +41,23 @@ func corpus(t *testing.T, name string) string {
 
 func raw(v string) json.RawMessage { return json.RawMessage(v) }
 
+// runNestedHops runs nestedHops through run, within ctx, with call's
+// relay and TTL, from ids[1] to ids[2], and checks both its results.
+func runNestedHops(ctx context.Context, t *testing.T, run func(context.Context, session.Call) (*session.Result, error), call session.Call, ids []peer.ID) *session.Result {
+	t.Helper()
+	call.Script = corpus(t, "nestedHops")
+	call.Args = map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)}
+	res, err := run(ctx, call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
+	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
+		t.Errorf("nestedHops = %s, want %v", res.Values, want)
+	}
+	return res
+}
+
 func TestDeterministicKeys(t *testing.T) {
 	a, b, c := deriveKey(1, 2), deriveKey(1, 2), deriveKey(1, 3)
 	if string(a.Raw()) != string(b.Raw()) || string(a.Raw()) == string(c.Raw()) {
@@ -52,20 +70,10 @@ func TestRunAcrossNodes(t *testing.T) {
 	ids := n.NodeIDs()
 	ctx := context.Background()
 
-	res, err := c.Run(ctx, session.Call{
-		Script: corpus(t, "nestedHops"), Relay: ids[0],
-		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
-	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
-		t.Errorf("nestedHops = %s, want %v", res.Values, want)
-	}
+	runNestedHops(ctx, t, c.Run, session.Call{Relay: ids[0]}, ids)
 
 	ps, _ := json.Marshal([]string{string(ids[1]), string(ids[2]), string(ids[3])})
-	res, err = c.Run(ctx, session.Call{
+	res, err := c.Run(ctx, session.Call{
 		Script: corpus(t, "parallelPeers"), Relay: ids[0], Args: map[string]json.RawMessage{"ps": ps},
 	})
 	if err != nil {

@@ -53,17 +53,7 @@ func TestMemoryRunAcrossNodes(t *testing.T) {
 			}
 		}
 	}
-	res, err := c.Run(context.Background(), session.Call{
-		Script: corpus(t, "nestedHops"), Relay: ids[0],
-		Args: map[string]json.RawMessage{"a": raw(`"` + string(ids[1]) + `"`), "b": raw(`"` + string(ids[2]) + `"`)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{`"` + string(ids[1]) + `!"`, `"` + string(ids[2]) + `?"`}
-	if len(res.Values) != 2 || string(res.Values[0]) != want[0] || string(res.Values[1]) != want[1] {
-		t.Errorf("nestedHops = %s, want %v", res.Values, want)
-	}
+	runNestedHops(context.Background(), t, c.Run, session.Call{Relay: ids[0]}, ids)
 	// Node 3 was never named to node 0: Kademlia found it in memory too.
 	if err := onPeer(t, n, c, ids[3], 5*time.Second); err != nil {
 		t.Errorf("run on node 3: %v", err)
