@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,12 +43,7 @@ func newReplayModel(t testing.TB, w, h int, opts Options) (*Model, *replay.Sessi
 // loadRecording reads the recording file at path.
 func loadRecording(t testing.TB, path string) *debug.Recording {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := debug.Load(f)
+	rec, err := debug.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,14 +59,9 @@ the inspector shows the particle's data and variables there.`,
 }
 
 func runReplay(cmd *cobra.Command, path string, f replayFlags) error {
-	file, err := os.Open(path)
+	rec, err := debug.LoadFile(path)
 	if err != nil {
 		return err
-	}
-	defer file.Close()
-	rec, err := debug.Load(file)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
 	}
 	if f.tui || (interactive() && f.hop == 0 && f.particle == "" && !f.summary && !f.data) {
 		return replayWorkbench(cmd.Context(), path, rec)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -103,12 +102,7 @@ func TestReplayOfNothing(t *testing.T) {
 // loadRecording reads the recording file at path.
 func loadRecording(t *testing.T, path string) *debug.Recording {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := debug.Load(f)
+	rec, err := debug.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

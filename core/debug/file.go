@@ -181,6 +181,21 @@ func toFile(h *Hop, particle int) fileHop {
 // ErrNotRecording means a file is not a recording this build can read.
 var ErrNotRecording = errors.New("not an aquarium recording")
 
+// LoadFile reads the recording file at path; an error that is not the
+// file system's names the path.
+func LoadFile(path string) (*Recording, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rec, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rec, nil
+}
+
 // Load reads a recording file.
 func Load(r io.Reader) (*Recording, error) {
 	var f fileRecording

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"testing"
 
@@ -15,12 +14,7 @@ import (
 // two nodes and back, eight hops.
 func load(t testing.TB) *Session {
 	t.Helper()
-	f, err := os.Open("testdata/threepeers.rec")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := debug.Load(f)
+	rec, err := debug.LoadFile("testdata/threepeers.rec")
 	if err != nil {
 		t.Fatal(err)
 	}
