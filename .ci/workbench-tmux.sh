@@ -29,19 +29,7 @@ wait_for "completed"
 
 # The starter is not on disk, but nothing was typed into it: there is no
 # work to lose, so ctrl+c quits at once.
-tmux send-keys -t "$session" C-c
-
-for _ in $(seq 100); do
-	[[ -s "$work/status" ]] && break
-	sleep 0.1
-done
-status=$(cat "$work/status" 2>/dev/null || echo "exit status unknown")
-if [[ "$status" != "exit status 0" ]]; then
-	echo "workbench-tmux: workbench did not quit cleanly: $status" >&2
-	cat "$work/stderr" >&2 || true
-	screen >&2
-	exit 1
-fi
+quit_cleanly
 if [[ -s "$work/stderr" ]]; then
 	echo "workbench-tmux: the workbench wrote to stderr:" >&2
 	cat "$work/stderr" >&2
