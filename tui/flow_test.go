@@ -1,12 +1,10 @@
 package tui
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -35,32 +33,25 @@ func TestFlow(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	waitFor("1 error(s)")
+	term := newTerminal(t, tm)
+	term.waitFor("1 error(s)")
 
 	// Jump to the error, select the bad name and fix it.
-	tm.Send(keyMsg("ctrl+e"))
-	for range 4 {
-		tm.Send(keyMsg("delete"))
-	}
+	term.send("ctrl+e", "delete", "delete", "delete", "delete")
 	tm.Type("name")
-	waitFor("compiles")
+	term.waitFor("compiles")
 
 	// Run hello with its default argument; the fake network echoes it.
-	tm.Send(keyMsg("ctrl+r"))
-	waitFor(`name: string = "world"`)
-	tm.Send(keyMsg("enter"))
-	waitFor(`hello("world") = "world"`)
-	waitFor("completed")
+	term.send("ctrl+r")
+	term.waitFor(`name: string = "world"`)
+	term.send("enter")
+	term.waitFor(`hello("world") = "world"`)
+	term.waitFor("completed")
 
-	tm.Send(keyMsg("ctrl+s"))
-	waitFor("saved")
-	tm.Send(keyMsg("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	term.send("ctrl+s")
+	term.waitFor("saved")
+	term.send("ctrl+c")
+	final := term.finished()
 
 	got, err := os.ReadFile(path)
 	if err != nil {
@@ -69,7 +60,6 @@ func TestFlow(t *testing.T) {
 	if !strings.Contains(string(got), `Op.concat_strings("hello, ", name)`) {
 		t.Errorf("saved file does not have the fix:\n%s", got)
 	}
-	final := tm.FinalModel(t).(*Model)
 	if final.trace.Rows() == 0 || final.store.Len() != 11 {
 		t.Errorf("trace has %d rows from %d events, want the run's 11 events", final.trace.Rows(), final.store.Len())
 	}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"slices"
@@ -70,12 +69,6 @@ func interpSession() *fakeSession {
 		}
 	}
 	return s
-}
-
-// waitOutput waits until the terminal has been sent what ok looks for.
-func waitOutput(t *testing.T, tm *teatest.TestModel, ok func([]byte) bool) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), ok, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // TestPeersShowInterpreterAndAddress draws the Peers pane of a network
@@ -174,21 +167,17 @@ func TestJSClientAddressCopiedToTheTerminal(t *testing.T) {
 		Files: []editor.File{readFile(t, "testdata/hello.aqua")}})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
-	waitOutput(t, tm, func(b []byte) bool { return bytes.Contains(b, []byte("node2")) })
-	tm.Send(keyMsg("alt+4"))
-	tm.Send(keyMsg("down"))
-	tm.Send(keyMsg("down"))
-	tm.Send(keyMsg("c"))
-	osc52 := []byte("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(connectAddr(2))) + "\a")
-	waitOutput(t, tm, func(b []byte) bool { return bytes.Contains(b, osc52) })
+	term := newTerminal(t, tm)
+	term.waitFor("node2")
+	term.send("alt+4", "down", "down", "c")
+	term.waitFor("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(connectAddr(2))) + "\a")
 	// The client has no address to connect to: c says so.
-	tm.Send(keyMsg("down"))
-	tm.Send(keyMsg("c"))
-	waitOutput(t, tm, func(b []byte) bool { return bytes.Contains(b, []byte("no address a js-client")) })
+	term.send("down", "c")
+	term.waitFor("no address a js-client")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	final := term.finished()
 	var copied bool
 	for _, e := range final.log.Entries() {
 		copied = copied || e.Text == "copied node2's js-client address "+connectAddr(2)

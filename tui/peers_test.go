@@ -1,12 +1,10 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -51,19 +49,14 @@ func TestPeerIDCopiedToTheTerminal(t *testing.T) {
 	m := New(t.Context(), Options{Session: s, Compile: compile, Files: []editor.File{readFile(t, "testdata/hello.aqua")}})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("node2")) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	tm.Send(keyMsg("alt+4"))
-	tm.Send(keyMsg("down"))
-	tm.Send(keyMsg("down"))
-	tm.Send(keyMsg("y"))
-	osc52 := []byte("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(longID)) + "\a")
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, osc52) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	term := newTerminal(t, tm)
+	term.waitFor("node2")
+	term.send("alt+4", "down", "down", "y")
+	term.waitFor("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(longID)) + "\a")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	final := term.finished()
 	if want := "copied node2's peer id " + longID; final.status != want {
 		t.Errorf("status %q, want %q", final.status, want)
 	}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -144,15 +143,12 @@ func TestCopyReachesTheTerminal(t *testing.T) {
 	// The terminal's colour profile is left alone: an ASCII one would
 	// strip every escape sequence, the clipboard's too.
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
-	tm.Send(keyMsg("shift+end"))
-	tm.Send(keyMsg("ctrl+c"))
-	osc52 := []byte("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("aqua Hello")) + "\a")
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, osc52) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	term := newTerminal(t, tm)
+	term.send("shift+end", "ctrl+c")
+	term.waitFor("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("aqua Hello")) + "\a")
 	// With the selection gone, ctrl+c quits: nothing was edited.
-	tm.Send(keyMsg("right"))
-	tm.Send(keyMsg("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	term.send("right", "ctrl+c")
+	term.finished()
 }
 
 func TestZoomPane(t *testing.T) {
