@@ -6,6 +6,8 @@ import (
 	"net"
 	"strings"
 	"syscall"
+
+	netp2p "github.com/aquarium-p2p/aquarium/net/p2p"
 )
 
 // checkPortsFree fails when a TCP or UDP port the node is to listen on
@@ -14,7 +16,7 @@ import (
 // with it where the other set SO_REUSEPORT.
 func checkPortsFree(addrs []string) error {
 	for _, a := range addrs {
-		network, hostport, ok := listenTarget(a)
+		network, hostport, ok := netp2p.ListenTarget(a)
 		if !ok {
 			continue
 		}
@@ -36,18 +38,4 @@ func checkPortsFree(addrs []string) error {
 		}
 	}
 	return nil
-}
-
-// listenTarget reads /ip4/HOST/tcp/PORT[/...] or /ip6/... (udp for
-// QUIC) as what net.Listen takes; ok is false for port 0 and for
-// addresses of other forms, which libp2p checks itself.
-func listenTarget(addr string) (network, hostport string, ok bool) {
-	parts := strings.Split(addr, "/")
-	if len(parts) < 5 || parts[0] != "" || (parts[1] != "ip4" && parts[1] != "ip6") {
-		return "", "", false
-	}
-	if parts[3] != "tcp" && parts[3] != "udp" || parts[4] == "0" {
-		return "", "", false
-	}
-	return parts[3], net.JoinHostPort(parts[2], parts[4]), true
 }

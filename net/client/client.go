@@ -15,8 +15,8 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/session"
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/nodehost"
+	"github.com/aquarium-p2p/aquarium/net/p2p"
 	"github.com/libp2p/go-libp2p/core/host"
-	lpeer "github.com/libp2p/go-libp2p/core/peer"
 )
 
 // Config configures Dial.
@@ -43,9 +43,9 @@ var _ session.Session = (*Session)(nil)
 // Dial starts a client with key and connects it to the node at addr, a
 // multiaddr ending in /p2p/<id>, as its relay.
 func Dial(ctx context.Context, addr string, key peer.PrivateKey, cfg Config) (*Session, error) {
-	info, err := lpeer.AddrInfoFromString(addr)
+	info, err := p2p.ParsePeerAddr(addr)
 	if err != nil {
-		return nil, fmt.Errorf("client: address %q: %w", addr, err)
+		return nil, fmt.Errorf("client: %w", err)
 	}
 	if cfg.Events == nil {
 		cfg.Events = trace.NewLog(100_000)

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +83,14 @@ type Config struct {
 	// a stream announcing more is reset unread. Default and upper bound:
 	// wire.MaxFrameSize, the reference node's limit.
 	MaxParticleSize int
+	// Local says the host is one of many on one machine, as the nodes of
+	// the local network are: it leaves out what only matters between
+	// machines (NAT detection, relays, observed-address discovery, the
+	// QUIC transport unless it listens on QUIC) and Kademlia's periodic
+	// refresh, each a goroutine or a burst of dials per node that a
+	// hundred nodes on two cores feel. Discovery then rests on the
+	// lookups each node makes when it joins (Bootstrap).
+	Local bool
 }
 
 // DefaultListenAddrs listen on loopback, for development networks.
@@ -95,6 +104,7 @@ var DefaultListenAddrs = []string{
 type Host struct {
 	host      host.Host
 	kad       *dht.IpfsDHT // nil without a network name
+	refresh   bool         // Kademlia refreshes its routing table
 	id        peer.ID
 	log       *slog.Logger
 	malformed func(from peer.ID, err error)
@@ -119,6 +129,11 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	listen := cfg.ListenAddrs
 	if len(listen) == 0 {
 		listen = DefaultListenAddrs
+	}
+	for _, a := range listen {
+		if _, err := ParseListenAddr(a); err != nil {
+			return nil, fmt.Errorf("p2p: listen: %w", err)
+		}
 	}
 	maxConns := cfg.MaxConnections
 	if maxConns <= 0 {
@@ -146,7 +161,6 @@ func New(cfg Config, handle Handler) (*Host, error) {
 		// process listening on it would take half its connections.
 		libp2p.Transport(tcp.NewTCPTransport, tcp.DisableReuseport()),
 		libp2p.Transport(websocket.New),
-		libp2p.Transport(quic.NewTransport),
 		libp2p.Security(noise.ID, noise.New),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
 		libp2p.Ping(true),
@@ -158,6 +172,12 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	}
 	if cfg.UserAgent != "" {
 		opts = append(opts, libp2p.UserAgent(cfg.UserAgent))
+	}
+	if !cfg.Local || listensOn(listen, "/quic") {
+		opts = append(opts, libp2p.Transport(quic.NewTransport))
+	}
+	if cfg.Local {
+		opts = append(opts, libp2p.DisableRelay(), libp2p.ForceReachabilityPublic(), libp2p.DisableIdentifyAddressDiscovery())
 	}
 	lh, err := libp2p.New(opts...)
 	if err != nil {
@@ -175,8 +195,8 @@ func New(cfg Config, handle Handler) (*Host, error) {
 // Wrap serves the particle protocol (and Kademlia, if cfg.Network is set)
 // on a libp2p host made elsewhere, such as an in-memory host of
 // go-libp2p's mocknet. Closing the Host closes lh. Only the Logger,
-// Malformed, Reported, Network, Disconnected and MaxParticleSize fields of
-// cfg are used.
+// Malformed, Reported, Network, Disconnected, MaxParticleSize and Local
+// fields of cfg are used.
 func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 	log := cfg.Logger
 	if log == nil {
@@ -203,12 +223,22 @@ func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 		h.serveReports(cfg.Reported)
 	}
 	if cfg.Network != "" {
-		if err := h.startKademlia(cfg.Network); err != nil {
+		if err := h.startKademlia(cfg.Network, !cfg.Local); err != nil {
 			cancel()
 			return nil, err
 		}
 	}
 	return h, nil
+}
+
+// listensOn reports whether any of addrs has part in it.
+func listensOn(addrs []string, part string) bool {
+	for _, a := range addrs {
+		if strings.Contains(a, part) {
+			return true
+		}
+	}
+	return false
 }
 
 // libp2pKey converts a core key to go-libp2p's type.
@@ -243,9 +273,9 @@ func (h *Host) Libp2p() host.Host { return h.host }
 // Connect dials a peer at a multiaddr that ends in /p2p/<id>, and returns
 // its id.
 func (h *Host) Connect(ctx context.Context, addr string) (peer.ID, error) {
-	info, err := lpeer.AddrInfoFromString(addr)
+	info, err := ParsePeerAddr(addr)
 	if err != nil {
-		return "", fmt.Errorf("p2p: address %q: %w", addr, err)
+		return "", fmt.Errorf("p2p: %w", err)
 	}
 	if err := h.host.Connect(ctx, *info); err != nil {
 		return "", fmt.Errorf("p2p: connect to %s: %w", addr, err)
@@ -284,6 +314,27 @@ func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 	if err := h.find(ctx, pid); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrNotReachable, to, err)
 	}
+	err = h.sendOnce(ctx, pid, to, p)
+	// A connection that failed under the particle is not yet a peer that
+	// is gone: a peer whose link came back after a cut, or that
+	// restarted, answers on a connection of its own while the old one,
+	// closed at its end, is still counted open here until a write meets
+	// its reset. One more try goes over another connection; after a
+	// reset, which says the peer's host is there, it may dial one, but a
+	// peer that did not answer at all is not worth a dial that would only
+	// time out. Particles are merged on arrival, so a second copy of one
+	// the peer did read is harmless.
+	switch {
+	case errors.Is(err, errConnClosed):
+		err = h.sendOnce(ctx, pid, to, p)
+	case errors.Is(err, errNoAnswer) && h.Connected(to):
+		err = h.sendOnce(network.WithNoDial(ctx, "a peer that did not answer is not redialled"), pid, to, p)
+	}
+	return err
+}
+
+// sendOnce delivers p to pid on a new stream.
+func (h *Host) sendOnce(ctx context.Context, pid lpeer.ID, to peer.ID, p *particle.Particle) error {
 	s, err := h.host.NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrNotReachable, to, err)
@@ -293,7 +344,7 @@ func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 	}
 	if err := wire.WriteFrame(s, p); err != nil {
 		_ = s.Reset()
-		return fmt.Errorf("p2p: send particle %s to %s: %w", p.ID, to, err)
+		return sendError(s, to, p.ID, err)
 	}
 	// Closing the write side tells the reader the frame is complete (the
 	// reference node errors on a stream left open); the reader may already
@@ -301,11 +352,27 @@ func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 	// harmlessly.
 	if err := s.CloseWrite(); err != nil {
 		_ = s.Reset()
-		return fmt.Errorf("p2p: send particle %s to %s: %w", p.ID, to, err)
+		return sendError(s, to, p.ID, err)
 	}
 	defer s.Close()
-	return awaitRead(s, to, p.ID)
+	return awaitRead(ctx, s, to, p.ID)
 }
+
+// sendError words a failed write of particle id to to; one that failed
+// because the connection closed says so, for Send to try again.
+func sendError(s network.Stream, to peer.ID, id string, err error) error {
+	if s.Conn().IsClosed() {
+		return fmt.Errorf("%w: %s: %w while particle %s was written: %w", ErrNotReachable, to, errConnClosed, id, err)
+	}
+	return fmt.Errorf("p2p: send particle %s to %s: %w", id, to, err)
+}
+
+// errConnClosed and errNoAnswer say why a particle was lost on its
+// connection: it closed, or it stopped answering.
+var (
+	errConnClosed = errors.New("the connection closed")
+	errNoAnswer   = errors.New("no answer on the connection")
+)
 
 // deliveryWait bounds how long Send waits for the reader to close its
 // side of the stream.
@@ -315,16 +382,30 @@ const deliveryWait = 2 * time.Second
 // stream, as it does once it has read the frame. Writes to a peer that has
 // just died can succeed, into a connection not yet seen closed; its end,
 // before the reader closed the stream, is what says that the particle was
-// lost. A reader that closes late or resets the stream (the reference
-// node drops the stream it read) is taken to have read the frame.
-func awaitRead(s network.Stream, to peer.ID, particleID string) error {
+// lost. A reader that resets the stream (the reference node drops the
+// stream it read) is taken to have read the frame. A reader that says
+// nothing at all is a busy peer or a link that stopped delivering, which
+// TCP does not notice for minutes: a ping on the connection tells which,
+// and a connection that does not answer it is closed, so that the next
+// send dials afresh.
+func awaitRead(ctx context.Context, s network.Stream, to peer.ID, particleID string) error {
 	_ = s.SetReadDeadline(time.Now().Add(deliveryWait))
 	var b [1]byte
 	_, err := s.Read(b[:])
-	if err == nil || errors.Is(err, io.EOF) || !s.Conn().IsClosed() {
+	if err == nil || errors.Is(err, io.EOF) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s: the connection closed before particle %s was read: %w", ErrNotReachable, to, particleID, err)
+	if s.Conn().IsClosed() {
+		return fmt.Errorf("%w: %s: %w before particle %s was read: %w", ErrNotReachable, to, errConnClosed, particleID, err)
+	}
+	if !isTimeout(err) {
+		return nil
+	}
+	if err := alive(ctx, s.Conn()); err != nil {
+		_ = s.Conn().Close()
+		return fmt.Errorf("%w: %s: %w after particle %s was sent: %w", ErrNotReachable, to, errNoAnswer, particleID, err)
+	}
+	return nil
 }
 
 // receive reads the one particle a stream carries and hands it on.

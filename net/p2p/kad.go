@@ -20,16 +20,25 @@ func KadProtocol(network string) protocol.ID {
 }
 
 // startKademlia runs Kademlia for peer discovery only: no values, no
-// provider records.
-func (h *Host) startKademlia(network string) error {
-	d, err := dht.New(h.host,
+// provider records. Without refresh the routing table changes only
+// through the lookups the node makes and the peers that query it.
+func (h *Host) startKademlia(network string, refresh bool) error {
+	opts := []dht.Option{
 		dht.Mode(dht.ModeServer),
 		dht.ProtocolPrefix("/fluence"),
 		dht.V1ProtocolOverride(KadProtocol(network)),
 		dht.DisableValues(),
 		dht.DisableProviders(),
 		dht.RoutingTableRefreshPeriod(time.Minute),
-	)
+	}
+	if h.refresh = refresh; !refresh {
+		// Three queries in flight, as Kademlia has it, rather than ten:
+		// a lookup then opens connections to few peers beyond those it
+		// needs, and on one machine every connection is a Noise
+		// handshake on the same cores.
+		opts = append(opts, dht.DisableAutoRefresh(), dht.Concurrency(3))
+	}
+	d, err := dht.New(h.host, opts...)
 	if err != nil {
 		return fmt.Errorf("p2p: start kademlia: %w", err)
 	}
@@ -44,9 +53,9 @@ func (h *Host) startKademlia(network string) error {
 func (h *Host) Bootstrap(ctx context.Context, addrs []string) error {
 	var infos []lpeer.AddrInfo
 	for _, a := range addrs {
-		info, err := lpeer.AddrInfoFromString(a)
+		info, err := ParsePeerAddr(a)
 		if err != nil {
-			return fmt.Errorf("p2p: bootstrap address %q: %w", a, err)
+			return fmt.Errorf("p2p: bootstrap: %w", err)
 		}
 		infos = append(infos, *info)
 	}
@@ -65,18 +74,21 @@ func (h *Host) Bootstrap(ctx context.Context, addrs []string) error {
 		if err := h.awaitRoutingTable(ctx); err != nil {
 			return err
 		}
-		if err := h.kad.Bootstrap(ctx); err != nil {
-			return fmt.Errorf("p2p: kademlia bootstrap: %w", err)
-		}
-		// A first refresh makes the new peer known to its neighbours now,
-		// not at the next periodic refresh.
-		select {
-		case err := <-h.kad.RefreshRoutingTable():
-			if err != nil {
-				h.log.Debug("routing table refresh", "err", err)
+		// Looking itself up is how a peer joins: it fills its buckets
+		// nearest to itself and makes it known to the peers nearest to
+		// it, now rather than at the next periodic refresh, which
+		// Kademlia's own bootstrap starts in the background where there
+		// is one.
+		if _, err := h.kad.GetClosestPeers(ctx, string(h.host.ID())); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
-		case <-ctx.Done():
-			return ctx.Err()
+			h.log.Debug("self lookup", "err", err)
+		}
+		if h.refresh {
+			if err := h.kad.Bootstrap(ctx); err != nil {
+				return fmt.Errorf("p2p: kademlia bootstrap: %w", err)
+			}
 		}
 	}
 	return nil
