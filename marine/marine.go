@@ -79,6 +79,11 @@ type Runtime struct {
 	cache  wazero.CompilationCache
 	logger *slog.Logger
 	opts   Options
+	// interpret runs modules on wazero's interpreter, which validates a
+	// module without compiling it to machine code: for fuzzing module
+	// loading, where each input is loaded once and compiling would be
+	// most of the time spent on it.
+	interpret bool
 }
 
 // New returns a runtime.

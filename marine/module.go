@@ -2,6 +2,7 @@ package marine
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -28,6 +29,9 @@ type ModuleInfo struct {
 	SDKVersion string
 	Section    *it.Section
 	Interface  Interface
+	// MinMemory is the linear memory, in bytes, that the module's memory
+	// section asks for at start, exported or not.
+	MinMemory uint64
 }
 
 // Inspect reads a Marine module's custom sections: the SDK version and the
@@ -39,7 +43,13 @@ func Inspect(wasm []byte) (*ModuleInfo, error) {
 		return nil, err
 	}
 	var itSecs, sdkSecs [][]byte
+	var minMemory uint64
 	for _, s := range secs {
+		if s.ID == memorySectionID {
+			if minMemory, err = declaredMemory(s.Data); err != nil {
+				return nil, err
+			}
+		}
 		if s.ID != 0 {
 			continue
 		}
@@ -80,7 +90,43 @@ func Inspect(wasm []byte) (*ModuleInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ModuleInfo{SDKVersion: sdk, Section: section, Interface: iface}, nil
+	return &ModuleInfo{SDKVersion: sdk, Section: section, Interface: iface, MinMemory: minMemory}, nil
+}
+
+// memorySectionID is the id of a Wasm module's memory section.
+const memorySectionID = 5
+
+// declaredMemory sums the initial sizes of the memories a memory section
+// declares, in bytes. The service checks it against its memory limit
+// before instantiating: wazero allocates a memory's initial size whether
+// or not the module exports it, and only exported memories are listed.
+func declaredMemory(sec []byte) (uint64, error) {
+	const pageSize = 65536
+	count, n := binary.Uvarint(sec)
+	if n <= 0 {
+		return 0, errors.New("malformed memory section: no memory count")
+	}
+	sec = sec[n:]
+	var total uint64
+	for i := uint64(0); i < count; i++ {
+		if len(sec) == 0 {
+			return 0, fmt.Errorf("malformed memory section: memory %d of %d is missing", i, count)
+		}
+		flags := sec[0]
+		pages, n := binary.Uvarint(sec[1:])
+		if n <= 0 || pages > 1<<32 {
+			return 0, fmt.Errorf("malformed memory section: memory %d has no valid minimum size", i)
+		}
+		sec = sec[1+n:]
+		if flags&1 != 0 { // a maximum follows
+			if _, n = binary.Uvarint(sec); n <= 0 {
+				return 0, fmt.Errorf("malformed memory section: memory %d has no valid maximum size", i)
+			}
+			sec = sec[n:]
+		}
+		total += pages * pageSize
+	}
+	return total, nil
 }
 
 func checkVersion(what, v string, minimum [3]int) error {

@@ -109,9 +109,11 @@ func (r *Runtime) LoadService(ctx context.Context, cfg *config.Config, opts Serv
 	if opts.WorkDir == "" {
 		opts.WorkDir = cfg.Dir
 	}
-	rc := wazero.NewRuntimeConfigCompiler().
-		WithCompilationCache(r.cache).
-		WithCloseOnContextDone(true)
+	rc := wazero.NewRuntimeConfigCompiler().WithCompilationCache(r.cache)
+	if r.interpret {
+		rc = wazero.NewRuntimeConfigInterpreter()
+	}
+	rc = rc.WithCloseOnContextDone(true)
 	s := &Service{rt: r, cfg: cfg, opts: opts, wr: wazero.NewRuntimeWithConfig(ctx, rc), turn: make(chan struct{}, 1)}
 	switch s.limit = cfg.TotalMemoryLimit; s.limit {
 	case 0:
@@ -208,9 +210,9 @@ func (s *Service) instantiate(ctx context.Context) error {
 func (s *Service) instantiateModule(ctx context.Context, c compiledModule) error {
 	m := &module{name: c.cfg.Name, svc: s, section: c.info.Section}
 	if remaining, limited := s.budget.remaining(); limited {
-		var need uint64
+		need := c.info.MinMemory
 		for _, mem := range c.code.ExportedMemories() {
-			need += uint64(mem.Min()) * 65536
+			need = max(need, uint64(mem.Min())*65536)
 		}
 		if need > remaining {
 			return fmt.Errorf("%w: the module needs %s of memory to start, the service's total_memory_limit of %s leaves %s",
