@@ -41,6 +41,10 @@ type Params struct {
 	// Limits bound the run's work and memory; zero fields take their
 	// defaults.
 	Limits Limits
+	// Memo, when set, carries what this peer decoded and checked of the
+	// particle from one run to the next (see Memo). A run gives the same
+	// Outcome with or without it.
+	Memo *Memo
 }
 
 // CallRequest asks the host to run a service function on this peer.

@@ -340,9 +340,18 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 func (x *interp) storeServiceResult(v value.Value, tet data.Tetraplet, argHash data.CID) data.CID {
 	vc := x.st.AddValue(v)
 	x.parsed[vc] = v
-	return x.st.AddServiceResult(data.ServiceResult{
+	cid := x.st.AddServiceResult(data.ServiceResult{
 		ValueCID:     vc,
 		ArgumentHash: argHash,
 		TetrapletCID: x.st.AddTetraplet(tet),
 	})
+	x.madeResult(tet, cid)
+	return cid
+}
+
+// madeResult notes a result the run made, for the signature.
+func (x *interp) madeResult(tet data.Tetraplet, cid data.CID) {
+	if tet.PeerPK == x.p.CurrentPeerID {
+		x.added = append(x.added, cid)
+	}
 }

@@ -88,6 +88,7 @@ func (x *interp) takeCanon(c *air.Canon, peer string) error {
 		})
 	}
 	cid := x.st.AddCanonResult(res)
+	x.madeResult(tet, cid)
 	return x.bindCanon(c, &canon{elems: elems, tet: tet, cid: cid}, &data.Canon{CID: cid})
 }
 

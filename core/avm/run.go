@@ -53,6 +53,9 @@ type interp struct {
 	steps        int64
 	grown        int64
 	requestBytes int64
+	// added are the results this run made on the current peer: what its
+	// signature covers beyond the last run's.
+	added []data.CID
 }
 
 // Run runs script on this peer. prevData is what this peer had for the
@@ -89,10 +92,15 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 			return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
 		}
 	}
-	// prevData is this peer's own: trusted, as its signatures are.
-	prev, err := data.DecodeOwn(prevData)
-	if err != nil {
-		return fail(decodeCode(err), "failed to decode previous data: %v", err)
+	// prevData is this peer's own: trusted, as its signatures are. The
+	// Memo holds it decoded when it is what the last run returned.
+	memo, memoized := p.Memo.take(prevData)
+	prev := memo.prev
+	if !memoized {
+		var err error
+		if prev, err = data.DecodeOwn(prevData); err != nil {
+			return fail(decodeCode(err), "failed to decode previous data: %v", err)
+		}
 	}
 	cur, err := data.Decode(currentData)
 	if err != nil {
@@ -108,15 +116,23 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if err != nil {
 		return fail(CodeSignatureCheck, "%v", err)
 	}
-	root, err := air.Parse(script)
+	root, err := p.Memo.parse(script)
 	if err != nil {
 		return fail(CodeAIRParse, "aqua script can't be parsed:\n%v", err)
 	}
 
-	stores := data.NewStores()
-	stores.Union(&prev.Stores)
+	// A memoized prev is the run's to change: its stores grow into the
+	// run's instead of being copied.
+	stores := prev.Stores
+	if !memoized {
+		stores = data.NewStores()
+		stores.Union(&prev.Stores)
+	}
 	stores.Union(&cur.Stores)
 	x := newInterp(p, limits, prev, cur, &stores, results)
+	if memoized {
+		x.parsed = memo.parsed
+	}
 	runErr := x.exec(root)
 	if runErr != nil {
 		stop := Stop{Kind: StopError, Span: x.raisedAt}
@@ -146,8 +162,14 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		Signatures:         sigs,
 	}
 	out.Prune()
+	var ours []data.CID
 	if signs {
-		out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
+		if memoized {
+			ours = out.ResultsOf(p.CurrentPeerID, memo.ours, x.added)
+			out.SignResults(p.Key, p.CurrentPeerID, p.ParticleID, ours, prev, memo.ours)
+		} else {
+			out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
+		}
 	}
 	encoded, err := data.Encode(out)
 	if err != nil {
@@ -155,6 +177,12 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	}
 	if n := int64(len(encoded)) + x.requestBytes; n > int64(limits.DataSize) {
 		return fail(CodeDataSizeLimit, "the run produces %d bytes of data and call requests, more than the limit of %d bytes", n, limits.DataSize)
+	}
+	if signs && p.Memo != nil {
+		if !memoized {
+			ours = out.ResultsOf(p.CurrentPeerID, nil, nil)
+		}
+		p.Memo.keep(encoded, out, x.parsed, ours)
 	}
 	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Scopes: x.scopes, Complete: runErr == nil && x.complete}
 	switch {

@@ -69,6 +69,9 @@ type simPeer struct {
 	Peer
 	key  ed25519.PrivateKey
 	prev []byte
+	// memo is kept across the peer's runs, as a node keeps one per
+	// particle.
+	memo avm.Memo
 }
 
 // delivery is data, or call results, on their way to a peer.
@@ -187,6 +190,6 @@ func (s *Sim) params(p *simPeer) avm.Params {
 	pt := s.cfg.Particle
 	return avm.Params{
 		InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(p.ID), Timestamp: pt.Timestamp, TTL: pt.TTL,
-		ParticleID: pt.ID, Key: p.key, Limits: s.cfg.Limits,
+		ParticleID: pt.ID, Key: p.key, Limits: s.cfg.Limits, Memo: &p.memo,
 	}
 }

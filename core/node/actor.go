@@ -30,6 +30,10 @@ type actor struct {
 	results  map[uint32]avm.CallResult
 	inflight int // calls started, not yet answered
 	busy     bool
+
+	// memo carries what core/avm decoded of the particle from one run to
+	// the next. Only the goroutine that holds busy touches it.
+	memo avm.Memo
 }
 
 // storeKey names a particle's state: its id and its signature, as the
@@ -174,6 +178,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		ParticleID:    p.ID,
 		Key:           n.key,
 		Limits:        n.cfg.Limits,
+		Memo:          &a.memo,
 	}
 	var in *Interpretation
 	if n.cfg.Gate != nil || n.cfg.Recorder != nil {
@@ -330,6 +335,7 @@ func (n *Node) startCall(ctx context.Context, a *actor, p *particle.Particle, id
 		if start {
 			select {
 			case n.ready <- a:
+				n.wake()
 			case <-ctx.Done():
 			}
 		}

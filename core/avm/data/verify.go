@@ -145,15 +145,62 @@ func (d *Data) Sign(key ed25519.PrivateKey, peerID, particleID string) {
 // signing again: Ed25519 signatures are deterministic, so it is the very
 // signature Sign would make, and the costly part of a run is skipped.
 func (d *Data) SignAfter(key ed25519.PrivateKey, peerID, particleID string, prev *Data) {
-	cids := d.cidsOf(peerID)
+	var prevCIDs []CID
+	if prev != nil {
+		if _, ok := prev.Signatures[peerID]; ok {
+			prevCIDs = prev.cidsOf(peerID)
+		}
+	}
+	d.SignResults(key, peerID, particleID, d.cidsOf(peerID), prev, prevCIDs)
+}
+
+// SignResults is SignAfter for a host that already knows the results:
+// cids are peerID's results in d and prevCIDs its results in prev, each
+// sorted (as ResultsOf returns them).
+func (d *Data) SignResults(key ed25519.PrivateKey, peerID, particleID string, cids []CID, prev *Data, prevCIDs []CID) {
 	pub := key.Public().(ed25519.PublicKey)
 	if prev != nil {
-		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prev.cidsOf(peerID), cids) {
+		if old, ok := prev.Signatures[peerID]; ok && old.PublicKey.Equal(pub) && slices.Equal(prevCIDs, cids) {
 			d.Signatures[peerID] = old
 			return
 		}
 	}
 	d.Signatures[peerID] = Signature{PublicKey: pub, Sig: ed25519.Sign(key, SignedMessage(particleID, cids))}
+}
+
+// ResultsOf returns peer's result CIDs in d, sorted: what its signature
+// covers. A host that ran the interpreter knows most of the answer: known
+// are peer's results, sorted, in the data the run started from, and added
+// the results the run made (any order). When the trace holds exactly as
+// many results of peer as the two together, they are the answer, merged
+// in linear time; sorting a thousand CIDs that share a long prefix is
+// otherwise much of a run's cost. Any other count (a merge dropped a
+// state) takes the full way.
+func (d *Data) ResultsOf(peer string, known, added []CID) []CID {
+	n := 0
+	for _, s := range d.Trace {
+		if _, p, ok := d.result(s); ok && p == peer {
+			n++
+		}
+	}
+	if n != len(known)+len(added) {
+		return d.cidsOf(peer)
+	}
+	added = slices.Clone(added)
+	slices.Sort(added)
+	out := make([]CID, 0, n)
+	i, j := 0, 0
+	for i < len(known) && j < len(added) {
+		if known[i] <= added[j] {
+			out = append(out, known[i])
+			i++
+		} else {
+			out = append(out, added[j])
+			j++
+		}
+	}
+	out = append(out, known[i:]...)
+	return append(out, added[j:]...)
 }
 
 // VerifySignatures checks that every peer with results in the trace signed

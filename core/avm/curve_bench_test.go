@@ -1,0 +1,99 @@
+package avm_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/avm"
+)
+
+// BenchmarkSequentialFold measures one run of a fold of sequential calls
+// on one peer, at several trace lengths: the run that takes the result of
+// call k. What a run costs as its trace grows is the curve this prints;
+// a run that costs what is new stays flat.
+func BenchmarkSequentialFold(b *testing.B) {
+	const n = 1000
+	script := `(seq (call "@a" ("" "xs") [] xs) (fold xs x (seq (call "@a" ("" "f") [x] $r) (next x))))`
+	xs := make([]int, n)
+	for i := range xs {
+		xs[i] = i
+	}
+	xsJSON, _ := json.Marshal(xs)
+	net := newNetwork(b, "a", map[string]service{"a": echo})
+	a := net.peers["a"]
+	params := net.params(a)
+	script = net.expand(script)
+
+	// Walk the fold once, keeping the inputs of the run at each length.
+	type step struct {
+		prev    []byte
+		results map[uint32]avm.CallResult
+	}
+	steps := map[int]step{}
+	out := avm.Run(params, script, nil, nil, nil)
+	prev := out.Data
+	for k := 0; len(out.CallRequests) > 0; k++ {
+		results := map[uint32]avm.CallResult{}
+		for id, req := range out.CallRequests {
+			if req.FunctionName == "xs" {
+				results[id] = avm.CallResult{Result: string(xsJSON)}
+			} else {
+				results[id] = avm.CallResult{Result: string(req.Arguments[0])}
+			}
+		}
+		steps[k] = step{prev: prev, results: results}
+		out = avm.Run(params, script, prev, nil, results)
+		if out.RetCode != 0 {
+			b.Fatal(out.ErrorMessage)
+		}
+		prev = out.Data
+	}
+	for _, k := range []int{10, 100, 1000} {
+		s := steps[k]
+		b.Run(fmt.Sprintf("call=%d", k), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(s.prev)))
+			for b.Loop() {
+				if o := avm.Run(params, script, s.prev, nil, s.results); o.RetCode != 0 {
+					b.Fatal(o.ErrorMessage)
+				}
+			}
+		})
+	}
+	// The whole fold, run after run as a host runs it: with a Memo the
+	// host keeps for the particle, and without. The time of the runs
+	// near each length is reported, so the curve shows.
+	for _, memo := range []bool{false, true} {
+		b.Run(fmt.Sprintf("whole/memo=%v", memo), func(b *testing.B) {
+			b.ReportAllocs()
+			var at [3]time.Duration // runs 0-99, 450-549, 900-999
+			for b.Loop() {
+				p := params
+				if memo {
+					p.Memo = new(avm.Memo)
+				}
+				prev := []byte(nil)
+				for k := 0; k <= n+1; k++ {
+					var results map[uint32]avm.CallResult
+					if k > 0 {
+						results = steps[k-1].results
+					}
+					start := time.Now()
+					o := avm.Run(p, script, prev, nil, results)
+					if o.RetCode != 0 {
+						b.Fatal(o.ErrorMessage)
+					}
+					if bucket := k / 450; k%450 < 100 && bucket < 3 {
+						at[bucket] += time.Since(start)
+					}
+					prev = o.Data
+				}
+			}
+			for i, name := range []string{"µs/run@50", "µs/run@500", "µs/run@950"} {
+				b.ReportMetric(float64(at[i].Microseconds())/100/float64(b.N), name)
+			}
+		})
+	}
+}

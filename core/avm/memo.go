@@ -1,0 +1,105 @@
+package avm
+
+import (
+	"bytes"
+	"unsafe"
+
+	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
+	"github.com/aquarium-p2p/aquarium/core/avm/value"
+)
+
+// Memo is what a peer keeps of one particle between its runs, so that a
+// run does not redo what the last one did: decode the peer's own data,
+// parse the values in it, parse the script, sort the results the peer
+// signed. A host keeps one Memo per particle it is running and passes it
+// in Params.Memo; it drops the Memo with the particle (at its deadline).
+//
+// A Memo only ever stands for the data the last run returned: a run whose
+// prevData is anything else decodes prevData as it would without a Memo,
+// so a stale Memo costs time, never correctness. It holds no more than
+// that data, decoded, and the script's syntax tree.
+//
+// A Memo is not safe for concurrent use; a particle's runs on one peer
+// are sequential anyway.
+type Memo struct {
+	// data is the Data the last run returned, and decoded what it holds.
+	data    []byte
+	decoded *data.Data
+	// parsed are the values of decoded's stores, parsed.
+	parsed map[data.CID]value.Value
+	// ours are the result CIDs of the current peer in decoded, sorted:
+	// what its signature covers.
+	ours []data.CID
+	// script is the last run's script, and root its syntax tree.
+	script string
+	root   air.Instr
+}
+
+// memoState is what one run takes from a Memo: all of it or nothing.
+type memoState struct {
+	prev   *data.Data
+	parsed map[data.CID]value.Value
+	ours   []data.CID
+}
+
+// take hands the run what the Memo holds for prevData and empties the
+// Memo: the run changes what it was given in place, so a run that fails
+// must leave nothing behind that a later run would trust.
+func (m *Memo) take(prevData []byte) (memoState, bool) {
+	if m == nil || m.decoded == nil || !sameBytes(m.data, prevData) {
+		if m != nil {
+			m.forget()
+		}
+		return memoState{}, false
+	}
+	s := memoState{prev: m.decoded, parsed: m.parsed, ours: m.ours}
+	m.forget()
+	return s, true
+}
+
+// keep remembers a successful run's output.
+func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Value, ours []data.CID) {
+	if m == nil {
+		return
+	}
+	// Values the run parsed but the output no longer holds (pruned) are
+	// not carried on.
+	if len(parsed) > len(out.Stores.Values) {
+		for c := range parsed {
+			if _, ok := out.Stores.Values[c]; !ok {
+				delete(parsed, c)
+			}
+		}
+	}
+	m.data, m.decoded, m.parsed, m.ours = encoded, out, parsed, ours
+}
+
+func (m *Memo) forget() {
+	m.data, m.decoded, m.parsed, m.ours = nil, nil, nil, nil
+}
+
+// parse returns the syntax tree of script, parsed once per Memo while
+// the script stays the same. The tree is never changed by a run.
+func (m *Memo) parse(script string) (air.Instr, error) {
+	if m != nil && m.root != nil && m.script == script {
+		return m.root, nil
+	}
+	root, err := air.Parse(script)
+	if err == nil && m != nil {
+		m.script, m.root = script, root
+	}
+	return root, err
+}
+
+// sameBytes reports whether a and b hold the same bytes, at once when
+// they are the same slice (a host passes back the Data it was given).
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || unsafe.SliceData(a) == unsafe.SliceData(b) {
+		return true
+	}
+	return bytes.Equal(a, b)
+}

@@ -1,0 +1,98 @@
+package avm_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/memnet"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
+)
+
+// TestMemoChangesNothing runs the compiled corpus and multi-peer scripts
+// on memnet.Sim, whose peers keep an avm.Memo across their runs as nodes
+// do, and runs every interpretation again without a Memo on the same
+// inputs: the outcomes must be identical, byte for byte.
+func TestMemoChangesNothing(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "air", "testdata", "*.air"))
+	if err != nil || len(files) < 40 {
+		t.Fatalf("the AIR corpus: %d files, %v", len(files), err)
+	}
+	type job struct {
+		name, script string
+		peers        []*testPeer
+		rng          *rand.Rand
+	}
+	var jobs []job
+	self := newTestPeer("self", nil)
+	self.svc = benchService(self.id)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, job{name: filepath.Base(f), script: string(src), peers: []*testPeer{self}})
+	}
+	a, b, c := newTestPeer("a", nil), newTestPeer("b", echo), newTestPeer("c", echo)
+	xs := make([]any, 100)
+	for i := range xs {
+		xs[i] = i
+	}
+	a.svc = byFunction(map[string]service{"xs": returns(xs)})
+	expand := strings.NewReplacer("@a", a.id, "@b", b.id, "@c", c.id)
+	for seed := range uint64(4) {
+		jobs = append(jobs,
+			job{name: fmt.Sprintf("sequential fold, order %d", seed), peers: []*testPeer{a, b},
+				script: expand.Replace(`(seq (call "@a" ("" "xs") [] xs) (fold xs x (seq (call "@a" ("" "f") [x] $r) (next x))))`),
+				rng:    rand.New(rand.NewPCG(seed, 1))},
+			job{name: fmt.Sprintf("par branches over three peers, order %d", seed), peers: []*testPeer{a, b, c},
+				script: expand.Replace(`(seq (call "@a" ("" "xs") [] xs)
+				  (seq (fold xs x (par (seq (call "@b" ("" "f") [x] $r) (seq (call "@c" ("" "g") [x] $s) (call "@a" ("" "h") [x] $back))) (next x)))
+				       (seq (canon "@a" $back #back) (call "@a" ("" "done") [#back] d))))`),
+				rng: rand.New(rand.NewPCG(seed, 2))})
+	}
+	total := 0
+	for _, j := range jobs {
+		t.Run(j.name, func(t *testing.T) {
+			byID := map[peer.ID]*testPeer{}
+			peers := make([]memnet.Peer, len(j.peers))
+			for i, p := range j.peers {
+				byID[p.ID], peers[i] = p, p.Peer
+			}
+			pt := &particle.Particle{ID: "particle-1", InitPeerID: j.peers[0].ID, Timestamp: 1337, TTL: 5000, Script: j.script}
+			runs := 0
+			sim := memnet.NewSim(memnet.SimConfig{
+				Particle: pt, Peers: peers, Inline: true, Rand: j.rng, MaxRuns: 5000,
+				Serve: func(p memnet.Peer, _ uint32, req avm.CallRequest) avm.CallResult { return byID[p.ID].svc(req) },
+				Ran: func(r memnet.Run) {
+					runs++
+					p := avm.Params{InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(r.Peer.ID), Timestamp: pt.Timestamp,
+						TTL: pt.TTL, ParticleID: pt.ID, Key: byID[r.Peer.ID].key}
+					want := avm.Run(p, j.script, r.Prev, r.Current, r.Results)
+					got := r.Outcome
+					if !bytes.Equal(got.Data, want.Data) || got.RetCode != want.RetCode || got.ErrorMessage != want.ErrorMessage ||
+						!reflect.DeepEqual(got.NextPeers, want.NextPeers) || !reflect.DeepEqual(got.CallRequests, want.CallRequests) {
+						t.Fatalf("run %d on %s differs with a Memo: ret %d %q, %d bytes; without: ret %d %q, %d bytes",
+							runs, r.Peer.Name, got.RetCode, got.ErrorMessage, len(got.Data), want.RetCode, want.ErrorMessage, len(want.Data))
+					}
+				},
+			})
+			if err := sim.Run(); err != nil {
+				t.Fatal(err)
+			}
+			total += runs
+		})
+	}
+	// Most runs follow another on the same peer: they are the ones a
+	// Memo serves.
+	if total < 600 {
+		t.Errorf("only %d runs compared", total)
+	}
+}
