@@ -167,6 +167,8 @@ type Node struct {
 	// of their own: Run waits for them before it returns.
 	tasks sync.WaitGroup
 
+	loops loops
+
 	mu      sync.Mutex
 	actors  map[string]*actor
 	running bool
@@ -243,8 +245,9 @@ func (n *Node) Interpreter() string { return n.interpreter().Name() }
 // stamped with.
 func (n *Node) Now() time.Time { return n.cfg.Now() }
 
-// Run processes particles until ctx ends, and returns once every send and
-// call it started has returned too.
+// Run processes particles until ctx ends, and returns once every
+// goroutine it started, and every send and call, has returned too. The
+// workers and the reaper run only while there is work (see loops).
 func (n *Node) Run(ctx context.Context) error {
 	n.mu.Lock()
 	if n.running {
@@ -254,23 +257,13 @@ func (n *Node) Run(ctx context.Context) error {
 	n.running = true
 	n.mu.Unlock()
 
-	var wg sync.WaitGroup
-	for range n.cfg.Workers {
-		wg.Go(func() {
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case p := <-n.queue:
-					n.ingest(ctx, p)
-				case a := <-n.ready:
-					n.drain(ctx, a)
-				}
-			}
-		})
+	n.loops.start(ctx)
+	_, persistent := n.cfg.Store.(Expirer)
+	if persistent || len(n.queue) > 0 {
+		n.wake()
 	}
-	wg.Go(func() { n.reap(ctx) })
-	wg.Wait()
+	<-ctx.Done()
+	n.loops.stop()
 	// Only the workers start tasks, and they have stopped.
 	n.tasks.Wait()
 	return ctx.Err()
@@ -283,6 +276,7 @@ func (n *Node) Deliver(from peer.ID, p *particle.Particle) {
 	n.emit(trace.Event{Kind: trace.Received, Particle: p.ID, From: from, DataSize: len(p.Data)})
 	select {
 	case n.queue <- p:
+		n.wake()
 	default:
 		n.emit(trace.Event{Kind: trace.Dropped, Particle: p.ID, Reason: trace.Overloaded,
 			Err: fmt.Sprintf("queue of %d particles is full", cap(n.queue))})
@@ -322,7 +316,8 @@ func (n *Node) emit(e trace.Event) {
 	n.cfg.Events.Append(e)
 }
 
-// reap forgets particles whose TTL has run out.
+// reap forgets particles whose TTL has run out, until ctx ends or the
+// node holds none.
 func (n *Node) reap(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -337,6 +332,9 @@ func (n *Node) reap(ctx context.Context) {
 				if _, err := e.Expire(now); err != nil {
 					n.cfg.Logger.Warn("expire stored particles", "err", err)
 				}
+			}
+			if n.reaperDone() {
+				return
 			}
 		}
 	}
