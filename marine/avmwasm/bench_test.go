@@ -3,8 +3,10 @@ package avmwasm_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/marine/avmwasm"
@@ -163,4 +165,136 @@ func BenchmarkSideBySide(b *testing.B) {
 			}
 		})
 	}
+}
+
+// foldRun is one run of an interpreter in the sequential fold: it takes
+// the last run's data and the results of the calls it asked for, and
+// returns its data and the function and first argument of each call it
+// asks for now.
+type foldRun func(prev []byte, results map[uint32]avm.CallResult) (data []byte, calls map[uint32]foldCall, err error)
+
+type foldCall struct {
+	function string
+	arg      json.RawMessage
+}
+
+// sequentialFold is a fold of 1,000 sequential calls on one peer: each
+// call's result comes back before the next call is asked for, so a host
+// runs the interpreter 1,002 times, on a trace that grows by one call
+// each run.
+const sequentialFold = `(seq (call "@a" ("" "xs") [] xs) (fold xs x (seq (call "@a" ("" "f") [x] $r) (next x))))`
+
+// BenchmarkSequentialFoldWhole runs the sequential fold from the first run
+// to the last, as a host does, answering each call from the requests the
+// run returned: "xs" with the 1,000 numbers, "f" with its argument. On
+// core/avm the host keeps an avm.Memo for the particle, as a node does;
+// avm.wasm has nothing of the kind and decodes its whole data each run.
+// Besides ns/op, the whole fold, it reports the mean time of a run at
+// three trace lengths (runs 0-99, 450-549 and 900-999), so the curve of
+// a run's cost against its trace shows.
+func BenchmarkSequentialFoldWhole(b *testing.B) {
+	const n = 1000
+	xs := make([]int, n)
+	for i := range xs {
+		xs[i] = i
+	}
+	xsJSON, _ := json.Marshal(xs)
+	a := newPeer("a")
+	script := newNetwork().expand(sequentialFold)
+	answer := func(calls map[uint32]foldCall) map[uint32]avm.CallResult {
+		results := make(map[uint32]avm.CallResult, len(calls))
+		for id, c := range calls {
+			if c.function == "xs" {
+				results[id] = avm.CallResult{Result: string(xsJSON)}
+			} else {
+				results[id] = avm.CallResult{Result: string(c.arg)}
+			}
+		}
+		return results
+	}
+
+	b.Run("avm.wasm", func(b *testing.B) {
+		in := interpreter(b)
+		wasmFold := func(prev []byte, results map[uint32]avm.CallResult) ([]byte, map[uint32]foldCall, error) {
+			wasmResults := make(map[uint32]avmwasm.CallResult, len(results))
+			for id, r := range results {
+				wasmResults[id] = avmwasm.CallResult(r)
+			}
+			out, err := in.Run(context.Background(), a.params(a), script, prev, nil, wasmResults)
+			if err == nil && out.RetCode != 0 {
+				err = fmt.Errorf("ret code %d: %s", out.RetCode, out.ErrorMessage)
+			}
+			calls := make(map[uint32]foldCall, len(out.CallRequests))
+			for id, r := range out.CallRequests {
+				calls[id] = foldCall{function: r.FunctionName, arg: firstArg(r.Arguments)}
+			}
+			return out.Data, calls, err
+		}
+		benchFold(b, n, func() foldRun { return wasmFold }, answer)
+	})
+	b.Run("core-avm", func(b *testing.B) {
+		b.ReportAllocs()
+		newRun := func() foldRun {
+			params := avm.Params{InitPeerID: a.id, CurrentPeerID: a.id, Timestamp: 1700000000000, TTL: 10000, ParticleID: "particle-1", Key: a.key,
+				Memo: new(avm.Memo)} // one per particle, as a host keeps it
+			return func(prev []byte, results map[uint32]avm.CallResult) ([]byte, map[uint32]foldCall, error) {
+				out := avm.Run(params, script, prev, nil, results)
+				var err error
+				if out.RetCode != 0 {
+					err = fmt.Errorf("ret code %d: %s", out.RetCode, out.ErrorMessage)
+				}
+				calls := make(map[uint32]foldCall, len(out.CallRequests))
+				for id, r := range out.CallRequests {
+					calls[id] = foldCall{function: r.FunctionName, arg: firstArg(r.Arguments)}
+				}
+				return out.Data, calls, err
+			}
+		}
+		benchFold(b, n, newRun, answer)
+	})
+}
+
+// benchFold runs the whole fold once per iteration, each on a fresh
+// particle from newRun, and checks it ends after exactly n+2 runs with no
+// call left: a fold that stopped early would otherwise look fast.
+func benchFold(b *testing.B, n int, newRun func() foldRun, answer func(map[uint32]foldCall) map[uint32]avm.CallResult) {
+	var at [3]time.Duration // runs 0-99, 450-549, 900-999
+	for b.Loop() {
+		run := newRun()
+		var prev []byte
+		var results map[uint32]avm.CallResult
+		runs := 0
+		for {
+			start := time.Now()
+			data, calls, err := run(prev, results)
+			if err != nil {
+				b.Fatalf("run %d: %v", runs, err)
+			}
+			if bucket := runs / 450; runs%450 < 100 && bucket < len(at) {
+				at[bucket] += time.Since(start)
+			}
+			runs++
+			if len(calls) == 0 {
+				break
+			}
+			if runs > n+2 {
+				b.Fatalf("the fold still asks for calls after %d runs", runs)
+			}
+			prev, results = data, answer(calls)
+		}
+		if runs != n+2 {
+			b.Fatalf("the fold ended after %d runs, want %d", runs, n+2)
+		}
+	}
+	for i, name := range []string{"µs/run@50", "µs/run@500", "µs/run@950"} {
+		b.ReportMetric(float64(at[i].Microseconds())/100/float64(b.N), name)
+	}
+}
+
+// firstArg is a call's first argument, or nothing when it has none.
+func firstArg(args []json.RawMessage) json.RawMessage {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
 }
