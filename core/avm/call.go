@@ -118,7 +118,7 @@ func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 		a.ends = append(a.ends, len(text))
 	}
 	a.text = append(text, ']')
-	a.hash = data.ComputeCID(a.text)
+	a.hash = x.argCIDs.cid(a.text)
 	return a, nil
 }
 

@@ -34,6 +34,40 @@ type Memo struct {
 	// script is the last run's script, and root its syntax tree.
 	script string
 	root   air.Instr
+	// argCIDs are the CIDs of the argument lists the script's calls
+	// were made with: a run replays every call of the trace and checks
+	// its arguments' hash, and the same lists come back run after run.
+	argCIDs cidCache
+}
+
+// cidCache remembers the CIDs of texts, up to a total size of texts; past
+// it, texts are hashed as they come.
+type cidCache struct {
+	cids  map[string]data.CID
+	bytes int
+}
+
+// cidCacheBytes bounds what a cidCache keeps: the argument lists of a few
+// thousand calls.
+const cidCacheBytes = 1 << 20
+
+// cid returns the CID of text. A nil cache only computes it.
+func (c *cidCache) cid(text []byte) data.CID {
+	if c == nil {
+		return data.ComputeCID(text)
+	}
+	if id, ok := c.cids[string(text)]; ok {
+		return id
+	}
+	id := data.ComputeCID(text)
+	if c.bytes+len(text) <= cidCacheBytes {
+		if c.cids == nil {
+			c.cids = map[string]data.CID{}
+		}
+		c.cids[string(text)] = id
+		c.bytes += len(text)
+	}
+	return id
 }
 
 // memoState is what one run takes from a Memo: all of it or nothing.
@@ -77,6 +111,19 @@ func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Va
 
 func (m *Memo) forget() {
 	m.data, m.decoded, m.parsed, m.ours = nil, nil, nil, nil
+}
+
+// argumentCIDs returns the Memo's cache of argument CIDs; nil without a
+// Memo. It lives as long as the script does, since the script makes the
+// argument lists.
+func (m *Memo) argumentCIDs(script string) *cidCache {
+	if m == nil {
+		return nil
+	}
+	if m.script != script {
+		m.argCIDs = cidCache{}
+	}
+	return &m.argCIDs
 }
 
 // parse returns the syntax tree of script, parsed once per Memo while

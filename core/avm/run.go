@@ -56,6 +56,9 @@ type interp struct {
 	// added are the results this run made on the current peer: what its
 	// signature covers beyond the last run's.
 	added []data.CID
+	// argCIDs remembers the CIDs of argument lists across runs, when a
+	// Memo does.
+	argCIDs *cidCache
 }
 
 // Run runs script on this peer. prevData is what this peer had for the
@@ -116,6 +119,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if err != nil {
 		return fail(CodeSignatureCheck, "%v", err)
 	}
+	argCIDs := p.Memo.argumentCIDs(script)
 	root, err := p.Memo.parse(script)
 	if err != nil {
 		return fail(CodeAIRParse, "aqua script can't be parsed:\n%v", err)
@@ -130,6 +134,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	}
 	stores.Union(&cur.Stores)
 	x := newInterp(p, limits, prev, cur, &stores, results)
+	x.argCIDs = argCIDs
 	if memoized {
 		x.parsed = memo.parsed
 	}

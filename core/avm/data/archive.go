@@ -58,10 +58,10 @@ type builder struct {
 	rcString map[string]uint32
 }
 
-func newBuilder(sizeHint int) *builder {
+func newBuilder(sizeHint, shared int) *builder {
 	return &builder{
 		b:        make([]byte, 0, sizeHint),
-		rcStr:    map[string]uint32{},
+		rcStr:    make(map[string]uint32, shared),
 		rcString: map[string]uint32{},
 	}
 }

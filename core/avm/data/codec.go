@@ -69,7 +69,11 @@ const keyFormatEd25519 = 0
 // maps in their random iteration order).
 func Encode(d *Data) ([]byte, error) {
 	header := envelopeHeaderSize(d.InterpreterVersion)
-	w := newBuilder(header + sizeHint(d))
+	// Every store key is a shared CID, and most CIDs fields hold are
+	// keys too: the map of shared strings is sized for them at once.
+	st := &d.Stores
+	keys := len(st.Values) + len(st.Tetraplets) + len(st.ServiceResults) + len(st.CanonElements) + len(st.CanonResults)
+	w := newBuilder(header+sizeHint(d), keys+len(d.Trace))
 	w.b = w.b[:header]
 	w.base = header
 	w.interpreterData(d)

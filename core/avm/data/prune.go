@@ -6,7 +6,8 @@ package data
 // with the particle forever.
 func (d *Data) Prune() {
 	old := d.Stores
-	st := NewStores()
+	// Sized for keeping everything, which is the common case.
+	st := storesSized([5]int{len(old.Values), len(old.Tetraplets), len(old.CanonElements), len(old.CanonResults), len(old.ServiceResults)})
 	keepTet := func(c CID) {
 		if t, ok := old.Tetraplets[c]; ok {
 			st.Tetraplets[c] = t
