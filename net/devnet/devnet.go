@@ -33,6 +33,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/trace"
 	"github.com/aquarium-p2p/aquarium/net/nodehost"
 	"github.com/libp2p/go-libp2p/core/host"
+	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 )
 
@@ -134,18 +135,44 @@ func Start(ctx context.Context, cfg Config) (*Network, error) {
 		}
 		n.nodes = append(n.nodes, p)
 	}
-	boot := []string{n.nodes[0].Addrs()[0].String()}
-	errs := make(chan error, len(n.nodes))
-	for _, p := range n.nodes[1:] {
-		go func() { errs <- p.Bootstrap(ctx, boot) }()
-	}
-	for range n.nodes[1:] {
-		if err := <-errs; err != nil {
-			n.Close()
-			return nil, fmt.Errorf("devnet: join: %w", err)
-		}
+	if err := n.joinAll(ctx); err != nil {
+		n.Close()
+		return nil, fmt.Errorf("devnet: join: %w", err)
 	}
 	return n, nil
+}
+
+// joinAll joins every node to the first. Each connects to it before any
+// looks itself up, so that the first knows them all when the lookups
+// ask it, and each finds its true neighbours rather than those that
+// happened to join before it.
+func (n *Network) joinAll(ctx context.Context) error {
+	first := n.nodes[0].Addrs()[0]
+	info, err := lpeer.AddrInfoFromP2pAddr(first)
+	if err != nil {
+		return err
+	}
+	if err := n.eachJoining(func(p *Peer) error { return p.Libp2p().Connect(ctx, *info) }); err != nil {
+		return err
+	}
+	boot := []string{first.String()}
+	return n.eachJoining(func(p *Peer) error { return p.Bootstrap(ctx, boot) })
+}
+
+// eachJoining runs f on every node but the first at once, and returns
+// the first error.
+func (n *Network) eachJoining(f func(*Peer) error) error {
+	errs := make(chan error, len(n.nodes))
+	for _, p := range n.nodes[1:] {
+		go func() { errs <- f(p) }()
+	}
+	var first error
+	for range n.nodes[1:] {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // deriveKey makes the key of peer i of a network from its seed.
@@ -206,7 +233,7 @@ func (n *Network) hostConfig(i int, key peer.PrivateKey) (nodehost.Config, error
 	return nodehost.Config{
 		Key: key, Events: n.cfg.Events, Managers: managers, Libp2p: lh,
 		Logger: n.cfg.Logger, Version: n.cfg.Version, Gate: n.cfg.Gate, Recorder: n.cfg.Recorder,
-		Interpreter: interp, Now: n.cfg.Now,
+		Interpreter: interp, Now: n.cfg.Now, Local: true,
 	}, nil
 }
 

@@ -67,6 +67,9 @@ type Config struct {
 	// Now is the peer's clock, for its TTL checks, deadlines and
 	// timestamps; default time.Now.
 	Now func() time.Time
+	// Local says the peer is one of many on one machine (see
+	// p2p.Config.Local).
+	Local bool
 }
 
 // The node's limits, as the binary's flags default them (see core/node).
@@ -189,6 +192,7 @@ func assemble(cfg Config, to func() receiver) (*p2p.Host, node.Config, error) {
 		},
 		Reported:        func(from peer.ID, drop trace.Event) { to().Reported(from, drop) },
 		MaxParticleSize: cfg.MaxParticleSize,
+		Local:           cfg.Local,
 	}
 	if cfg.Network == "" {
 		// A client reaches the network only through its relay: when the

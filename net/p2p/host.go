@@ -149,7 +149,14 @@ func New(cfg Config, handle Handler) (*Host, error) {
 	// nothing.
 	limits := rcmgr.DefaultLimits
 	libp2p.SetDefaultServiceLimits(&limits)
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()), rcmgr.WithMetricsDisabled())
+	concrete := limits.AutoScale()
+	if cfg.Local {
+		// The peers of a local network are its own, and a hundred of them
+		// joining at once hold more connections mid-handshake than the
+		// default allows one host from strangers.
+		concrete = rcmgr.InfiniteLimits
+	}
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(concrete), rcmgr.WithMetricsDisabled())
 	if err != nil {
 		return nil, fmt.Errorf("p2p: resource manager: %w", err)
 	}
