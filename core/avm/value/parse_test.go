@@ -106,3 +106,24 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestStringEveryByteEveryPlace puts each byte value at each place of a
+// string literal long enough for the word-at-a-time scan, and checks
+// Parse against encoding/json: the same string, or an error for both.
+func TestStringEveryByteEveryPlace(t *testing.T) {
+	for b := range 256 {
+		for at := range 20 {
+			lit := []byte(`"` + strings.Repeat("a", 19) + `"`)
+			lit[1+at] = byte(b)
+			got, err := Parse(lit)
+			var want any
+			wantErr := json.Unmarshal(lit, &want)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("byte %#x at %d: error %v, encoding/json's %v", b, at, err, wantErr)
+			}
+			if err == nil && got != want {
+				t.Fatalf("byte %#x at %d: %q, encoding/json's %q", b, at, got, want)
+			}
+		}
+	}
+}
