@@ -50,6 +50,11 @@ type SimConfig struct {
 	MaxRuns int
 	// Limits bound every interpretation (see avm.Limits).
 	Limits avm.Limits
+	// Interpret, if set, runs the interpretations in place of avm.Run:
+	// how a test puts another interpreter (avm.wasm, the reference's)
+	// on some peers or some runs. n counts the runs of the simulation
+	// from 0. An error stops the simulation.
+	Interpret func(p Peer, n int, params avm.Params, script string, prev, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error)
 	// Ran, if set, hears of every interpretation.
 	Ran func(Run)
 	// Delivered, if set, hears of the end of every delivery: the peer,
@@ -137,8 +142,10 @@ func (s *Sim) deliver(d delivery) error {
 		if s.runs >= s.cfg.MaxRuns {
 			return fmt.Errorf("memnet: the particle still moves after %d runs", s.cfg.MaxRuns)
 		}
-		s.runs++
-		out := avm.Run(s.params(p), s.cfg.Particle.Script, p.prev, current, results)
+		out, err := s.interpret(p, current, results)
+		if err != nil {
+			return err
+		}
 		if s.cfg.Ran != nil {
 			s.cfg.Ran(Run{Peer: p.Peer, Prev: p.prev, Current: current, Results: results, Outcome: out})
 		}
@@ -166,6 +173,21 @@ func (s *Sim) deliver(d delivery) error {
 		}
 		return nil
 	}
+}
+
+// interpret runs the script on p, with avm.Run unless the config says
+// otherwise.
+func (s *Sim) interpret(p *simPeer, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error) {
+	n := s.runs
+	s.runs++
+	if s.cfg.Interpret == nil {
+		return avm.Run(s.params(p), s.cfg.Particle.Script, p.prev, current, results), nil
+	}
+	out, err := s.cfg.Interpret(p.Peer, n, s.params(p), s.cfg.Particle.Script, p.prev, current, results)
+	if err != nil {
+		return avm.Outcome{}, fmt.Errorf("memnet: run %d on %s: %w", n, p.Name, err)
+	}
+	return out, nil
 }
 
 // serve answers the call requests of a run of p, in the order of their

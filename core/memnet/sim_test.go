@@ -1,6 +1,8 @@
 package memnet
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -76,5 +78,40 @@ func TestSimNeedsItsInitiator(t *testing.T) {
 	sim := NewSim(SimConfig{Particle: particle.New("p", peer.ID("nobody"), "(null)", time.UnixMilli(0), time.Minute)})
 	if err := sim.Run(); err == nil {
 		t.Error("a particle started on a peer outside the simulation")
+	}
+}
+
+// TestSimInterpret checks that Interpret runs every interpretation, told
+// the peer and the run's number, and that its error stops the run.
+func TestSimInterpret(t *testing.T) {
+	a, b := NewPeer("a"), NewPeer("b")
+	script := strings.NewReplacer(`"A"`, `"`+string(a.ID)+`"`, `"B"`, `"`+string(b.ID)+`"`).Replace(hops)
+	cfg := SimConfig{
+		Particle: particle.New("p", a.ID, script, time.UnixMilli(0), time.Minute),
+		Peers:    []Peer{a, b},
+		Serve:    func(Peer, uint32, avm.CallRequest) avm.CallResult { return avm.CallResult{Result: `"v"`} },
+		Inline:   true,
+	}
+	var ran []string
+	cfg.Interpret = func(p Peer, n int, params avm.Params, script string, prev, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error) {
+		ran = append(ran, fmt.Sprintf("%d:%s", n, p.Name))
+		return avm.Run(params, script, prev, current, results), nil
+	}
+	if err := NewSim(cfg).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(ran, " "), "0:a 1:a 2:b 3:b 4:a 5:a"; got != want {
+		t.Errorf("Interpret ran %q, want %q", got, want)
+	}
+
+	broken := errors.New("broken interpreter")
+	cfg.Interpret = func(p Peer, n int, params avm.Params, script string, prev, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error) {
+		if p.Name == "b" {
+			return avm.Outcome{}, broken
+		}
+		return avm.Run(params, script, prev, current, results), nil
+	}
+	if err := NewSim(cfg).Run(); !errors.Is(err, broken) {
+		t.Errorf("a failing interpreter: Run returned %v, want %v", err, broken)
 	}
 }
