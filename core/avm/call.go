@@ -250,14 +250,18 @@ func (x *interp) replayExecuted(c *air.Call, st *data.Call, tet data.Tetraplet, 
 		if st.Kind != data.CallScalar {
 			return mismatch()
 		}
-		sr, v, err := x.serviceResult(st.CID)
-		if err != nil {
-			return err
+		sr, ok := x.st.ServiceResults[st.CID]
+		if !ok {
+			return uncatchable(CodeValueForCIDNotFound, "service result for CID %q not found", st.CID)
 		}
 		if err := x.verifyCall(sr, tet, args); err != nil {
 			return err
 		}
-		b := &binding{val: &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}}}
+		if _, ok := x.st.Values[sr.ValueCID]; !ok {
+			return uncatchable(CodeValueForCIDNotFound, "value for CID %q not found", sr.ValueCID)
+		}
+		lazy := &val{tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}, lazy: true, valueCID: sr.ValueCID}
+		b := &binding{val: lazy}
 		if err := x.sc.set(out.Name, b); err != nil {
 			return err
 		}

@@ -94,6 +94,9 @@ func (x *interp) scope(pos int) Scope {
 		case !found || b == nil:
 			// Not bound here, or cleared by new and not set again.
 		case b.val != nil:
+			// Shown as the script would read it; a value that does not
+			// parse shows as null, and fails the run where it is read.
+			_ = x.load(b.val)
 			vars = append(vars, Variable{Name: name, Kind: VarScalar, Value: value.Marshal(b.val.v), From: b.val.tet})
 		case b.canon != nil:
 			c := b.canon

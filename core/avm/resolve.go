@@ -89,7 +89,23 @@ func (x *interp) scalarVal(name string) (*val, error) {
 	if b.val == nil {
 		return nil, errVariableNotFound(name)
 	}
+	if err := x.load(b.val); err != nil {
+		return nil, err
+	}
 	return b.val, nil
+}
+
+// load parses a lazy value on its first read.
+func (x *interp) load(v *val) error {
+	if !v.lazy {
+		return nil
+	}
+	parsed, err := x.storedValue(v.valueCID)
+	if err != nil {
+		return err
+	}
+	v.v, v.lazy = parsed, false
+	return nil
 }
 
 func (x *interp) resolveScalar(name string, lens air.Lens) (resolved, error) {
@@ -240,6 +256,9 @@ func (x *interp) mapLensKey(a air.Accessor) (string, error) {
 	}
 	if b.val == nil {
 		return "", errVariableNotFound(a.Name)
+	}
+	if err := x.load(b.val); err != nil {
+		return "", err
 	}
 	k, ok := mapKey(b.val.v)
 	if !ok {

@@ -9,11 +9,21 @@ import (
 // val is a value with what the interpreter knows about it: where it came
 // from (tetraplet, provenance) and the trace position of the state that
 // produced it, which stream folds use to find their iterations again.
+//
+// A scalar a replayed call set holds its value unparsed (lazy, with the
+// CID of its text) until something reads it: many results are only passed
+// through a trace, and parsing them all, a 1 MB string among them, was a
+// large part of a run. Every read of a scalar binding goes through
+// interp.scalarVal or interp.load, which parse it once.
 type val struct {
 	v    value.Value
 	tet  data.Tetraplet
 	pos  uint32
 	prov data.Provenance
+	// lazy says v is not parsed yet; valueCID names its text in the
+	// value store.
+	lazy     bool
+	valueCID data.CID
 }
 
 // canon is a canonicalized stream (or stream map): a snapshot of values
