@@ -139,7 +139,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		}
 		managers[id] = true
 	}
-	store, err := nodestore.Open(filepath.Join(f.dataDir, "particles.db"))
+	store, err := nodestore.Open(filepath.Join(f.dataDir, "particles.db"), log)
 	if errors.Is(err, nodestore.ErrInUse) {
 		return fmt.Errorf("data directory %s is in use: another node holds it (stop that node or choose another --data-dir)", f.dataDir)
 	}

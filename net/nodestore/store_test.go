@@ -10,7 +10,7 @@ import (
 
 func TestSurvivesReopenAndExpires(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "node.db")
-	s, err := Open(path)
+	s, err := Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestSurvivesReopenAndExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err = Open(path)
+	s, err = Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,14 +61,14 @@ func TestSurvivesReopenAndExpires(t *testing.T) {
 
 func TestOpenStoreInUse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "particles.db")
-	s, err := Open(path)
+	s, err := Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	// bbolt's lock is on the open file, so a second open in this process
 	// waits for it as another process's would.
-	if _, err := Open(path); !errors.Is(err, ErrInUse) {
+	if _, err := Open(path, nil); !errors.Is(err, ErrInUse) {
 		t.Fatalf("second Open = %v, want ErrInUse", err)
 	}
 }
