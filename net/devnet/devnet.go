@@ -156,7 +156,21 @@ func (n *Network) joinAll(ctx context.Context) error {
 		return err
 	}
 	boot := []string{first.String()}
-	return n.eachJoining(func(p *Peer) error { return p.Bootstrap(ctx, boot) })
+	if err := n.eachJoining(func(p *Peer) error { return p.Bootstrap(ctx, boot) }); err != nil {
+		return err
+	}
+	// The lookups left each node connected to a few dozen others, and
+	// each idle connection holds goroutines (yamux's, or mocknet's, and
+	// Kademlia's stream) and buffers: a thousand nodes would hold a
+	// hundred thousand. The routing tables keep what the lookups learnt,
+	// and a node dials a peer again when it has a particle for it.
+	for _, p := range n.nodes {
+		net := p.Libp2p().Network()
+		for _, id := range net.Peers() {
+			_ = net.ClosePeer(id) // fails only for a connection closing already
+		}
+	}
+	return nil
 }
 
 // eachJoining runs f on every node but the first at once, and returns
