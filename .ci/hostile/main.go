@@ -8,6 +8,11 @@
 //	                                  of a shared machine is not taken for the node's
 //	hostile frames ADDR N HOLD        open N streams that announce 100 MiB and send 12 bytes, hold them HOLD
 //	hostile future ADDR KEY           send a particle timestamped a year ahead; fail if it is answered
+//	hostile soak ADDR HTTP SERVICE S  for S seconds, good traffic (op.identity round trips from four
+//	                                  clients, calls of SERVICE's answer()) beside hostile (garbage
+//	                                  frames, lying lengths, future timestamps, bad signatures,
+//	                                  oversized particles); fail if a good request fails or the
+//	                                  node's goroutines or RSS, read from HTTP's /metrics, grow
 package main
 
 import (
@@ -40,7 +45,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: hostile key|identity|frames|future ARGS")
+		return fmt.Errorf("usage: hostile key|identity|frames|future|soak ARGS")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -69,6 +74,12 @@ func run(args []string) error {
 		return frames(ctx, args[1], n, hold)
 	case args[0] == "future" && len(args) == 3:
 		return future(ctx, args[1], args[2])
+	case args[0] == "soak" && len(args) == 5:
+		secs, err := strconv.Atoi(args[4])
+		if err != nil || secs < 3 {
+			return fmt.Errorf("soak: %q is not a number of seconds, at least 3", args[4])
+		}
+		return soak(context.Background(), args[1], args[2], args[3], time.Duration(secs)*time.Second)
 	}
 	return fmt.Errorf("unknown command %q", strings.Join(args, " "))
 }
