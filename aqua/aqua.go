@@ -12,10 +12,13 @@
 // library's types such as PeerId are known without an import.
 //
 // The standard library is parsed and checked once per process and shared,
-// read-only, by every compilation (library.go), and so are the modules a
-// compilation imports from files, kept while they and their imports stay
-// the same (modcache.go): compiling a program again costs only the files
-// that changed.
+// read-only, by every compilation (library.go). A Workspace keeps the
+// modules it checks, while they and their imports stay the same
+// (workspace.go): compiling a program again in the same Workspace costs
+// only the files that changed. Check and CheckSource check in a
+// Workspace of their own; a caller that compiles more than once (the
+// language server, the workbench, `aquarium compile` over a directory)
+// holds one Workspace for all its compilations.
 package aqua
 
 import (
@@ -90,36 +93,23 @@ func (p *Program) Source() diag.Source {
 	}
 }
 
-// Check loads, parses and type-checks the named files and their imports.
-// It always returns a Program, as complete as the sources allow, and the
-// diagnostics sorted by position.
+// Check loads, parses and type-checks the named files and their imports
+// in a Workspace of their own. It always returns a Program, as complete
+// as the sources allow, and the diagnostics sorted by position.
 func Check(cfg Config, paths ...string) (*Program, diag.List) {
-	l := newLoader(cfg, stdLibrary())
-	for _, p := range paths {
-		src, err := l.read(p)
-		if err != nil {
-			l.errs.Add(diag.Diagnostic{Pos: token.Position{Filename: p}, Msg: err.Error()})
-			continue
-		}
-		if f := l.load(p, src); f != nil {
-			l.prog.Roots = append(l.prog.Roots, f)
-		}
-	}
-	return l.finish()
+	return NewWorkspace(cfg).Check(paths...)
 }
 
 // CheckSource checks source text that is not (or not yet) saved, as an
-// editor does. name locates relative imports.
+// editor does, in a Workspace of its own. name locates relative imports.
 func CheckSource(cfg Config, name string, src []byte) (*Program, diag.List) {
-	l := newLoader(cfg, stdLibrary())
-	if f := l.load(name, src); f != nil {
-		l.prog.Roots = append(l.prog.Roots, f)
-	}
-	return l.finish()
+	return NewWorkspace(cfg).CheckSource(name, src)
 }
 
+// loader runs one compilation in a Workspace.
 type loader struct {
-	cfg Config
+	ws  *Workspace
+	cfg Config // ws.cfg
 	// lib holds the standard library, already checked; nil while the
 	// library itself is being checked.
 	lib     *library
@@ -127,41 +117,27 @@ type loader struct {
 	errs    diag.List
 	done    map[string]*File // by canonical path
 	loading []string         // the import chain, for cycle errors
-	consts  map[string]ast.Expr
 	prelude *types.Scope
 }
 
-func newLoader(cfg Config, lib *library) *loader {
+func newLoader(ws *Workspace, lib *library) *loader {
 	fset := token.NewFileSet()
 	if lib != nil {
 		fset = lib.fset.Clone()
 	}
-	l := &loader{cfg: cfg, lib: lib, prog: &Program{Fset: fset}, done: map[string]*File{}}
-	l.constants()
+	for _, f := range ws.constFiles {
+		fset.Adopt(f)
+	}
+	l := &loader{ws: ws, cfg: ws.cfg, lib: lib, prog: &Program{Fset: fset}, done: map[string]*File{}}
+	l.errs = append(l.errs, ws.constDiags...)
 	return l
 }
 
 func (l *loader) finish() (*Program, diag.List) {
-	l.prog.Constants = l.consts
+	l.prog.Constants = l.ws.consts
 	l.errs = l.errs.Dedup()
 	l.errs.Sort()
 	return l.prog, l.errs
-}
-
-// constants parses the --const overrides.
-func (l *loader) constants() {
-	if len(l.cfg.Constants) == 0 {
-		return
-	}
-	l.consts = map[string]ast.Expr{}
-	for name, value := range l.cfg.Constants {
-		f := l.prog.Fset.AddFile("constant "+name, []byte(value))
-		x, errs := parser.ParseExpr(f)
-		l.errs = append(l.errs, errs...)
-		if !errs.HasErrors() {
-			l.consts[name] = x
-		}
-	}
 }
 
 func (l *loader) read(path string) ([]byte, error) {
@@ -187,9 +163,9 @@ func (l *loader) fileKey(path string) string {
 	return path
 }
 
-// loadFile is load; cache asks it to keep the checked file for later
-// compilations (see modcache.go).
-func (l *loader) loadFile(path string, src []byte, cache bool) *File {
+// loadFile is load; keep asks it to keep the checked file in the
+// Workspace for later compilations (see workspace.go).
+func (l *loader) loadFile(path string, src []byte, keep bool) *File {
 	key := l.fileKey(path)
 	if f, ok := l.done[key]; ok {
 		return f
@@ -203,8 +179,8 @@ func (l *loader) loadFile(path string, src []byte, cache bool) *File {
 	defer func() { l.loading = l.loading[:len(l.loading)-1] }()
 
 	var tf *token.File
-	if cache {
-		tf = l.prog.Fset.AddFileAt(path, src, modules.reserve(len(src)+1))
+	if keep {
+		tf = l.prog.Fset.AddFileAt(path, src, l.ws.reserve(len(src)+1))
 	} else {
 		tf = l.prog.Fset.AddFile(path, src)
 	}
@@ -214,15 +190,15 @@ func (l *loader) loadFile(path string, src []byte, cache bool) *File {
 	}
 	info := types.NewInfo()
 	im := &importer{l: l}
-	conf := &types.Config{Importer: im, Constants: l.consts, Prelude: l.preludeScope()}
+	conf := &types.Config{Importer: im, Constants: l.ws.consts, Prelude: l.preludeScope()}
 	mod, errs := conf.Check(l.prog.Fset, syntax, info)
 	own = append(own, errs...)
 	l.errs = append(l.errs, own...)
 	f := &File{Path: path, Syntax: syntax, Module: mod, Info: info, deps: im.deps}
 	l.done[key] = f
 	l.prog.Files = append(l.prog.Files, f)
-	if cache && !own.HasErrors() {
-		modules.put(&cachedModule{key: key, src: src, config: l.fingerprint(), tfile: tf, file: f, diags: own, imports: im.paths})
+	if keep && !own.HasErrors() {
+		l.ws.put(&keptModule{key: key, src: src, tfile: tf, file: f, diags: own, imports: im.paths})
 	}
 	return f
 }
@@ -300,10 +276,7 @@ func (im *importer) Import(path, from string) (*types.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := name
-	if abs, aerr := filepath.Abs(name); aerr == nil && !strings.HasPrefix(name, stdlib.Prefix) && l.cfg.FS == nil {
-		key = abs
-	}
+	key := l.fileKey(name)
 	for i, p := range l.loading {
 		if p == key {
 			chain := append(append([]string{}, l.loading[i:]...), key)
@@ -317,7 +290,7 @@ func (im *importer) Import(path, from string) (*types.Module, error) {
 	if inLib {
 		f = l.library(name)
 	} else {
-		f = l.loadImport(name, src)
+		f = l.loadKept(name, src)
 	}
 	if f == nil {
 		return nil, fmt.Errorf("cannot load %q", path)

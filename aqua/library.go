@@ -31,7 +31,7 @@ var stdLibrary = sync.OnceValue(buildLibrary)
 // buildLibrary checks every library file with the ordinary loader, in a
 // compilation of its own.
 func buildLibrary() *library {
-	l := newLoader(Config{}, nil)
+	l := newLoader(NewWorkspace(Config{}), nil)
 	for _, path := range stdlib.Files() {
 		l.library(path)
 	}

@@ -2,44 +2,70 @@ package aqua
 
 import (
 	"bytes"
-	"strings"
+	"maps"
+	"slices"
 	"sync"
 
+	"github.com/aquarium-p2p/aquarium/aqua/ast"
 	"github.com/aquarium-p2p/aquarium/aqua/diag"
+	"github.com/aquarium-p2p/aquarium/aqua/parser"
 	"github.com/aquarium-p2p/aquarium/aqua/token"
 )
 
-// The modules a compilation imports from files are kept once checked,
-// so that the next compilation that imports them, unchanged, re-checks
-// only the files that changed: the workbench compiles a program on every
-// run, an editor on every pause in typing, and the program's own file is
-// all that changes between them.
+// A Workspace is a front end that remembers what it checked: the
+// workbench compiles a program on every run, an editor on every pause
+// in typing, `aquarium compile` every file of a directory, and most of
+// what they check is the same each time. A Workspace keeps each module
+// it checks without errors, so that the next compilation that reaches
+// it unchanged adopts it instead of parsing and checking it again: a
+// warm compilation re-checks only the files that changed.
 //
 // A kept module is reused when its source, the sources of everything it
 // imports (kept modules in turn, or library files) and what its import
-// paths resolve to are all the same, and the compilation is configured
-// alike (import paths; no constants overridden, as those change what a
-// module checks to). Modules read from Config.FS, modules with errors
-// and the files a compilation names are not kept.
+// paths resolve to are all the same. Its check can depend on nothing
+// else: a module sees only its own text, its imports and the
+// Workspace's Config, which is fixed when the Workspace is made. Modules
+// with errors are checked again every time.
 //
 // Like the standard library (library.go), a kept module is shared read
 // only: its syntax tree, module and type information are what the
-// checker and the code generator read of every import. Its positions
-// come from a range of Pos values of its own, far above those of the
-// files of any one compilation, which the compilations that reuse it
-// adopt (token.FileSet.Adopt).
+// checker and the code generator read of every import, and what the
+// language server reads of an open file. Its positions come from a
+// range of Pos values of its own, far above those of the files of any
+// one compilation, which the compilations that reuse it adopt
+// (token.FileSet.Adopt). The "?=" constant overrides of the Config are
+// parsed once, the same way, so that the modules checked with them can
+// be kept too.
+//
+// A Workspace is safe for concurrent use; compilations run in parallel
+// and share what they keep. It keeps at most keptModules modules, the
+// least recently used going first.
+type Workspace struct {
+	cfg Config
+	// consts are the parsed Config.Constants, constFiles their sources
+	// and constDiags what parsing them reported, for every compilation.
+	consts     map[string]ast.Expr
+	constFiles []*token.File
+	constDiags diag.List
 
-// cacheBase is where the Pos ranges of kept modules start.
-const cacheBase = 1 << 40
+	mu    sync.Mutex
+	base  int // the next free Pos for a kept module
+	clock uint64
+	kept  map[string]*keptModule // by fileKey
+}
 
-// cacheSize is how many modules are kept; the least recently used go
-// first.
-const cacheSize = 512
+// keptBase is where the Pos ranges of kept modules start: above the
+// files of any one compilation.
+const keptBase = 1 << 40
 
-type cachedModule struct {
+// keptModules is how many modules a Workspace keeps.
+const keptModules = 512
+
+// keptModule is a module checked without errors, with what its check
+// depended on.
+type keptModule struct {
 	key     string
 	src     []byte
-	config  string
 	tfile   *token.File
 	file    *File
 	diags   diag.List // the module's own warnings
@@ -47,74 +73,119 @@ type cachedModule struct {
 	used    uint64
 }
 
-type moduleCache struct {
-	mu      sync.Mutex
-	base    int
-	clock   uint64
-	entries map[string]*cachedModule
+// NewWorkspace returns a Workspace that checks files with cfg.
+func NewWorkspace(cfg Config) *Workspace {
+	cfg.ImportPaths = slices.Clone(cfg.ImportPaths)
+	cfg.Constants = maps.Clone(cfg.Constants)
+	w := &Workspace{cfg: cfg, base: keptBase, kept: map[string]*keptModule{}}
+	w.parseConstants()
+	return w
 }
 
-var modules = &moduleCache{base: cacheBase, entries: map[string]*cachedModule{}}
+// Config returns the configuration the Workspace checks files with.
+func (w *Workspace) Config() Config {
+	cfg := w.cfg
+	cfg.ImportPaths = slices.Clone(cfg.ImportPaths)
+	cfg.Constants = maps.Clone(cfg.Constants)
+	return cfg
+}
+
+// Check loads, parses and type-checks the named files and their imports,
+// reusing the modules the Workspace kept that are still what their files
+// check to. It always returns a Program, as complete as the sources
+// allow, and the diagnostics sorted by position.
+func (w *Workspace) Check(paths ...string) (*Program, diag.List) {
+	l := newLoader(w, stdLibrary())
+	for _, p := range paths {
+		src, err := l.read(p)
+		if err != nil {
+			l.errs.Add(diag.Diagnostic{Pos: token.Position{Filename: p}, Msg: err.Error()})
+			continue
+		}
+		if f := l.loadKept(p, src); f != nil {
+			l.prog.Roots = append(l.prog.Roots, f)
+		}
+	}
+	return l.finish()
+}
+
+// CheckSource checks source text that is not (or not yet) saved, as an
+// editor does, as the file name: name locates relative imports. Text
+// the Workspace checked before, with the same imports, is not checked
+// again.
+func (w *Workspace) CheckSource(name string, src []byte) (*Program, diag.List) {
+	l := newLoader(w, stdLibrary())
+	if f := l.loadKept(name, src); f != nil {
+		l.prog.Roots = append(l.prog.Roots, f)
+	}
+	return l.finish()
+}
+
+// parseConstants parses the --const overrides, each in a Pos range of
+// its own, as a kept module is.
+func (w *Workspace) parseConstants() {
+	if len(w.cfg.Constants) == 0 {
+		return
+	}
+	w.consts = map[string]ast.Expr{}
+	for _, name := range slices.Sorted(maps.Keys(w.cfg.Constants)) {
+		src := []byte(w.cfg.Constants[name])
+		f := token.NewFileSet().AddFileAt("constant "+name, src, w.reserve(len(src)+1))
+		x, errs := parser.ParseExpr(f)
+		w.constDiags = append(w.constDiags, errs...)
+		w.constFiles = append(w.constFiles, f)
+		if !errs.HasErrors() {
+			w.consts[name] = x
+		}
+	}
+}
 
 // reserve hands out a Pos range of n values no file uses.
-func (c *moduleCache) reserve(n int) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b := c.base
-	c.base += n
+func (w *Workspace) reserve(n int) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	b := w.base
+	w.base += n
 	return b
 }
 
-func (c *moduleCache) get(key string) *cachedModule {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m := c.entries[key]
+func (w *Workspace) get(key string) *keptModule {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := w.kept[key]
 	if m != nil {
-		c.clock++
-		m.used = c.clock
+		w.clock++
+		m.used = w.clock
 	}
 	return m
 }
 
-func (c *moduleCache) put(m *cachedModule) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.clock++
-	m.used = c.clock
-	c.entries[m.key] = m
-	if len(c.entries) <= cacheSize {
+func (w *Workspace) put(m *keptModule) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.clock++
+	m.used = w.clock
+	w.kept[m.key] = m
+	if len(w.kept) <= keptModules {
 		return
 	}
-	var oldest *cachedModule
-	for _, e := range c.entries {
+	var oldest *keptModule
+	for _, e := range w.kept {
 		if oldest == nil || e.used < oldest.used {
 			oldest = e
 		}
 	}
-	delete(c.entries, oldest.key)
+	delete(w.kept, oldest.key)
 }
 
-// fingerprint tells the configurations a kept module may be reused with.
-func (l *loader) fingerprint() string {
-	return strings.Join(l.cfg.ImportPaths, "\x00")
-}
-
-// cacheable reports whether the loader keeps and reuses modules.
-func (l *loader) cacheable() bool {
-	return l.cfg.FS == nil && len(l.cfg.Constants) == 0
-}
-
-// loadImport loads an imported file: a kept module if it is still what
-// the file and its imports check to, else the file, checked and kept.
-func (l *loader) loadImport(path string, src []byte) *File {
-	if !l.cacheable() {
-		return l.load(path, src)
-	}
+// loadKept loads a file: a kept module if it is still what the file and
+// its imports check to, else the file, checked and kept.
+func (l *loader) loadKept(path string, src []byte) *File {
 	key := l.fileKey(path)
 	if f, ok := l.done[key]; ok {
 		return f
 	}
-	if m := modules.get(key); m != nil && l.reusable(m, src) {
+	if m := l.ws.get(key); m != nil && l.reusable(m, src) {
 		l.prog.Fset.Adopt(m.tfile)
 		l.done[key] = m.file
 		l.errs = append(l.errs, m.diags...)
@@ -126,20 +197,18 @@ func (l *loader) loadImport(path string, src []byte) *File {
 
 // reusable checks a kept module against the file's source and loads its
 // imports, each of which must be the very file it was checked with.
-func (l *loader) reusable(m *cachedModule, src []byte) bool {
-	if m.config != l.fingerprint() || !bytes.Equal(m.src, src) {
+func (l *loader) reusable(m *keptModule, src []byte) bool {
+	if !bytes.Equal(m.src, src) {
 		return false
 	}
-	for _, p := range l.loading {
-		if p == m.key {
-			return false // a cycle: let loadFile report it
-		}
+	if slices.Contains(l.loading, m.key) {
+		return false // a cycle: let loadFile report it
 	}
 	l.loading = append(l.loading, m.key)
 	defer func() { l.loading = l.loading[:len(l.loading)-1] }()
 	im := &importer{l: l}
 	for i, path := range m.imports {
-		name, depSrc, inLib, err := im.find(path, m.key)
+		name, depSrc, inLib, err := im.find(path, m.file.Path)
 		if err != nil {
 			return false
 		}
@@ -147,7 +216,7 @@ func (l *loader) reusable(m *cachedModule, src []byte) bool {
 		if inLib {
 			dep = l.library(name)
 		} else {
-			dep = l.loadImport(name, depSrc)
+			dep = l.loadKept(name, depSrc)
 		}
 		if dep != m.file.deps[i] {
 			return false

@@ -40,8 +40,8 @@ func bigFile(n int) string {
 func BenchmarkKeystroke5000(b *testing.B) {
 	text := bigFile(5000)
 	d := &document{path: "big.aqua", text: text}
-	cfg := aqua.Config{}
-	d.analyse(cfg)
+	ws := aqua.NewWorkspace(aqua.Config{})
+	d.analyse(ws)
 	if len(d.lspDiagnostics()) != 0 {
 		b.Fatalf("the file has errors: %v", d.diags)
 	}
@@ -67,7 +67,7 @@ func BenchmarkKeystroke5000(b *testing.B) {
 		} else {
 			d.text = applyEdit(d.text, remove, "")
 		}
-		d.analyse(cfg)
+		d.analyse(ws)
 		_ = d.lspDiagnostics()
 	}
 }
@@ -78,7 +78,7 @@ func TestBigFileLines(t *testing.T) {
 		t.Fatalf("%d lines", n)
 	}
 	d := &document{path: "big.aqua", text: text}
-	d.analyse(aqua.Config{})
+	d.analyse(aqua.NewWorkspace(aqua.Config{}))
 	if diags := d.lspDiagnostics(); len(diags) != 0 {
 		t.Fatalf("diagnostics: %+v", diags[0])
 	}

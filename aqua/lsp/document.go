@@ -32,8 +32,9 @@ type document struct {
 	goodFile *aqua.File
 }
 
-func (d *document) analyse(cfg aqua.Config) {
-	d.prog, d.diags = aqua.CheckSource(cfg, d.path, []byte(d.text))
+// analyse checks the document's text in ws.
+func (d *document) analyse(ws *aqua.Workspace) {
+	d.prog, d.diags = ws.CheckSource(d.path, []byte(d.text))
 	d.file, d.tfile = nil, nil
 	if len(d.prog.Roots) > 0 {
 		d.file = d.prog.Roots[0]

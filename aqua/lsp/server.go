@@ -6,9 +6,10 @@
 // github.com/tliron/glsp over any stream: `aquarium lsp` serves it on
 // stdin and stdout.
 //
-// Every edit re-checks the edited file from its text with
-// aqua.CheckSource; imported files come from the compiler's cache of
-// checked modules, so a keystroke re-checks one file only.
+// The server checks every open file in one aqua.Workspace: an edit
+// re-checks the edited file from its text, and the modules it imports
+// come from what the Workspace kept, checked again only when they
+// change, so a keystroke re-checks one file.
 package lsp
 
 import (
@@ -32,9 +33,10 @@ import (
 // 5,000-line file (BenchmarkKeystroke5000) for a heap of tens of MB.
 const GCPercent = 400
 
-// Server holds the open documents of one editor.
+// Server holds the open documents of one editor and the Workspace that
+// checks them.
 type Server struct {
-	cfg     aqua.Config
+	ws      *aqua.Workspace
 	handler protocol.Handler
 
 	mu   sync.Mutex
@@ -44,7 +46,7 @@ type Server struct {
 // New returns a server that checks files with cfg (import paths and
 // constants, as for `aquarium compile`).
 func New(cfg aqua.Config) *Server {
-	s := &Server{cfg: cfg, docs: map[protocol.DocumentUri]*document{}}
+	s := &Server{ws: aqua.NewWorkspace(cfg), docs: map[protocol.DocumentUri]*document{}}
 	s.handler = protocol.Handler{
 		Initialize:                 s.initialize,
 		Initialized:                func(*glsp.Context, *protocol.InitializedParams) error { return nil },
@@ -119,7 +121,7 @@ func (s *Server) doc(uri protocol.DocumentUri) *document {
 // check re-checks a document and publishes its diagnostics: those the
 // compiler reports in this file.
 func (s *Server) check(ctx *glsp.Context, d *document) {
-	d.analyse(s.cfg)
+	d.analyse(s.ws)
 	ctx.Notify(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{
 		URI: d.uri, Diagnostics: d.lspDiagnostics(),
 	})
@@ -129,7 +131,7 @@ func (s *Server) check(ctx *glsp.Context, d *document) {
 // name: the list a keystroke publishes.
 func (s *Server) Diagnostics(name, src string) []protocol.Diagnostic {
 	d := &document{path: name, text: src}
-	d.analyse(s.cfg)
+	d.analyse(s.ws)
 	return d.lspDiagnostics()
 }
 

@@ -98,19 +98,26 @@ type functionJSON struct {
 	AIR       string `json:"air"`
 }
 
-func runCompile(cmd *cobra.Command, file string, f compileFlags) error {
-	if err := checkTarget(f.target); err != nil {
-		return err
-	}
+// compileConfig is the compiler configuration the flags ask for.
+func compileConfig(f compileFlags) (aqua.Config, error) {
 	consts := map[string]string{}
 	for _, c := range f.consts {
 		name, value, ok := strings.Cut(c, "=")
 		if !ok || name == "" {
-			return fmt.Errorf("--const %q: want NAME=VALUE", c)
+			return aqua.Config{}, fmt.Errorf("--const %q: want NAME=VALUE", c)
 		}
 		consts[strings.TrimSpace(name)] = strings.TrimSpace(value)
 	}
-	prog, diags := aqua.Check(aqua.Config{ImportPaths: f.imports, Constants: consts}, file)
+	return aqua.Config{ImportPaths: f.imports, Constants: consts}, nil
+}
+
+// runCompile compiles one file in ws, which holds what the compilations
+// before it checked.
+func runCompile(cmd *cobra.Command, ws *aqua.Workspace, file string, f compileFlags) error {
+	if err := checkTarget(f.target); err != nil {
+		return err
+	}
+	prog, diags := ws.Check(file)
 	out := compileJSON{Diagnostics: []diagJSON{}, Functions: []functionJSON{}}
 	var fns []codegen.Function
 	if !diags.HasErrors() {

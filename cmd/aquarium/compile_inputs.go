@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/spf13/cobra"
 )
 
@@ -30,13 +31,20 @@ func runCompileInputs(cmd *cobra.Command, args []string, f compileFlags) error {
 	case input == "":
 		return errors.New("nothing to compile: give FILE.aqua or -i DIR")
 	}
+	cfg, err := compileConfig(f)
+	if err != nil {
+		return err
+	}
+	// One Workspace for every file and every round of --watch: a module
+	// is checked again only when it changes.
+	ws := aqua.NewWorkspace(cfg)
 	if !f.watch {
-		return compileInput(cmd, input, f)
+		return compileInput(cmd, ws, input, f)
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	report := func() {
-		err := compileInput(cmd, input, f)
+		err := compileInput(cmd, ws, input, f)
 		var coded exitError
 		switch {
 		case err == nil:
@@ -55,13 +63,13 @@ func runCompileInputs(cmd *cobra.Command, args []string, f compileFlags) error {
 // compileInput compiles one file, or every .aqua file under a directory:
 // with -o DIR, file a/b.aqua's output goes to DIR/a/b/; without, each
 // file's functions follow a line ";; file a/b.aqua".
-func compileInput(cmd *cobra.Command, input string, f compileFlags) error {
+func compileInput(cmd *cobra.Command, ws *aqua.Workspace, input string, f compileFlags) error {
 	st, err := os.Stat(input)
 	if err != nil {
 		return err
 	}
 	if !st.IsDir() {
-		return runCompile(cmd, input, f)
+		return runCompile(cmd, ws, input, f)
 	}
 	files := aquaFiles(input)
 	if len(files) == 0 {
@@ -77,7 +85,7 @@ func compileInput(cmd *cobra.Command, input string, f compileFlags) error {
 		case !f.asJSON:
 			fmt.Fprintf(cmd.OutOrStdout(), ";; file %s\n", filepath.ToSlash(rel))
 		}
-		err := runCompile(cmd, file, one)
+		err := runCompile(cmd, ws, file, one)
 		var coded exitError
 		if errors.As(err, &coded) {
 			failed = true

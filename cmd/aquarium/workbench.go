@@ -173,10 +173,12 @@ func declLine(prog *aqua.Program, file, name string) int {
 }
 
 // compiler compiles editor text with cfg: diagnostics always, functions
-// when the file checks.
+// when the file checks. Its compilations share one aqua.Workspace, so
+// each re-checks only the files that changed since the last.
 func compiler(cfg aqua.Config) ui.Compiler {
+	ws := aqua.NewWorkspace(cfg)
 	return func(_ context.Context, src ui.Source) ui.Build {
-		prog, diags := aqua.CheckSource(cfg, src.Path, []byte(src.Text))
+		prog, diags := ws.CheckSource(src.Path, []byte(src.Text))
 		b := ui.Build{Diagnostics: diags}
 		if diags.HasErrors() {
 			return b
