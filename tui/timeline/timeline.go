@@ -204,7 +204,10 @@ func (m *Model) View() string {
 			if !held {
 				continue
 			}
-			row = m.renderRow(e, timeW, laneW)
+			// Cut to the pane once, here: with a hundred lanes a row is
+			// twice as wide as the pane, and cutting it again on every
+			// frame would cost more than drawing the rows shown.
+			row = ui.Fit(m.renderRow(e, timeW, laneW), m.w)
 			m.cache[seq] = row
 		}
 		lines = append(lines, ui.Row(row, m.w, i == m.cur.Index, m.focused, st.Selected, st.CursorLine))
