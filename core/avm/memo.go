@@ -109,6 +109,11 @@ func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Va
 	m.data, m.decoded, m.parsed, m.ours = encoded, out, parsed, ours
 }
 
+// Forget drops what the Memo holds. A host calls it when the particle
+// goes idle on this peer, so that memory follows the particles that are
+// running, not those waiting for their deadline.
+func (m *Memo) Forget() { m.forget() }
+
 func (m *Memo) forget() {
 	m.data, m.decoded, m.parsed, m.ours = nil, nil, nil, nil
 }

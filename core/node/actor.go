@@ -32,7 +32,8 @@ type actor struct {
 	busy     bool
 
 	// memo carries what core/avm decoded of the particle from one run to
-	// the next. Only the goroutine that holds busy touches it.
+	// the next, while calls are out; it is dropped when the particle goes
+	// idle. Only the goroutine that holds busy touches it.
 	memo avm.Memo
 }
 
@@ -139,6 +140,12 @@ func (n *Node) drain(ctx context.Context, a *actor) {
 		results := a.results
 		if p == nil && len(results) == 0 {
 			a.busy = false
+			if a.inflight == 0 {
+				// Nothing will run the particle here unless it comes
+				// back: what the memo holds is not worth keeping until
+				// the deadline.
+				a.memo.Forget()
+			}
 			a.mu.Unlock()
 			return
 		}
