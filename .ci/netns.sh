@@ -110,6 +110,7 @@ on() {
 go build -o "$work/aquarium" ./cmd/aquarium
 go build -o "$work/storecheck" ./.ci/netns/storecheck
 t0=$SECONDS
+built=$((t0 - started))
 
 # start HOST [FLAG...]: an aquarium node on HOST; sets pid, addr, http and
 # id of HOST once /health answers.
@@ -257,4 +258,4 @@ stopped a
 stopped b
 stopped c
 
-echo "netns: 3 hosts ($mode), discovery in $discovered ms, the cut reported in $detected ms, recovery in $recovered ms, stores intact; $((SECONDS - started)) s in all"
+echo "netns: 3 hosts ($mode), discovery in $discovered ms, the cut reported in $detected ms, recovery in $recovered ms, stores intact; $((SECONDS - t0)) s, after $built s of building"
