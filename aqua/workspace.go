@@ -52,6 +52,9 @@ type Workspace struct {
 	base  int // the next free Pos for a kept module
 	clock uint64
 	kept  map[string]*keptModule // by fileKey
+	// layouts are how the files were last parsed (layout.go), by
+	// fileKey.
+	layouts map[string]*layout
 }
 
 // keptBase is where the Pos ranges of kept modules start: above the
@@ -77,7 +80,7 @@ type keptModule struct {
 func NewWorkspace(cfg Config) *Workspace {
 	cfg.ImportPaths = slices.Clone(cfg.ImportPaths)
 	cfg.Constants = maps.Clone(cfg.Constants)
-	w := &Workspace{cfg: cfg, base: keptBase, kept: map[string]*keptModule{}}
+	w := &Workspace{cfg: cfg, base: keptBase, kept: map[string]*keptModule{}, layouts: map[string]*layout{}}
 	w.parseConstants()
 	return w
 }
@@ -176,6 +179,38 @@ func (w *Workspace) put(m *keptModule) {
 		}
 	}
 	delete(w.kept, oldest.key)
+}
+
+// layout returns how the file of key was last parsed, or nil.
+func (w *Workspace) layout(key string) *layout {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	lay := w.layouts[key]
+	if lay != nil {
+		w.clock++
+		lay.used = w.clock
+	}
+	return lay
+}
+
+// putLayout records how the file of key was parsed, forgetting the
+// layout used least recently when it holds keptModules of them.
+func (w *Workspace) putLayout(key string, lay *layout) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.clock++
+	lay.used = w.clock
+	w.layouts[key] = lay
+	if len(w.layouts) <= keptModules {
+		return
+	}
+	oldest := ""
+	for k, e := range w.layouts {
+		if oldest == "" || e.used < w.layouts[oldest].used {
+			oldest = k
+		}
+	}
+	delete(w.layouts, oldest)
 }
 
 // loadKept loads a file: a kept module if it is still what the file and

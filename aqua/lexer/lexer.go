@@ -38,12 +38,41 @@ const initPeerID = "%init_peer_id%"
 // with any lexical errors. Lexing never stops early: an unexpected
 // character becomes an Illegal token and lexing goes on.
 func Lex(f *token.File) ([]token.Token, diag.List) {
+	return LexPart(f, false)
+}
+
+// LexPart lexes f as a part of a longer text, one that starts at a line
+// TopLines returns: with more set, the text goes on after f with
+// another such line, which ends a logical line left open by f's last
+// line as it does there. So lexing the parts of a text between the
+// lines TopLines returns, each on its own, gives the tokens and errors
+// lexing the whole text gives, part by part.
+func LexPart(f *token.File, more bool) ([]token.Token, diag.List) {
 	src := f.Source()
 	// Aqua source has a token (layout included) for every 2.5 to 3.5
 	// bytes, so the slice rarely grows.
 	l := &lexer{file: f, src: src, text: string(src), indents: []string{""}, toks: make([]token.Token, 0, len(src)/2+8)}
-	l.run()
+	l.run(more)
 	return l.toks, l.errs
+}
+
+// TopLines returns the offsets of the lines of src that start a
+// top-level logical line whatever comes before them: the lines that
+// start with neither a blank, nor a comment, nor a closing bracket.
+// Brackets left open before such a line are reported and closed there
+// (see continuation) and every block ends there, so the lexer is in the
+// state it starts in.
+func TopLines(src []byte) []int {
+	var out []int
+	for off := 0; off < len(src); off = skipLine(src, off) {
+		switch c := src[off]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ')' || c == ']' || c == '}':
+		case isComment(src, off):
+		default:
+			out = append(out, off)
+		}
+	}
+	return out
 }
 
 type lexer struct {
@@ -76,7 +105,7 @@ func (l *lexer) emitLayout(k token.Kind, at int) {
 	l.toks = append(l.toks, token.Token{Kind: k, Pos: l.pos(at), End: l.pos(at)})
 }
 
-func (l *lexer) run() {
+func (l *lexer) run(more bool) {
 	lastEnd := 0 // end of the last real token, where Newline is placed
 	for l.off < len(l.src) {
 		if !l.inLine || len(l.opens) > 0 {
@@ -105,6 +134,9 @@ func (l *lexer) run() {
 		}
 		lastEnd = l.lineTokens(lastEnd)
 	}
+	if more && len(l.opens) > 0 {
+		l.unclosedLine()
+	}
 	l.closeLine(lastEnd)
 	for range l.indents[1:] {
 		l.emitLayout(token.Dedent, len(l.src))
@@ -125,11 +157,17 @@ func (l *lexer) continuation(indent string, at int) bool {
 	if c := l.src[at]; c == ')' || c == ']' || c == '}' {
 		return true
 	}
+	l.unclosedLine()
+	return false
+}
+
+// unclosedLine reports the innermost bracket a logical line leaves open
+// when the next line starts, and forgets them all.
+func (l *lexer) unclosedLine() {
 	open := l.opens[len(l.opens)-1]
 	from := l.file.Offset(open.Pos)
 	l.errorf(from, from+1, "unclosed %q: expected %q before the end of the line", open.Text, closer(open.Text))
 	l.opens = l.opens[:0]
-	return false
 }
 
 // startLine handles the indentation of a new logical line.

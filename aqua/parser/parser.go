@@ -42,7 +42,17 @@ import (
 // ParseFile parses one Aqua source file registered in a FileSet. It always
 // returns a tree, partial if the source has errors, and the diagnostics.
 func ParseFile(f *token.File) (*ast.File, diag.List) {
-	toks, errs := lexer.Lex(f)
+	return ParsePart(f, false)
+}
+
+// ParsePart parses f as a part of a longer file, one that starts at a
+// line lexer.TopLines returns; more says that another such part
+// follows. A part that holds one top-level declaration parses to the
+// declaration and the diagnostics the whole file has there, as a
+// declaration's line and the lines under it are parsed without looking
+// at the rest of the file.
+func ParsePart(f *token.File, more bool) (*ast.File, diag.List) {
+	toks, errs := lexer.LexPart(f, more)
 	p := &parser{file: f, errs: errs}
 	file := p.parseFile(toks)
 	return file, p.errs

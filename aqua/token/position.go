@@ -49,6 +49,21 @@ type File struct {
 	base  int
 	src   []byte
 	lines []int // offsets of line starts
+	// pieces, when set, give the parts of the file Pos ranges of their
+	// own (see Piece); pieces[0].Base is base.
+	pieces []Piece
+}
+
+// A Piece is a part of a file that has a range of Pos values of its own:
+// the bytes from Offset up to the next piece's Offset have the Pos
+// values from Base up, and the end of the piece has one more. The
+// compiler parses a file a top-level declaration at a time this way, so
+// that the syntax tree of a declaration can be reused when the text
+// before it changes: its Pos values stay the same, and the File that
+// holds it this time says which offsets they are.
+type Piece struct {
+	Offset int
+	Base   int
 }
 
 // Name returns the file name given to FileSet.AddFile.
@@ -67,12 +82,33 @@ func (f *File) Source() []byte { return f.src }
 // the file, so the end of the file is a valid position too.
 func (f *File) Pos(offset int) Pos {
 	offset = max(0, min(offset, len(f.src)))
-	return Pos(f.base + offset)
+	if f.pieces == nil {
+		return Pos(f.base + offset)
+	}
+	i := sort.Search(len(f.pieces), func(i int) bool { return f.pieces[i].Offset > offset }) - 1
+	return Pos(f.pieces[i].Base + offset - f.pieces[i].Offset)
 }
 
 // Offset converts a Pos of this file back into a byte offset.
 func (f *File) Offset(p Pos) int {
-	return max(0, min(int(p)-f.base, len(f.src)))
+	if f.pieces == nil {
+		return max(0, min(int(p)-f.base, len(f.src)))
+	}
+	i := max(sort.Search(len(f.pieces), func(i int) bool { return f.pieces[i].Base > int(p) })-1, 0)
+	end := len(f.src)
+	if i+1 < len(f.pieces) {
+		end = f.pieces[i+1].Offset
+	}
+	return max(f.pieces[i].Offset, min(f.pieces[i].Offset+int(p)-f.pieces[i].Base, end))
+}
+
+// limit is the last Pos of the file: that of its end.
+func (f *File) limit() int {
+	if f.pieces == nil {
+		return f.base + len(f.src)
+	}
+	last := f.pieces[len(f.pieces)-1]
+	return last.Base + len(f.src) - last.Offset
 }
 
 // Position expands p, which must belong to this file.
@@ -138,6 +174,25 @@ func (s *FileSet) AddFileAt(name string, src []byte, base int) *File {
 	return f
 }
 
+// AddPieces registers a file made of pieces, each with a range of Pos
+// values of its own, which no other file of s, nor any file AddFile
+// adds to s later, uses. The pieces must cover the file in order, the
+// first at offset 0, and their ranges must rise: each Base above the
+// last Pos of the piece before it, so that Pos values still compare as
+// the places they stand for do.
+func (s *FileSet) AddPieces(name string, src []byte, pieces []Piece) *File {
+	f := newFile(name, pieces[0].Base, src)
+	f.pieces = slices.Clone(pieces)
+	s.insert(f)
+	return f
+}
+
+// NewFile returns a file of no FileSet, whose Pos values start at base:
+// a piece of a file, parsed on its own.
+func NewFile(name string, base int, src []byte) *File {
+	return newFile(name, base, src)
+}
+
 // Adopt adds a file of another FileSet, with its Pos range, so that the
 // syntax trees and checked modules made with that set can be shared with
 // this one. The range must be free in s, as AddFileAt requires.
@@ -173,7 +228,7 @@ func (s *FileSet) File(p Pos) *File {
 		return nil
 	}
 	f := s.files[i]
-	if int(p) > f.base+len(f.src) {
+	if int(p) > f.limit() {
 		return nil
 	}
 	return f

@@ -88,3 +88,43 @@ func TestFileSetAdopt(t *testing.T) {
 		}
 	}
 }
+
+// TestPieces checks a file made of pieces: each offset has the Pos of
+// its piece, and each Pos of a piece, its end included, the offset and
+// line it stands for, wherever the piece's range lies.
+func TestPieces(t *testing.T) {
+	s := NewFileSet()
+	src := []byte("aqua A\n\nfunc f():\n  x <- g()\nfunc h():\n  y <- g()\n")
+	second, third := 8, 29
+	f := s.AddPieces("a.aqua", src, []Piece{{0, 1000}, {second, 5000}, {third, 5100}})
+	tests := []struct {
+		offset int
+		pos    Pos
+		want   string
+	}{
+		{0, 1000, "a.aqua:1:1"},
+		{second - 1, Pos(1000 + second - 1), "a.aqua:2:1"},
+		{second, 5000, "a.aqua:3:1"},
+		{second + 7, 5007, "a.aqua:3:8"},
+		{third, 5100, "a.aqua:5:1"},
+		{len(src), Pos(5100 + len(src) - third), "a.aqua:7:1"},
+	}
+	for _, tt := range tests {
+		if got := f.Pos(tt.offset); got != tt.pos {
+			t.Errorf("Pos(%d) = %d, want %d", tt.offset, got, tt.pos)
+		}
+		if got := s.Position(tt.pos).String(); got != tt.want {
+			t.Errorf("Position(%d) = %s, want %s", tt.pos, got, tt.want)
+		}
+		if got := f.Offset(tt.pos); got != tt.offset {
+			t.Errorf("Offset(%d) = %d, want %d", tt.pos, got, tt.offset)
+		}
+	}
+	// The end of a piece is the start of the next.
+	if got := s.Position(Pos(1000 + second)).String(); got != "a.aqua:3:1" {
+		t.Errorf("the end of the first piece is at %s, want a.aqua:3:1", got)
+	}
+	if s.File(Pos(5100+len(src)-third+1)) != nil || s.File(999) != nil {
+		t.Error("a Pos outside the pieces' ranges is in the file")
+	}
+}
