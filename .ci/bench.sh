@@ -6,24 +6,24 @@
 # from. Run by hand, not by .ci/run; it takes about 15 minutes on 2 cores.
 #
 #   .ci/bench.sh                 # the table on standard output
-#   BENCH_COUNT=3 .ci/bench.sh   # fewer runs of each benchmark (default 5)
+#   BENCH_COUNT=5 .ci/bench.sh   # runs of each benchmark (default 3)
 #
 # Other knobs: BENCH_WASM_FOLD_COUNT, the whole sequential folds run on
 # avm.wasm (default 1: one takes 20 s or more); BENCH_UP_COUNT, the runs
-# of each network start-up benchmark (default 3); BENCH_JS_CALLS, the
-# timed js-client round trips on each relay (default 100). Progress goes
-# to standard error, every benchmark's output to a log named there.
+# of each network start-up benchmark (default 1: 1,000 nodes take
+# minutes); BENCH_JS_CALLS, the timed js-client round trips through each
+# relay (default 100). Progress goes to standard error, every
+# benchmark's output to a log named there.
 #
 # The reference toolchain (aqua-api, avm.wasm, js-client) is the npm
 # install .ci/run makes, in the same place; set
 # AQUARIUM_REFERENCE_NODE_MODULES to use another.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
 
-BENCH_COUNT=${BENCH_COUNT:-5}
+BENCH_COUNT=${BENCH_COUNT:-3}
 BENCH_WASM_FOLD_COUNT=${BENCH_WASM_FOLD_COUNT:-1}
-BENCH_UP_COUNT=${BENCH_UP_COUNT:-3}
+BENCH_UP_COUNT=${BENCH_UP_COUNT:-1}
 BENCH_JS_CALLS=${BENCH_JS_CALLS:-100}
 BENCH_WORK=$(mktemp -d)
 BENCH_LOG=$BENCH_WORK/bench.log

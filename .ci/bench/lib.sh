@@ -7,19 +7,19 @@ note() { printf 'bench: %s\n' "$*" >&2; }
 
 # gobench OUT PKG REGEX [FLAG...]: runs the benchmarks of PKG that REGEX
 # matches, BENCH_COUNT times each unless a FLAG says otherwise, and keeps
-# go test's output in OUT (and in BENCH_LOG). A failed run leaves its
-# output in BENCH_LOG and an empty OUT, so its rows read "not measured".
+# go test's output in OUT (and in BENCH_LOG). When a run fails, the
+# figures the others printed still count: a benchmark that printed none
+# makes its rows read "not measured".
 gobench() {
 	local out=$1 pkg=$2 regex=$3
 	shift 3
 	note "go test -bench '$regex' $* $pkg"
-	if ! go test -run '^$' -bench "$regex" -count "$BENCH_COUNT" "$@" "$pkg" >"$out" 2>&1; then
-		note "go test failed for $pkg -bench '$regex'; its output is in $BENCH_LOG"
+	if go test -run '^$' -bench "$regex" -count "$BENCH_COUNT" -timeout 60m "$@" "$pkg" >"$out" 2>&1; then
+		{ echo "--- $pkg -bench $regex"; cat "$out"; } >>"$BENCH_LOG"
+	else
+		note "go test failed for $pkg -bench '$regex': only the figures it printed count; its output is in $BENCH_LOG"
 		{ echo "--- $pkg -bench $regex (failed)"; cat "$out"; } >>"$BENCH_LOG"
-		: >"$out"
-		return 0
 	fi
-	{ echo "--- $pkg -bench $regex"; cat "$out"; } >>"$BENCH_LOG"
 }
 
 # median FILE NAME UNIT prints the median of the UNIT figures (ns/op,

@@ -4,13 +4,21 @@
 # in-process reference relay to run beside them: js-client has none of
 # its own, so these rows have no reference.
 gobench "$BENCH_WORK/rt.txt" ./net/devnet '^BenchmarkRoundTrip(Parallel)?$'
+# ofcpu NAME prints " (X of CPU each)" from NAME's cpu-ns/op, the CPU time
+# of client and relay together, steadier than wall time on a loaded
+# machine; nothing when it reports none.
+ofcpu() {
+	local cpu
+	cpu=$(median "$BENCH_WORK/rt.txt" "$1" cpu-ns/op)
+	echo "${cpu:+ ($(duration "$cpu") of CPU each)}"
+}
 ours=$(median "$BENCH_WORK/rt.txt" BenchmarkRoundTrip ns/op)
 row "relay round trip, client → relay → client over loopback libp2p, one at a time (\`net/devnet\` \`BenchmarkRoundTrip\`)" \
-	"${ours:+$(duration "$ours")}${ours:-not measured: the benchmark printed no figure (see $BENCH_LOG)}" \
+	"${ours:+$(duration "$ours")$(ofcpu BenchmarkRoundTrip)}${ours:-not measured: the benchmark printed no figure (see $BENCH_LOG)}" \
 	"none (no in-process reference relay)" "–"
 ours=$(median "$BENCH_WORK/rt.txt" BenchmarkRoundTripParallel round-trips/s)
 row "the same, 16 in flight (\`net/devnet\` \`BenchmarkRoundTripParallel\`)" \
-	"${ours:+$(thousands "$ours") round trips/s}${ours:-not measured: the benchmark printed no figure (see $BENCH_LOG)}" \
+	"${ours:+$(thousands "$ours") round trips/s$(ofcpu BenchmarkRoundTripParallel)}${ours:-not measured: the benchmark printed no figure (see $BENCH_LOG)}" \
 	"none (no in-process reference relay)" "–"
 
 # The real js-client through `aquarium node` as its relay, the relay on
@@ -51,11 +59,15 @@ timerow "js-client 0.9.0 → \`aquarium node\` → js-client round trip (op.iden
 
 # Networks started and joined: whatever start-up benchmarks net/devnet
 # holds. Each result line is read for its number of nodes and transport,
-# from its name (100 or 1000; "mem" for in memory, TCP otherwise).
+# from its name (100 or 1000; "mem" for in memory, TCP otherwise). The
+# CPU time the start took is given too when the benchmark reports it
+# (cpu-s/op): on a loaded machine it is the steadier figure. Of their
+# sub-benchmarks only those whose names say 100 and TCP or 1000 and
+# memory run: a network of 1,000 nodes over TCP is not in the table.
 upnames=$(grep -ho '^func Benchmark[A-Za-z0-9_]*' net/devnet/*_test.go | sed 's/^func //' |
 	grep -E '(Up|Start)' | grep -vx BenchmarkStart10 || true)
 uprow() {
-	local nodes=$1 mem=$2 what=$3 name="" ns
+	local nodes=$1 mem=$2 what=$3 name="" ns cpu
 	if [ -n "$upnames" ]; then
 		name=$(names "$BENCH_WORK/up.txt" | awk -v n="$nodes" -v mem="$mem" '{
 			s = tolower($0)
@@ -64,14 +76,17 @@ uprow() {
 		}')
 	fi
 	if [ -z "$name" ]; then
-		row "$what" "not measured: net/devnet has no benchmark that starts $nodes nodes $([ "$mem" = 1 ] && echo in memory || echo over TCP) (start-up benchmarks there: $(echo BenchmarkStart10 $upnames))" "none" "–"
+		row "$what" "not measured: no benchmark in net/devnet printed a figure for $nodes nodes $([ "$mem" = 1 ] && echo in memory || echo over TCP) (start-up benchmarks there: $(echo BenchmarkStart10 $upnames); see $BENCH_LOG)" "none" "–"
 		return
 	fi
 	ns=$(median "$BENCH_WORK/up.txt" "$name" ns/op)
-	row "$what (\`net/devnet\` \`$name\`)" "${ns:+$(duration "$ns")}${ns:-not measured: no figure}" "none" "–"
+	cpu=$(median "$BENCH_WORK/up.txt" "$name" cpu-s/op)
+	row "$what (\`net/devnet\` \`$name\`)" \
+		"${ns:+$(duration "$ns")}${cpu:+ ($(duration "$(awk -v s="$cpu" 'BEGIN { print s * 1e9 }')") of CPU)}${ns:-not measured: no figure}" "none" "–"
 }
 if [ -n "$upnames" ]; then
-	BENCH_COUNT=$BENCH_UP_COUNT gobench "$BENCH_WORK/up.txt" ./net/devnet "^($(echo $upnames | tr ' ' '|'))\$" -benchtime 1x
+	BENCH_COUNT=$BENCH_UP_COUNT gobench "$BENCH_WORK/up.txt" ./net/devnet \
+		"^($(echo $upnames | tr ' ' '|'))\$/(?i)(100.*tcp|tcp.*100|1000.*mem|mem.*1000)" -benchtime 1x
 fi
 uprow 100 0 "100 nodes started and joined, over TCP"
 uprow 1000 1 "1,000 nodes started and joined, in memory"

@@ -40,6 +40,9 @@ if (!opts.relay || !nodeModules) {
   process.exit(2);
 }
 const calls = Number(opts.calls);
+// A round trip on a loaded machine can take seconds; one that takes this
+// long has failed.
+const ttl = 60000;
 
 const { Fluence, v5_callFunction } = await import(
   pathToFileURL(resolve(nodeModules, "@fluencelabs/js-client/dist/index.js")).href
@@ -53,13 +56,13 @@ if (compiled.errors.length > 0) {
 }
 const fn = compiled.functions.identityOnRelay;
 
-await Fluence.connect(opts.relay, { defaultTtlMs: 10000, connectionOptions: { dialTimeoutMs: 5000 } });
+await Fluence.connect(opts.relay, { defaultTtlMs: ttl, connectionOptions: { dialTimeoutMs: 5000 } });
 
 // call makes one round trip and checks its answer.
 let n = 0;
 async function call() {
   const s = `hi ${n++}`;
-  const got = await v5_callFunction([s, { ttl: 10000 }], fn.funcDef, fn.script);
+  const got = await v5_callFunction([s, { ttl }], fn.funcDef, fn.script);
   if (got !== s) throw new Error(`identityOnRelay(${JSON.stringify(s)}) = ${JSON.stringify(got)}`);
 }
 
