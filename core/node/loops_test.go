@@ -1,12 +1,16 @@
 package node
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/particle"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // running reports how many workers the node runs and whether its reaper
@@ -17,13 +21,13 @@ func running(n *Node) (workers int, reaping bool) {
 	return n.loops.workers, n.loops.reaping
 }
 
-// eventually waits until cond holds, failing the test after 10 s.
+// eventually waits until cond holds, failing the test after 30 s.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("still not %s after 10 s", what)
+			t.Fatalf("still not %s after 30 s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -107,5 +111,51 @@ func TestCallResultWakesANode(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the call's result was never interpreted")
+	}
+}
+
+// TestWorkersComeAndGo runs particles while workers end as soon as they
+// are idle, so that every particle and call result meets workers
+// starting and ending: none may be left in a queue no worker takes.
+func TestWorkersComeAndGo(t *testing.T) {
+	client, nodes, _ := network(t, 2)
+	for _, n := range []*Node{client, nodes[0], nodes[1]} {
+		n.loops.idle = time.Microsecond
+	}
+	var answers []<-chan answer
+	for i := range 20 {
+		key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{100}, 32))
+		p := particle.New(fmt.Sprintf("particle-%s-%d", t.Name(), i), client.ID(), script(t, "onPeer"), testClock, 10*time.Second)
+		if err := p.Sign(key); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan answer, 1)
+		relay := nodes[0].ID()
+		scope(client, p.ID, map[string]builtin.Service{
+			"getDataSrv": {
+				"-relay-": func(context.Context, *builtin.Call) (any, error) { return string(relay), nil },
+				"p":       func(context.Context, *builtin.Call) (any, error) { return string(nodes[1].ID()), nil },
+			},
+			"callbackSrv": {"response": func(_ context.Context, c *builtin.Call) (any, error) {
+				done <- answer{res: c.Args}
+				return nil, nil
+			}},
+			"errorHandlingSrv": {"error": func(_ context.Context, c *builtin.Call) (any, error) {
+				done <- answer{err: fmt.Errorf("%s", builtin.Stringify(c.Args))}
+				return nil, nil
+			}},
+		})
+		client.Deliver(client.ID(), p)
+		answers = append(answers, done)
+	}
+	for i, done := range answers {
+		select {
+		case a := <-done:
+			if a.err != nil {
+				t.Errorf("particle %d: %v", i, a.err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("particle %d never answered", i)
+		}
 	}
 }
