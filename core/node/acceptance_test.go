@@ -1,4 +1,4 @@
-package node
+package node_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/node/conformance"
 )
 
 // The acceptance cases recreate, in programs of our own, the calls that
@@ -28,7 +29,7 @@ const acceptanceDir = "testdata/acceptance"
 // acceptanceCase is a conformance case with the result §3.3 lists, in
 // raw AIR form (an option is an array).
 type acceptanceCase struct {
-	conformanceCase
+	conformance.Case
 	Expect json.RawMessage `json:"expect"`
 	// ReferenceCannot, when set, says why the reference compiler the
 	// corpus is pinned to cannot compile the case's program (it uses a
@@ -38,17 +39,13 @@ type acceptanceCase struct {
 	ReferenceCannot string `json:"referenceCannot,omitempty"`
 }
 
-func (c acceptanceCase) airFile() string { return c.airFileIn(acceptanceDir) }
-
-func (c acceptanceCase) referenceFile() string { return c.referenceFileIn(acceptanceDir) }
-
 func loadAcceptanceCases(t *testing.T) []acceptanceCase {
 	t.Helper()
-	cases := readCases[acceptanceCase](t, acceptanceDir)
+	cases := conformance.ReadCases[acceptanceCase](t, acceptanceDir)
 	seen := map[string]bool{}
 	for _, c := range cases {
 		switch {
-		case c.function() == "":
+		case c.Function() == "":
 			t.Fatalf("case %s: call %q is not name(ident, ...)", c.Name, c.Call)
 		case c.Expect == nil:
 			t.Fatalf("case %s: no expected result", c.Name)
@@ -71,28 +68,28 @@ func TestAcceptance(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			listed := outcome{OK: c.Expect}
+			listed := conformance.Outcome{OK: c.Expect}
 			if c.ReferenceCannot != "" {
-				got := runAcceptanceCase(t, c, ours.function(t, c.File, c.function()))
-				for _, d := range compareOutcomes(c.conformanceCase, listed, got) {
+				got := runAcceptanceCase(t, c, ours.function(t, c.File, c.Function()))
+				for _, d := range conformance.Compare(c.Case, listed, got) {
 					t.Errorf("AIR from our compiler: %s", d)
 				}
 				return
 			}
-			reference := readOutcome(t, c.referenceFile())
-			for _, d := range compareOutcomes(c.conformanceCase, listed, reference) {
+			reference := conformance.ReadOutcome(t, c.ReferenceFile(acceptanceDir))
+			for _, d := range conformance.Compare(c.Case, listed, reference) {
 				t.Errorf("the reference runtime disagrees with the listed result: %s", d)
 			}
-			theirs, err := os.ReadFile(c.airFile())
+			theirs, err := os.ReadFile(c.AIRFile(acceptanceDir))
 			if err != nil {
 				t.Fatalf("%v (run the test with -update-reference to compile the cases)", err)
 			}
 			for _, run := range []struct{ compiler, script string }{
 				{"the reference compiler", string(theirs)},
-				{"our compiler", ours.function(t, c.File, c.function())},
+				{"our compiler", ours.function(t, c.File, c.Function())},
 			} {
 				got := runAcceptanceCase(t, c, run.script)
-				for _, d := range compareOutcomes(c.conformanceCase, listed, got) {
+				for _, d := range conformance.Compare(c.Case, listed, got) {
 					t.Errorf("AIR from %s: %s", run.compiler, d)
 				}
 			}
@@ -175,11 +172,12 @@ func acceptanceServices() map[string]builtin.Service {
 	}
 }
 
-// runAcceptanceCase runs a script as runConformanceCase does, with the
-// acceptance services added to the conformance ones on the client.
-func runAcceptanceCase(t *testing.T, c acceptanceCase, script string) outcome {
+// runAcceptanceCase runs a script on a fresh conformance network, with
+// the acceptance services added to the conformance ones on the client.
+func runAcceptanceCase(t *testing.T, c acceptanceCase, script string) conformance.Outcome {
 	t.Helper()
-	return runCase(t, c.conformanceCase, script, "acceptance-", acceptanceServices())
+	n := conformance.NewNetwork(t, conformance.Interpreters{})
+	return n.Run(t, c.Case, script, "acceptance-"+c.Name, acceptanceServices())
 }
 
 // regenerateAcceptance compiles the acceptance programs with the
@@ -187,11 +185,11 @@ func runAcceptanceCase(t *testing.T, c acceptanceCase, script string) outcome {
 // every case it can compile, through the oracle.
 func regenerateAcceptance(t *testing.T, cases []acceptanceCase) {
 	t.Helper()
-	var plain []conformanceCase
+	var plain []conformance.Case
 	for _, c := range cases {
 		if c.ReferenceCannot == "" {
-			plain = append(plain, c.conformanceCase)
+			plain = append(plain, c.Case)
 		}
 	}
-	regenerate(t, acceptanceDir, plain, func(i int) string { return plain[i].referenceFileIn(acceptanceDir) })
+	oracle().Regenerate(t, acceptanceDir, plain, func(i int) string { return plain[i].ReferenceFile(acceptanceDir) })
 }

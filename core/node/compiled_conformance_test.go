@@ -1,4 +1,4 @@
-package node
+package node_test
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/aqua"
 	"github.com/aquarium-p2p/aquarium/aqua/codegen"
 	"github.com/aquarium-p2p/aquarium/core/air"
+	"github.com/aquarium-p2p/aquarium/core/node/conformance"
 )
 
 // TestCompiledConformance runs every case of the conformance corpus again,
@@ -16,22 +17,11 @@ import (
 // compiler's AIR in TestConformance: the two compilers' output must behave
 // alike on our network, whether or not their texts agree.
 func TestCompiledConformance(t *testing.T) {
-	cases := loadCases(t)
 	compiled := &compiledPrograms{dir: conformanceDir, scripts: map[string]map[string]string{}}
-	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
-			t.Parallel()
-			script := compiled.function(t, c.File, c.function())
-			want := readOutcome(t, c.referenceFile())
-			if c.Differs != "" {
-				want = *c.Ours
-			}
-			got := runConformanceCase(t, c, script)
-			for _, d := range compareOutcomes(c, want, got) {
-				t.Error(d)
-			}
-		})
-	}
+	conformance.Corpus{
+		Dir:    conformanceDir,
+		Script: func(t *testing.T, c conformance.Case) string { return compiled.function(t, c.File, c.Function()) },
+	}.Run(t)
 }
 
 // compiledPrograms compiles each program of a corpus once, for all the
