@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
-	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -186,70 +185,6 @@ func peerList(peers []*testPeer) []memnet.Peer {
 	return out
 }
 
-// trace returns a peer's final trace in a compact readable form.
-func (n *network) trace(name string) string {
-	d, err := data.Decode(n.peers[name].prev)
-	if err != nil {
-		n.t.Fatalf("decode data of %s: %v", name, err)
-	}
-	parts := make([]string, len(d.Trace))
-	for i, s := range d.Trace {
-		parts[i] = compactState(d, s)
-	}
-	return n.shorten(strings.Join(parts, " "))
-}
-
-func compactState(d *data.Data, s data.State) string {
-	switch s := s.(type) {
-	case *data.Par:
-		return fmt.Sprintf("par(%d,%d)", s.Left, s.Right)
-	case *data.Ap:
-		return fmt.Sprintf("ap(%d)", s.Gen)
-	case *data.Fold:
-		var b strings.Builder
-		b.WriteString("fold[")
-		for i, it := range s.Lore {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			fmt.Fprintf(&b, "%d:(%d,%d)(%d,%d)", it.ValuePos, it.Before.Pos, it.Before.Len, it.After.Pos, it.After.Len)
-		}
-		b.WriteString("]")
-		return b.String()
-	case *data.Canon:
-		if s.Sent {
-			return "canon_req(" + s.Peer + ")"
-		}
-		r := d.Stores.CanonResults[s.CID]
-		vals := make([]string, len(r.Values))
-		for i, c := range r.Values {
-			vals[i] = string(d.Stores.Values[d.Stores.CanonElements[c].ValueCID])
-		}
-		return "canon[" + strings.Join(vals, ",") + "]"
-	case *data.Call:
-		switch s.Kind {
-		case data.CallSent:
-			if s.HasID {
-				return fmt.Sprintf("R(%s,%d)", s.Peer, s.ID)
-			}
-			return "R(" + s.Peer + ")"
-		case data.CallUnused:
-			return "U"
-		}
-		sr := d.Stores.ServiceResults[s.CID]
-		v := string(d.Stores.Values[sr.ValueCID])
-		switch s.Kind {
-		case data.CallScalar:
-			return "S(" + v + ")"
-		case data.CallStream:
-			return fmt.Sprintf("St(%s,%d)", v, s.Gen)
-		default:
-			return "F(" + v + ")"
-		}
-	}
-	return "?"
-}
-
 // Services.
 
 func ok(v any) avm.CallResult {
@@ -268,21 +203,8 @@ func echo(req avm.CallRequest) avm.CallResult {
 	return avm.CallResult{Result: string(req.Arguments[0])}
 }
 
-// unit returns a fixed string.
-func unit(avm.CallRequest) avm.CallResult { return ok("result from unit_call_service") }
-
 // returns always answers v.
 func returns(v any) service { return func(avm.CallRequest) avm.CallResult { return ok(v) } }
-
-// fallible fails calls to service svc and answers others.
-func fallible(svc string) service {
-	return func(req avm.CallRequest) avm.CallResult {
-		if req.ServiceID == svc {
-			return avm.CallResult{RetCode: 1, Result: `"failed result from fallible_call_service"`}
-		}
-		return ok("success result from fallible_call_service")
-	}
-}
 
 // byFunction answers with the service of the called function's name,
 // echoing for any other.
