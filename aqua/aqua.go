@@ -199,7 +199,7 @@ func (l *loader) loadFile(path string, src []byte, keep bool) *File {
 	if syntax.Header == nil && !strings.HasPrefix(path, stdlib.Prefix) {
 		own.Warnf(tf.Position(tf.Pos(0)), token.Position{}, "missing module header: add 'aqua Name' as the first line (the reference compiler requires it)")
 	}
-	info := types.NewInfo()
+	info := types.NewInfoFor(len(src))
 	im := &importer{l: l}
 	conf := &types.Config{Importer: im, Constants: l.ws.consts, Prelude: l.preludeScope()}
 	mod, errs := conf.Check(l.prog.Fset, syntax, info)
