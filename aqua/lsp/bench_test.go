@@ -1,7 +1,9 @@
 package lsp
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -82,4 +84,56 @@ func TestBigFileLines(t *testing.T) {
 	if diags := d.lspDiagnostics(); len(diags) != 0 {
 		t.Fatalf("diagnostics: %+v", diags[0])
 	}
+}
+
+// TestKeystrokesMatchCold types at random into a file as an editor
+// does, and checks after every keystroke that the diagnostics the
+// server's Workspace gives, reusing what it parsed before, are those of
+// a check of its own, and that the names of the file are found where
+// they now stand.
+func TestKeystrokesMatchCold(t *testing.T) {
+	text := bigFile(300)
+	ws := aqua.NewWorkspace(aqua.Config{})
+	d := &document{path: "big.aqua", text: text}
+	rng := rand.New(rand.NewPCG(1, 2))
+	typed := []string{"x", "(", ")", "\n", "\n\n", " ", ":", "\"", "func g():\n  <- 1\n", "-- c\n"}
+	for step := range 150 {
+		at := rng.IntN(len(d.text) + 1)
+		pos := lspPosOf(d.text, at)
+		if rng.IntN(4) == 0 {
+			d.text = applyEdit(d.text, &protocol.Range{Start: pos, End: lspPosOf(d.text, min(at+1, len(d.text)))}, "")
+		} else {
+			d.text = applyEdit(d.text, &protocol.Range{Start: pos, End: pos}, typed[rng.IntN(len(typed))])
+		}
+		d.analyse(ws)
+		cold := &document{path: d.path, text: d.text}
+		cold.analyse(aqua.NewWorkspace(aqua.Config{}))
+		got, _ := json.Marshal(d.lspDiagnostics())
+		want, _ := json.Marshal(cold.lspDiagnostics())
+		if string(got) != string(want) {
+			t.Fatalf("after %d keystrokes:\n%s\nthe Workspace reports %s\na check of its own %s", step+1, d.text, got, want)
+		}
+		for range 5 {
+			at := lspPosOf(d.text, rng.IntN(len(d.text)+1))
+			if got, want := identText(d, at), identText(cold, at); got != want {
+				t.Fatalf("after %d keystrokes: at %d:%d the Workspace finds %s, a check of its own %s", step+1, at.Line, at.Character, got, want)
+			}
+		}
+	}
+}
+
+// identText names the identifier at p in a document and where it is.
+func identText(d *document, p protocol.Position) string {
+	id := d.identAt(d.pos(p))
+	if id == nil {
+		return "nothing"
+	}
+	return id.Name + " at " + d.prog.Fset.Position(id.Pos()).String()
+}
+
+// lspPosOf is the LSP position of a byte offset of text.
+func lspPosOf(text string, off int) protocol.Position {
+	line := strings.Count(text[:off], "\n")
+	start := strings.LastIndexByte(text[:off], '\n') + 1
+	return protocol.Position{Line: uint32(line), Character: uint32(utf16Len(text[start:off]))}
 }
