@@ -170,3 +170,47 @@ func BenchmarkLex(b *testing.B) {
 		Lex(f)
 	}
 }
+
+// TestLexParts lexes texts in the parts TopLines cuts them into and
+// checks that the parts give the tokens and errors of the whole text:
+// brackets left open at the end of a part, comments and closing
+// brackets at the start of a line, blocks ended by the next part.
+func TestLexParts(t *testing.T) {
+	texts := []string{
+		"func f():\n  x <- g(a,\n    b)\n  <- x\nfunc h():\n  <- 1\n",
+		"func f():\n  x <- g(a,\nfunc h():\n  <- [1, (2\n\n-- note\nconst X = 1\n",
+		"func f(\n) -> u32:\n  <- 1\n-- at the left\n  -- indented\ndata D:\n  a: u32\n]\n  b: u32\n",
+		"aqua M\n\nimport \"x\"\nfunc f():\n  on p:\n    x <- g({\n}\n\"unterminated\nservice S(\"s\"):\n  f()\n",
+	}
+	for _, text := range texts {
+		src := []byte(text)
+		whole, wholeErrs := Lex(token.NewFileSet().AddFile("t.aqua", src))
+		starts := TopLines(src)
+		if len(starts) == 0 || starts[0] != 0 {
+			t.Fatalf("%q: top lines %v", text, starts)
+		}
+		var parts []string
+		var partErrs []string
+		for i, from := range starts {
+			to := len(src)
+			if i+1 < len(starts) {
+				to = starts[i+1]
+			}
+			toks, errs := LexPart(token.NewFile("t.aqua", 1, src[from:to]), i+1 < len(starts))
+			parts = append(parts, render(toks[:len(toks)-1]))
+			for _, e := range errs {
+				partErrs = append(partErrs, e.Msg)
+			}
+		}
+		var wholeMsgs []string
+		for _, e := range wholeErrs {
+			wholeMsgs = append(wholeMsgs, e.Msg)
+		}
+		if got, want := strings.Join(parts, " ")+" EOF", render(whole); got != want {
+			t.Errorf("%q:\nparts %s\nwhole %s", text, got, want)
+		}
+		if got, want := strings.Join(partErrs, "; "), strings.Join(wholeMsgs, "; "); got != want {
+			t.Errorf("%q: errors\nparts %s\nwhole %s", text, got, want)
+		}
+	}
+}
