@@ -7,9 +7,11 @@
 // stdin and stdout.
 //
 // The server checks every open file in one aqua.Workspace: an edit
-// re-checks the edited file from its text, and the modules it imports
-// come from what the Workspace kept, checked again only when they
-// change, so a keystroke re-checks one file.
+// re-checks the edited file from its text, re-parsing only the
+// declarations the edit touched, and the modules it imports come from
+// what the Workspace kept, checked again only when they change. A
+// keystroke in a 5,000-line file costs 3-5 ms of CPU
+// (BenchmarkKeystroke5000).
 package lsp
 
 import (
