@@ -6,8 +6,9 @@
 // killed and revived. Losses are drawn from a seeded source, so a run
 // that failed can be run again as it was.
 //
-// Every delivery the network delays runs on a goroutine it owns: Close
-// stops them and waits.
+// The deliveries the network delays wait, in the order they are due, on
+// one goroutine it owns, which runs only while some are on their way:
+// Close stops it and waits.
 //
 // Sim is the same network one level down, for the tests of the
 // interpreter and of what records it: peers that run a particle's script
@@ -16,6 +17,7 @@
 package memnet
 
 import (
+	"container/heap"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -55,8 +57,15 @@ var ErrClosed = errors.New("memnet: network closed")
 
 // Network connects peers in memory.
 type Network struct {
-	stop chan struct{}
-	wg   sync.WaitGroup // delayed deliveries
+	stop   chan struct{}
+	wakeup chan struct{}  // a delivery sooner than the scheduler waits for
+	wg     sync.WaitGroup // the scheduler
+
+	// due are the delayed deliveries, the soonest first; scheduling
+	// says the scheduler runs. Both are guarded by mu.
+	due        dueHeap
+	seq        uint64
+	scheduling bool
 
 	mu     sync.Mutex
 	peers  map[peer.ID]Receiver
@@ -86,7 +95,7 @@ func WithLink(l Link) Option { return func(n *Network) { n.link = l } }
 // New returns an empty network.
 func New(opts ...Option) *Network {
 	n := &Network{
-		stop: make(chan struct{}), peers: map[peer.ID]Receiver{}, down: map[peer.ID]bool{},
+		stop: make(chan struct{}), wakeup: make(chan struct{}, 1), peers: map[peer.ID]Receiver{}, down: map[peer.ID]bool{},
 		cut: map[pair]bool{}, links: map[pair]Link{}, rng: rand.New(rand.NewPCG(1, 1)),
 	}
 	for _, o := range opts {
@@ -186,22 +195,84 @@ func (n *Network) route(from, to peer.ID) (r Receiver, latency time.Duration, lo
 	return r, l.Latency, lost, nil
 }
 
-// deliver hands p to to after latency, unless the network closes or to
-// goes down first. It holds a place in n.wg, which it releases.
-func (n *Network) deliver(r Receiver, from, to peer.ID, p *particle.Particle, latency time.Duration) {
-	defer n.wg.Done()
-	t := time.NewTimer(latency)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-n.stop:
-		return
-	}
+// later is a particle on its way to a receiver, due at a time.
+type later struct {
+	at       time.Time
+	seq      uint64 // deliveries due at once go in the order they were sent
+	r        Receiver
+	from, to peer.ID
+	p        *particle.Particle
+}
+
+// dueHeap orders the deliveries on their way, the soonest first.
+type dueHeap []later
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	return h[i].at.Before(h[j].at) || h[i].at.Equal(h[j].at) && h[i].seq < h[j].seq
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(later)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// delay puts p on its way to r, due after latency, and makes sure the
+// scheduler runs. A thousand particles on their way wait on one timer,
+// not a goroutine and a timer each.
+func (n *Network) delay(r Receiver, from, to peer.ID, p *particle.Particle, latency time.Duration) error {
 	n.mu.Lock()
-	up := !n.down[to] && n.peers[to] == r
-	n.mu.Unlock()
-	if up {
-		r.Deliver(from, p)
+	defer n.mu.Unlock()
+	if n.closed {
+		return ErrClosed
+	}
+	n.seq++
+	heap.Push(&n.due, later{at: time.Now().Add(latency), seq: n.seq, r: r, from: from, to: to, p: p})
+	if !n.scheduling {
+		n.scheduling = true
+		n.wg.Go(n.schedule)
+		return nil
+	}
+	select {
+	case n.wakeup <- struct{}{}:
+	default: // the scheduler is told already
+	}
+	return nil
+}
+
+// schedule hands each delayed particle to its receiver when it is due,
+// unless the receiver went down meanwhile, until none is left or the
+// network closes.
+func (n *Network) schedule() {
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		n.mu.Lock()
+		if n.closed || len(n.due) == 0 {
+			n.scheduling = false
+			n.mu.Unlock()
+			return
+		}
+		if wait := time.Until(n.due[0].at); wait > 0 {
+			n.mu.Unlock()
+			t.Reset(wait)
+			select {
+			case <-t.C:
+			case <-n.wakeup:
+			case <-n.stop:
+				return
+			}
+			continue
+		}
+		d := heap.Pop(&n.due).(later)
+		up := !n.down[d.to] && n.peers[d.to] == d.r
+		n.mu.Unlock()
+		if up {
+			d.r.Deliver(d.from, d.p)
+		}
 	}
 }
 
@@ -223,15 +294,7 @@ func (t Transport) Send(_ context.Context, to peer.ID, p *particle.Particle) err
 		r.Deliver(t.from, &q)
 		return nil
 	}
-	t.net.mu.Lock()
-	if t.net.closed {
-		t.net.mu.Unlock()
-		return ErrClosed
-	}
-	t.net.wg.Add(1)
-	t.net.mu.Unlock()
-	go t.net.deliver(r, t.from, to, &q, latency)
-	return nil
+	return t.net.delay(r, t.from, to, &q, latency)
 }
 
 // Report tells peer to about a drop, as a node tells a particle's
