@@ -21,7 +21,8 @@ type Corpus struct {
 	Keep func(c Case) bool
 }
 
-// Run runs the cases and returns how many it ran.
+// Run runs the cases Keep keeps and returns how many it kept (of which
+// go test's -run may still pick some).
 func (r Corpus) Run(t *testing.T) int {
 	t.Helper()
 	ran := 0
