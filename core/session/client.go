@@ -30,8 +30,11 @@ type Client struct {
 
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the node has stopped
-	once   sync.Once
-	err    error // of closing conn
+	// watching is the reader of the node's log that tells runs of their
+	// drops; Close waits for it.
+	watching sync.WaitGroup
+	once     sync.Once
+	err      error // of closing conn
 
 	mu   sync.Mutex
 	runs map[string]*run // by particle id, until the particle expires
@@ -65,6 +68,16 @@ type run struct {
 	results  int       // how many values the function returns
 	deadline time.Time // the particle's, on the client's clock
 	done     chan outcome
+	// dropped hears of the first drop of the particle as unroutable.
+	dropped chan error
+}
+
+// drop tells the run its particle was dropped; the first drop counts.
+func (r *run) drop(err error) {
+	select {
+	case r.dropped <- err:
+	default:
+	}
 }
 
 // finish ends the run with o; the first outcome wins.
@@ -91,6 +104,10 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		defer close(c.done)
 		_ = nd.Run(ctx)
 	}()
+	// The reader starts from the log's end as it is now, not when its
+	// goroutine first runs: a run may drop its particle before that.
+	from := nd.Events().Last() + 1
+	c.watching.Go(func() { c.watchDrops(ctx, nd.Events(), from) })
 	return c, nil
 }
 
@@ -135,6 +152,7 @@ func (c *Client) Close() error {
 	c.once.Do(func() {
 		c.cancel()
 		<-c.done
+		c.watching.Wait()
 		c.mu.Lock()
 		clear(c.runs)
 		c.mu.Unlock()
@@ -160,7 +178,7 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 	}
 	now := c.node.Now()
 	p := particle.New(call.ParticleID, c.ID(), call.Script, now, call.TTL)
-	r := &run{results: call.Results, deadline: now.Add(call.TTL), done: make(chan outcome, 1)}
+	r := &run{results: call.Results, deadline: now.Add(call.TTL), done: make(chan outcome, 1), dropped: make(chan error, 1)}
 	r.services = scopedServices(call, p.ID, r.finish)
 	c.start(p.ID, r, now)
 
@@ -168,9 +186,6 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 	from := events.Last() + 1
 	// A drop on the particle's way, here or reported by another peer,
 	// ends the wait at once when nothing else can complete the particle.
-	dropped := make(chan error, 1)
-	stopWatch := watchDrops(events, from, p.ID, dropped)
-	defer stopWatch()
 	alone := singleThreaded(call.Script)
 
 	// The client signs the particle, and so need not verify it.
@@ -184,7 +199,7 @@ func (c *Client) Run(ctx context.Context, call Call) (*Result, error) {
 		select {
 		case o := <-r.done:
 			return o.res, o.err
-		case err := <-dropped:
+		case err := <-r.dropped:
 			if alone {
 				return nil, err
 			}

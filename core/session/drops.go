@@ -1,9 +1,9 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/aquarium-p2p/aquarium/core/trace"
 )
@@ -14,37 +14,32 @@ import (
 // reported by the peer that dropped it, not when the TTL runs out.
 var ErrUnreachable = errors.New("could not reach its next peer")
 
-// watchDrops watches the log, from seq from on, for a drop of the
-// particle as unroutable, and sends the error it makes to found. stop
-// ends the watch and waits for it.
-func watchDrops(events *trace.Log, from uint64, particleID string, found chan<- error) (stop func()) {
+// watchDrops reads the client's log from seq from until ctx ends, and
+// tells each run of a drop of its particle as unroutable. One reader
+// serves every run: a reader per run read every run's events, a cost that
+// grew with the square of the runs in flight.
+func (c *Client) watchDrops(ctx context.Context, events *trace.Log, from uint64) {
 	sub := events.Subscribe()
-	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer sub.Close()
-		next := from
-		for {
-			evs, _ := events.Since(next, 1024)
-			for _, e := range evs {
-				next = e.Seq + 1
-				if e.Particle == particleID && e.Kind == trace.Dropped && e.Reason == trace.Unroutable {
-					found <- fmt.Errorf("particle %s %w: %s", particleID, ErrUnreachable, e)
-					return
-				}
-			}
-			if len(evs) > 0 {
+	defer sub.Close()
+	next := from
+	for {
+		evs, _ := events.Since(next, 1024)
+		for _, e := range evs {
+			next = e.Seq + 1
+			if e.Kind != trace.Dropped || e.Reason != trace.Unroutable {
 				continue
 			}
-			select {
-			case <-sub.C():
-			case <-quit:
-				return
+			if r := c.run(e.Particle); r != nil {
+				r.drop(fmt.Errorf("particle %s %w: %s", e.Particle, ErrUnreachable, e))
 			}
 		}
-	})
-	return func() {
-		close(quit)
-		wg.Wait()
+		if len(evs) > 0 {
+			continue
+		}
+		select {
+		case <-sub.C():
+		case <-ctx.Done():
+			return
+		}
 	}
 }
