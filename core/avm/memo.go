@@ -28,9 +28,10 @@ type Memo struct {
 	decoded *data.Data
 	// parsed are the values of decoded's stores, parsed.
 	parsed map[data.CID]value.Value
-	// ours are the result CIDs of the current peer in decoded, sorted:
-	// what its signature covers.
-	ours []data.CID
+	// ours are the result CIDs of the current peer in decoded, sorted,
+	// and signed those its signature in decoded covers: the same, unless
+	// a LazySign run kept an older signature; nil when not known.
+	ours, signed []data.CID
 	// script is the last run's script, and root its syntax tree.
 	script string
 	root   air.Instr
@@ -72,9 +73,9 @@ func (c *cidCache) cid(text []byte) data.CID {
 
 // memoState is what one run takes from a Memo: all of it or nothing.
 type memoState struct {
-	prev   *data.Data
-	parsed map[data.CID]value.Value
-	ours   []data.CID
+	prev         *data.Data
+	parsed       map[data.CID]value.Value
+	ours, signed []data.CID
 }
 
 // take hands the run what the Memo holds for prevData and empties the
@@ -87,13 +88,13 @@ func (m *Memo) take(prevData []byte) (memoState, bool) {
 		}
 		return memoState{}, false
 	}
-	s := memoState{prev: m.decoded, parsed: m.parsed, ours: m.ours}
+	s := memoState{prev: m.decoded, parsed: m.parsed, ours: m.ours, signed: m.signed}
 	m.forget()
 	return s, true
 }
 
 // keep remembers a successful run's output.
-func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Value, ours []data.CID) {
+func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Value, ours, signed []data.CID) {
 	if m == nil {
 		return
 	}
@@ -106,7 +107,7 @@ func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Va
 			}
 		}
 	}
-	m.data, m.decoded, m.parsed, m.ours = encoded, out, parsed, ours
+	m.data, m.decoded, m.parsed, m.ours, m.signed = encoded, out, parsed, ours, signed
 }
 
 // Forget drops what the Memo holds. A host calls it when the particle
@@ -115,7 +116,7 @@ func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Va
 func (m *Memo) Forget() { m.forget() }
 
 func (m *Memo) forget() {
-	m.data, m.decoded, m.parsed, m.ours = nil, nil, nil, nil
+	m.data, m.decoded, m.parsed, m.ours, m.signed = nil, nil, nil, nil, nil
 }
 
 // argumentCIDs returns the Memo's cache of argument CIDs; nil without a

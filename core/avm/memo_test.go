@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -74,7 +75,7 @@ func TestMemoChangesNothing(t *testing.T) {
 				Ran: func(r memnet.Run) {
 					runs++
 					p := avm.Params{InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(r.Peer.ID), Timestamp: pt.Timestamp,
-						TTL: pt.TTL, ParticleID: pt.ID, Key: byID[r.Peer.ID].key}
+						TTL: pt.TTL, ParticleID: pt.ID, Key: byID[r.Peer.ID].key, LazySign: true}
 					want := avm.Run(p, j.script, r.Prev, r.Current, r.Results)
 					got := r.Outcome
 					if !bytes.Equal(got.Data, want.Data) || got.RetCode != want.RetCode || got.ErrorMessage != want.ErrorMessage ||
@@ -94,5 +95,47 @@ func TestMemoChangesNothing(t *testing.T) {
 	// Memo serves.
 	if total < 600 {
 		t.Errorf("only %d runs compared", total)
+	}
+}
+
+// TestLazySignSignsWhatIsSent runs three sequential calls on a before the
+// particle goes to b, with LazySign: the runs that wait for a call keep
+// the signature a made first, and the run that sends signs every result,
+// which b checks, though it waits for a call too.
+func TestLazySignSignsWhatIsSent(t *testing.T) {
+	a, b := newTestPeer("a", echo), newTestPeer("b", echo)
+	script := strings.NewReplacer("@a", a.id, "@b", b.id).Replace(
+		`(seq (seq (call "@a" ("" "f") [1] x) (seq (call "@a" ("" "f") [2] y) (call "@a" ("" "f") [3] z))) (par (call "@b" ("" "g") [x y z] r) (call "@a" ("" "h") [] w)))`)
+	params := func(p *testPeer) avm.Params {
+		return avm.Params{InitPeerID: a.id, CurrentPeerID: p.id, Timestamp: 1337, TTL: 5000, ParticleID: "particle-1",
+			Key: p.key, LazySign: true, Memo: new(avm.Memo)}
+	}
+	pa := params(a)
+	out := avm.Run(pa, script, nil, nil, nil)
+	stale := 0
+	// a waits for each call in turn, then sends to b while it asks for h.
+	for out.RetCode == 0 && len(out.NextPeers) == 0 {
+		d, err := data.DecodeOwn(out.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.VerifySignatures(pa.ParticleID) != nil {
+			stale++
+		}
+		results := map[uint32]avm.CallResult{}
+		for id, req := range out.CallRequests {
+			results[id] = echo(req)
+		}
+		out = avm.Run(pa, script, out.Data, nil, results)
+	}
+	if out.RetCode != 0 || len(out.NextPeers) != 1 || len(out.CallRequests) != 1 {
+		t.Fatalf("a: ret %d %s, next %v", out.RetCode, out.ErrorMessage, out.NextPeers)
+	}
+	if stale < 2 {
+		t.Errorf("%d of a's waiting runs kept an older signature, want 2: LazySign signed them", stale)
+	}
+	onB := avm.Run(params(b), script, nil, out.Data, nil)
+	if onB.RetCode != 0 || len(onB.CallRequests) != 1 {
+		t.Fatalf("b rejects what a sent: ret %d %s", onB.RetCode, onB.ErrorMessage)
 	}
 }

@@ -167,14 +167,41 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		Signatures:         sigs,
 	}
 	out.Prune()
-	var ours []data.CID
-	if signs {
+	// ours are the current peer's results in out, and signed what its
+	// signature in out covers (nil: not known), for the Memo.
+	var ours, signed []data.CID
+	if memoized {
+		ours = out.ResultsOf(p.CurrentPeerID, memo.ours, x.added)
+	}
+	// With LazySign, a run whose data stays here (it waits for calls and
+	// sends nothing) keeps the signature it had; the run that sends signs.
+	// A peer signs at least once first: the reference interpreter, should
+	// it run the particle here next, takes results without a signature
+	// for an error even in its own data.
+	_, hadSignature := prev.Signatures[p.CurrentPeerID]
+	sendsNow := len(x.nextPeers) > 0 || len(x.requests) == 0 || !hadSignature
+	switch {
+	case !signs:
+	case p.LazySign && !sendsNow:
 		if memoized {
-			ours = out.ResultsOf(p.CurrentPeerID, memo.ours, x.added)
-			out.SignResults(p.Key, p.CurrentPeerID, p.ParticleID, ours, prev, memo.ours)
-		} else {
-			out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
+			signed = memo.signed
 		}
+	case memoized:
+		// The old signature is kept when it covers exactly these
+		// results; the Memo knows what it covers.
+		var known *data.Data
+		if memo.signed != nil {
+			known = prev
+		}
+		out.SignResults(p.Key, p.CurrentPeerID, p.ParticleID, ours, known, memo.signed)
+		signed = ours
+	case p.LazySign:
+		// Without a Memo, what prev's signature covers is not known: it
+		// may be older than prev's results.
+		signed = out.ResultsOf(p.CurrentPeerID, nil, nil)
+		out.SignResults(p.Key, p.CurrentPeerID, p.ParticleID, signed, nil, nil)
+	default:
+		out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
 	}
 	encoded, err := data.Encode(out)
 	if err != nil {
@@ -186,8 +213,11 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if signs && p.Memo != nil {
 		if !memoized {
 			ours = out.ResultsOf(p.CurrentPeerID, nil, nil)
+			if !p.LazySign || sendsNow {
+				signed = ours
+			}
 		}
-		p.Memo.keep(encoded, out, x.parsed, ours)
+		p.Memo.keep(encoded, out, x.parsed, ours, signed)
 	}
 	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Scopes: x.scopes, Complete: runErr == nil && x.complete}
 	switch {

@@ -62,6 +62,7 @@ type fileHop struct {
 	Prev     []byte                `json:"prev_data,omitempty"`
 	Current  []byte                `json:"current_data"`
 	Results  map[uint32]fileResult `json:"call_results,omitempty"`
+	LazySign bool                  `json:"lazy_sign,omitempty"`
 	Started  time.Time             `json:"started"`
 	Duration time.Duration         `json:"duration_ns"`
 	Outcome  fileOutcome           `json:"outcome"`
@@ -157,7 +158,7 @@ func SaveFile(path string, hops []*Hop, sources []Source) (err error) {
 
 func toFile(h *Hop, particle int) fileHop {
 	fh := fileHop{Seq: h.Seq, Peer: string(h.Peer), Particle: particle, Prev: h.Prev, Current: h.Current,
-		Started: h.Started.UTC(), Duration: h.Duration}
+		LazySign: h.LazySign, Started: h.Started.UTC(), Duration: h.Duration}
 	if len(h.Results) > 0 {
 		fh.Results = map[uint32]fileResult{}
 		for id, r := range h.Results {
@@ -235,7 +236,7 @@ func fromFile(fh fileHop, particles []*Particle) (*Hop, error) {
 		return nil, fmt.Errorf("particle %d of %d", fh.Particle, len(particles))
 	}
 	h := &Hop{Seq: fh.Seq, Peer: peer.ID(fh.Peer), Particle: particles[fh.Particle], Prev: fh.Prev, Current: fh.Current,
-		Started: fh.Started, Duration: fh.Duration}
+		LazySign: fh.LazySign, Started: fh.Started, Duration: fh.Duration}
 	if fh.Results != nil {
 		h.Results = map[uint32]avm.CallResult{}
 		for id, r := range fh.Results {

@@ -44,6 +44,8 @@ type Hop struct {
 	Prev     []byte
 	Current  []byte // nil when only call results arrived
 	Results  map[uint32]avm.CallResult
+	// LazySign is what the run was given as avm.Params.LazySign.
+	LazySign bool
 	Outcome  avm.Outcome
 	Started  time.Time
 	Duration time.Duration
@@ -54,6 +56,7 @@ func (h *Hop) Params(key ed25519.PrivateKey) avm.Params {
 	return avm.Params{
 		InitPeerID: string(h.Particle.InitPeer), CurrentPeerID: string(h.Peer),
 		Timestamp: h.Particle.Timestamp, TTL: h.Particle.TTL, ParticleID: h.Particle.ID, Key: key,
+		LazySign: h.LazySign,
 	}
 }
 
@@ -152,7 +155,7 @@ func (r *Recording) add(in *node.Interpretation) *Hop {
 	}
 	h := &Hop{
 		Seq: r.next, Peer: in.Peer, Particle: part, Prev: in.Prev, Current: in.Current, Results: in.Results,
-		Outcome: in.Outcome, Started: in.Started, Duration: in.Duration,
+		LazySign: in.LazySign, Outcome: in.Outcome, Started: in.Started, Duration: in.Duration,
 	}
 	r.next++
 	r.append(h)

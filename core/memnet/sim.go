@@ -213,5 +213,8 @@ func (s *Sim) params(p *simPeer) avm.Params {
 	return avm.Params{
 		InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(p.ID), Timestamp: pt.Timestamp, TTL: pt.TTL,
 		ParticleID: pt.ID, Key: p.key, Limits: s.cfg.Limits, Memo: &p.memo,
+		// A peer sends the data of its last run of a delivery, which asks
+		// for no call or sends the particle on.
+		LazySign: true,
 	}
 }

@@ -200,6 +200,13 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 	}
 	started := time.Now()
 	interp := n.interpreter()
+	// The node sends data only from runs with next peers, and runs the
+	// particle again when its calls come back: core/avm need not sign the
+	// runs in between. (avm.wasm signs every run.)
+	params.LazySign = interp.Name() == Native
+	if in != nil {
+		in.LazySign = params.LazySign
+	}
 	out, err := interp.Run(ctx, params, p.Script, prev, current, results)
 	took := time.Since(started)
 	if err != nil {

@@ -96,7 +96,7 @@ done:
 	for i, in := range rec.runs {
 		p := in.Particle
 		again := avm.Run(avm.Params{InitPeerID: string(p.InitPeerID), CurrentPeerID: string(in.Peer), Timestamp: p.Timestamp,
-			TTL: p.TTL, ParticleID: p.ID, Key: keys[in.Peer]}, p.Script, in.Prev, in.Current, in.Results)
+			TTL: p.TTL, ParticleID: p.ID, Key: keys[in.Peer], LazySign: in.LazySign}, p.Script, in.Prev, in.Current, in.Results)
 		if !reflect.DeepEqual(again, in.Outcome) {
 			t.Errorf("run %d at %s: re-run gave another outcome", i, name[in.Peer])
 		}

@@ -128,6 +128,9 @@ type Interpretation struct {
 	// Current is the data that arrived, nil when only call results did.
 	Current []byte
 	Results map[uint32]avm.CallResult
+	// LazySign is the run's avm.Params.LazySign: what it signed depends
+	// on it.
+	LazySign bool
 	// Outcome, Started and Duration are set once the run is done.
 	Outcome  avm.Outcome
 	Started  time.Time

@@ -184,7 +184,10 @@ func (d *Data) ResultsOf(peer string, known, added []CID) []CID {
 		}
 	}
 	if n != len(known)+len(added) {
-		return d.cidsOf(peer)
+		if cids := d.cidsOf(peer); cids != nil {
+			return cids
+		}
+		return []CID{}
 	}
 	added = slices.Clone(added)
 	slices.Sort(added)

@@ -358,7 +358,7 @@ func plainWord(w uint64) bool {
 		high = 0x8080808080808080
 	)
 	below := func(x uint64, n uint64) uint64 { return (x - ones*n) & ^x & high }
-	return (below(w, 0x20)|below(w^(ones*'"'), 1)|below(w^(ones*'\\'), 1)|w&high) == 0
+	return (below(w, 0x20) | below(w^(ones*'"'), 1) | below(w^(ones*'\\'), 1) | w&high) == 0
 }
 
 // unquote reads a string literal from start, just after its opening
