@@ -114,8 +114,12 @@ func BenchmarkCompileCorpus(b *testing.B) {
 	functions := 0
 	for b.Loop() {
 		functions = 0
+		// One Workspace a round, as one run of `aquarium compile` over
+		// the directory has: the modules the programs import are checked
+		// once a round, each program every round.
+		ws := aqua.NewWorkspace(aqua.Config{})
 		for _, p := range programs {
-			prog, diags := aqua.CheckSource(aqua.Config{}, p.name, p.src)
+			prog, diags := ws.CheckSource(p.name, p.src)
 			if diags.HasErrors() {
 				b.Fatal(diags.Err())
 			}
