@@ -41,14 +41,19 @@ func Source(name string, src []byte) ([]byte, error) {
 	return p.out.Bytes(), nil
 }
 
-// keywords are the words that begin or join statements. Aqua does not
-// reserve them, but a bracket after one is not a call or an index.
-var keywords = map[string]bool{
-	"aqua": true, "module": true, "import": true, "use": true, "from": true, "as": true,
-	"export": true, "declares": true, "data": true, "ability": true, "alias": true,
-	"const": true, "service": true, "func": true, "on": true, "via": true, "par": true,
-	"co": true, "join": true, "for": true, "parseq": true, "if": true, "else": true,
-	"try": true, "catch": true, "otherwise": true, "rec": true,
+// isKeyword reports whether a word begins or joins statements. Aqua
+// does not reserve them, but a bracket after one is not a call or an
+// index.
+func isKeyword(word string) bool {
+	switch word {
+	case "aqua", "module", "import", "use", "from", "as",
+		"export", "declares", "data", "ability", "alias",
+		"const", "service", "func", "on", "via", "par",
+		"co", "join", "for", "parseq", "if", "else",
+		"try", "catch", "otherwise", "rec":
+		return true
+	}
+	return false
 }
 
 type printer struct {
@@ -223,7 +228,7 @@ func (p *printer) comments(cs []comment, prevLevel, nextLevel int, breakAfter bo
 func (p *printer) endsOperand(t token.Token) bool {
 	switch t.Kind {
 	case token.Ident:
-		return !keywords[t.Text]
+		return !isKeyword(t.Text)
 	case token.Int, token.Float, token.String, token.InitPeer:
 		return true
 	case token.Punct:
@@ -258,7 +263,7 @@ func (p *printer) space(t token.Token) bool {
 			}
 		case "]":
 			// []string: the brackets belong to the element type.
-			if p.prev2.Kind == token.Punct && p.prev2.Text == "[" && (t.Kind == token.Ident && !keywords[t.Text] || t.Text == "[" || t.Text == "?" || t.Text == "*" || t.Text == "%") {
+			if p.prev2.Kind == token.Punct && p.prev2.Text == "[" && (t.Kind == token.Ident && !isKeyword(t.Text) || t.Text == "[" || t.Text == "?" || t.Text == "*" || t.Text == "%") {
 				return false
 			}
 		}
