@@ -62,8 +62,8 @@ func BenchmarkSequentialFold(b *testing.B) {
 			}
 		})
 	}
-	// The whole fold, run after run as a host runs it: with a Memo the
-	// host keeps for the particle, and without. The time of the runs
+	// The whole fold, run after run as a host runs it: plain, and as a
+	// node runs core/avm, with a Memo for the particle and LazySign. The time of the runs
 	// near each length is reported, so the curve shows: CPU time where
 	// the platform tells it, so that a loaded machine does not bend the
 	// curve, wall time elsewhere.
@@ -73,14 +73,14 @@ func BenchmarkSequentialFold(b *testing.B) {
 		}
 		return time.Duration(time.Now().UnixNano())
 	}
-	for _, memo := range []bool{false, true} {
-		b.Run(fmt.Sprintf("whole/memo=%v", memo), func(b *testing.B) {
+	for _, host := range []string{"plain", "node"} {
+		b.Run("whole/"+host, func(b *testing.B) {
 			b.ReportAllocs()
 			var at [3]time.Duration // runs 0-99, 450-549, 900-999
 			for b.Loop() {
 				p := params
-				if memo {
-					p.Memo = new(avm.Memo)
+				if host == "node" {
+					p.Memo, p.LazySign = new(avm.Memo), true
 				}
 				prev := []byte(nil)
 				for k := 0; k <= n+1; k++ {
