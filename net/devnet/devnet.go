@@ -108,8 +108,9 @@ type Network struct {
 	avm avmLoader
 }
 
-// Start starts the nodes, connects each to the first, and waits until
-// every node is in the first node's routing table.
+// Start starts the nodes and joins them through Kademlia (see joinAll):
+// it returns once every node has connected to the first and looked
+// itself up.
 func Start(ctx context.Context, cfg Config) (*Network, error) {
 	if cfg.Nodes <= 0 {
 		cfg.Nodes = 5
