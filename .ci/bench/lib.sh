@@ -143,6 +143,16 @@ timerow() {
 	fi
 }
 
+# measured VALUE TEXT prints TEXT, VALUE's figure as the table gives it,
+# or when VALUE is empty says that nothing was measured.
+measured() {
+	if [ -n "$1" ]; then
+		echo "$2"
+	else
+		echo "not measured: the benchmark printed no figure (see $BENCH_LOG)"
+	fi
+}
+
 # table prints the rows as one Markdown table.
 table() {
 	echo "| what | ours | reference | ratio (reference ÷ ours) |"

@@ -14,11 +14,11 @@ ofcpu() {
 }
 ours=$(median "$BENCH_WORK/rt.txt" BenchmarkRoundTrip ns/op)
 row "relay round trip, client → relay → client over loopback libp2p, one at a time (\`net/devnet\` \`BenchmarkRoundTrip\`)" \
-	"${ours:+$(duration "$ours")$(ofcpu BenchmarkRoundTrip)}${ours:-not measured: the benchmark printed no figure (see $BENCH_LOG)}" \
+	"$(measured "$ours" "$(duration "${ours:-0}")$(ofcpu BenchmarkRoundTrip)")" \
 	"none (no in-process reference relay)" "–"
 ours=$(median "$BENCH_WORK/rt.txt" BenchmarkRoundTripParallel round-trips/s)
 row "the same, 16 in flight (\`net/devnet\` \`BenchmarkRoundTripParallel\`)" \
-	"${ours:+$(thousands "$ours") round trips/s$(ofcpu BenchmarkRoundTripParallel)}${ours:-not measured: the benchmark printed no figure (see $BENCH_LOG)}" \
+	"$(measured "$ours" "$(thousands "${ours:-0}") round trips/s$(ofcpu BenchmarkRoundTripParallel)")" \
 	"none (no in-process reference relay)" "–"
 
 # The real js-client through `aquarium node` as its relay, the relay on
@@ -50,6 +50,10 @@ jsrelay() {
 	fi
 	kill -INT "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+	# Reaped: the cleanup must not signal its id, which may be reused.
+	local kept=() p
+	for p in "${pids[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+	pids=("${kept[@]}")
 	printf -v "$2" '%s' "$ns"
 }
 jsrelay native ours
@@ -82,7 +86,7 @@ uprow() {
 	ns=$(median "$BENCH_WORK/up.txt" "$name" ns/op)
 	cpu=$(median "$BENCH_WORK/up.txt" "$name" cpu-s/op)
 	row "$what (\`net/devnet\` \`$name\`)" \
-		"${ns:+$(duration "$ns")}${cpu:+ ($(duration "$(awk -v s="$cpu" 'BEGIN { print s * 1e9 }')") of CPU)}${ns:-not measured: no figure}" "none" "–"
+		"$(measured "$ns" "$(duration "${ns:-0}")${cpu:+ ($(duration "$(awk -v s="$cpu" 'BEGIN { print s * 1e9 }')") of CPU)}")" "none" "–"
 }
 if [ -n "$upnames" ]; then
 	BENCH_COUNT=$BENCH_UP_COUNT gobench "$BENCH_WORK/up.txt" ./net/devnet \
