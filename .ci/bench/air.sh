@@ -11,12 +11,13 @@ timerow "AIR, one call, both runs (\`marine/avmwasm\` \`BenchmarkOneCall\` \`cor
 	"$(median "$BENCH_WORK/onecall.txt" BenchmarkOneCall/avm.wasm/complete ns/op)"
 
 # A fold of 1,000 sequential calls, all 1,002 runs as a host makes them;
-# ours with the avm.Memo a node keeps for the particle. avm.wasm takes 20
+# ours as a node runs it, with the avm.Memo it keeps for the particle and
+# LazySign. avm.wasm takes 20
 # s or more a fold: it runs BENCH_WASM_FOLD_COUNT folds, one by default.
 fold=BenchmarkSequentialFoldWhole
 gobench "$BENCH_WORK/fold-ours.txt" $pkg "^$fold\$/^core-avm\$" -benchtime 1x
 BENCH_COUNT=$BENCH_WASM_FOLD_COUNT gobench "$BENCH_WORK/fold-ref.txt" $pkg "^$fold\$/^avm.wasm\$" -benchtime 1x
-timerow "AIR, fold of 1,000 sequential calls, all 1,002 runs (\`marine/avmwasm\` \`$fold\`; ours with an \`avm.Memo\`; avm.wasm: $BENCH_WASM_FOLD_COUNT fold)" \
+timerow "AIR, fold of 1,000 sequential calls, all 1,002 runs (\`marine/avmwasm\` \`$fold\`; ours as a node runs it, with an \`avm.Memo\` and \`LazySign\`; avm.wasm: $BENCH_WASM_FOLD_COUNT fold)" \
 	"$(median "$BENCH_WORK/fold-ours.txt" $fold/core-avm ns/op)" \
 	"$(median "$BENCH_WORK/fold-ref.txt" $fold/avm.wasm ns/op)"
 for at in 50 500 950; do
