@@ -12,8 +12,8 @@ timerow "AIR, one call, both runs (\`marine/avmwasm\` \`BenchmarkOneCall\` \`cor
 
 # A fold of 1,000 sequential calls, all 1,002 runs as a host makes them;
 # ours as a node runs it, with the avm.Memo it keeps for the particle and
-# LazySign. avm.wasm takes 20
-# s or more a fold: it runs BENCH_WASM_FOLD_COUNT folds, one by default.
+# LazySign. avm.wasm takes 20 s or more a fold: it runs
+# BENCH_WASM_FOLD_COUNT folds, one by default.
 fold=BenchmarkSequentialFoldWhole
 gobench "$BENCH_WORK/fold-ours.txt" $pkg "^$fold\$/^core-avm\$" -benchtime 1x
 BENCH_COUNT=$BENCH_WASM_FOLD_COUNT gobench "$BENCH_WORK/fold-ref.txt" $pkg "^$fold\$/^avm.wasm\$" -benchtime 1x
