@@ -9,10 +9,15 @@ import "sync"
 // they never receive the events themselves through a channel, so a slow
 // reader costs nothing.
 type Log struct {
-	mu   sync.RWMutex
-	ring []Event
-	next uint64 // Seq of the next event; the first event is 1
-	subs map[*Subscription]struct{}
+	mu sync.RWMutex
+	// ring holds event Seq at (Seq-1) % capacity. It grows as events
+	// come, up to capacity: most logs (a node's on a network of many)
+	// hold far fewer events than they may, and a full ring of 10,000
+	// events is megabytes.
+	ring     []Event
+	capacity int
+	next     uint64 // Seq of the next event; the first event is 1
+	subs     map[*Subscription]struct{}
 }
 
 // NewLog returns a log that keeps the last capacity events.
@@ -20,15 +25,22 @@ func NewLog(capacity int) *Log {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &Log{ring: make([]Event, capacity), next: 1, subs: make(map[*Subscription]struct{})}
+	return &Log{capacity: capacity, next: 1, subs: make(map[*Subscription]struct{})}
 }
+
+// slot is where event seq is, or goes, in the ring.
+func (l *Log) slot(seq uint64) uint64 { return (seq - 1) % uint64(l.capacity) }
 
 // Append records e, assigning its Seq, and tells subscribers.
 func (l *Log) Append(e Event) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e.Seq = l.next
-	l.ring[e.Seq%uint64(len(l.ring))] = e
+	if len(l.ring) < l.capacity {
+		l.ring = append(l.ring, e)
+	} else {
+		l.ring[l.slot(e.Seq)] = e
+	}
 	l.next++
 	for s := range l.subs {
 		s.notify(e.Seq)
@@ -45,7 +57,7 @@ func (l *Log) Last() uint64 {
 
 // first returns the Seq of the oldest event still held.
 func (l *Log) first() uint64 {
-	if held := uint64(len(l.ring)); l.next > held {
+	if held := uint64(l.capacity); l.next > held {
 		return l.next - held
 	}
 	return 1
@@ -63,7 +75,7 @@ func (l *Log) Since(from uint64, limit int) (events []Event, missed uint64) {
 		missed, from = first-from, first
 	}
 	for seq := from; seq < l.next && len(events) < limit; seq++ {
-		events = append(events, l.ring[seq%uint64(len(l.ring))])
+		events = append(events, l.ring[l.slot(seq)])
 	}
 	return events, missed
 }
