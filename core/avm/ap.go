@@ -130,5 +130,5 @@ func (x *interp) mapKeyOf(a *air.ApMap) (any, error) {
 			return r.v, nil
 		}
 	}
-	return nil, catchable(CodeStreamMapError, "unsupported type for key of stream map %s: only strings and integers are allowed", a.Map.Name)
+	return nil, catchable(CodeStreamMapError, "unsupported type for %s map's key", a.Map.Name)
 }

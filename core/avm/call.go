@@ -317,7 +317,8 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 	}
 	v, err := value.Parse([]byte(res.Result))
 	if err != nil {
-		return failed(math.MaxInt32, fmt.Sprintf("call_service result '%s' can't be serialized or deserialized with an error: %v", res.Result, err))
+		// Worded as the reference words it, quoting the whole result.
+		return failed(math.MaxInt32, fmt.Sprintf("call_service result 'ret_code: %d, result: '%s'' can't be serialized or deserialized with an error: %v", res.RetCode, res.Result, err))
 	}
 	pos := x.tr.Pos()
 	switch out := c.Output.(type) {

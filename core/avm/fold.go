@@ -81,24 +81,10 @@ func (x *interp) canonItems(name string, lens air.Lens) (*foldState, error) {
 		}
 		return arrayItems(r.v, r.tets[0], 0, r.prov, lens.String())
 	}
-	if !c.isMap {
-		return &foldState{items: c.elems}, nil
-	}
-	// A fold over a canon map sees each key once, with its last value,
-	// in the order those last values were added.
-	last := map[string]int{}
-	for i, e := range c.elems {
-		if k, ok := mapKey(e.v.(map[string]any)["key"]); ok {
-			last[k] = i
-		}
-	}
-	var items []val
-	for i, e := range c.elems {
-		if k, _ := mapKey(e.v.(map[string]any)["key"]); last[k] == i {
-			items = append(items, e)
-		}
-	}
-	return &foldState{items: items}, nil
+	// A fold over a canon map, as over a canon stream, sees every
+	// key-value pair in the order they were added, a key as often as it
+	// was (the reference interpreter's CanonStreamMap::iter).
+	return &foldState{items: c.elems}, nil
 }
 
 // runFold binds the iterator to the first item and returns the body to

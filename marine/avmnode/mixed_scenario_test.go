@@ -16,13 +16,6 @@ import (
 var divergences = map[string]string{
 	"canon stream lens out of range": canonArgument,
 	"canon with lens and length":     canonArgument,
-	"invalid JSON from a service fails the call": "avm.wasm quotes the whole result in its message, " +
-		"\"call_service result 'ret_code: 0, result: '{nope'' can't be serialized ...\"; core/avm the value only, " +
-		"\"call_service result '{nope' can't be serialized ...\"",
-	"stream map key must be a string or an integer": "avm.wasm says \"unsupported type for %m map's key\"; " +
-		"core/avm \"unsupported type for key of stream map %m: only strings and integers are allowed\"",
-	"fold over a canon map sees each key once with its last value": "avm.wasm folds over every entry of the canon map, " +
-		"(a 1) (b 2) (a 3); core/avm over each key once, with its last value: (b 2) (a 3)",
 	"errors inside a stream fold are swallowed": "avm.wasm goes past the stream fold, calls good.after, and fails " +
 		"the run that brings its result with 30000 (\"there are some unprocessed call results: [5]\"); " +
 		"core/avm waits in the fold and never calls good.after",

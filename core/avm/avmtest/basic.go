@@ -118,7 +118,7 @@ func BasicInstructions() []Scenario {
 			Services: map[string]Service{"a": func(avm.CallRequest) avm.CallResult { return avm.CallResult{Result: "{nope"} }},
 			AIR:      `(call "@a" ("s" "f") [] x)`,
 			Calls:    []string{`a s.f([]) -> {nope`},
-			Errs:     []string{"a 10000: Local service error, ret_code is 2147483647, error message is 'call_service result '{nope' can't be serialized or deserialized with an error: ..."},
+			Errs:     []string{"a 10000: Local service error, ret_code is 2147483647, error message is 'call_service result 'ret_code: 0, result: '{nope'' can't be serialized or deserialized with an error: ..."},
 		},
 	}
 }
