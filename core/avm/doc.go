@@ -15,9 +15,19 @@
 // The semantics follow the reference interpreter, AquaVM: the same
 // completeness rules for seq, par, xor, fold and next, the same call state
 // machine and error codes and messages, the same stream generations and
-// merge of par and fold subtraces. The data format is this package's own
-// (see package data), with the same content identifiers and per-peer
-// Ed25519 signatures over the results each peer produced.
+// merge of par and fold subtraces. The data is the reference's too (AquaVM
+// 0.62's format, package data), with the same content identifiers and
+// per-peer Ed25519 signatures over the results each peer produced, so a
+// particle's hops can alternate between this interpreter and avm.wasm.
+//
+// # What a host keeps between runs
+//
+// A run replays the whole trace, as AquaVM's does, so its cost grows with
+// the trace. A host that keeps a Memo per particle (Params.Memo) spares
+// what need not be redone: decoding the peer's own data, parsing its
+// values and the script, sorting the results it signed. With LazySign, a
+// run whose data stays on the peer signs nothing; the run that sends the
+// particle on signs every result. Neither changes what is sent.
 //
 // # Limits
 //
@@ -56,4 +66,12 @@
 // AquaVM ends that run with no next peer and the particle stalls; this
 // interpreter merges the generations and goes on. The differential test
 // against avm.wasm (package marine/avmwasm) keeps the case.
+//
+// Another: a call that fails inside a fold over a stream leaves the
+// iteration incomplete, in the run that gets the failure as in every run
+// that replays it. AquaVM 0.62 counts the iteration complete in the first
+// and incomplete in the next, so it goes past the fold once, asks for the
+// calls after it, and then fails the run that brings their results with
+// 30000 (unprocessed call results). marine/avmnode's mixed scenarios list
+// the case.
 package avm
