@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/network"
+	libp2pping "github.com/libp2p/go-libp2p/p2p/protocol/ping"
+
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 )
@@ -177,8 +180,16 @@ func TestSendAfterAResetDialsAgain(t *testing.T) {
 
 // TestSendToABusyPeerSucceeds sends to a peer that takes its time over
 // the particle, keeping the stream open: it answers the ping, so the
-// particle counts as delivered.
+// particle counts as delivered. A peer that serves no ping protocol (a
+// js-client app) still answers on the connection, if only to refuse it
+// or reset the stream (js-client does), which is as good.
 func TestSendToABusyPeerSucceeds(t *testing.T) {
+	for _, ping := range []string{"served", "not served", "reset"} {
+		t.Run("ping "+ping, func(t *testing.T) { sendToABusyPeer(t, ping) })
+	}
+}
+
+func sendToABusyPeer(t *testing.T, ping string) {
 	a, _ := newHost(t, 1)
 	key, _ := peer.Ed25519FromSeed(bytes.Repeat([]byte{2}, 32))
 	release := make(chan struct{})
@@ -191,6 +202,12 @@ func TestSendToABusyPeerSucceeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	switch ping {
+	case "not served":
+		b.host.RemoveStreamHandler(libp2pping.ID)
+	case "reset":
+		b.host.SetStreamHandler(libp2pping.ID, func(s network.Stream) { _ = s.Reset() })
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if _, err := a.Connect(ctx, addrWith(t, b, "/tcp/")); err != nil {
