@@ -106,12 +106,32 @@ async function run(relay) {
     }
   }
 
+  // Calls in flight together: 64 round trips through the relay, 16 at a
+  // time, each answering its own argument. (A relay that took a busy
+  // js-client for a dead link once closed its connection here.)
+  if (!firstFailed()) {
+    const fn = compiled.functions.identityOnRelay;
+    const t0 = Date.now();
+    try {
+      for (let i = 0; i < 64; i += 16) {
+        await Promise.all(Array.from({ length: 16 }, async (_, j) => {
+          const s = `in flight ${i + j}`;
+          const got = await v5_callFunction([s, { ttl }], fn.funcDef, fn.script);
+          if (got !== s) throw new Error(`identityOnRelay(${JSON.stringify(s)}) = ${JSON.stringify(got)}`);
+        }));
+      }
+      report("64 round trips, 16 in flight", true, Date.now() - t0);
+    } catch (e) {
+      report("64 round trips, 16 in flight", false, Date.now() - t0, e?.message ?? JSON.stringify(e));
+    }
+  }
+
   // The other direction: aquarium run, a client of the same relay, calls the
   // service this peer registered.
   v5_registerService([greeter], compiled.services.Greeter);
   if (firstFailed()) {
     console.log(`skip ${label}the other ${golden.cases.length} calls: the first one failed`);
-    failed = golden.cases.length + 1;
+    failed = golden.cases.length + 2;
   } else {
     const c = golden.reverse;
     const [peer, name] = subst(c.args);
@@ -129,7 +149,7 @@ async function run(relay) {
     }
   }
   await Fluence.disconnect();
-  const total = golden.cases.length + 1;
+  const total = golden.cases.length + 2;
   console.log(`${label}${total - failed} of ${total} passed in ${Date.now() - started} ms`);
   return failed;
 }
