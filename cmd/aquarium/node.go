@@ -40,6 +40,7 @@ type nodeFlags struct {
 	logLevel  string
 	managers  []string
 	inspect   []string
+	events    int
 	interp    interpreterFlags
 	limits    limitFlags
 }
@@ -91,6 +92,7 @@ calls beyond --service-queue waiting for one service fail at once.`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fl.StringArrayVar(&f.managers, "management", nil, "peer id that may deploy and remove services on this node (repeatable)")
 	fl.StringArrayVar(&f.inspect, "allow-inspect", nil, "peer id that may attach to this node and inspect it (repeatable; none without it)")
+	fl.IntVar(&f.events, "trace-events", 100_000, "trace events the node keeps for attached workbenches, the newest; memory grows with them up to this bound")
 	f.interp.register(fl)
 	f.limits.register(fl)
 	return cmd
@@ -168,7 +170,7 @@ func runNode(cmd *cobra.Command, f nodeFlags) error {
 		return err
 	}
 	defer reg.Close(context.WithoutCancel(ctx))
-	events := trace.NewLog(100_000)
+	events := trace.NewLog(f.events)
 	metrics := newNodeMetrics()
 	go followEvents(ctx, events, log, metrics)
 

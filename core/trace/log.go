@@ -37,6 +37,12 @@ func (l *Log) Append(e Event) uint64 {
 	defer l.mu.Unlock()
 	e.Seq = l.next
 	if len(l.ring) < l.capacity {
+		if len(l.ring) == cap(l.ring) {
+			// Grown by doubling, never past the capacity.
+			grown := make([]Event, len(l.ring), min(max(2*cap(l.ring), 64), l.capacity))
+			copy(grown, l.ring)
+			l.ring = grown
+		}
 		l.ring = append(l.ring, e)
 	} else {
 		l.ring[l.slot(e.Seq)] = e

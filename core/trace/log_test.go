@@ -129,3 +129,21 @@ func TestEventString(t *testing.T) {
 		t.Error("unknown kinds and reasons must still print")
 	}
 }
+
+// TestLogGrowsToItsCapacity: a log takes memory as events come, and never
+// more than its capacity's worth.
+func TestLogGrowsToItsCapacity(t *testing.T) {
+	l := NewLog(1000)
+	if cap(l.ring) != 0 {
+		t.Fatalf("an empty log holds room for %d events", cap(l.ring))
+	}
+	for i := range 5000 {
+		l.Append(Event{Kind: Received})
+		if cap(l.ring) > 1000 {
+			t.Fatalf("after %d events the log holds room for %d, more than its capacity", i+1, cap(l.ring))
+		}
+	}
+	if evs, missed := l.Since(1, 10_000); len(evs) != 1000 || missed != 4000 || evs[0].Seq != 4001 || evs[999].Seq != 5000 {
+		t.Errorf("Since(1) = %d events from %d, %d missed; want the last 1000, 4000 missed", len(evs), evs[0].Seq, missed)
+	}
+}
