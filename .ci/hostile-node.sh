@@ -8,26 +8,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "hostile-node: $*" >&2
-	for f in "$work"/*.err; do
-		[ -e "$f" ] && { echo "--- $(basename "$f")" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
-}
-
-go build -o "$work/aquarium" ./cmd/aquarium
-go build -o "$work/hostile" ./.ci/hostile
-"$work/aquarium" marine build .ci/hostile/service -o "$work/hostile.wasm" >/dev/null 2>&1
-client=$("$work/hostile" key "$work/client.key")
+script=hostile-node
+# shellcheck source=.ci/hostile/lib.sh
+source .ci/hostile/lib.sh
 # op.identity is timed from a peer of its own: a second host with the
 # deploying client's key would share its peer id.
 

@@ -13,26 +13,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=${SOAK_SECONDS:-60}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "soak: $*" >&2
-	for f in "$work"/*.err; do
-		[ -e "$f" ] && { echo "--- $(basename "$f")" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
-}
-
-go build -o "$work/aquarium" ./cmd/aquarium
-go build -o "$work/hostile" ./.ci/hostile
-"$work/aquarium" marine build .ci/hostile/service -o "$work/hostile.wasm" >/dev/null 2>&1
-client=$("$work/hostile" key "$work/client.key")
+script=soak
+# shellcheck source=.ci/hostile/lib.sh
+source .ci/hostile/lib.sh
 
 # The node as .ci/hostile-node.sh starts it, with a particle size limit
 # of 4 MiB: room for the deployment of the service (3 MiB), not for the

@@ -11,17 +11,8 @@
 // after 20 that warm up. Exits 1 if a call fails or answers wrongly. The
 // packages come from $AQUARIUM_REFERENCE_NODE_MODULES.
 
-// js-client's libp2p dependencies expect Node 22; Node 20 lacks this.
-if (typeof Promise.withResolvers !== "function") {
-  Promise.withResolvers = function () {
-    let resolve, reject;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
+// Before js-client: Node 20 lacks what its dependencies expect.
+import "../js-client/polyfill.mjs";
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -12,17 +12,8 @@
 // $AQUARIUM_REFERENCE_NODE_MODULES. Prints one line per call and exits 1
 // if any failed.
 
-// js-client's libp2p dependencies expect Node 22; Node 20 lacks this.
-if (typeof Promise.withResolvers !== "function") {
-  Promise.withResolvers = function () {
-    let resolve, reject;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
+// Before js-client: Node 20 lacks what its dependencies expect.
+import "./polyfill.mjs";
 
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
