@@ -170,8 +170,11 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	// ours are the current peer's results in out, and signed what its
 	// signature in out covers (nil: not known), for the Memo.
 	var ours, signed []data.CID
-	if memoized {
+	switch {
+	case memoized:
 		ours = out.ResultsOf(p.CurrentPeerID, memo.ours, x.added)
+	case signs && (p.Memo != nil || p.LazySign):
+		ours = out.ResultsOf(p.CurrentPeerID, nil, nil)
 	}
 	// With LazySign, a run whose data stays here (it waits for calls and
 	// sends nothing) keeps the signature it had; the run that sends signs.
@@ -198,10 +201,11 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	case p.LazySign:
 		// Without a Memo, what prev's signature covers is not known: it
 		// may be older than prev's results.
-		signed = out.ResultsOf(p.CurrentPeerID, nil, nil)
-		out.SignResults(p.Key, p.CurrentPeerID, p.ParticleID, signed, nil, nil)
+		out.SignResults(p.Key, p.CurrentPeerID, p.ParticleID, ours, nil, nil)
+		signed = ours
 	default:
 		out.SignAfter(p.Key, p.CurrentPeerID, p.ParticleID, prev)
+		signed = ours
 	}
 	encoded, err := data.Encode(out)
 	if err != nil {
@@ -211,12 +215,6 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		return fail(CodeDataSizeLimit, "the run produces %d bytes of data and call requests, more than the limit of %d bytes", n, limits.DataSize)
 	}
 	if signs && p.Memo != nil {
-		if !memoized {
-			ours = out.ResultsOf(p.CurrentPeerID, nil, nil)
-			if !p.LazySign || sendsNow {
-				signed = ours
-			}
-		}
 		p.Memo.keep(encoded, out, x.parsed, ours, signed)
 	}
 	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Scopes: x.scopes, Complete: runErr == nil && x.complete}
