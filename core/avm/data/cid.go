@@ -3,7 +3,7 @@ package data
 import (
 	"encoding/base32"
 
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 )
 
 // CID is a content identifier in its string form ("bagaaihra...").
