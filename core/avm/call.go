@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
@@ -92,7 +93,13 @@ func (a *callArgs) texts() []json.RawMessage {
 }
 
 func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
-	a := &callArgs{values: make([]any, len(c.Args)), tets: make([][]data.Tetraplet, len(c.Args))}
+	a := x.spareArgs
+	if a == nil {
+		a = new(callArgs)
+		x.spareArgs = a
+	}
+	a.values = slices.Grow(a.values[:0], len(c.Args))[:len(c.Args)]
+	a.tets = slices.Grow(a.tets[:0], len(c.Args))[:len(c.Args)]
 	for i, arg := range c.Args {
 		r, err := x.resolve(arg)
 		if err != nil {
@@ -109,7 +116,7 @@ func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 	// argument's text is, for a call request to take without encoding it
 	// again.
 	a.ends = a.endsBuf[:0]
-	text := append(make([]byte, 0, 64), '[')
+	text := append(a.text[:0], '[')
 	for i, v := range a.values {
 		if i > 0 {
 			text = append(text, ',')
@@ -181,6 +188,8 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		return err
 	}
 	x.requestBytes += int64(len(args.text))
+	// The request keeps the arguments' texts and tetraplets.
+	x.spareArgs = nil
 	x.lastID++
 	req := CallRequest{
 		ServiceID:    tet.ServiceID,
@@ -348,10 +357,24 @@ func (x *interp) storeServiceResult(v value.Value, tet data.Tetraplet, argHash d
 	cid := x.st.AddServiceResult(data.ServiceResult{
 		ValueCID:     vc,
 		ArgumentHash: argHash,
-		TetrapletCID: x.st.AddTetraplet(tet),
+		TetrapletCID: x.addTetraplet(tet),
 	})
 	x.madeResult(tet, cid)
 	return cid
+}
+
+// addTetraplet stores a tetraplet and returns its CID, computed once a
+// run.
+func (x *interp) addTetraplet(tet data.Tetraplet) data.CID {
+	if c, ok := x.tetCIDs[tet]; ok {
+		return c
+	}
+	if x.tetCIDs == nil {
+		x.tetCIDs = make(map[data.Tetraplet]data.CID)
+	}
+	c := x.st.AddTetraplet(tet)
+	x.tetCIDs[tet] = c
+	return c
 }
 
 // madeResult notes a result the run made, for the signature.

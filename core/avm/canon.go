@@ -79,11 +79,11 @@ func (x *interp) takeCanon(c *air.Canon, peer string) error {
 		}
 		elems = []val{{v: obj, tet: tet, prov: literalProvenance}}
 	}
-	res := data.CanonResult{TetrapletCID: x.st.AddTetraplet(tet), Values: make([]data.CID, len(elems))}
+	res := data.CanonResult{TetrapletCID: x.addTetraplet(tet), Values: make([]data.CID, len(elems))}
 	for i, e := range elems {
 		res.Values[i] = x.st.AddCanonElement(data.CanonElement{
 			ValueCID:     x.st.AddValue(e.v),
-			TetrapletCID: x.st.AddTetraplet(e.tet),
+			TetrapletCID: x.addTetraplet(e.tet),
 			Provenance:   e.prov,
 		})
 	}

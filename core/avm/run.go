@@ -59,6 +59,12 @@ type interp struct {
 	// argCIDs remembers the CIDs of argument lists across runs, when a
 	// Memo does.
 	argCIDs *cidCache
+	// tetCIDs are the CIDs of the tetraplets this run stored: the calls
+	// of a fold, or the elements of a canon, mostly share theirs.
+	tetCIDs map[data.Tetraplet]data.CID
+	// spareArgs is the arguments of the last call, for the next to reuse
+	// when the last made no call request, which would keep them.
+	spareArgs *callArgs
 }
 
 // Run runs script on this peer. prevData is what this peer had for the
@@ -127,12 +133,13 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 
 	// A memoized prev is the run's to change: its stores grow into the
 	// run's instead of being copied.
-	stores := prev.Stores
-	if !memoized {
-		stores = data.NewStores()
-		stores.Union(&prev.Stores)
+	var stores data.Stores
+	if memoized {
+		stores = prev.Stores
+		stores.Union(&cur.Stores)
+	} else {
+		stores = data.UnionOf(len(results), &prev.Stores, &cur.Stores)
 	}
-	stores.Union(&cur.Stores)
 	x := newInterp(p, limits, prev, cur, &stores, results)
 	x.argCIDs = argCIDs
 	if memoized {
@@ -237,7 +244,7 @@ func newInterp(p Params, limits Limits, prev, cur *data.Data, stores *data.Store
 		p:        p,
 		tr:       merge.New(prev.Trace, cur.Trace),
 		st:       stores,
-		parsed:   map[data.CID]value.Value{},
+		parsed:   make(map[data.CID]value.Value, len(results)),
 		sc:       newScalars(),
 		streams:  streams{},
 		lastErr:  noError(),

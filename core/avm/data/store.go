@@ -97,30 +97,52 @@ func (s *Stores) AddValue(v value.Value) CID {
 
 // AddTetraplet stores a tetraplet and returns its CID.
 func (s *Stores) AddTetraplet(t Tetraplet) CID {
-	c := ComputeCID(t.canonical())
+	c := t.cid()
 	s.Tetraplets[c] = t
 	return c
 }
 
 // AddServiceResult stores a service result and returns its CID.
 func (s *Stores) AddServiceResult(r ServiceResult) CID {
-	c := ComputeCID(r.canonical())
+	c := r.cid()
 	s.ServiceResults[c] = r
 	return c
 }
 
 // AddCanonElement stores a canon element and returns its CID.
 func (s *Stores) AddCanonElement(e CanonElement) CID {
-	c := ComputeCID(e.canonical())
+	c := e.cid()
 	s.CanonElements[c] = e
 	return c
 }
 
 // AddCanonResult stores a canon result and returns its CID.
 func (s *Stores) AddCanonResult(r CanonResult) CID {
-	c := ComputeCID(r.canonical())
+	c := r.cid()
 	s.CanonResults[c] = r
 	return c
+}
+
+// UnionOf returns new stores holding every object of parts, with room
+// for extra more values and service results besides: a run that takes n
+// call results adds about n of each, and maps that grow as they fill
+// rehash all they hold.
+func UnionOf(extra int, parts ...*Stores) Stores {
+	var n [5]int
+	for _, p := range parts {
+		n[0] += len(p.Values)
+		n[1] += len(p.Tetraplets)
+		n[2] += len(p.CanonElements)
+		n[3] += len(p.CanonResults)
+		n[4] += len(p.ServiceResults)
+	}
+	n[0] += extra
+	n[4] += extra
+	s := storesSized(n)
+	for _, p := range parts {
+		s.Union(p)
+	}
+	return s
 }
 
 // Union adds every object of o to s.
@@ -145,12 +167,15 @@ func (s *Stores) Union(o *Stores) {
 // The canonical texts below are compact JSON with the fields in declaration
 // order, as the reference interpreter hashes its structs.
 
-// canonicalBuf returns an empty buffer for a canonical text around n
-// bytes of strings, so that writing it allocates once.
-func canonicalBuf(n int) []byte { return make([]byte, 0, 80+n) }
+// canonicalRoom is the room on the stack for a canonical text being
+// hashed: a service result (three CIDs and their keys) fits, as do the
+// tetraplets and canon elements of most scripts, so that computing their
+// CIDs allocates only the CID. A longer text grows onto the heap.
+const canonicalRoom = 320
 
-func (t Tetraplet) canonical() []byte {
-	return t.appendCanonical(canonicalBuf(len(t.PeerPK) + len(t.ServiceID) + len(t.FunctionName) + len(t.Lens)))
+func (t Tetraplet) cid() CID {
+	var room [canonicalRoom]byte
+	return ComputeCID(t.appendCanonical(room[:0]))
 }
 
 func (t Tetraplet) appendCanonical(b []byte) []byte {
@@ -165,8 +190,9 @@ func (t Tetraplet) appendCanonical(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (r ServiceResult) canonical() []byte {
-	return r.appendCanonical(canonicalBuf(len(r.ValueCID) + len(r.ArgumentHash) + len(r.TetrapletCID)))
+func (r ServiceResult) cid() CID {
+	var room [canonicalRoom]byte
+	return ComputeCID(r.appendCanonical(room[:0]))
 }
 
 func (r ServiceResult) appendCanonical(b []byte) []byte {
@@ -192,8 +218,9 @@ func (p Provenance) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (e CanonElement) canonical() []byte {
-	return e.appendCanonical(canonicalBuf(len(e.ValueCID) + len(e.TetrapletCID) + len(e.Provenance.CID)))
+func (e CanonElement) cid() CID {
+	var room [canonicalRoom]byte
+	return ComputeCID(e.appendCanonical(room[:0]))
 }
 
 func (e CanonElement) appendCanonical(b []byte) []byte {
@@ -206,12 +233,9 @@ func (e CanonElement) appendCanonical(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (r CanonResult) canonical() []byte {
-	n := len(r.TetrapletCID)
-	for _, v := range r.Values {
-		n += len(v) + 3
-	}
-	return r.appendCanonical(canonicalBuf(n))
+func (r CanonResult) cid() CID {
+	var room [canonicalRoom]byte
+	return ComputeCID(r.appendCanonical(room[:0]))
 }
 
 func (r CanonResult) appendCanonical(b []byte) []byte {

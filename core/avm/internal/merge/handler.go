@@ -34,7 +34,7 @@ type Handler struct {
 	// position of the same state in the previous or current trace; stream
 	// folds use them to find the iterations over a value.
 	newToPrev, newToCur map[uint32]uint32
-	pars                []*parFSM
+	pars                []parFSM
 	folds               map[int]*foldFSM
 }
 

@@ -5,8 +5,10 @@ import "github.com/aquarium-p2p/aquarium/core/avm/data"
 // parFSM tracks one par while its branches run.
 type parFSM struct {
 	prev, cur data.Par
-	// at is the position of the par's own state in the new trace.
-	at uint32
+	// at is the position of the par's own state in the new trace, and
+	// state that state, whose sizes are set when the par ends.
+	at    uint32
+	state *data.Par
 	// left is the number of states the left branch produced.
 	left uint32
 	// where each slider goes when a branch ends.
@@ -23,7 +25,7 @@ func (h *Handler) ParStart() error {
 	if p != nil && !pIsPar || q != nil && !qIsPar {
 		return incompatible(p, q, "par")
 	}
-	f := &parFSM{at: h.Pos()}
+	f := parFSM{at: h.Pos(), state: &data.Par{}}
 	if pp != nil {
 		f.prev = *pp
 	}
@@ -43,7 +45,7 @@ func (h *Handler) ParStart() error {
 	if err := h.cur.setWindow(f.cur.Left); err != nil {
 		return errorf("current par %v: %v", &f.cur, err)
 	}
-	h.out = append(h.out, &data.Par{})
+	h.out = append(h.out, f.state)
 	h.pars = append(h.pars, f)
 	return nil
 }
@@ -69,7 +71,7 @@ func (h *Handler) ParLeftEnd() error {
 	if len(h.pars) == 0 {
 		return errorf("par branch ended outside a par")
 	}
-	f := h.pars[len(h.pars)-1]
+	f := &h.pars[len(h.pars)-1]
 	f.left = h.Pos() - f.at - 1
 	h.prev.restore(f.prevLeftEnd)
 	h.cur.restore(f.curLeftEnd)
@@ -89,7 +91,7 @@ func (h *Handler) ParRightEnd() error {
 	f := h.pars[len(h.pars)-1]
 	h.pars = h.pars[:len(h.pars)-1]
 	right := h.Pos() - f.at - 1 - f.left
-	h.out[f.at] = &data.Par{Left: f.left, Right: right}
+	f.state.Left, f.state.Right = f.left, right
 	h.prev.restore(f.prevRightEnd)
 	h.cur.restore(f.curRightEnd)
 	return nil
