@@ -85,7 +85,15 @@ type generator struct {
 	funcs     map[string]*funcEntry
 	keys      map[*types.Object]string
 	services  map[string]*types.Service
-	err       error
+	// defaults are the wrappers of service arrows called by their
+	// default ids, made once for every call.
+	defaults map[serviceMethod]*funcArrow
+	err      error
+}
+
+type serviceMethod struct {
+	srv    *types.Service
+	method string
 }
 
 type funcEntry struct {
@@ -110,11 +118,12 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 		funcs:     map[string]*funcEntry{},
 		keys:      map[*types.Object]string{},
 		services:  map[string]*types.Service{},
+		defaults:  map[serviceMethod]*funcArrow{},
 	}
 	var captured []string
 	for _, f := range prog.Files {
 		g.files[f.Module] = f
-		l := &lowerer{g: g, info: f.Info, names: newMangler()}
+		l := &lowerer{g: g, info: f.Info, names: newMangler(0)}
 		for _, d := range f.Syntax.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
@@ -221,6 +230,10 @@ func (g *generator) funcArrow(key string) *funcArrow {
 }
 
 func (g *generator) defaultServiceArrow(srv *types.Service, method string) *funcArrow {
+	key := serviceMethod{srv, method}
+	if fa, ok := g.defaults[key]; ok {
+		return fa
+	}
 	for _, a := range srv.Arrows {
 		if a.Name != method {
 			continue
@@ -233,7 +246,9 @@ func (g *generator) defaultServiceArrow(srv *types.Service, method string) *func
 			g.failf("service %s has no default id: set one with '%s \"id\"' before calling %s", srv.Name, srv.Name, method)
 			return nil
 		}
-		return serviceArrow(srv.Name+"."+method, srv, method, arrow, rawLiteral{text: `"` + srv.DefaultID + `"`, typ: types.Typ(types.String)})
+		fa := serviceArrow(srv.Name+"."+method, srv, method, arrow, rawLiteral{text: `"` + srv.DefaultID + `"`, typ: types.Typ(types.String)})
+		g.defaults[key] = fa
+		return fa
 	}
 	return nil
 }
@@ -244,7 +259,7 @@ func (g *generator) constValue(o *types.Object, x ast.Expr) rawValue {
 	if f := g.files[o.Module]; f != nil {
 		info = f.Info
 	}
-	l := &lowerer{g: g, info: info, names: newMangler()}
+	l := &lowerer{g: g, info: info, names: newMangler(0)}
 	return l.expr(x)
 }
 
@@ -266,7 +281,8 @@ var strType = types.Typ(types.String)
 // compile wraps a function the way the reference's pre-transform does and
 // inlines it.
 func (g *generator) compile(fn *funcArrow) air.Instr {
-	in := &inliner{g: g, names: newMangler(), env: newEnv(), noXor: g.opts.NoXor, idless: map[string]*types.Service{}}
+	// An exported function's inlined body has tens of names.
+	in := &inliner{g: g, names: newMangler(64), env: newEnv(), noXor: g.opts.NoXor, idless: map[string]*types.Service{}}
 	var relay []rawValue
 	if !g.opts.NoRelay {
 		relay = []rawValue{rawVar{name: "-relay-", typ: strType}}

@@ -26,25 +26,48 @@ type funcArrow struct {
 	// topology names the captured topology a closure's body runs in;
 	// empty for functions and detached closures.
 	topology string
+	// defs are the names the body defines, once definitions has listed
+	// them: every inlining of the arrow renames them.
+	defs     []string
+	defsDone bool
+}
+
+// definitions lists the names the body defines, in order.
+func (fn *funcArrow) definitions() []string {
+	if !fn.defsDone {
+		defines(fn.body, map[string]bool{}, &fn.defs)
+		fn.defsDone = true
+	}
+	return fn.defs
 }
 
 // renameFree renames the names a closure body takes from its enclosing
 // function; its parameters shadow them.
-func (fn *funcArrow) renameFree(m map[string]string) *funcArrow {
-	inner := make(map[string]string, len(m))
-	for k, v := range m {
-		inner[k] = v
-	}
+// It reports whether anything changed; an unchanged closure is returned
+// as it was given.
+func (fn *funcArrow) renameFree(m map[string]string) (*funcArrow, bool) {
+	inner := m
 	for _, p := range fn.params {
-		delete(inner, p)
+		if _, ok := m[p]; ok {
+			inner = maps.Clone(m)
+			for _, p := range fn.params {
+				delete(inner, p)
+			}
+			break
+		}
+	}
+	if len(inner) == 0 {
+		return fn, false
+	}
+	body, changed := renameNode(fn.body, inner)
+	ret, ch := renameValues(fn.ret, inner)
+	if !changed && !ch {
+		return fn, false
 	}
 	out := *fn
-	out.body = renameTree(fn.body, inner)
-	out.ret = make([]rawValue, len(fn.ret))
-	for i, r := range fn.ret {
-		out.ret[i] = renameRaw(r, inner)
-	}
-	return &out
+	out.body, out.ret = body, ret
+	out.defs, out.defsDone = nil, false
+	return &out, true
 }
 
 // callModel is a call after its arguments are resolved.
@@ -96,12 +119,13 @@ func newEnv() env {
 	return env{exports: map[string]value{}, arrows: map[string]*funcArrow{}}
 }
 
-// enter starts the environment of a callee, empty but for the log of
-// service ids, which goes on from the caller's; it returns the caller's
-// environment, for leave.
+// enter starts the environment of a callee: the caller's values (a
+// copy, which prelude then binds the callee's parameters in), no arrows
+// yet, and the log of service ids, which goes on from the caller's. It
+// returns the caller's environment, for leave.
 func (in *inliner) enter() (caller env) {
 	caller = in.env
-	in.env = newEnv()
+	in.env = env{exports: maps.Clone(caller.exports), arrows: map[string]*funcArrow{}}
 	in.serviceUndo = caller.serviceUndo
 	return caller
 }
@@ -169,27 +193,24 @@ func (in *inliner) resolved(name string, v value) {
 // callArrowRet inlines a call: the callee's body with its names made
 // unique, and the values it returns.
 func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*modelNode, []value) {
-	outside := map[string]bool{}
-	for n, v := range in.exports {
-		if vv, ok := v.(variable); ok && !vv.canon {
-			if _, s := vv.typ.(*types.Stream); s {
-				outside[n] = true
-			}
-		}
-	}
-	passArrows := map[string]*funcArrow{}
+	var passArrows map[string]*funcArrow
 	for _, a := range call.args {
 		if vv, ok := a.(variable); ok {
 			if _, isArrow := vv.typ.(*types.Arrow); isArrow {
 				if f := in.lookupArrow(vv.name); f != nil {
+					if passArrows == nil {
+						passArrows = map[string]*funcArrow{}
+					}
 					passArrows[vv.name] = f
 				}
 			}
 		}
 	}
 	caller := in.enter()
-	body, canons, rets := in.prelude(fn, call, caller.exports, passArrows)
-	tree, values := in.inlineBody(body, rets, fn, call, outside)
+	body, canons, rets := in.prelude(fn, call, passArrows)
+	// The caller's names stay as they are until leave: the callee
+	// works in an environment of its own.
+	tree, values := in.inlineBody(body, rets, fn, call, caller.exports)
 	tree = seqOf(canons, tree)
 	in.leave(caller, in.returned(call, values))
 	var exportNames []string
@@ -207,7 +228,13 @@ func (in *inliner) callArrowRet(fn *funcArrow, call callModel) (*modelNode, []va
 // the arrows and ability members among the values it returns, under the
 // caller's names for them.
 func (in *inliner) returned(call callModel, values []value) env {
-	kept := newEnv()
+	var kept env
+	keepArrow := func(k string, f *funcArrow) {
+		if kept.arrows == nil {
+			kept.arrows = map[string]*funcArrow{}
+		}
+		kept.arrows[k] = f
+	}
 	for i, e := range call.exports {
 		if i >= len(values) {
 			break
@@ -221,8 +248,8 @@ func (in *inliner) returned(call callModel, values []value) env {
 			if f := in.lookupArrow(vv.name); f != nil {
 				// Under vv's name too: the caller's name resolves to vv
 				// when the call is a value, as in x = f().
-				kept.arrows[e.name] = f
-				kept.arrows[vv.name] = f
+				keepArrow(e.name, f)
+				keepArrow(vv.name, f)
 			}
 		case *types.Ability, *types.Service:
 			// The caller's name resolves to vv, so the members stay
@@ -230,11 +257,14 @@ func (in *inliner) returned(call callModel, values []value) env {
 			prefix := vv.name + "."
 			for k, f := range in.arrows {
 				if strings.HasPrefix(k, prefix) {
-					kept.arrows[k] = f
+					keepArrow(k, f)
 				}
 			}
 			for k, v := range in.exports {
 				if strings.HasPrefix(k, prefix) {
+					if kept.exports == nil {
+						kept.exports = map[string]value{}
+					}
 					kept.exports[k] = v
 				}
 			}
@@ -245,7 +275,7 @@ func (in *inliner) returned(call callModel, values []value) env {
 
 // prelude renames the callee's parameters and definitions and binds its
 // arguments.
-func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value, passed map[string]*funcArrow) (*rawNode, *modelNode, []rawValue) {
+func (in *inliner) prelude(fn *funcArrow, call callModel, passed map[string]*funcArrow) (*rawNode, *modelNode, []rawValue) {
 	renames := map[string]string{}
 	data := map[string]value{}
 	var dataNames []string
@@ -303,9 +333,7 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 			data["id"] = fn.idValue
 		}
 	}
-	var defs []string
-	defines(fn.body, map[string]bool{}, &defs)
-	defRen := in.names.findNewNames(defs)
+	defRen := in.names.findNewNames(fn.definitions())
 	var canons []*modelNode
 	canonNames := map[string]variable{}
 	for _, p := range canonOrder {
@@ -324,9 +352,6 @@ func (in *inliner) prelude(fn *funcArrow, call callModel, outer map[string]value
 	}
 	for k, v := range defRen {
 		renames[k] = v
-	}
-	for k, v := range outer {
-		in.exports[k] = v
 	}
 	// An ability parameter is the ability passed in, whatever the
 	// caller's names say: Ab <- make() then use{Ab}() must not make the
@@ -447,7 +472,10 @@ func (in *inliner) aliasCaptured(fn *funcArrow, renames map[string]string) {
 
 // inlineBody inlines the renamed body and resolves the returned values,
 // appending them to streams when the caller binds them to one.
-func (in *inliner) inlineBody(body *rawNode, ret []rawValue, fn *funcArrow, call callModel, outside map[string]bool) (*modelNode, []value) {
+//
+// outside are the caller's names: a stream the call appends to that the
+// caller has is appended to, not replaced.
+func (in *inliner) inlineBody(body *rawNode, ret []rawValue, fn *funcArrow, call callModel, outside map[string]value) (*modelNode, []value) {
 	tree := in.tree(body)
 	if fn.topology != "" {
 		tree = wrap(applyTopologyOp{name: fn.topology}, tree)
@@ -477,7 +505,7 @@ func (in *inliner) inlineBody(body *rawNode, ret []rawValue, fn *funcArrow, call
 		_, exportStream := e.typ.(*types.Stream)
 		_, resStream := isStreamVar(r.v)
 		switch {
-		case exportStream && resStream && !outside[e.name]:
+		case exportStream && resStream && !isLiveStream(outside[e.name]):
 			ops = append(ops, r.prefix)
 			values = append(values, r.v)
 		case exportStream:
@@ -496,6 +524,17 @@ func markCanon(n *rawNode, names map[string]variable) *rawNode {
 	// Values in statements are rebuilt with the canonical marking by
 	// renaming through a value mapper.
 	return mapTreeValues(n, func(v rawValue) rawValue { return markCanonRaw(v, names) })
+}
+
+// isLiveStream reports whether a name stands for a stream that is not
+// canonicalized (with or without a lens).
+func isLiveStream(v value) bool {
+	vv, ok := v.(variable)
+	if !ok || vv.canon {
+		return false
+	}
+	_, s := vv.typ.(*types.Stream)
+	return s
 }
 
 // markCanonRaw marks the canonicalized stream arguments wherever they

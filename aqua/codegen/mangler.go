@@ -9,7 +9,8 @@ type mangler struct {
 	nums map[string]int
 }
 
-func newMangler() *mangler { return &mangler{nums: map[string]int{}} }
+// newMangler makes a mangler with room for about size names.
+func newMangler(size int) *mangler { return &mangler{nums: make(map[string]int, size)} }
 
 // findNewNames reserves names, renaming those already taken. It returns
 // only the renamed ones (nil when none is).

@@ -1,6 +1,10 @@
 package codegen
 
-import "github.com/aquarium-p2p/aquarium/aqua/types"
+import (
+	"slices"
+
+	"github.com/aquarium-p2p/aquarium/aqua/types"
+)
 
 // modelOp is what one node of the model tree does: the reference
 // compiler's model layer. Children hang off the modelNode.
@@ -104,17 +108,24 @@ func isEmpty(n *modelNode) bool { _, ok := n.op.(emptyOp); return ok }
 // seqOf wraps children in a seq, dropping empty ones; one child is
 // returned as is, none gives an empty node.
 func seqOf(kids ...*modelNode) *modelNode {
-	var out []*modelNode
+	n := 0
+	var last *modelNode
+	for _, k := range kids {
+		if k != nil && !isEmpty(k) {
+			n, last = n+1, k
+		}
+	}
+	switch n {
+	case 0:
+		return emptyLeaf
+	case 1:
+		return last
+	}
+	out := make([]*modelNode, 0, n)
 	for _, k := range kids {
 		if k != nil && !isEmpty(k) {
 			out = append(out, k)
 		}
-	}
-	switch len(out) {
-	case 0:
-		return emptyLeaf
-	case 1:
-		return out[0]
 	}
 	return &modelNode{op: seqOp{}, kids: out}
 }
@@ -176,55 +187,61 @@ func isNoExecOp(o modelOp) bool {
 	return false
 }
 
-// uses adds the names an op reads (children excluded).
-func opUses(o modelOp, out map[string]bool) {
+// opUsesAny reports whether an op reads any of the names (children
+// excluded).
+func opUsesAny(o modelOp, names []string) bool {
+	uses := func(vs ...value) bool {
+		for _, v := range vs {
+			for _, n := range names {
+				if valueUses(v, n) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	switch o := o.(type) {
 	case onOp:
-		usesNames(o.peer, out)
-		for _, v := range o.via {
-			usesNames(v, out)
-		}
+		return uses(o.peer) || uses(o.via...)
 	case nextOp:
-		out[o.item] = true
+		return slices.Contains(names, o.item)
 	case matchOp:
-		usesNames(o.left, out)
-		usesNames(o.right, out)
+		return uses(o.left, o.right)
 	case forOp:
-		usesNames(o.iter, out)
+		return uses(o.iter)
 	case insertOp:
-		usesNames(o.val, out)
+		return uses(o.val)
 	case flattenOp:
-		usesNames(o.val, out)
+		return uses(o.val)
 	case failOp:
-		usesNames(o.val, out)
+		return uses(o.val)
 	case pushOp:
-		usesNames(o.val, out)
+		return uses(o.val)
 	case callOp:
-		usesNames(o.srv, out)
-		for _, a := range o.args {
-			usesNames(a, out)
-		}
+		return uses(o.srv) || uses(o.args...)
 	case canonOp:
-		usesNames(o.val, out)
+		return uses(o.val)
 	}
+	return false
 }
 
-func opExports(o modelOp) []string {
+// opExport is the name an op writes (children excluded), if any.
+func opExport(o modelOp) (string, bool) {
 	switch o := o.(type) {
 	case insertOp:
-		return []string{o.m}
+		return o.m, true
 	case flattenOp:
-		return []string{o.name}
+		return o.name, true
 	case pushOp:
-		return []string{o.to.name}
+		return o.to.name, true
 	case callOp:
 		if o.out != nil {
-			return []string{o.out.name}
+			return o.out.name, true
 		}
 	case canonOp:
-		return []string{o.to.name}
+		return o.to.name, true
 	}
-	return nil
+	return "", false
 }
 
 func opRestricts(o modelOp) string {
@@ -237,37 +254,43 @@ func opRestricts(o modelOp) string {
 	return ""
 }
 
-// treeUses is the reference's usesVarNames over a subtree: uses of every
-// node, minus names restricted by the node itself.
-func treeUses(n *modelNode, out map[string]bool) {
-	local := map[string]bool{}
-	opUses(n.op, local)
+// treeUsesAny reports whether a subtree reads any of the names, as the
+// reference's usesVarNames sees it: a name a node restricts is not read
+// in that node's subtree.
+func treeUsesAny(n *modelNode, names []string) bool {
+	if r := opRestricts(n.op); r != "" && slices.Contains(names, r) {
+		names = slices.DeleteFunc(slices.Clone(names), func(s string) bool { return s == r })
+		if len(names) == 0 {
+			return false
+		}
+	}
+	if opUsesAny(n.op, names) {
+		return true
+	}
 	for _, k := range n.kids {
-		treeUses(k, local)
+		if treeUsesAny(k, names) {
+			return true
+		}
 	}
-	if r := opRestricts(n.op); r != "" {
-		delete(local, r)
-	}
-	for k := range local {
-		out[k] = true
-	}
+	return false
 }
 
-func treeExports(n *modelNode, filter func(*modelNode) bool, out map[string]bool) {
-	if filter != nil && !filter(n) {
-		return
+// treeExports appends to out the names a subtree exports, but for what
+// it sends back only as far as a relay (an on with relayRet) and for the
+// names a node restricts in its own subtree. Names may repeat.
+func treeExports(n *modelNode, out []string) []string {
+	if on, ok := n.op.(onOp); ok && on.relayRet {
+		return out
 	}
-	local := map[string]bool{}
-	for _, e := range opExports(n.op) {
-		local[e] = true
+	start := len(out)
+	if e, ok := opExport(n.op); ok {
+		out = append(out, e)
 	}
 	for _, k := range n.kids {
-		treeExports(k, filter, local)
+		out = treeExports(k, out)
 	}
 	if r := opRestricts(n.op); r != "" {
-		delete(local, r)
+		out = out[:start+len(slices.DeleteFunc(out[start:], func(s string) bool { return s == r }))]
 	}
-	for k := range local {
-		out[k] = true
-	}
+	return out
 }

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -187,7 +188,6 @@ func isApply(v rawValue) bool {
 	return false
 }
 
-// renameRaw renames variables in a value.
 // renamed applies a renaming to one name. A member of an ability value,
 // "A.f", follows its ability.
 func renamed(n string, m map[string]string) string {
@@ -202,27 +202,122 @@ func renamed(n string, m map[string]string) string {
 	return n
 }
 
+// renameRaw renames variables in a value. What the renaming does not
+// change is shared, not copied: raw values are never modified once
+// made, and a function inlined many times is renamed as many times.
 func renameRaw(v rawValue, m map[string]string) rawValue {
 	if len(m) == 0 {
 		return v
 	}
-	return mapRaw(v, func(v rawValue) rawValue {
-		switch x := v.(type) {
-		case rawVar:
-			x.name = renamed(x.name, m)
-			return x
-		case rawCall:
-			if x.ability != "" {
-				x.ability = renamed(x.ability, m)
-			} else {
-				x.name = renamed(x.name, m)
-			}
-			return x
-		case rawStreamLiteral:
-			x.name = renamed(x.name, m)
-			return x
+	out, _ := renameValue(v, m)
+	return out
+}
+
+// renameValue is renameRaw, also reporting whether anything changed;
+// an unchanged value comes back as it was given.
+func renameValue(v rawValue, m map[string]string) (rawValue, bool) {
+	var a, b, c bool
+	switch x := v.(type) {
+	case rawVar:
+		if x.name, a = renameName(x.name, m); a {
+			return x, true
 		}
-		return v
+	case rawApply:
+		x.base, a = renameValue(x.base, m)
+		x.props, b = renameEach(x.props, func(p rawProp) (rawProp, bool) { return renameProp(p, m) })
+		if a || b {
+			return x, true
+		}
+	case rawCollection:
+		if x.vals, a = renameValues(x.vals, m); a {
+			return x, true
+		}
+	case rawStruct:
+		if x.fields, a = renameFields(x.fields, m); a {
+			return x, true
+		}
+	case rawAbility:
+		if x.fields, a = renameFields(x.fields, m); a {
+			return x, true
+		}
+	case rawBinary:
+		x.l, a = renameValue(x.l, m)
+		if x.r, b = renameValue(x.r, m); a || b {
+			return x, true
+		}
+	case rawUnary:
+		if x.x, a = renameValue(x.x, m); a {
+			return x, true
+		}
+	case rawCall:
+		x.args, a = renameValues(x.args, m)
+		x.abilities, b = renameValues(x.abilities, m)
+		if x.ability != "" {
+			x.ability, c = renameName(x.ability, m)
+		} else {
+			x.name, c = renameName(x.name, m)
+		}
+		if a || b || c {
+			return x, true
+		}
+	case rawStreamLiteral:
+		x.vals, a = renameValues(x.vals, m)
+		if x.name, b = renameName(x.name, m); a || b {
+			return x, true
+		}
+	case rawServiceCall:
+		x.srv, a = renameValue(x.srv, m)
+		if x.args, b = renameValues(x.args, m); a || b {
+			return x, true
+		}
+	}
+	return v, false
+}
+
+// renameName is renamed, also reporting whether the name changed.
+func renameName(n string, m map[string]string) (string, bool) {
+	r := renamed(n, m)
+	return r, r != n
+}
+
+func renameProp(p rawProp, m map[string]string) (rawProp, bool) {
+	var a, b, c bool
+	if p.idx != nil {
+		p.idx, a = renameValue(p.idx, m)
+	}
+	p.args, b = renameValues(p.args, m)
+	p.fields, c = renameFields(p.fields, m)
+	return p, a || b || c
+}
+
+// renameEach renames the elements of a list with rename, copying the
+// list only if an element changes.
+func renameEach[T any](xs []T, rename func(T) (T, bool)) ([]T, bool) {
+	var out []T
+	for i, x := range xs {
+		r, ch := rename(x)
+		if ch && out == nil {
+			out = slices.Clone(xs)
+		}
+		if out != nil {
+			out[i] = r
+		}
+	}
+	if out == nil {
+		return xs, false
+	}
+	return out, true
+}
+
+func renameValues(vs []rawValue, m map[string]string) ([]rawValue, bool) {
+	return renameEach(vs, func(v rawValue) (rawValue, bool) { return renameValue(v, m) })
+}
+
+func renameFields(fs []rawField, m map[string]string) ([]rawField, bool) {
+	return renameEach(fs, func(f rawField) (rawField, bool) {
+		v, ch := renameValue(f.val, m)
+		f.val = v
+		return f, ch
 	})
 }
 
@@ -474,68 +569,85 @@ func defines(n *rawNode, seen map[string]bool, out *[]string) {
 	}
 }
 
-// renameTree applies a renaming to values and defined names.
+// renameTree applies a renaming to values and defined names. Subtrees
+// the renaming does not change are shared, as renameRaw shares values.
 func renameTree(n *rawNode, m map[string]string) *rawNode {
 	if len(m) == 0 {
 		return n
 	}
-	ren := func(s string) string { return renamed(s, m) }
+	out, _ := renameNode(n, m)
+	return out
+}
+
+// renameNode is renameTree, also reporting whether anything changed.
+func renameNode(n *rawNode, m map[string]string) (*rawNode, bool) {
+	changed := false
+	val := func(v rawValue) rawValue {
+		r, ch := renameValue(v, m)
+		changed = changed || ch
+		return r
+	}
 	vals := func(vs []rawValue) []rawValue {
-		out := make([]rawValue, len(vs))
-		for i, v := range vs {
-			out[i] = renameRaw(v, m)
-		}
-		return out
+		r, ch := renameValues(vs, m)
+		changed = changed || ch
+		return r
+	}
+	ren := func(s string) string {
+		r := renamed(s, m)
+		changed = changed || r != s
+		return r
+	}
+	exp := func(e export) export {
+		e.name = ren(e.name)
+		return e
 	}
 	var t rawStmt
 	switch x := n.stmt.(type) {
 	case ifStmt:
-		t = ifStmt{cond: renameRaw(x.cond, m)}
+		t = ifStmt{cond: val(x.cond)}
 	case onStmt:
-		t = onStmt{peer: renameRaw(x.peer, m), via: vals(x.via), relayRet: x.relayRet}
+		t = onStmt{peer: val(x.peer), via: vals(x.via), relayRet: x.relayRet}
 	case forStmt:
-		t = forStmt{item: ren(x.item), iter: renameRaw(x.iter, m), mode: x.mode, key: ren(x.key), val: ren(x.val)}
+		t = forStmt{item: ren(x.item), iter: val(x.iter), mode: x.mode, key: ren(x.key), val: ren(x.val)}
 	case nextStmt:
 		t = nextStmt{item: ren(x.item)}
 	case callStmt:
-		ex := make([]export, len(x.exports))
-		for i, e := range x.exports {
-			e.name = ren(e.name)
-			ex[i] = e
-		}
-		t = callStmt{exports: ex, call: renameRaw(x.call, m)}
+		ex, ch := renameEach(x.exports, func(e export) (export, bool) {
+			r := renamed(e.name, m)
+			ch := r != e.name
+			e.name = r
+			return e, ch
+		})
+		changed = changed || ch
+		t = callStmt{exports: ex, call: val(x.call)}
 	case declStmt:
 		t = declStmt{name: ren(x.name), typ: x.typ}
 	case assignStmt:
-		t = assignStmt{val: renameRaw(x.val, m), name: ren(x.name)}
+		t = assignStmt{val: val(x.val), name: ren(x.name)}
 	case pushStmt:
-		to := x.to
-		to.name = ren(to.name)
-		t = pushStmt{val: renameRaw(x.val, m), to: to}
+		t = pushStmt{val: val(x.val), to: exp(x.to)}
 	case pushMapStmt:
-		to := x.to
-		to.name = ren(to.name)
-		t = pushMapStmt{key: renameRaw(x.key, m), val: renameRaw(x.val, m), to: to}
+		t = pushMapStmt{key: val(x.key), val: val(x.val), to: exp(x.to)}
 	case flattenStmt:
-		t = flattenStmt{val: renameRaw(x.val, m), name: ren(x.name)}
+		t = flattenStmt{val: val(x.val), name: ren(x.name)}
 	case canonStmt:
-		to := x.to
-		to.name = ren(to.name)
-		t = canonStmt{val: renameRaw(x.val, m), to: to}
+		t = canonStmt{val: val(x.val), to: exp(x.to)}
 	case joinStmt:
 		t = joinStmt{vals: vals(x.vals)}
 	case serviceIDStmt:
-		t = serviceIDStmt{id: renameRaw(x.id, m), srv: x.srv, name: ren(x.name)}
+		t = serviceIDStmt{id: val(x.id), srv: x.srv, name: ren(x.name)}
 	case closureStmt:
-		t = closureStmt{name: ren(x.name), fn: x.fn.renameFree(m), detached: x.detached}
+		fn, ch := x.fn.renameFree(m)
+		changed = changed || ch
+		t = closureStmt{name: ren(x.name), fn: fn, detached: x.detached}
 	default:
 		t = n.stmt
 	}
-	out := &rawNode{stmt: t, kids: make([]*rawNode, len(n.kids))}
-	for i, k := range n.kids {
-		out.kids[i] = renameTree(k, m)
+	kids, ch := renameEach(n.kids, func(k *rawNode) (*rawNode, bool) { return renameNode(k, m) })
+	if !changed && !ch {
+		return n, false
 	}
-	return out
+	return &rawNode{stmt: t, kids: kids}, true
 }
 
 // freeNames lists the names a closure takes from where it is defined:

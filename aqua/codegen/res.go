@@ -35,9 +35,9 @@ const (
 
 // resolve runs the topology over a model tree and produces the AIR.
 func resolve(root *modelNode) air.Instr {
-	t := buildCursor(root, nil, 0)
+	t := buildCursor(root)
 	counter := 0
-	out := resolveNode(t, &counter)
+	out := resolveNode(t, &counter, nil)
 	if len(out) == 0 {
 		return &air.Null{}
 	}
@@ -48,22 +48,24 @@ func resolve(root *modelNode) air.Instr {
 	return toInstr(flattenSeq(r))
 }
 
-func resolveNode(t *modelCursor, counter *int) []*airNode {
+// resolveNode appends to out the AIR of a model node, with the hops
+// into and out of it. counter numbers the nodes in the order visited.
+func resolveNode(t *modelCursor, counter *int, out []*airNode) []*airNode {
 	*counter++
 	cur := makeRes(t, *counter)
 	if cur == nil {
-		return nil
+		return out
 	}
 	for _, k := range t.kids {
-		cur.kids = append(cur.kids, resolveNode(k, counter)...)
+		cur.kids = resolveNode(k, counter, cur.kids)
 	}
 	before := through(t.pathBefore(), false)
 	after := through(t.pathAfter(), true)
 	if len(before) == 0 && len(after) == 0 {
-		return []*airNode{cur}
+		return append(out, cur)
 	}
 	kids := append(append(before, cur), after...)
-	return []*airNode{{kind: resSeq, kids: kids}}
+	return append(out, &airNode{kind: resSeq, kids: kids})
 }
 
 func hop(peer value) *airNode {

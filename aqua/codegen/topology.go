@@ -64,31 +64,6 @@ func (p tpath) toRelay() tpath {
 	return nil
 }
 
-func reversePath(p tpath) tpath {
-	out := make(tpath, len(p))
-	for i, on := range p {
-		out[len(p)-1-i] = on
-	}
-	return out
-}
-
-func commonPrefix(a, b tpath) tpath {
-	var out tpath
-	for i := 0; i < len(a) && i < len(b) && sameOn(a[i], b[i]); i++ {
-		out = append(out, a[i])
-	}
-	return out
-}
-
-func containsValue(vs []value, v value) bool {
-	for _, x := range vs {
-		if sameValue(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
 // findPath lists the peers to pass through from one location to another,
 // excluding both ends. Paths list their ons innermost first, so the part
 // the two locations share is at the ends of the slices.
@@ -96,6 +71,9 @@ func findPath(from, to tpath) []value {
 	shared := 0
 	for shared < len(from) && shared < len(to) && sameOn(from[len(from)-1-shared], to[len(to)-1-shared]) {
 		shared++
+	}
+	if shared == len(from) && shared == len(to) {
+		return nil // the same place: no way to go
 	}
 	f, t := from[:len(from)-shared], to[:len(to)-shared]
 	fromPeer, toPeer := from.peer(), to.peer()
@@ -106,7 +84,14 @@ func findPath(from, to tpath) []value {
 	if len(t) == 0 && differ && len(to) > 0 {
 		t = to[:1]
 	}
-	var seq []value
+	n := 2
+	for _, on := range f {
+		n += len(on.via)
+	}
+	for _, on := range t {
+		n += len(on.via)
+	}
+	seq := make([]value, 0, n)
 	if fromPeer != nil {
 		seq = append(seq, fromPeer)
 	}
@@ -133,22 +118,24 @@ func optEqual(a, b value) bool {
 	return sameValue(a, b)
 }
 
+// optimizePath removes the detours from a list of peers: a peer the
+// list comes back to cuts out whatever lies between. It reuses the
+// list's array.
 func optimizePath(ids []value, from, to value) []value {
-	var acc []value
+	acc := ids[:0]
 	for _, p := range ids {
 		switch {
 		case len(acc) > 0 && sameValue(acc[len(acc)-1], p):
-		case containsValue(acc, p):
-			var cut []value
-			for _, a := range acc {
+		default:
+			cut := len(acc)
+			for i, a := range acc {
 				if sameValue(a, p) {
+					cut = i
 					break
 				}
-				cut = append(cut, a)
 			}
-			acc = append(cut, p)
-		default:
-			acc = append(acc, p)
+			// acc never runs ahead of the peer being read.
+			acc = append(acc[:cut], p)
 		}
 	}
 	if len(acc) > 0 && from != nil && sameValue(acc[0], from) {
@@ -184,7 +171,7 @@ func findRelayPathEnforcement(before, begin tpath) []value {
 	return []value{peer}
 }
 
-type exitStrategy int
+type exitStrategy uint8
 
 const (
 	exitEmpty exitStrategy = iota
@@ -195,26 +182,76 @@ const (
 // modelCursor is a node of the model tree as the topology sees it: with
 // its parent and position, and what the topology has worked out for it
 // so far (where execution is before it, where it begins and ends...).
+// Each of those is worked out once, on first use: done records which
+// are.
 type modelCursor struct {
 	n      *modelNode
 	parent *modelCursor
-	idx    int
+	idx    int32
+	done   memo
+	noExec bool
+	exit   exitStrategy
 	kids   []*modelCursor
 
-	noExec                                      *bool
-	pathOn, beginsOn, endsOn, afterOn, beforeOn *tpath
-	finally                                     *tpath
-	captured                                    map[string]*modelCursor
-	exit                                        *exitStrategy
-	firstExec, lastExec, nextExec               **tpath
-	firstExecDone, lastExecDone, nextExecDone   bool
+	// Where execution is before a node and where it is when the node
+	// is done (before, finallyOn) are asked once a node, and not kept.
+	pathOn, beginsOn, endsOn, afterOn tpath
+	captured                          map[string]*modelCursor
+	// firstExec, lastExec and nextExec point at the path of the node
+	// that executes first, last or next; nil when none does.
+	firstExec, lastExec, nextExec *tpath
 }
 
-func buildCursor(n *modelNode, parent *modelCursor, idx int) *modelCursor {
-	t := &modelCursor{n: n, parent: parent, idx: idx}
-	t.kids = make([]*modelCursor, len(n.kids))
+// memo is a set of the properties of a modelCursor already worked out.
+type memo uint16
+
+const (
+	memoNoExec memo = 1 << iota
+	memoExit
+	memoPath
+	memoBegins
+	memoEnds
+	memoAfter
+	memoCaptured
+	memoFirstExec
+	memoLastExec
+	memoNextExec
+)
+
+// buildCursor makes the cursors of a whole model tree, all of them in
+// one array and their children in another: the topology visits every
+// node of a function's tree a few times, and a cursor apiece would be
+// an allocation apiece.
+func buildCursor(root *modelNode) *modelCursor {
+	nodes, edges := 0, 0
+	var count func(n *modelNode)
+	count = func(n *modelNode) {
+		nodes++
+		edges += len(n.kids)
+		for _, k := range n.kids {
+			count(k)
+		}
+	}
+	count(root)
+	b := cursorBuilder{cursors: make([]modelCursor, 0, nodes), kids: make([]*modelCursor, 0, edges)}
+	return b.build(root, nil, 0)
+}
+
+// cursorBuilder hands out the cursors of one tree from its arrays,
+// which are made large enough at the start and never grow.
+type cursorBuilder struct {
+	cursors []modelCursor
+	kids    []*modelCursor
+}
+
+func (b *cursorBuilder) build(n *modelNode, parent *modelCursor, idx int32) *modelCursor {
+	b.cursors = append(b.cursors, modelCursor{n: n, parent: parent, idx: idx})
+	t := &b.cursors[len(b.cursors)-1]
+	start := len(b.kids)
+	b.kids = b.kids[:start+len(n.kids)]
+	t.kids = b.kids[start:len(b.kids):len(b.kids)]
 	for i, k := range n.kids {
-		t.kids[i] = buildCursor(k, t, i)
+		t.kids[i] = b.build(k, t, int32(i))
 	}
 	return t
 }
@@ -229,8 +266,8 @@ func (t *modelCursor) parentOp() modelOp {
 }
 
 func (t *modelCursor) isNoExec() bool {
-	if t.noExec != nil {
-		return *t.noExec
+	if t.done&memoNoExec != 0 {
+		return t.noExec
 	}
 	r := false
 	switch {
@@ -245,7 +282,7 @@ func (t *modelCursor) isNoExec() bool {
 			}
 		}
 	}
-	t.noExec = &r
+	t.noExec, t.done = r, t.done|memoNoExec
 	return r
 }
 
@@ -257,7 +294,7 @@ func (t *modelCursor) rawPrev() *modelCursor {
 }
 
 func (t *modelCursor) rawNext() *modelCursor {
-	if t.parent == nil || t.idx+1 >= len(t.parent.kids) {
+	if t.parent == nil || int(t.idx)+1 >= len(t.parent.kids) {
 		return nil
 	}
 	return t.parent.kids[t.idx+1]
@@ -301,16 +338,6 @@ func (t *modelCursor) lastChild() *modelCursor {
 	return t.kids[len(t.kids)-1].prevSibling()
 }
 
-func (t *modelCursor) children() []*modelCursor {
-	var out []*modelCursor
-	for _, k := range t.kids {
-		if !k.isNoExec() {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // moveRight is the next sibling, or the parent's, and so on.
 func (t *modelCursor) moveRight() *modelCursor {
 	for c := t; c != nil; c = c.parent {
@@ -322,8 +349,8 @@ func (t *modelCursor) moveRight() *modelCursor {
 }
 
 func (t *modelCursor) path() tpath {
-	if t.pathOn != nil {
-		return *t.pathOn
+	if t.done&memoPath != 0 {
+		return t.pathOn
 	}
 	var p tpath
 	var parentPath tpath
@@ -341,7 +368,7 @@ func (t *modelCursor) path() tpath {
 	default:
 		p = parentPath
 	}
-	t.pathOn = &p
+	t.pathOn, t.done = p, t.done|memoPath
 	return p
 }
 
@@ -358,67 +385,86 @@ func (t *modelCursor) moveLeft() *modelCursor {
 // capturedTopologies are the closures captured to the left of t, by
 // name: the places where their bodies run.
 func (t *modelCursor) capturedTopologies() map[string]*modelCursor {
-	if t.captured != nil {
+	if t.done&memoCaptured != 0 {
 		return t.captured
 	}
-	out := map[string]*modelCursor{}
-	if _, ok := t.op().(captureOp); !ok && len(t.kids) > 0 {
-		maps.Copy(out, t.kids[len(t.kids)-1].capturedTopologies())
+	_, capture := t.op().(captureOp)
+	var inner, left map[string]*modelCursor
+	if !capture && len(t.kids) > 0 {
+		inner = t.kids[len(t.kids)-1].capturedTopologies()
 	}
 	if l := t.moveLeft(); l != nil {
-		maps.Copy(out, l.capturedTopologies())
+		left = l.capturedTopologies()
 	}
-	if c, ok := t.op().(captureOp); ok {
-		out[c.name] = t
+	// The maps are read only once made, so a node that adds nothing
+	// shares the one it sees.
+	var out map[string]*modelCursor
+	switch {
+	case !capture && len(inner) == 0:
+		out = left
+	case !capture && len(left) == 0:
+		out = inner
+	default:
+		out = make(map[string]*modelCursor, len(inner)+len(left)+1)
+		maps.Copy(out, inner)
+		maps.Copy(out, left)
+		if capture {
+			out[t.op().(captureOp).name] = t
+		}
 	}
-	t.captured = out
+	t.captured, t.done = out, t.done|memoCaptured
 	return out
 }
 
 func (t *modelCursor) currentPeer() value { return t.path().peer() }
 
 func (t *modelCursor) firstExecutesOn() *tpath {
-	if t.firstExecDone {
-		return *t.firstExec
+	if t.done&memoFirstExec != 0 {
+		return t.firstExec
 	}
 	var r *tpath
 	if isForceExec(t.op()) {
-		p := t.path()
-		r = &p
+		t.path()
+		r = &t.pathOn
 	} else {
-		for _, c := range t.children() {
+		for _, c := range t.kids {
+			if c.isNoExec() {
+				continue
+			}
 			if r = c.firstExecutesOn(); r != nil {
 				break
 			}
 		}
 	}
-	t.firstExec, t.firstExecDone = &r, true
+	t.firstExec, t.done = r, t.done|memoFirstExec
 	return r
 }
 
 func (t *modelCursor) lastExecutesOn() *tpath {
-	if t.lastExecDone {
-		return *t.lastExec
+	if t.done&memoLastExec != 0 {
+		return t.lastExec
 	}
 	var r *tpath
 	if isForceExec(t.op()) {
-		p := t.path()
-		r = &p
+		t.path()
+		r = &t.pathOn
 	} else {
-		cs := t.children()
-		for i := len(cs) - 1; i >= 0; i-- {
-			if r = cs[i].lastExecutesOn(); r != nil {
+		for i := len(t.kids) - 1; i >= 0; i-- {
+			if c := t.kids[i]; c.isNoExec() {
+				continue
+			}
+			if r = t.kids[i].lastExecutesOn(); r != nil {
 				break
 			}
 		}
 	}
-	t.lastExec, t.lastExecDone = &r, true
+	t.lastExec, t.done = r, t.done|memoLastExec
 	return r
 }
 
 func (t *modelCursor) nextExecutesOn() *tpath {
-	if t.nextExecDone {
-		return *t.nextExec
+	if t.done&memoNextExec != 0 {
+		return t.nextExec
 	}
 	var r *tpath
 	if p := t.parent; p != nil {
@@ -433,15 +479,12 @@ func (t *modelCursor) nextExecutesOn() *tpath {
 			r = p.nextExecutesOn()
 		}
 	}
-	t.nextExec, t.nextExecDone = &r, true
+	t.nextExec, t.done = r, t.done|memoNextExec
 	return r
 }
 
 // before: where execution is before this node starts.
 func (t *modelCursor) before() tpath {
-	if t.beforeOn != nil {
-		return *t.beforeOn
-	}
 	var r tpath
 	po := t.parentOp()
 	defaultBefore := func() tpath {
@@ -468,15 +511,14 @@ func (t *modelCursor) before() tpath {
 	default:
 		r = defaultBefore()
 	}
-	t.beforeOn = &r
 	return r
 }
 
 func isXor(o modelOp) bool { _, ok := o.(xorOp); return ok }
 
 func (t *modelCursor) begins() tpath {
-	if t.beginsOn != nil {
-		return *t.beginsOn
+	if t.done&memoBegins != 0 {
+		return t.beginsOn
 	}
 	var r tpath
 	switch o := t.op().(type) {
@@ -495,20 +537,34 @@ func (t *modelCursor) begins() tpath {
 	case forOp:
 		r = t.forBegins(o)
 	case parOp:
-		cs := t.children()
-		if len(cs) == 0 {
-			r = t.path()
-		} else {
-			acc := reversePath(cs[0].begins())
-			for _, c := range cs[1:] {
-				acc = commonPrefix(acc, reversePath(c.begins()))
+		// Where the branches all begin: the outermost ons their
+		// paths share, which are at the paths' ends.
+		var first tpath
+		shared, any := 0, false
+		for _, c := range t.kids {
+			if c.isNoExec() {
+				continue
 			}
-			r = reversePath(acc)
+			b := c.begins()
+			if !any {
+				first, shared, any = b, len(b), true
+				continue
+			}
+			n := 0
+			for n < shared && n < len(b) && sameOn(first[len(first)-1-n], b[len(b)-1-n]) {
+				n++
+			}
+			shared = n
+		}
+		if any {
+			r = first[len(first)-shared : len(first) : len(first)]
+		} else {
+			r = t.path()
 		}
 	default:
 		r = t.path()
 	}
-	t.beginsOn = &r
+	t.beginsOn, t.done = r, t.done|memoBegins
 	return r
 }
 
@@ -529,18 +585,14 @@ func (t *modelCursor) forBegins(f forOp) tpath {
 		on := child[i]
 		viaUses := false
 		for _, v := range on.via {
-			m := map[string]bool{}
-			usesNames(v, m)
-			if m[f.item] {
+			if valueUses(v, f.item) {
 				viaUses = true
 			}
 		}
-		peerUses := map[string]bool{}
-		usesNames(on.peer, peerUses)
 		switch {
 		case viaUses:
 			found = true
-		case len(acc) > 0 && len(acc[0].via) > 0 && peerUses[f.item]:
+		case len(acc) > 0 && len(acc[0].via) > 0 && valueUses(on.peer, f.item):
 			found = true
 			acc = append(tpath{{peer: acc[0].via[0], via: acc[0].via}}, acc...)
 		default:
@@ -551,8 +603,8 @@ func (t *modelCursor) forBegins(f forOp) tpath {
 }
 
 func (t *modelCursor) ends() tpath {
-	if t.endsOn != nil {
-		return *t.endsOn
+	if t.done&memoEnds != 0 {
+		return t.endsOn
 	}
 	var r tpath
 	o := t.op()
@@ -563,7 +615,10 @@ func (t *modelCursor) ends() tpath {
 		r = t.childFinally(t.firstChild())
 	case isParGroup(o):
 		ex := exitEmpty
-		for _, c := range t.children() {
+		for _, c := range t.kids {
+			if c.isNoExec() {
+				continue
+			}
 			if e := c.forceExit(); e > ex {
 				ex = e
 			}
@@ -581,7 +636,7 @@ func (t *modelCursor) ends() tpath {
 	default:
 		r = t.begins()
 	}
-	t.endsOn = &r
+	t.endsOn, t.done = r, t.done|memoEnds
 	return r
 }
 
@@ -606,8 +661,8 @@ func (t *modelCursor) afterParent() tpath {
 }
 
 func (t *modelCursor) after() tpath {
-	if t.afterOn != nil {
-		return *t.afterOn
+	if t.done&memoAfter != 0 {
+		return t.afterOn
 	}
 	var r tpath
 	po := t.parentOp()
@@ -638,13 +693,13 @@ func (t *modelCursor) after() tpath {
 	default:
 		r = t.path()
 	}
-	t.afterOn = &r
+	t.afterOn, t.done = r, t.done|memoAfter
 	return r
 }
 
 func (t *modelCursor) forceExit() exitStrategy {
-	if t.exit != nil {
-		return *t.exit
+	if t.done&memoExit != 0 {
+		return t.exit
 	}
 	var r exitStrategy
 	switch o := t.op().(type) {
@@ -659,7 +714,7 @@ func (t *modelCursor) forceExit() exitStrategy {
 	default:
 		r = t.afterForceExit()
 	}
-	t.exit = &r
+	t.exit, t.done = r, t.done|memoExit
 	return r
 }
 
@@ -694,27 +749,15 @@ func (t *modelCursor) hasExecLater() bool {
 	return false
 }
 
-func (t *modelCursor) namesUsedLater() map[string]bool {
-	out := map[string]bool{}
-	for c := t.moveRight(); c != nil; c = c.moveRight() {
-		treeUses(c.n, out)
-	}
-	return out
-}
-
+// exportsUsedLater reports whether anything after t reads what t
+// exports (but for what it sends back only as far as a relay).
 func (t *modelCursor) exportsUsedLater() bool {
-	exports := map[string]bool{}
-	treeExports(t.n, func(n *modelNode) bool {
-		if on, ok := n.op.(onOp); ok && on.relayRet {
-			return false
-		}
-		return true
-	}, exports)
+	exports := treeExports(t.n, nil)
 	if len(exports) == 0 {
 		return false
 	}
-	for n := range t.namesUsedLater() {
-		if exports[n] {
+	for c := t.moveRight(); c != nil; c = c.moveRight() {
+		if treeUsesAny(c.n, exports) {
 			return true
 		}
 	}
@@ -750,9 +793,6 @@ func (t *modelCursor) closestParExit() *modelCursor {
 }
 
 func (t *modelCursor) finallyOn() tpath {
-	if t.finally != nil {
-		return *t.finally
-	}
 	var r tpath
 	switch t.forceExit() {
 	case exitFull:
@@ -762,7 +802,6 @@ func (t *modelCursor) finallyOn() tpath {
 	default:
 		r = t.ends()
 	}
-	t.finally = &r
 	return r
 }
 

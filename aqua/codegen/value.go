@@ -97,18 +97,22 @@ func isStreamVar(v value) (variable, bool) {
 	return vv, ok
 }
 
-// usesNames lists the variable names an operand reads.
-func usesNames(v value, out map[string]bool) {
+// valueUses reports whether an operand reads the named variable: as
+// itself or as an index of its lens.
+func valueUses(v value, name string) bool {
 	vv, ok := v.(variable)
 	if !ok {
-		return
+		return false
 	}
-	out[vv.name] = true
+	if vv.name == name {
+		return true
+	}
 	for _, p := range vv.props {
-		if p.kind == indexProp && !isDigits(p.name) {
-			out[p.name] = true
+		if p.kind == indexProp && p.name == name && !isDigits(p.name) {
+			return true
 		}
 	}
+	return false
 }
 
 func isDigits(s string) bool {
