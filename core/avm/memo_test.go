@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 	"github.com/aquarium-p2p/aquarium/core/avm/data"
 	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
@@ -28,32 +29,32 @@ func TestMemoChangesNothing(t *testing.T) {
 	}
 	type job struct {
 		name, script string
-		peers        []*testPeer
+		peers        []*avmtest.Peer
 		rng          *rand.Rand
 	}
 	var jobs []job
-	self := newTestPeer("self", nil)
-	self.svc = benchService(self.id)
+	self := avmtest.NewPeer("self", nil)
+	self.Service = benchService(string(self.ID))
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		jobs = append(jobs, job{name: filepath.Base(f), script: string(src), peers: []*testPeer{self}})
+		jobs = append(jobs, job{name: filepath.Base(f), script: string(src), peers: []*avmtest.Peer{self}})
 	}
-	a, b, c := newTestPeer("a", nil), newTestPeer("b", echo), newTestPeer("c", echo)
 	xs := make([]any, 100)
 	for i := range xs {
 		xs[i] = i
 	}
-	a.svc = byFunction(map[string]service{"xs": returns(xs)})
-	expand := strings.NewReplacer("@a", a.id, "@b", b.id, "@c", c.id)
+	a := avmtest.NewPeer("a", avmtest.ByFunction(map[string]avmtest.Service{"xs": avmtest.Returns(xs)}))
+	b, c := avmtest.NewPeer("b", avmtest.Echo), avmtest.NewPeer("c", avmtest.Echo)
+	expand := strings.NewReplacer("@a", string(a.ID), "@b", string(b.ID), "@c", string(c.ID))
 	for seed := range uint64(4) {
 		jobs = append(jobs,
-			job{name: fmt.Sprintf("sequential fold, order %d", seed), peers: []*testPeer{a, b},
+			job{name: fmt.Sprintf("sequential fold, order %d", seed), peers: []*avmtest.Peer{a, b},
 				script: expand.Replace(`(seq (call "@a" ("" "xs") [] xs) (fold xs x (seq (call "@a" ("" "f") [x] $r) (next x))))`),
 				rng:    rand.New(rand.NewPCG(seed, 1))},
-			job{name: fmt.Sprintf("par branches over three peers, order %d", seed), peers: []*testPeer{a, b, c},
+			job{name: fmt.Sprintf("par branches over three peers, order %d", seed), peers: []*avmtest.Peer{a, b, c},
 				script: expand.Replace(`(seq (call "@a" ("" "xs") [] xs)
 				  (seq (fold xs x (par (seq (call "@b" ("" "f") [x] $r) (seq (call "@c" ("" "g") [x] $s) (call "@a" ("" "h") [x] $back))) (next x)))
 				       (seq (canon "@a" $back #back) (call "@a" ("" "done") [#back] d))))`),
@@ -62,7 +63,7 @@ func TestMemoChangesNothing(t *testing.T) {
 	total := 0
 	for _, j := range jobs {
 		t.Run(j.name, func(t *testing.T) {
-			byID := map[peer.ID]*testPeer{}
+			byID := map[peer.ID]*avmtest.Peer{}
 			peers := make([]memnet.Peer, len(j.peers))
 			for i, p := range j.peers {
 				byID[p.ID], peers[i] = p, p.Peer
@@ -71,11 +72,11 @@ func TestMemoChangesNothing(t *testing.T) {
 			runs := 0
 			sim := memnet.NewSim(memnet.SimConfig{
 				Particle: pt, Peers: peers, Inline: true, Rand: j.rng, MaxRuns: 5000,
-				Serve: func(p memnet.Peer, _ uint32, req avm.CallRequest) avm.CallResult { return byID[p.ID].svc(req) },
+				Serve: func(p memnet.Peer, _ uint32, req avm.CallRequest) avm.CallResult { return byID[p.ID].Service(req) },
 				Ran: func(r memnet.Run) {
 					runs++
 					p := avm.Params{InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(r.Peer.ID), Timestamp: pt.Timestamp,
-						TTL: pt.TTL, ParticleID: pt.ID, Key: byID[r.Peer.ID].key, LazySign: true}
+						TTL: pt.TTL, ParticleID: pt.ID, Key: byID[r.Peer.ID].Signer, LazySign: true}
 					want := avm.Run(p, j.script, r.Prev, r.Current, r.Results)
 					got := r.Outcome
 					if !bytes.Equal(got.Data, want.Data) || got.RetCode != want.RetCode || got.ErrorMessage != want.ErrorMessage ||
@@ -99,40 +100,44 @@ func TestMemoChangesNothing(t *testing.T) {
 }
 
 // TestLazySignSignsWhatIsSent runs three sequential calls on a before the
-// particle goes to b, with LazySign: the runs that wait for a call keep
-// the signature a made first, and the run that sends signs every result,
-// which b checks, though it waits for a call too.
+// particle goes to b, with LazySign: the first run, which has no result
+// yet, signs nothing; the second signs its one result; the third keeps
+// that signature while it waits; and the run that sends signs every
+// result, which b checks, though it waits for a call too.
 func TestLazySignSignsWhatIsSent(t *testing.T) {
-	a, b := newTestPeer("a", echo), newTestPeer("b", echo)
-	script := strings.NewReplacer("@a", a.id, "@b", b.id).Replace(
+	a, b := avmtest.NewPeer("a", avmtest.Echo), avmtest.NewPeer("b", avmtest.Echo)
+	script := strings.NewReplacer("@a", string(a.ID), "@b", string(b.ID)).Replace(
 		`(seq (seq (call "@a" ("" "f") [1] x) (seq (call "@a" ("" "f") [2] y) (call "@a" ("" "f") [3] z))) (par (call "@b" ("" "g") [x y z] r) (call "@a" ("" "h") [] w)))`)
-	params := func(p *testPeer) avm.Params {
-		return avm.Params{InitPeerID: a.id, CurrentPeerID: p.id, Timestamp: 1337, TTL: 5000, ParticleID: "particle-1",
-			Key: p.key, LazySign: true, Memo: new(avm.Memo)}
+	params := func(p *avmtest.Peer) avm.Params {
+		return avm.Params{InitPeerID: string(a.ID), CurrentPeerID: string(p.ID), Timestamp: 1337, TTL: 5000, ParticleID: "particle-1",
+			Key: p.Signer, LazySign: true, Memo: new(avm.Memo)}
 	}
 	pa := params(a)
 	out := avm.Run(pa, script, nil, nil, nil)
-	stale := 0
+	stale, unsigned := 0, 0
 	// a waits for each call in turn, then sends to b while it asks for h.
 	for out.RetCode == 0 && len(out.NextPeers) == 0 {
 		d, err := data.DecodeOwn(out.Data)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, ok := d.Signatures[string(a.ID)]; !ok {
+			unsigned++
+		}
 		if d.VerifySignatures(pa.ParticleID) != nil {
 			stale++
 		}
 		results := map[uint32]avm.CallResult{}
 		for id, req := range out.CallRequests {
-			results[id] = echo(req)
+			results[id] = avmtest.Echo(req)
 		}
 		out = avm.Run(pa, script, out.Data, nil, results)
 	}
 	if out.RetCode != 0 || len(out.NextPeers) != 1 || len(out.CallRequests) != 1 {
 		t.Fatalf("a: ret %d %s, next %v", out.RetCode, out.ErrorMessage, out.NextPeers)
 	}
-	if stale < 2 {
-		t.Errorf("%d of a's waiting runs kept an older signature, want 2: LazySign signed them", stale)
+	if unsigned != 1 || stale != 1 {
+		t.Errorf("of a's 3 waiting runs, %d signed nothing (want 1, the first) and %d kept an older signature (want 1, the third)", unsigned, stale)
 	}
 	onB := avm.Run(params(b), script, nil, out.Data, nil)
 	if onB.RetCode != 0 || len(onB.CallRequests) != 1 {

@@ -185,11 +185,13 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	}
 	// With LazySign, a run whose data stays here (it waits for calls and
 	// sends nothing) keeps the signature it had; the run that sends signs.
-	// A peer signs at least once first: the reference interpreter, should
-	// it run the particle here next, takes results without a signature
-	// for an error even in its own data.
+	// A peer with results signs them at least once: the reference
+	// interpreter, should it run the particle here next, takes results
+	// without a signature for an error even in its own data. A peer with
+	// none needs no signature, so the first run of a particle, which only
+	// asks for calls, signs nothing.
 	_, hadSignature := prev.Signatures[p.CurrentPeerID]
-	sendsNow := len(x.nextPeers) > 0 || len(x.requests) == 0 || !hadSignature
+	sendsNow := len(x.nextPeers) > 0 || len(x.requests) == 0 || !hadSignature && len(ours) > 0
 	switch {
 	case !signs:
 	case p.LazySign && !sendsNow:
