@@ -9,6 +9,9 @@ gobench "$BENCH_WORK/onecall.txt" $pkg '^BenchmarkOneCall$'
 timerow "AIR, one call, both runs (\`marine/avmwasm\` \`BenchmarkOneCall\` \`core/avm/complete\`, \`avm.wasm/complete\`)" \
 	"$(median "$BENCH_WORK/onecall.txt" BenchmarkOneCall/core/avm/complete ns/op)" \
 	"$(median "$BENCH_WORK/onecall.txt" BenchmarkOneCall/avm.wasm/complete ns/op)"
+timerow "… as a node runs it, with an \`avm.Memo\` and \`LazySign\` (\`core/avm/node\`: the first run has no result to sign)" \
+	"$(median "$BENCH_WORK/onecall.txt" BenchmarkOneCall/core/avm/node ns/op)" \
+	"$(median "$BENCH_WORK/onecall.txt" BenchmarkOneCall/avm.wasm/complete ns/op)"
 
 # A fold of 1,000 sequential calls, all 1,002 runs as a host makes them;
 # ours as a node runs it, with the avm.Memo it keeps for the particle and
