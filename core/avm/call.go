@@ -73,7 +73,9 @@ func (x *interp) checkOutput(out air.Value) error {
 type callArgs struct {
 	values []any
 	tets   [][]data.Tetraplet
-	hash   data.CID
+	// hash is the CID of text, once computed: a replayed call only
+	// compares it with the one its result names.
+	hash data.CID
 	// text is the JSON text of the array of the arguments; each
 	// argument's text ends in it where ends says.
 	text    []byte
@@ -125,8 +127,25 @@ func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 		a.ends = append(a.ends, len(text))
 	}
 	a.text = append(text, ']')
-	a.hash = x.argCIDs.cid(a.text)
+	a.hash = ""
 	return a, nil
+}
+
+// argHash returns the CID of the arguments' text.
+func (x *interp) argHash(a *callArgs) data.CID {
+	if a.hash == "" {
+		a.hash = x.argCIDs.cid(a.text)
+	}
+	return a.hash
+}
+
+// argsHashTo reports whether the arguments' text has the CID c. Without a
+// cache of argument CIDs, it is checked without making the CID's string.
+func (x *interp) argsHashTo(a *callArgs, c data.CID) bool {
+	if a.hash == "" && x.argCIDs == nil {
+		return data.HasCID(a.text, c)
+	}
+	return x.argHash(a) == c
 }
 
 // resolvedCall runs the call state machine on the merged state of the
@@ -210,9 +229,9 @@ func (x *interp) verifyCall(sr data.ServiceResult, tet data.Tetraplet, args *cal
 	if args == nil {
 		return uncatchable(CodeParametersMismatch, "call argument_hash doesn't match expected parameters: expected nothing, got %s ", sr.ArgumentHash)
 	}
-	if args.hash != sr.ArgumentHash {
+	if !x.argsHashTo(args, sr.ArgumentHash) {
 		return uncatchable(CodeParametersMismatch,
-			"call argument_hash doesn't match expected parameters: expected %s, got %s ", args.hash, sr.ArgumentHash)
+			"call argument_hash doesn't match expected parameters: expected %s, got %s ", x.argHash(args), sr.ArgumentHash)
 	}
 	if stored := x.st.Tetraplets[sr.TetrapletCID]; stored != tet {
 		return uncatchable(CodeParametersMismatch,
@@ -311,7 +330,7 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 		// the iteration as complete in one run but not in the next.
 		x.complete = false
 		obj := map[string]any{"ret_code": code, "message": msg}
-		cid := x.storeServiceResult(obj, tet, args.hash)
+		cid := x.storeServiceResult(obj, tet, x.argHash(args))
 		x.tr.Push(&data.Call{Kind: data.CallFailed, CID: cid})
 		return errLocalService(code, msg)
 	}
@@ -332,14 +351,14 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 	pos := x.tr.Pos()
 	switch out := c.Output.(type) {
 	case *air.Scalar:
-		cid := x.storeServiceResult(v, tet, args.hash)
+		cid := x.storeServiceResult(v, tet, x.argHash(args))
 		b := &binding{val: &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}}}
 		if err := x.sc.set(out.Name, b); err != nil {
 			return err
 		}
 		x.tr.Push(&data.Call{Kind: data.CallScalar, CID: cid})
 	case *air.Stream:
-		cid := x.storeServiceResult(v, tet, args.hash)
+		cid := x.storeServiceResult(v, tet, x.argHash(args))
 		sv := &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}}
 		if err := x.streams.getOrCreate(out.Name, out.Pos()).add(sv, newGeneration); err != nil {
 			return err

@@ -26,6 +26,19 @@ const (
 // object of every hop goes through here, so it allocates only the string
 // it returns.
 func ComputeCID(canonicalJSON []byte) CID {
+	text := cidText(canonicalJSON)
+	return CID(text[:])
+}
+
+// HasCID reports whether c is the identifier of a canonical JSON text,
+// without allocating: data from other peers has every object checked.
+func HasCID(canonicalJSON []byte, c CID) bool {
+	text := cidText(canonicalJSON)
+	return string(text[:]) == string(c)
+}
+
+// cidText computes the text of the identifier of a canonical JSON text.
+func cidText(canonicalJSON []byte) [cidTextSize]byte {
 	var raw [cidSize]byte
 	copy(raw[:], cidPrefix[:])
 	sum := blake3.Sum256(canonicalJSON)
@@ -33,5 +46,5 @@ func ComputeCID(canonicalJSON []byte) CID {
 	var text [cidTextSize]byte
 	text[0] = 'b'
 	base32Lower.Encode(text[1:], raw[:])
-	return CID(text[:])
+	return text
 }
