@@ -32,53 +32,22 @@ trap cleanup EXIT
 
 go build -o "$work/aquarium" ./cmd/aquarium
 
-total=0
-identical=0
-failed=0
-for dir in "$@"; do
-	files=("$dir"/*.aqua)
-	if [ ! -e "${files[0]}" ]; then
-		echo "no Aqua programs in $dir" >&2
-		exit 1
-	fi
-	slug=${dir//\//_}
-	ref="$work/reference/$slug"
-	ours="$work/ours/$slug"
-	mkdir -p "$ref" "$ours"
-	node .ci/js-module/reference.mjs "$ref" "${files[@]}" || failed=1
-	for f in "${files[@]}"; do
-		flags=$(sed -n 's/^-- flags: //p' "$f" | head -1)
-		for target in js ts; do
-			# shellcheck disable=SC2086 # flags are separate words
-			if ! "$work/aquarium" compile "$f" -I "$AQUARIUM_REFERENCE_NODE_MODULES" $flags --target "$target" -o "$ours" 2>"$work/stderr"; then
-				echo "$f: our compiler failed (--target $target):" >&2
-				cat "$work/stderr" >&2
-				failed=1
-			fi
-		done
+# shellcheck source=.ci/compare-lib.sh
+source .ci/compare-lib.sh
+
+reference_compile() { node .ci/js-module/reference.mjs "$@"; }
+our_compile() {
+	local out=$1 f=$2 target
+	shift 2
+	for target in js ts; do
+		ours "--target $target" "$f" -I "$AQUARIUM_REFERENCE_NODE_MODULES" "$@" --target "$target" -o "$out"
 	done
-	while IFS= read -r name; do
-		total=$((total + 1))
-		if cmp -s "$ref/$name" "$ours/$name"; then
-			identical=$((identical + 1))
-			continue
-		fi
-		failed=1
-		if [ ! -e "$ref/$name" ]; then
-			echo "$dir: $name: only our compiler wrote it" >&2
-		elif [ ! -e "$ours/$name" ]; then
-			echo "$dir: $name: only the reference compiler wrote it" >&2
-		else
-			echo "$dir: $name differs" >&2
-			diff -u "$ref/$name" "$ours/$name" | head -40 >&2 || true
-		fi
-	done < <( (ls "$ref"; ls "$ours") | sort -u)
-done
-if [ "$total" -eq 0 ]; then
-	echo "no modules written" >&2
-	exit 1
-fi
-awk -v n="$identical" -v t="$total" 'BEGIN { printf "JS/TS modules byte-identical to the reference compiler: %d of %d files (%.1f%%)\n", n, t, 100 * n / t }'
+}
+compiled_files() { ls "$1"; }
+output_label() { echo "$1: $2"; }
+
+# 1. The modules against the reference compiler's.
+compare_corpora "JS/TS modules byte-identical to the reference compiler" files "$@"
 
 # 2. The generated module at run time.
 mod="$work/module"
