@@ -6,20 +6,21 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // benchService answers compiled Aqua's service calls on one peer: the
 // relay is the peer itself, data arguments are strings or small arrays,
 // everything else echoes.
-func benchService(self string) service {
+func benchService(self string) avmtest.Service {
 	return func(req avm.CallRequest) avm.CallResult {
 		switch {
 		case req.ServiceID == "getDataSrv" && req.FunctionName == "-relay-":
-			return ok(self)
+			return avmtest.OK(self)
 		case req.ServiceID == "getDataSrv":
-			return ok([]any{"x", "y", "z"})
+			return avmtest.OK([]any{"x", "y", "z"})
 		}
-		return echo(req)
+		return avmtest.Echo(req)
 	}
 }
 
@@ -32,16 +33,17 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(name, func(b *testing.B) {
-			n := newNetwork(b, "bench", map[string]service{"bench": benchService(newTestPeer("bench", nil).id)})
+			n := avmtest.NewNetwork(b, "bench", nil)
+			n.Peer("bench").Service = benchService(n.ID("bench"))
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			for b.Loop() {
-				n.calls = n.calls[:0]
-				n.deliveries = n.deliveries[:0]
-				n.run(string(src), nil)
+				n.Calls = n.Calls[:0]
+				n.Deliveries = n.Deliveries[:0]
+				n.Run(string(src), nil)
 			}
-			b.ReportMetric(float64(len(n.calls)), "calls/op")
-			b.ReportMetric(float64(len(n.peers["bench"].prev)), "data-bytes")
+			b.ReportMetric(float64(len(n.Calls)), "calls/op")
+			b.ReportMetric(float64(len(n.Peer("bench").Prev)), "data-bytes")
 		})
 	}
 }
@@ -56,13 +58,13 @@ func BenchmarkMerge(b *testing.B) {
 	for i := range xs {
 		xs[i] = i
 	}
-	n := newNetwork(b, "a", map[string]service{"a": byFunction(map[string]service{"set": returns(xs)}), "b": echo})
-	n.run(script, nil)
-	a, peerB := n.peers["a"], n.peers["b"]
-	b.SetBytes(int64(len(peerB.prev)))
+	n := avmtest.NewNetwork(b, "a", map[string]avmtest.Service{"a": avmtest.ByFunction(map[string]avmtest.Service{"set": avmtest.Returns(xs)}), "b": avmtest.Echo})
+	n.Run(script, nil)
+	a, peerB := n.Peer("a"), n.Peer("b")
+	b.SetBytes(int64(len(peerB.Prev)))
 	b.ReportAllocs()
 	for b.Loop() {
-		out := avm.Run(n.params(a), n.expand(script), a.prev, peerB.prev, nil)
+		out := avm.Run(n.Params(a), n.Expand(script), a.Prev, peerB.Prev, nil)
 		if out.RetCode != 0 {
 			b.Fatal(out.ErrorMessage)
 		}

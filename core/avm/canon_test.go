@@ -3,6 +3,8 @@ package avm_test
 import (
 	"slices"
 	"testing"
+
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // TestCanonFixesStream checks that a canon's snapshot, once taken on its
@@ -12,13 +14,13 @@ func TestCanonFixesStream(t *testing.T) {
 	script := `(seq (par (call "@b" ("" "") [1] $s) (par (call "@c" ("" "") [2] $s) (call "@d" ("" "") [3] $s)))
 	                (seq (call "@e" ("" "") [4])
 	                     (seq (canon "@d" $s #c) (par (call "@d" ("" "use") [#c]) (call "@b" ("" "use") [#c])))))`
-	services := map[string]service{"a": echo, "b": echo, "c": echo, "d": echo, "e": echo}
+	services := map[string]avmtest.Service{"a": avmtest.Echo, "b": avmtest.Echo, "c": avmtest.Echo, "d": avmtest.Echo, "e": avmtest.Echo}
 	for seed := range uint64(10) {
-		n := newNetwork(t, "a", services)
+		n := avmtest.NewNetwork(t, "a", services)
 		var rng = newRand(seed)
-		n.run(script, rng)
+		n.Run(script, rng)
 		var uses []string
-		for _, c := range n.calls {
+		for _, c := range n.Calls {
 			if c.Function == "use" {
 				uses = append(uses, c.Args)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // BenchmarkSequentialFold measures one run of a fold of sequential calls
@@ -21,10 +22,10 @@ func BenchmarkSequentialFold(b *testing.B) {
 		xs[i] = i
 	}
 	xsJSON, _ := json.Marshal(xs)
-	net := newNetwork(b, "a", map[string]service{"a": echo})
-	a := net.peers["a"]
-	params := net.params(a)
-	script = net.expand(script)
+	net := avmtest.NewNetwork(b, "a", map[string]avmtest.Service{"a": avmtest.Echo})
+	a := net.Peer("a")
+	params := net.Params(a)
+	script = net.Expand(script)
 
 	// Walk the fold once, keeping the inputs of the run at each length.
 	type step struct {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // zeros is the JSON text of an array of n zeros.
@@ -49,8 +50,8 @@ func TestFoldOverTenMillionValues(t *testing.T) {
 	}
 	text := zeros(n)
 	text = text[:len(text)-2] + "7]"
-	p := newTestPeer("a", nil)
-	params := avm.Params{InitPeerID: p.id, CurrentPeerID: p.id, ParticleID: "particle-1", Key: p.key,
+	p := avmtest.NewPeer("a", nil)
+	params := avm.Params{InitPeerID: string(p.ID), CurrentPeerID: string(p.ID), ParticleID: "particle-1", Key: p.Signer,
 		Limits: avm.Limits{Steps: 4 * int64(n), ValueSize: 2*n + 2, DataSize: 4 * n}}
 	script := `(seq (call %init_peer_id% ("" "") [] xs)
 	  (seq (fold xs i (seq (null) (next i)) (ap i $last))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 	"github.com/aquarium-p2p/aquarium/core/memnet"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 )
@@ -18,22 +19,30 @@ const fuzzScript = `(seq (par (call "@b" ("" "") [] $s) (call "@c" ("" "") [] $s
   (seq (fold $s i (seq (call "@a" ("" "") [i] $r) (next i)) (null))
        (seq (canon "@a" $r #c) (call "@a" ("" "") [#c]))))`
 
+// fuzzSeeded runs fuzzScript over peers a, b and c and seeds f with the
+// data each kept: the inputs a peer meets, from which the fuzzer
+// mutates. It returns the network and a, the peer the fuzz targets run
+// on with the data it kept.
+func fuzzSeeded(f *testing.F) (*avmtest.Network, *avmtest.Peer) {
+	n := avmtest.NewNetwork(f, "a", map[string]avmtest.Service{"a": avmtest.Echo, "b": avmtest.Returns(1), "c": avmtest.Returns(2)})
+	n.Run(fuzzScript, nil)
+	for _, name := range []string{"b", "c", "a"} {
+		f.Add(n.Peer(name).Prev)
+	}
+	return n, n.Peer("a")
+}
+
 // FuzzRun feeds arbitrary current data to a peer that already ran the
 // script: Run must not panic, and a refused input must leave the peer's
 // data as it was.
 func FuzzRun(f *testing.F) {
-	n := newNetwork(f, "a", map[string]service{"a": echo, "b": returns(1), "c": returns(2)})
-	n.run(fuzzScript, nil)
-	a := n.peers["a"]
-	f.Add(n.peers["b"].prev)
-	f.Add(n.peers["c"].prev)
-	f.Add(a.prev)
+	n, a := fuzzSeeded(f)
 	f.Fuzz(func(t *testing.T, current []byte) {
-		out := avm.Run(n.params(a), n.expand(fuzzScript), a.prev, current, nil)
-		if out.RetCode != 0 && out.RetCode < 10000 && !bytes.Equal(out.Data, a.prev) {
+		out := avm.Run(n.Params(a), n.Expand(fuzzScript), a.Prev, current, nil)
+		if out.RetCode != 0 && out.RetCode < 10000 && !bytes.Equal(out.Data, a.Prev) {
 			t.Fatalf("refused input (%d %s) changed the data", out.RetCode, out.ErrorMessage)
 		}
-		if out.RetCode >= 20000 && out.RetCode < 30000 && !bytes.Equal(out.Data, a.prev) {
+		if out.RetCode >= 20000 && out.RetCode < 30000 && !bytes.Equal(out.Data, a.Prev) {
 			t.Fatalf("uncatchable error (%d %s) changed the data", out.RetCode, out.ErrorMessage)
 		}
 	})

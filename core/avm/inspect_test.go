@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // scopeLines renders a scope one variable a line, peers by @name.
-func scopeLines(n *network, sc avm.Scope) string {
+func scopeLines(n *avmtest.Network, sc avm.Scope) string {
 	var lines []string
 	for _, v := range sc.Variables {
 		l := fmt.Sprintf("%s %s", v.Kind, v.Name)
@@ -42,7 +43,7 @@ func scopeLines(n *network, sc avm.Scope) string {
 	if sc.LastError != nil {
 		lines = append(lines, "last error "+string(sc.LastError))
 	}
-	return n.shorten(strings.Join(lines, "\n"))
+	return n.Shorten(strings.Join(lines, "\n"))
 }
 
 // inspectScript binds variables of every kind: it asks for a list, catches
@@ -71,9 +72,9 @@ const inspectScript = `(seq
 // came from, a stream by generation, a canon, a fold's iterator at each
 // item, a stream map and its canon, the last error.
 func TestInspectVariables(t *testing.T) {
-	n := newNetwork(t, "a", map[string]service{"a": echo})
-	a := n.peers["a"]
-	p := n.params(a)
+	n := avmtest.NewNetwork(t, "a", map[string]avmtest.Service{"a": avmtest.Echo})
+	a := n.Peer("a")
+	p := n.Params(a)
 	p.Inspect = true
 	script := inspectScript
 	first := avm.Run(p, script, nil, nil, nil)
@@ -119,7 +120,7 @@ last error {"error_code":7,"instruction":"fail 7 \"oops\"","message":"oops","pee
 // TestInspectAtErrors checks the variables seen where an error stopped
 // the run, caught or not, and in scopes opened by new.
 func TestInspectAtErrors(t *testing.T) {
-	n := newNetwork(t, "a", map[string]service{"a": echo})
+	n := avmtest.NewNetwork(t, "a", map[string]avmtest.Service{"a": avmtest.Echo})
 	tests := []struct {
 		name, script, want string
 	}{
@@ -135,7 +136,7 @@ func TestInspectAtErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := n.params(n.peers["a"])
+			p := n.Params(n.Peer("a"))
 			p.Inspect = true
 			out := avm.Run(p, tt.script, nil, nil, nil)
 			if out.RetCode == 0 || len(out.Stops) != 1 || out.Stops[0].Kind != avm.StopError {
@@ -154,15 +155,15 @@ func TestInspectAtErrors(t *testing.T) {
 // TestInspectChangesNothingElse holds an inspecting run, with or without
 // a key, to the plain run's outcome; a plain run captures nothing.
 func TestInspectChangesNothingElse(t *testing.T) {
-	n := newNetwork(t, "a", map[string]service{"a": echo, "b": echo})
-	a := n.peers["a"]
-	script := n.expand(`(seq (call %init_peer_id% ("s" "f") ["x"] y) (par (call "@b" ("s" "g") [y]) (call %init_peer_id% ("s" "h") [y])))`)
-	first := avm.Run(n.params(a), script, nil, nil, nil)
-	plain := avm.Run(n.params(a), script, first.Data, nil, map[uint32]avm.CallResult{1: {Result: `"r"`}})
+	n := avmtest.NewNetwork(t, "a", map[string]avmtest.Service{"a": avmtest.Echo, "b": avmtest.Echo})
+	a := n.Peer("a")
+	script := n.Expand(`(seq (call %init_peer_id% ("s" "f") ["x"] y) (par (call "@b" ("s" "g") [y]) (call %init_peer_id% ("s" "h") [y])))`)
+	first := avm.Run(n.Params(a), script, nil, nil, nil)
+	plain := avm.Run(n.Params(a), script, first.Data, nil, map[uint32]avm.CallResult{1: {Result: `"r"`}})
 	if plain.Scopes != nil {
 		t.Errorf("a run without Inspect captured %d scopes", len(plain.Scopes))
 	}
-	keyed := n.params(a)
+	keyed := n.Params(a)
 	keyed.Inspect = true
 	keyless := keyed
 	keyless.Key = nil
@@ -181,7 +182,7 @@ func TestInspectChangesNothingElse(t *testing.T) {
 	}
 	// A key that is not the peer's is refused, inspecting or not.
 	wrong := keyed
-	wrong.Key = n.peers["b"].key
+	wrong.Key = n.Peer("b").Signer
 	if out := avm.Run(wrong, script, nil, nil, nil); out.RetCode != avm.CodeMalformedKeyPair {
 		t.Errorf("inspecting with another peer's key: ret code %d", out.RetCode)
 	}
@@ -191,18 +192,13 @@ func TestInspectChangesNothingElse(t *testing.T) {
 // the fuzz script, inspecting without its key: the run must not panic,
 // must stop where the plain run stops, and must hold a scope per stop.
 func FuzzInspect(f *testing.F) {
-	n := newNetwork(f, "a", map[string]service{"a": echo, "b": returns(1), "c": returns(2)})
-	n.run(fuzzScript, nil)
-	a := n.peers["a"]
-	f.Add(n.peers["b"].prev)
-	f.Add(n.peers["c"].prev)
-	f.Add(a.prev)
-	script := n.expand(fuzzScript)
+	n, a := fuzzSeeded(f)
+	script := n.Expand(fuzzScript)
 	f.Fuzz(func(t *testing.T, current []byte) {
-		plain := avm.Run(n.params(a), script, a.prev, current, nil)
-		p := n.params(a)
+		plain := avm.Run(n.Params(a), script, a.Prev, current, nil)
+		p := n.Params(a)
 		p.Inspect, p.Key = true, nil
-		got := avm.Run(p, script, a.prev, current, nil)
+		got := avm.Run(p, script, a.Prev, current, nil)
 		if got.RetCode != plain.RetCode || !reflect.DeepEqual(got.Stops, plain.Stops) {
 			t.Fatalf("inspecting: %d %v; plain: %d %v", got.RetCode, got.Stops, plain.RetCode, plain.Stops)
 		}
@@ -216,12 +212,12 @@ func FuzzInspect(f *testing.F) {
 // run of TestInspectVariables's script, which stops at three calls with
 // six variables in scope, plain and inspecting.
 func BenchmarkInspect(b *testing.B) {
-	n := newNetwork(b, "a", map[string]service{"a": echo})
-	first := avm.Run(n.params(n.peers["a"]), inspectScript, nil, nil, nil)
+	n := avmtest.NewNetwork(b, "a", map[string]avmtest.Service{"a": avmtest.Echo})
+	first := avm.Run(n.Params(n.Peer("a")), inspectScript, nil, nil, nil)
 	results := map[uint32]avm.CallResult{1: {Result: `["a","b","c"]`}}
 	for _, inspect := range []bool{false, true} {
 		b.Run(fmt.Sprintf("inspect=%v", inspect), func(b *testing.B) {
-			p := n.params(n.peers["a"])
+			p := n.Params(n.Peer("a"))
 			p.Inspect = inspect
 			b.ReportAllocs()
 			for b.Loop() {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // doublings is a script that doubles a value n times: each level puts the
@@ -40,8 +41,8 @@ func failsWith(t *testing.T, out avm.Outcome, prev []byte, code int64, msg strin
 
 func TestDoublingValueStopsAtTheValueSizeLimit(t *testing.T) {
 	script := doublings(26)
-	p := newTestPeer("a", nil)
-	params := avm.Params{InitPeerID: p.id, CurrentPeerID: p.id, ParticleID: "particle-1", Key: p.key}
+	p := avmtest.NewPeer("a", nil)
+	params := avm.Params{InitPeerID: string(p.ID), CurrentPeerID: string(p.ID), ParticleID: "particle-1", Key: p.Signer}
 	start := time.Now()
 	out := avm.Run(params, script, nil, nil, nil)
 	took := time.Since(start)
@@ -80,20 +81,20 @@ func TestStepLimit(t *testing.T) {
 			           (fold xs a (seq (fold xs b (seq (match big big (null)) (next b))) (next a)))))`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			n := newNetwork(t, "a", map[string]service{"a": byFunction(map[string]service{"big": returns(big), "": returns(hundred)})})
-			n.limits = tt.limits
-			n.run(tt.script, nil)
-			d := n.deliveries[len(n.deliveries)-1]
-			if d.retCode != avm.CodeStepLimit {
-				t.Errorf("got %d %q, want %d", d.retCode, d.errMsg, avm.CodeStepLimit)
+			n := avmtest.NewNetwork(t, "a", map[string]avmtest.Service{"a": avmtest.ByFunction(map[string]avmtest.Service{"big": avmtest.Returns(big), "": avmtest.Returns(hundred)})})
+			n.Limits = tt.limits
+			n.Run(tt.script, nil)
+			d := n.Deliveries[len(n.Deliveries)-1]
+			if d.RetCode != avm.CodeStepLimit {
+				t.Errorf("got %d %q, want %d", d.RetCode, d.ErrMsg, avm.CodeStepLimit)
 			}
 		})
 	}
 }
 
 func TestValueSizeLimit(t *testing.T) {
-	p := newTestPeer("a", nil)
-	params := avm.Params{InitPeerID: p.id, CurrentPeerID: p.id, ParticleID: "particle-1", Key: p.key, Limits: avm.Limits{ValueSize: 1000}}
+	p := avmtest.NewPeer("a", nil)
+	params := avm.Params{InitPeerID: string(p.ID), CurrentPeerID: string(p.ID), ParticleID: "particle-1", Key: p.Signer, Limits: avm.Limits{ValueSize: 1000}}
 	call := `(call %init_peer_id% ("" "") [] x)`
 	first := avm.Run(params, call, nil, nil, nil)
 	if first.RetCode != 0 {
@@ -116,9 +117,9 @@ func TestValueSizeLimit(t *testing.T) {
 	})
 	t.Run("value in the data", func(t *testing.T) {
 		// A peer with a higher limit sends a large value on.
-		b := newTestPeer("b", nil)
-		script := `(seq (call "` + b.id + `" ("" "") [] x) (call %init_peer_id% ("" "") [x]))`
-		bParams := avm.Params{InitPeerID: p.id, CurrentPeerID: b.id, ParticleID: "particle-1", Key: b.key}
+		b := avmtest.NewPeer("b", nil)
+		script := `(seq (call "` + string(b.ID) + `" ("" "") [] x) (call %init_peer_id% ("" "") [x]))`
+		bParams := avm.Params{InitPeerID: string(p.ID), CurrentPeerID: string(b.ID), ParticleID: "particle-1", Key: b.Signer}
 		_, onB := runWithResult(t, bParams, script, large)
 		if onB.RetCode != 0 || len(onB.NextPeers) != 1 {
 			t.Fatalf("on b: %d %s, next peers %v", onB.RetCode, onB.ErrorMessage, onB.NextPeers)
@@ -129,8 +130,8 @@ func TestValueSizeLimit(t *testing.T) {
 }
 
 func TestDataSizeLimit(t *testing.T) {
-	p := newTestPeer("a", nil)
-	params := avm.Params{InitPeerID: p.id, CurrentPeerID: p.id, ParticleID: "particle-1", Key: p.key, Limits: avm.Limits{DataSize: 4000}}
+	p := avmtest.NewPeer("a", nil)
+	params := avm.Params{InitPeerID: string(p.ID), CurrentPeerID: string(p.ID), ParticleID: "particle-1", Key: p.Signer, Limits: avm.Limits{DataSize: 4000}}
 	t.Run("current data", func(t *testing.T) {
 		out := avm.Run(params, `(null)`, nil, make([]byte, 4001), nil)
 		failsWith(t, out, nil, avm.CodeDataSizeLimit, "current data of 4001 bytes is larger than the limit of 4000 bytes")

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
+	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
 )
 
 // TestStops checks that a run names the instructions it stopped at, by
 // their text in the script.
 func TestStops(t *testing.T) {
-	n := newNetwork(t, "a", map[string]service{"a": echo, "b": echo})
-	a, b := n.peers["a"], n.peers["b"]
+	n := avmtest.NewNetwork(t, "a", map[string]avmtest.Service{"a": avmtest.Echo, "b": avmtest.Echo})
+	a, b := n.Peer("a"), n.Peer("b")
 	tests := []struct {
 		name   string
 		script string
@@ -23,10 +24,10 @@ func TestStops(t *testing.T) {
 			want: []string{`call 1: (call %init_peer_id% ("s" "f") ["x"] r)`}},
 		{name: "two local calls in par", script: `(par (call %init_peer_id% ("s" "f") []) (call %init_peer_id% ("s" "g") []))`,
 			want: []string{`call 1: (call %init_peer_id% ("s" "f") [])`, `call 2: (call %init_peer_id% ("s" "g") [])`}},
-		{name: "call on another peer", script: fmt.Sprintf(`(seq (null) (call "%s" ("s" "f") []))`, b.id),
-			want: []string{fmt.Sprintf(`send b: (call "%s" ("s" "f") [])`, b.id)}},
-		{name: "canon on another peer", script: fmt.Sprintf(`(new $s (canon "%s" $s #c))`, b.id),
-			want: []string{fmt.Sprintf(`send b: (canon "%s" $s #c)`, b.id)}},
+		{name: "call on another peer", script: fmt.Sprintf(`(seq (null) (call "%s" ("s" "f") []))`, b.ID),
+			want: []string{fmt.Sprintf(`send b: (call "%s" ("s" "f") [])`, b.ID)}},
+		{name: "canon on another peer", script: fmt.Sprintf(`(new $s (canon "%s" $s #c))`, b.ID),
+			want: []string{fmt.Sprintf(`send b: (canon "%s" $s #c)`, b.ID)}},
 		{name: "uncaught fail", script: `(seq (null) (fail 7 "boom"))`,
 			want: []string{`error: (fail 7 "boom")`}},
 		{name: "fail passed through a seq", script: `(par (seq (fail 7 "boom") (null)) (fail 8 "bang"))`,
@@ -37,7 +38,7 @@ func TestStops(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := avm.Run(n.params(a), tt.script, nil, nil, nil)
+			out := avm.Run(n.Params(a), tt.script, nil, nil, nil)
 			var got []string
 			for _, s := range out.Stops {
 				text := tt.script[s.Span.Start:s.Span.End]
@@ -46,7 +47,7 @@ func TestStops(t *testing.T) {
 					got = append(got, fmt.Sprintf("call %d: %s", s.CallID, text))
 				case avm.StopSend:
 					name := "?"
-					if s.Peer == b.id {
+					if s.Peer == n.ID("b") {
 						name = "b"
 					}
 					got = append(got, fmt.Sprintf("send %s: %s", name, text))

@@ -4,7 +4,9 @@
 // traces it must leave. core/avm's tests run them on core/avm; the tests
 // of marine/avmnode run them again with avm.wasm, the reference
 // interpreter, on every other peer or run (see Mix), where core must not
-// reach.
+// reach. Its Network and services are also what core/avm's own tests
+// build their peers and runs on, so that one simulated network serves
+// both.
 package avmtest
 
 import (
@@ -80,12 +82,14 @@ func Run(t *testing.T, scenarios []Scenario, mix Mix) {
 	}
 }
 
-func (s Scenario) network(t testing.TB, mix Mix) *network {
+func (s Scenario) network(t testing.TB, mix Mix) *Network {
 	init := s.Init
 	if init == "" {
 		init = "a"
 	}
-	return newNetwork(t, init, s.Services, mix)
+	n := NewNetwork(t, init, s.Services)
+	n.Mix = mix
+	return n
 }
 
 // Differences runs the scenario with its deliveries in order and
@@ -98,18 +102,18 @@ func (s Scenario) Differences(t testing.TB, mix Mix) []string {
 	t.Helper()
 	var diffs []string
 	n := s.network(t, mix)
-	n.run(s.AIR, nil)
-	got := make([]string, len(n.calls))
-	for i, c := range n.calls {
+	n.Run(s.AIR, nil)
+	got := make([]string, len(n.Calls))
+	for i, c := range n.Calls {
 		got[i] = c.String()
 	}
 	if !slices.Equal(got, s.Calls) {
 		diffs = append(diffs, fmt.Sprintf("calls:\n got  %s\n want %s", strings.Join(got, "\n      "), strings.Join(s.Calls, "\n      ")))
 	}
 	var errs []string
-	for _, d := range n.deliveries {
-		if d.retCode != 0 {
-			errs = append(errs, fmt.Sprintf("%s %d: %s", d.peer, d.retCode, d.errMsg))
+	for _, d := range n.Deliveries {
+		if d.RetCode != 0 {
+			errs = append(errs, fmt.Sprintf("%s %d: %s", d.Peer, d.RetCode, d.ErrMsg))
 		}
 	}
 	if !matchErrors(errs, s.Errs) {
@@ -125,7 +129,7 @@ func (s Scenario) Differences(t testing.TB, mix Mix) []string {
 	}
 	for seed := range uint64(8) {
 		m := s.network(t, mix)
-		m.run(s.AIR, rand.New(rand.NewPCG(seed, 42)))
+		m.Run(s.AIR, rand.New(rand.NewPCG(seed, 42)))
 		if a, b := sortedCalls(n), sortedCalls(m); !slices.Equal(a, b) {
 			diffs = append(diffs, fmt.Sprintf("seed %d: calls differ from in-order delivery:\n got  %q\n want %q", seed, b, a))
 		}
@@ -150,9 +154,9 @@ func matchErrors(got, want []string) bool {
 	return true
 }
 
-func sortedCalls(n *network) []string {
-	out := make([]string, len(n.calls))
-	for i, c := range n.calls {
+func sortedCalls(n *Network) []string {
+	out := make([]string, len(n.Calls))
+	for i, c := range n.Calls {
 		out[i] = c.String()
 	}
 	slices.Sort(out)

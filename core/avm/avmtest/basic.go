@@ -8,34 +8,34 @@ func BasicInstructions() []Scenario {
 	return []Scenario{
 		{
 			Name:     "seq remote remote",
-			Services: map[string]Service{"a": echo, "b": unit, "c": returns(1)},
+			Services: map[string]Service{"a": Echo, "b": unit, "c": Returns(1)},
 			AIR:      `(seq (call "@b" ("s1" "f1") [] r1) (call "@c" ("s2" "f2") [] r2))`,
 			Calls:    []string{`b s1.f1([]) -> "result from unit_call_service"`, `c s2.f2([]) -> 1`},
 			Traces:   map[string]string{"c": `S("result from unit_call_service") S(1)`},
 		},
 		{
 			Name:     "seq stops at incomplete left",
-			Services: map[string]Service{"a": echo},
+			Services: map[string]Service{"a": Echo},
 			AIR:      `(seq (call "unknown_peer" ("s" "f") [] r) (call "@a" ("s" "g") ["never"]))`,
 			Traces:   map[string]string{"a": `R(@a)`},
 		},
 		{
 			Name:     "par remote remote",
-			Services: map[string]Service{"a": echo, "b": returns(1), "c": returns(2)},
+			Services: map[string]Service{"a": Echo, "b": Returns(1), "c": Returns(2)},
 			AIR:      `(par (call "@b" ("s" "f") [] r1) (call "@c" ("s" "f") [] r2))`,
 			Calls:    []string{`b s.f([]) -> 1`, `c s.f([]) -> 2`},
 			Traces:   map[string]string{"a": `par(1,1) R(@a) R(@a)`, "b": `par(1,1) S(1) R(@a)`, "c": `par(1,1) R(@a) S(2)`},
 		},
 		{
 			Name:     "par local remote",
-			Services: map[string]Service{"a": returns("x"), "b": returns(2)},
+			Services: map[string]Service{"a": Returns("x"), "b": Returns(2)},
 			AIR:      `(par (call "@a" ("s" "f") [] r1) (call "@b" ("s" "f") [] r2))`,
 			Calls:    []string{`a s.f([]) -> "x"`, `b s.f([]) -> 2`},
 			Traces:   map[string]string{"a": `par(1,1) S("x") R(@a)`, "b": `par(1,1) S("x") S(2)`},
 		},
 		{
 			Name:     "par then join on both results",
-			Services: map[string]Service{"a": echo, "b": returns(1), "c": returns(2)},
+			Services: map[string]Service{"a": Echo, "b": Returns(1), "c": Returns(2)},
 			AIR: `(seq (par (call "@b" ("s" "f") [] r1) (call "@c" ("s" "f") [] r2))
 			           (call "@a" ("s" "join") [r1 r2]))`,
 			Calls:  []string{`b s.f([]) -> 1`, `c s.f([]) -> 2`, `a s.join([1,2]) -> 1`},
@@ -43,7 +43,7 @@ func BasicInstructions() []Scenario {
 		},
 		{
 			Name:     "join waits in par and xor",
-			Services: map[string]Service{"a": echo},
+			Services: map[string]Service{"a": Echo},
 			AIR: `(xor (par (call "unknown_peer" ("s" "f") [] lazy) (call "@a" ("s" "g") [lazy] r))
 			           (call "@a" ("s" "h") ["expected"] r))`,
 			Traces: map[string]string{"a": `par(1,0) R(@a)`},
@@ -73,34 +73,34 @@ func BasicInstructions() []Scenario {
 		},
 		{
 			Name:     "call without output leaves an unused state",
-			Services: map[string]Service{"a": returns(map[string]any{"k": 1})},
+			Services: map[string]Service{"a": Returns(map[string]any{"k": 1})},
 			AIR:      `(call "@a" ("s" "f") [])`,
 			Calls:    []string{`a s.f([]) -> {"k":1}`},
 			Traces:   map[string]string{"a": `U`},
 		},
 		{
 			Name:     "peer service and function from variables",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"ids": returns([]any{"svc", "fn"})}), "b": returns(7)},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"ids": Returns([]any{"svc", "fn"})}), "b": Returns(7)},
 			AIR: `(seq (seq (call "@a" ("s" "ids") [] ids) (call "@a" ("s" "peer") ["@b"] p))
 			           (call p (ids.$.[0] ids.$.[1]) [] r))`,
 			Calls: []string{`a s.ids([]) -> ["svc","fn"]`, `a s.peer(["@b"]) -> "@b"`, `b svc.fn([]) -> 7`},
 		},
 		{
 			Name:     "non-string triplet part",
-			Services: map[string]Service{"a": returns(5)},
+			Services: map[string]Service{"a": Returns(5)},
 			AIR:      `(seq (call "@a" ("s" "f") [] n) (call "@a" (n "f") []))`,
 			Calls:    []string{`a s.f([]) -> 5`},
 			Errs:     []string{"a 10011: call cannot resolve non-String triplet variable part `n` with value '5'"},
 		},
 		{
 			Name:     "init peer id as call peer",
-			Services: map[string]Service{"a": returns(3)},
+			Services: map[string]Service{"a": Returns(3)},
 			AIR:      `(call %init_peer_id% ("s" "f") [] r)`,
 			Calls:    []string{`a s.f([]) -> 3`},
 		},
 		{
 			Name:     "rebinding a scalar outside a fold is refused",
-			Services: map[string]Service{"a": returns(1)},
+			Services: map[string]Service{"a": Returns(1)},
 			AIR:      `(seq (call "@a" ("s" "f") [] x) (call "@a" ("s" "g") [] x))`,
 			Calls:    []string{`a s.f([]) -> 1`},
 			Errs:     []string{"a 20007: trying to shadow variable 'x', but shadowing is allowed only inside fold blocks"},
@@ -108,7 +108,7 @@ func BasicInstructions() []Scenario {
 		},
 		{
 			Name:     "rebinding is not caught by xor",
-			Services: map[string]Service{"a": returns(1)},
+			Services: map[string]Service{"a": Returns(1)},
 			AIR:      `(xor (seq (call "@a" ("s" "f") [] x) (call "@a" ("s" "g") [] x)) (call "@a" ("s" "h") []))`,
 			Calls:    []string{`a s.f([]) -> 1`},
 			Errs:     []string{"a 20007: trying to shadow variable 'x', but shadowing is allowed only inside fold blocks"},

@@ -5,7 +5,7 @@ func CanonNewAp() []Scenario {
 	return []Scenario{
 		{
 			Name:     "canon request moves execution to its peer",
-			Services: map[string]Service{"a": echo, "b": returns(1), "c": echo},
+			Services: map[string]Service{"a": Echo, "b": Returns(1), "c": Echo},
 			AIR:      `(seq (par (call "@b" ("" "") [] $s) (canon "@c" $s #c)) (call "@c" ("" "use") [#c]))`,
 			// c takes the snapshot when the particle first reaches it,
 			// before b's value does, and keeps it.
@@ -14,14 +14,14 @@ func CanonNewAp() []Scenario {
 		},
 		{
 			Name:     "local canon of an empty stream does not wait",
-			Services: map[string]Service{"a": echo, "b": returns(1)},
+			Services: map[string]Service{"a": Echo, "b": Returns(1)},
 			AIR:      `(par (call "@b" ("" "") [] $s) (canon "@a" $s #c))`,
 			Calls:    []string{`b .([]) -> 1`},
 			Traces:   map[string]string{"a": `par(1,1) R(@a) canon[]`},
 		},
 		{
 			Name:     "ap to a stream and canon on another peer",
-			Services: map[string]Service{"a": returns(map[string]any{"field": "scalar_2"}), "b": echo},
+			Services: map[string]Service{"a": Returns(map[string]any{"field": "scalar_2"}), "b": Echo},
 			AIR: `(seq (call "@a" ("" "") ["scalar_1_result"] scalar_1)
 			           (seq (ap scalar_1 $stream) (seq (canon "@b" $stream #c) (call "@b" ("" "") [#c]))))`,
 			Calls:  []string{`a .(["scalar_1_result"]) -> {"field":"scalar_2"}`, `b .([[{"field":"scalar_2"}]]) -> [{"field":"scalar_2"}]`},
@@ -36,20 +36,20 @@ func CanonNewAp() []Scenario {
 		},
 		{
 			Name:     "ap with a lens",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"v": returns(map[string]any{"a": []any{10, 20}})})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"v": Returns(map[string]any{"a": []any{10, 20}})})},
 			AIR:      `(seq (call "@a" ("s" "v") [] v) (seq (ap v.$.a.[1] x) (call "@a" ("" "tet") [x])))`,
 			Calls:    []string{`a s.v([]) -> {"a":[10,20]}`, `a .tet([20]) -> 20`},
 		},
 		{
 			Name:     "tetraplet of a lens result",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"v": returns(map[string]any{"a": []any{10, 20}}), "tet": tetraplets})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"v": Returns(map[string]any{"a": []any{10, 20}}), "tet": tetraplets})},
 			AIR:      `(seq (call "@a" ("s" "v") [] v) (call "@a" ("" "tet") [v.$.a.[1] 5]))`,
 			Calls: []string{`a s.v([]) -> {"a":[10,20]}`,
 				`a .tet([20,5]) -> [[{"peer_pk":"@a","service_id":"s","function_name":"v","lens":".$.a.[1]"}],[{"peer_pk":"@a","service_id":"","function_name":"","lens":""}]]`},
 		},
 		{
 			Name:     "canon tetraplets are per element",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"tet": tetraplets}), "b": returns("B")},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"tet": tetraplets}), "b": Returns("B")},
 			AIR: `(seq (seq (call "@b" ("sb" "fb") [] $s) (ap "lit" $s))
 			           (seq (canon "@a" $s #c) (call "@a" ("" "tet") [#c])))`,
 			Calls: []string{`b sb.fb([]) -> "B"`,
@@ -64,27 +64,27 @@ func CanonNewAp() []Scenario {
 		},
 		{
 			Name:     "lens index out of range",
-			Services: map[string]Service{"a": returns([]any{1})},
+			Services: map[string]Service{"a": Returns([]any{1})},
 			AIR:      `(seq (call "@a" ("" "") [] v) (call "@a" ("" "") [v.$.[3]]))`,
 			Calls:    []string{`a .([]) -> [1]`},
 			Errs:     []string{"a 10007: value '[1]' does not contain element for idx = '3'"},
 		},
 		{
 			Name:     "lens field on an array",
-			Services: map[string]Service{"a": returns([]any{1})},
+			Services: map[string]Service{"a": Returns([]any{1})},
 			AIR:      `(seq (call "@a" ("" "") [] v) (call "@a" ("" "") [v.$.name]))`,
 			Calls:    []string{`a .([]) -> [1]`},
 			Errs:     []string{"a 10007: value '[1]' is not an map-type to match field accessor with field_name = 'name'"},
 		},
 		{
 			Name:     "lens with a variable accessor",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"v": returns(map[string]any{"k": "found"}), "key": returns("k")})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"v": Returns(map[string]any{"k": "found"}), "key": Returns("k")})},
 			AIR:      `(seq (seq (call "@a" ("" "v") [] v) (call "@a" ("" "key") [] k)) (call "@a" ("" "use") [v.$.[k]]))`,
 			Calls:    []string{`a .v([]) -> {"k":"found"}`, `a .key([]) -> "k"`, `a .use(["found"]) -> "found"`},
 		},
 		{
 			Name:     "length of a non-array",
-			Services: map[string]Service{"a": returns("s")},
+			Services: map[string]Service{"a": Returns("s")},
 			AIR:      `(seq (call "@a" ("" "") [] v) (call "@a" ("" "") [v.length]))`,
 			Calls:    []string{`a .([]) -> "s"`},
 			Errs:     []string{"a 10010: the length functor could applied only to an array-like value, but it's applied to '\"s\"'"},
@@ -104,14 +104,14 @@ func CanonNewAp() []Scenario {
 		},
 		{
 			Name:     "new in a fold gives each iteration its own stream",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"set": returns([]any{1, 2})})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"set": Returns([]any{1, 2})})},
 			AIR: `(seq (call "@a" ("" "set") [] xs)
 			           (fold xs x (seq (new $acc (seq (seq (ap x $acc) (ap x $acc)) (seq (canon "@a" $acc #c) (call "@a" ("" "it") [#c])))) (next x))))`,
 			Calls: []string{`a .set([]) -> [1,2]`, `a .it([[1,1]]) -> [1,1]`, `a .it([[2,2]]) -> [2,2]`},
 		},
 		{
 			Name:     "new scalar allows setting it again",
-			Services: map[string]Service{"a": returns(1)},
+			Services: map[string]Service{"a": Returns(1)},
 			AIR:      `(seq (call "@a" ("" "") [] x) (new x (seq (call "@a" ("" "") [] x) (call "@a" ("" "in") [x]))))`,
 			Calls:    []string{`a .([]) -> 1`, `a .([]) -> 1`, `a .in([1]) -> 1`},
 		},
@@ -145,7 +145,7 @@ func CanonNewAp() []Scenario {
 		},
 		{
 			Name:     "stream map key must be a string or an integer",
-			Services: map[string]Service{"a": returns(true)},
+			Services: map[string]Service{"a": Returns(true)},
 			AIR:      `(seq (call "@a" ("" "") [] k) (ap (k 1) %m))`,
 			Calls:    []string{`a .([]) -> true`},
 			Errs:     []string{"a 10012: unsupported type for %m map's key"},

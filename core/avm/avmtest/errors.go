@@ -50,7 +50,7 @@ func ErrorHandling() []Scenario {
 		},
 		{
 			Name:     "last error message after a remote failure",
-			Services: map[string]Service{"a": fallible("service_id_1"), "b": echo},
+			Services: map[string]Service{"a": fallible("service_id_1"), "b": Echo},
 			AIR:      `(xor (call "@a" ("service_id_1" "fn") [] r) (call "@b" ("service_id_2" "fn") [%last_error%.$.message] r))`,
 			Calls: []string{
 				`a service_id_1.fn([]) -> "failed result from fallible_call_service"`,
@@ -95,49 +95,49 @@ func ErrorHandling() []Scenario {
 		},
 		{
 			Name:     "fail with a scalar error object",
-			Services: map[string]Service{"a": returns(map[string]any{"error_code": 7, "message": "custom"})},
+			Services: map[string]Service{"a": Returns(map[string]any{"error_code": 7, "message": "custom"})},
 			AIR:      `(seq (call "@a" ("s" "f") [] e) (fail e))`,
 			Calls:    []string{`a s.f([]) -> {"error_code":7,"message":"custom"}`},
 			Errs:     []string{`a 10006: fail with '{"error_code":7,"message":"custom"}' is used without corresponding xor`},
 		},
 		{
 			Name:     "fail with a lens into a scalar",
-			Services: map[string]Service{"a": returns(map[string]any{"err": map[string]any{"error_code": 3, "message": "inner"}})},
+			Services: map[string]Service{"a": Returns(map[string]any{"err": map[string]any{"error_code": 3, "message": "inner"}})},
 			AIR:      `(seq (call "@a" ("s" "f") [] e) (fail e.$.err))`,
 			Calls:    []string{`a s.f([]) -> {"err":{"error_code":3,"message":"inner"}}`},
 			Errs:     []string{`a 10006: fail with '{"error_code":3,"message":"inner"}' is used without corresponding xor`},
 		},
 		{
 			Name:     "fail with a zero error code",
-			Services: map[string]Service{"a": returns(map[string]any{"error_code": 0, "message": "m"})},
+			Services: map[string]Service{"a": Returns(map[string]any{"error_code": 0, "message": "m"})},
 			AIR:      `(seq (call "@a" ("s" "f") [] e) (fail e))`,
 			Calls:    []string{`a s.f([]) -> {"error_code":0,"message":"m"}`},
 			Errs:     []string{`a 10008: error code must be non-zero, but it is zero`},
 		},
 		{
 			Name:     "fail with a non-object",
-			Services: map[string]Service{"a": returns("text")},
+			Services: map[string]Service{"a": Returns("text")},
 			AIR:      `(seq (call "@a" ("s" "f") [] e) (fail e))`,
 			Calls:    []string{`a s.f([]) -> "text"`},
 			Errs:     []string{`a 10008: scalar should have an object type to be converted into error object, but '"text"' doesn't have`},
 		},
 		{
 			Name:     "fail with a missing message",
-			Services: map[string]Service{"a": returns(map[string]any{"error_code": 1})},
+			Services: map[string]Service{"a": Returns(map[string]any{"error_code": 1})},
 			AIR:      `(seq (call "@a" ("s" "f") [] e) (fail e))`,
 			Calls:    []string{`a s.f([]) -> {"error_code":1}`},
 			Errs:     []string{`a 10008: scalar '{"error_code":1}' must have field with name 'message'`},
 		},
 		{
 			Name:     "fail with a string error code",
-			Services: map[string]Service{"a": returns(map[string]any{"error_code": "1", "message": "m"})},
+			Services: map[string]Service{"a": Returns(map[string]any{"error_code": "1", "message": "m"})},
 			AIR:      `(seq (call "@a" ("s" "f") [] e) (fail e))`,
 			Calls:    []string{`a s.f([]) -> {"error_code":"1","message":"m"}`},
 			Errs:     []string{`a 10008: error_code of scalar '{"error_code":"1","message":"m"}' must have integer type`},
 		},
 		{
 			Name:     "rethrown match error keeps its object and error resets after success",
-			Services: map[string]Service{"a": echo},
+			Services: map[string]Service{"a": Echo},
 			AIR: `(seq (xor (xor (match 1 2 (null)) (fail :error:)) (call "@a" ("m" "f1") [:error:] s1))
 			           (call "@a" ("m" "f2") [:error:] s2))`,
 			Calls: []string{
@@ -165,7 +165,7 @@ func ErrorHandling() []Scenario {
 		},
 		{
 			Name:     "match runs its body on equal values",
-			Services: map[string]Service{"a": returns(map[string]any{"x": []any{1, 2}})},
+			Services: map[string]Service{"a": Returns(map[string]any{"x": []any{1, 2}})},
 			AIR:      `(seq (call "@a" ("s" "f") [] v) (match v.$.x.[1] 2 (call "@a" ("s" "ok") [v.$.x])))`,
 			Calls:    []string{`a s.f([]) -> {"x":[1,2]}`, `a s.ok([[1,2]]) -> {"x":[1,2]}`},
 		},
@@ -217,7 +217,7 @@ func ErrorHandling() []Scenario {
 		},
 		{
 			Name:     "failed call replays its error from data",
-			Services: map[string]Service{"a": fallible("bad"), "b": echo},
+			Services: map[string]Service{"a": fallible("bad"), "b": Echo},
 			AIR: `(seq (xor (call "@a" ("bad" "f") []) (call "@b" ("log" "f") [%last_error%.$.error_code]))
 			           (xor (call "@a" ("bad" "g") []) (call "@b" ("log" "g") [%last_error%.$.peer_id])))`,
 			Calls: []string{

@@ -6,7 +6,7 @@ var strs15 = []any{"1", "2", "3", "4", "5"}
 // Folds are the scenarios of fold over scalars, arrays and canon
 // streams.
 func Folds() []Scenario {
-	setThenEcho := map[string]Service{"a": byFunction(map[string]Service{"set": returns(strs15)})}
+	setThenEcho := map[string]Service{"a": ByFunction(map[string]Service{"set": Returns(strs15)})}
 	return []Scenario{
 		{
 			Name:     "left fold",
@@ -28,7 +28,7 @@ func Folds() []Scenario {
 		},
 		{
 			Name:     "fold over an empty array does nothing and completes",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"set": returns([]any{})})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"set": Returns([]any{})})},
 			AIR: `(seq (seq (call "@a" ("" "set") [] arr) (fold arr i (seq (call "@a" ("" "body") [i]) (next i))))
 			           (call "@a" ("" "after") []))`,
 			Calls: []string{`a .set([]) -> []`, `a .after([]) -> null`},
@@ -41,14 +41,14 @@ func Folds() []Scenario {
 		},
 		{
 			Name:     "fold over a non-array",
-			Services: map[string]Service{"a": returns(5)},
+			Services: map[string]Service{"a": Returns(5)},
 			AIR:      `(seq (call "@a" ("" "set") [] x) (fold x i (next i)))`,
 			Calls:    []string{`a .set([]) -> 5`},
 			Errs:     []string{"a 10005: expression 'x' returned non-array value '5' for fold iterable"},
 		},
 		{
 			Name:     "fold over a lens",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"set": returns(map[string]any{"xs": []any{1, 2}})})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"set": Returns(map[string]any{"xs": []any{1, 2}})})},
 			AIR:      `(seq (call "@a" ("" "set") [] v) (fold v.$.xs i (seq (call "@a" ("" "") [i]) (next i))))`,
 			Calls:    []string{`a .set([]) -> {"xs":[1,2]}`, `a .([1]) -> 1`, `a .([2]) -> 2`},
 		},
@@ -61,14 +61,14 @@ func Folds() []Scenario {
 		},
 		{
 			Name:     "par fold sends to every peer at once",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"peers": returns([]any{"@b", "@c"})}), "b": returns("B"), "c": returns("C")},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"peers": Returns([]any{"@b", "@c"})}), "b": Returns("B"), "c": Returns("C")},
 			AIR: `(seq (call "@a" ("" "peers") [] ps)
 			           (fold ps p (par (call p ("" "who") [] $r) (next p))))`,
 			Calls: []string{`a .peers([]) -> ["@b","@c"]`, `b .who([]) -> "B"`, `c .who([]) -> "C"`},
 		},
 		{
 			Name:     "scalar fold completes with null last",
-			Services: map[string]Service{"a": returns([]any{1, 2})},
+			Services: map[string]Service{"a": Returns([]any{1, 2})},
 			AIR: `(seq (seq (call "@a" ("" "") [] iterable)
 			                (fold iterable it (par (call "@a" ("" "") [it] $new_stream) (next it)) (null)))
 			           (seq (canon "@a" $new_stream #c) (call "@a" ("" "") [#c])))`,
@@ -77,7 +77,7 @@ func Folds() []Scenario {
 		},
 		{
 			Name:     "nested folds",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"set": returns([]any{[]any{1, 2}, []any{3}})})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"set": Returns([]any{[]any{1, 2}, []any{3}})})},
 			AIR: `(seq (call "@a" ("" "set") [] m)
 			           (fold m row (seq (fold row x (seq (call "@a" ("" "cell") [x]) (next x))) (next row))))`,
 			Calls: []string{`a .set([]) -> [[1,2],[3]]`, `a .cell([1]) -> 1`, `a .cell([2]) -> 2`, `a .cell([3]) -> 3`},
@@ -94,7 +94,7 @@ func Folds() []Scenario {
 		},
 		{
 			Name:     "tetraplets of fold items carry the index",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"set": returns([]any{"x", "y"}), "tet": tetraplets})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"set": Returns([]any{"x", "y"}), "tet": tetraplets})},
 			AIR:      `(seq (call "@a" ("s" "set") [] arr) (fold arr i (seq (call "@a" ("" "tet") [i]) (next i))))`,
 			Calls: []string{`a s.set([]) -> ["x","y"]`,
 				`a .tet(["x"]) -> [[{"peer_pk":"@a","service_id":"s","function_name":"set","lens":".$.[0]"}]]`,
@@ -122,7 +122,7 @@ func StreamFolds() []Scenario {
 		},
 		{
 			Name:     "stream fold without last never completes",
-			Services: map[string]Service{"a": returns(1)},
+			Services: map[string]Service{"a": Returns(1)},
 			AIR: `(seq (call "@a" ("" "") [] $stream)
 			           (seq (fold $stream it (seq (call "@a" ("" "") [it] $new_stream) (next it))) (call "@a" ("" "") [])))`,
 			Calls:  []string{`a .([]) -> 1`, `a .([1]) -> 1`},
@@ -130,7 +130,7 @@ func StreamFolds() []Scenario {
 		},
 		{
 			Name:     "stream fold with never as last",
-			Services: map[string]Service{"a": returns(1)},
+			Services: map[string]Service{"a": Returns(1)},
 			AIR: `(seq (call "@a" ("" "") [] $stream)
 			           (seq (fold $stream it (seq (call "@a" ("" "") [it] $new_stream) (next it)) (never)) (call "@a" ("" "") [])))`,
 			Calls:  []string{`a .([]) -> 1`, `a .([1]) -> 1`},
@@ -138,7 +138,7 @@ func StreamFolds() []Scenario {
 		},
 		{
 			Name:     "stream fold with null as last completes",
-			Services: map[string]Service{"a": returns(1)},
+			Services: map[string]Service{"a": Returns(1)},
 			AIR: `(seq (call "@a" ("" "") [] $stream)
 			           (seq (fold $stream it (seq (call "@a" ("" "") [it] $new_stream) (next it)) (null)) (call "@a" ("" "") [])))`,
 			Calls:  []string{`a .([]) -> 1`, `a .([1]) -> 1`, `a .([]) -> 1`},
@@ -155,7 +155,7 @@ func StreamFolds() []Scenario {
 		},
 		{
 			Name:     "par fold over a stream of peers",
-			Services: map[string]Service{"a": echo, "b": returns(1), "c": returns(1), "d": returns(1)},
+			Services: map[string]Service{"a": Echo, "b": Returns(1), "c": Returns(1), "d": Returns(1)},
 			AIR: `(seq (seq (seq (ap "@b" $stream) (ap "@c" $stream)) (ap "@d" $stream))
 			           (seq (fold $stream p (par (call p ("" "") [] $new_stream) (next p))) (call "@a" ("" "") [])))`,
 			Calls: []string{`b .([]) -> 1`, `c .([]) -> 1`, `d .([]) -> 1`, `a .([]) -> null`},
@@ -165,8 +165,8 @@ func StreamFolds() []Scenario {
 		},
 		{
 			Name: "recursive stream with early exit",
-			Services: map[string]Service{"a": byFunction(map[string]Service{
-				"stream_value": returns(1), "stop": returns("stop"),
+			Services: map[string]Service{"a": ByFunction(map[string]Service{
+				"stream_value": Returns(1), "stop": Returns("stop"),
 			})},
 			AIR: `(seq (seq (call "@a" ("" "stream_value") [] $stream) (call "@a" ("" "stream_value") [] $stream))
 			           (fold $stream iterator
@@ -177,7 +177,7 @@ func StreamFolds() []Scenario {
 		},
 		{
 			Name:     "recursive stream grows until a condition",
-			Services: map[string]Service{"a": byFunction(map[string]Service{"inc": inc})},
+			Services: map[string]Service{"a": ByFunction(map[string]Service{"inc": inc})},
 			AIR: `(seq (ap 0 $s)
 			           (fold $s x (seq (call "@a" ("" "inc") [x] y) (xor (match y 3 (null)) (seq (ap y $s) (next x))))))`,
 			Calls: []string{`a .inc([0]) -> 1`, `a .inc([1]) -> 2`, `a .inc([2]) -> 3`},

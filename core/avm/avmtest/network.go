@@ -2,6 +2,7 @@ package avmtest
 
 import (
 	"cmp"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -18,49 +19,92 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
-// testPeer is a simulated peer: the core/memnet peer of its name, the
-// data it kept from its last run, and its service.
-type testPeer struct {
+// Peer is a simulated peer: the core/memnet peer of its name, its key as
+// avm.Params takes it, the data it kept from its last run, and its
+// service.
+type Peer struct {
 	memnet.Peer
-	rank int // in the order of the peers' names
-	prev []byte
-	svc  Service
+	// Signer is the peer's private key as an ed25519 key, what a run's
+	// avm.Params sign with.
+	Signer ed25519.PrivateKey
+	// Prev is the data of the peer's last run in a Network's simulation.
+	Prev []byte
+	// Service answers the peer's call requests.
+	Service Service
+	rank    int // in the order of the peers' names
 }
 
-// callLog is one call a peer's host ran.
-type callLog struct {
+// NewPeer returns the simulated peer called name, answering with svc.
+// The same name makes the same peer id and key in every test, so tests
+// that build their own avm.Params or memnet.Sim share the Network's
+// peers.
+func NewPeer(name string, svc Service) *Peer {
+	p := memnet.NewPeer(name)
+	return &Peer{Peer: p, Signer: ed25519.NewKeyFromSeed(p.Key.Raw()), Service: svc}
+}
+
+// ParticleID is the id of the particle every Network runs, which data a
+// test signs itself must be signed for.
+const ParticleID = "particle-1"
+
+const (
+	// timestamp and ttl are the particle's.
+	timestamp = 1337
+	ttl       = 5000
+	// maxRuns bounds a simulation, so that a script that never settles
+	// fails the test instead of hanging it.
+	maxRuns = 10_000
+)
+
+// Call is one call a peer's host ran, with peer ids in arguments and
+// results shortened to @name.
+type Call struct {
 	Peer, Service, Function string
 	Args                    string
 	Result                  string
 }
 
-func (c callLog) String() string {
+// String renders the call as a Scenario's Calls list it:
+// "peer service.function(args) -> result".
+func (c Call) String() string {
 	return fmt.Sprintf("%s %s.%s(%s) -> %s", c.Peer, c.Service, c.Function, c.Args, c.Result)
 }
 
-// delivery is one host-loop run of a particle on a peer.
-type delivery struct {
-	peer    string
-	retCode int64
-	errMsg  string
+// Delivery is one host-loop run of the particle on a peer: its last
+// run's return code and error message, peer ids shortened to @name.
+type Delivery struct {
+	Peer    string
+	RetCode int64
+	ErrMsg  string
 }
 
-// network runs a particle over simulated peers on core/memnet's Sim,
-// and logs the calls and deliveries in a form tests compare.
-type network struct {
-	t          testing.TB
-	peers      map[string]*testPeer // by name
-	byID       map[string]*testPeer
-	initPeer   string
-	mix        Mix
-	calls      []callLog
-	deliveries []delivery
+// Network runs a particle over simulated peers on core/memnet's Sim,
+// and logs the calls and deliveries in a form tests compare. Scripts
+// and service results name peers as @name; the logs name them so too.
+type Network struct {
+	t        testing.TB
+	peers    map[string]*Peer // by name
+	byID     map[string]*Peer
+	initPeer string
+	// Mix chooses the interpreter of every run; nil runs avm.Run.
+	Mix Mix
+	// Limits bound every run.
+	Limits avm.Limits
+	// Calls are the calls the peers' hosts ran, in order, over every
+	// simulation of the network.
+	Calls []Call
+	// Deliveries are the peers' host loops, in order, over every
+	// simulation of the network.
+	Deliveries []Delivery
 }
 
-func newNetwork(t testing.TB, initPeer string, services map[string]Service, mix Mix) *network {
-	n := &network{t: t, peers: map[string]*testPeer{}, byID: map[string]*testPeer{}, initPeer: initPeer, mix: mix}
+// NewNetwork returns a network of a peer for each of services, answering
+// with its service, and of initPeer, the particle's initiator, echoing
+// if services leave it out. A simulation that cannot run fails t.
+func NewNetwork(t testing.TB, initPeer string, services map[string]Service) *Network {
+	n := &Network{t: t, peers: map[string]*Peer{}, byID: map[string]*Peer{}, initPeer: initPeer}
 	add := func(name string, svc Service) {
-		p := &testPeer{Peer: memnet.NewPeer(name), svc: svc}
+		p := NewPeer(name, svc)
 		n.peers[name] = p
 		n.byID[string(p.ID)] = p
 	}
@@ -68,7 +112,7 @@ func newNetwork(t testing.TB, initPeer string, services map[string]Service, mix 
 		add(name, svc)
 	}
 	if _, ok := n.peers[initPeer]; !ok {
-		add(initPeer, echo)
+		add(initPeer, Echo)
 	}
 	for i, name := range slices.Sorted(maps.Keys(n.peers)) {
 		n.peers[name].rank = i
@@ -76,8 +120,24 @@ func newNetwork(t testing.TB, initPeer string, services map[string]Service, mix 
 	return n
 }
 
-// expand replaces @name with the peer id of name.
-func (n *network) expand(s string) string {
+// Peer returns the peer called name, or nil if there is none.
+func (n *Network) Peer(name string) *Peer { return n.peers[name] }
+
+// ID returns the peer id of name, as scripts and avm.Params spell it.
+func (n *Network) ID(name string) string { return string(n.peers[name].ID) }
+
+// Params returns the avm.Params of a run of the network's particle on p,
+// with the network's Limits, for a test that runs avm.Run itself.
+func (n *Network) Params(p *Peer) avm.Params {
+	return avm.Params{
+		InitPeerID: n.ID(n.initPeer), CurrentPeerID: string(p.ID), Timestamp: timestamp, TTL: ttl,
+		ParticleID: ParticleID, Key: p.Signer, Limits: n.Limits,
+	}
+}
+
+// Expand replaces @name with the peer id of name, longer names first so
+// that @ab is not read as @a followed by b.
+func (n *Network) Expand(s string) string {
 	names := make([]string, 0, len(n.peers))
 	for name := range n.peers {
 		names = append(names, name)
@@ -89,47 +149,65 @@ func (n *network) expand(s string) string {
 	return s
 }
 
-// shorten replaces peer ids with @name for readable output.
-func (n *network) shorten(s string) string {
+// Shorten replaces peer ids with @name, for readable output.
+func (n *Network) Shorten(s string) string {
 	for name, p := range n.peers {
 		s = strings.ReplaceAll(s, string(p.ID), "@"+name)
 	}
 	return s
 }
 
-// run starts the particle on the init peer, with no data, and delivers
+// Run starts the particle on the init peer, with no data, and delivers
 // it until it settles, each peer's host loop answering the calls of a
 // run at once. With rng non-nil, pending deliveries are taken in a
-// random order. Every peer keeps, in prev, the data of its last run.
-func (n *network) run(script string, rng *rand.Rand) {
-	peers := make([]memnet.Peer, 0, len(n.peers))
+// random order. Every peer keeps, in Prev, the data of its last run.
+func (n *Network) Run(script string, rng *rand.Rand) {
+	peers := make([]*Peer, 0, len(n.peers))
 	for _, p := range n.peers {
-		peers = append(peers, p.Peer)
+		peers = append(peers, p)
+	}
+	n.simulate(script, rng, n.peers[n.initPeer], peers)
+}
+
+// Deliver runs the host loop of p alone, as if the particle had just
+// arrived there with no data; p keeps, in Prev, the data of its last
+// run, and the particle goes no further.
+func (n *Network) Deliver(p *Peer, script string) {
+	n.simulate(script, nil, p, []*Peer{p})
+}
+
+// simulate delivers the particle to start first, among peers.
+func (n *Network) simulate(script string, rng *rand.Rand, start *Peer, peers []*Peer) {
+	mps := make([]memnet.Peer, len(peers))
+	for i, p := range peers {
+		mps[i] = p.Peer
 	}
 	sim := memnet.NewSim(memnet.SimConfig{
-		Particle: &particle.Particle{ID: "particle-1", InitPeerID: n.peers[n.initPeer].ID,
-			Timestamp: 1337, TTL: 5000, Script: n.expand(script)},
-		Peers:     peers,
+		Particle: &particle.Particle{ID: ParticleID, InitPeerID: n.peers[n.initPeer].ID,
+			Timestamp: timestamp, TTL: ttl, Script: n.Expand(script)},
+		Start:     start.ID,
+		Peers:     mps,
 		Inline:    true,
 		Rand:      rng,
-		MaxRuns:   10_000,
+		MaxRuns:   maxRuns,
+		Limits:    n.Limits,
 		Interpret: n.interpret,
 		Serve: func(mp memnet.Peer, _ uint32, req avm.CallRequest) avm.CallResult {
 			p := n.byID[string(mp.ID)]
-			res := p.svc(req)
-			res.Result = n.expand(res.Result)
+			res := p.Service(req)
+			res.Result = n.Expand(res.Result)
 			args, _ := json.Marshal(req.Arguments)
-			n.calls = append(n.calls, callLog{Peer: p.Name, Service: req.ServiceID, Function: req.FunctionName,
-				Args: n.shorten(string(args)), Result: n.shorten(res.Result)})
+			n.Calls = append(n.Calls, Call{Peer: p.Name, Service: req.ServiceID, Function: req.FunctionName,
+				Args: n.Shorten(string(args)), Result: n.Shorten(res.Result)})
 			return res
 		},
 		Delivered: func(mp memnet.Peer, last avm.Outcome, _ []peer.ID) {
-			n.deliveries = append(n.deliveries, delivery{peer: mp.Name, retCode: last.RetCode, errMsg: n.shorten(last.ErrorMessage)})
+			n.Deliveries = append(n.Deliveries, Delivery{Peer: mp.Name, RetCode: last.RetCode, ErrMsg: n.Shorten(last.ErrorMessage)})
 		},
 	})
 	err := sim.Run()
-	for _, p := range n.peers {
-		p.prev = sim.Prev(p.ID)
+	for _, p := range peers {
+		p.Prev = sim.Prev(p.ID)
 	}
 	if err != nil {
 		n.t.Fatal(err)
@@ -141,7 +219,7 @@ func (n *network) run(script string, rng *rand.Rand) {
 // need not agree on that order (avm.wasm collects them in a hash set),
 // but the Sim sends to them in it: this way the particle travels alike
 // whichever sent it.
-func (n *network) interpret(p memnet.Peer, run int, params avm.Params, script string, prev, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error) {
+func (n *Network) interpret(p memnet.Peer, run int, params avm.Params, script string, prev, current []byte, results map[uint32]avm.CallResult) (avm.Outcome, error) {
 	var out avm.Outcome
 	if in := n.pick(p, run); in != nil {
 		var err error
@@ -155,16 +233,16 @@ func (n *network) interpret(p memnet.Peer, run int, params avm.Params, script st
 	return out, nil
 }
 
-func (n *network) pick(p memnet.Peer, run int) Interpreter {
-	if n.mix == nil {
+func (n *Network) pick(p memnet.Peer, run int) Interpreter {
+	if n.Mix == nil {
 		return nil
 	}
-	return n.mix(n.peers[p.Name].rank, run)
+	return n.Mix(n.peers[p.Name].rank, run)
 }
 
 // rank is the rank of the peer id names, or one past the last for a peer
 // outside the network.
-func (n *network) rank(id string) int {
+func (n *Network) rank(id string) int {
 	if p, ok := n.byID[id]; ok {
 		return p.rank
 	}
@@ -172,12 +250,12 @@ func (n *network) rank(id string) int {
 }
 
 // trace returns a peer's final trace in a compact readable form.
-func (n *network) trace(name string) string {
-	t, err := Trace(n.peers[name].prev)
+func (n *Network) trace(name string) string {
+	t, err := Trace(n.peers[name].Prev)
 	if err != nil {
 		n.t.Fatalf("decode data of %s: %v", name, err)
 	}
-	return n.shorten(t)
+	return n.Shorten(t)
 }
 
 // Trace renders the trace of encoded interpreter data compactly, one

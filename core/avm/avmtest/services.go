@@ -11,9 +11,10 @@ import (
 type Service func(req avm.CallRequest) avm.CallResult
 
 // one is a network of the init peer alone, echoing.
-var one = map[string]Service{"a": echo}
+var one = map[string]Service{"a": Echo}
 
-func ok(v any) avm.CallResult {
+// OK answers v, marshalled to JSON; v must marshal.
+func OK(v any) avm.CallResult {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -21,8 +22,8 @@ func ok(v any) avm.CallResult {
 	return avm.CallResult{Result: string(b)}
 }
 
-// echo returns its first argument, or null without arguments.
-func echo(req avm.CallRequest) avm.CallResult {
+// Echo returns its first argument, or null without arguments.
+func Echo(req avm.CallRequest) avm.CallResult {
 	if len(req.Arguments) == 0 {
 		return avm.CallResult{Result: "null"}
 	}
@@ -30,10 +31,10 @@ func echo(req avm.CallRequest) avm.CallResult {
 }
 
 // unit returns a fixed string.
-func unit(avm.CallRequest) avm.CallResult { return ok("result from unit_call_service") }
+func unit(avm.CallRequest) avm.CallResult { return OK("result from unit_call_service") }
 
-// returns always answers v.
-func returns(v any) Service { return func(avm.CallRequest) avm.CallResult { return ok(v) } }
+// Returns makes a service that always answers v.
+func Returns(v any) Service { return func(avm.CallRequest) avm.CallResult { return OK(v) } }
 
 // fallible fails calls to service svc and answers others.
 func fallible(svc string) Service {
@@ -41,18 +42,18 @@ func fallible(svc string) Service {
 		if req.ServiceID == svc {
 			return avm.CallResult{RetCode: 1, Result: `"failed result from fallible_call_service"`}
 		}
-		return ok("success result from fallible_call_service")
+		return OK("success result from fallible_call_service")
 	}
 }
 
-// byFunction answers with the service of the called function's name,
-// echoing for any other.
-func byFunction(fns map[string]Service) Service {
+// ByFunction makes a service that answers with the service of the called
+// function's name, echoing for any other.
+func ByFunction(fns map[string]Service) Service {
 	return func(req avm.CallRequest) avm.CallResult {
 		if f, ok := fns[req.FunctionName]; ok {
 			return f(req)
 		}
-		return echo(req)
+		return Echo(req)
 	}
 }
 
@@ -62,8 +63,8 @@ func inc(req avm.CallRequest) avm.CallResult {
 	if _, err := fmt.Sscan(string(req.Arguments[0]), &n); err != nil {
 		return avm.CallResult{RetCode: 1, Result: err.Error()}
 	}
-	return ok(n + 1)
+	return OK(n + 1)
 }
 
 // tetraplets answers with the tetraplets of its arguments.
-func tetraplets(req avm.CallRequest) avm.CallResult { return ok(req.Tetraplets) }
+func tetraplets(req avm.CallRequest) avm.CallResult { return OK(req.Tetraplets) }
