@@ -41,17 +41,18 @@ type Params struct {
 	// Limits bound the run's work and memory; zero fields take their
 	// defaults.
 	Limits Limits
-	// LazySign lets a run whose data stays on this peer (it asks for
-	// calls and sends the particle nowhere) keep the signature the data
-	// had instead of signing its new results: the run that sends the
-	// particle on, or that asks for nothing more, signs them all (as does
-	// a peer's first run of the particle, so that a signature of the peer
-	// is always there). A host
-	// that sends Data only from runs with NextPeers, and runs the
-	// particle again when call results come back, sets it and spares a
-	// signature per call; the data it keeps between its own runs then
-	// carries an older signature, which nothing but this peer reads.
-	// avm.wasm signs after every run.
+	// LazySign lets a run sign only what another peer may read: a run
+	// that sends the particle on, or that asks for nothing more, signs
+	// its peer's results; a run whose data stays on this peer (it asks
+	// for calls and sends the particle nowhere) keeps the signature the
+	// data had, or signs results that have none, since the reference
+	// interpreter requires a signature of every peer with results; and a
+	// peer without results signs nothing, where avm.wasm signs the empty
+	// set. A host that sends Data only from runs with NextPeers, or from
+	// the last run of a delivery, sets it and spares a signature per call
+	// and per hop that only passes a particle on; the data it keeps
+	// between its own runs then carries an older signature, which nothing
+	// but this peer reads. avm.wasm signs after every run.
 	LazySign bool
 	// Memo, when set, carries what this peer decoded and checked of the
 	// particle from one run to the next (see Memo). A run gives the same

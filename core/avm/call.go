@@ -97,7 +97,8 @@ func (a *callArgs) texts() []json.RawMessage {
 func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 	a := x.spareArgs
 	if a == nil {
-		a = new(callArgs)
+		// Never nil, even empty: a call request's tetraplets are a list.
+		a = &callArgs{values: make([]any, 0, len(c.Args)), tets: make([][]data.Tetraplet, 0, len(c.Args))}
 		x.spareArgs = a
 	}
 	a.values = slices.Grow(a.values[:0], len(c.Args))[:len(c.Args)]

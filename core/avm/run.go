@@ -183,15 +183,17 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	case signs && (p.Memo != nil || p.LazySign):
 		ours = out.ResultsOf(p.CurrentPeerID, nil, nil)
 	}
-	// With LazySign, a run whose data stays here (it waits for calls and
-	// sends nothing) keeps the signature it had; the run that sends signs.
-	// A peer with results signs them at least once: the reference
-	// interpreter, should it run the particle here next, takes results
-	// without a signature for an error even in its own data. A peer with
-	// none needs no signature, so the first run of a particle, which only
-	// asks for calls, signs nothing.
+	// With LazySign, a run signs its peer's results when another peer
+	// may read them: when it sends the particle on, or asks for no more
+	// calls (a host may send the data of the last run of a delivery). A
+	// run whose data stays here keeps the signature the data had. Results
+	// without any signature are signed at once, though: the reference
+	// interpreter, should it run the particle here next, takes them for an
+	// error even in its own data. A peer without results needs no
+	// signature, so neither a particle's first run, which only asks for
+	// calls, nor a relay that passes the particle on signs anything.
 	_, hadSignature := prev.Signatures[p.CurrentPeerID]
-	sendsNow := len(x.nextPeers) > 0 || len(x.requests) == 0 || !hadSignature && len(ours) > 0
+	sendsNow := len(ours) > 0 && (len(x.nextPeers) > 0 || len(x.requests) == 0 || !hadSignature)
 	switch {
 	case !signs:
 	case p.LazySign && !sendsNow:

@@ -68,8 +68,9 @@ func simulate(t testing.TB, script string, peers ...memnet.Peer) *Recording {
 			return avm.CallResult{Result: `"x"`}
 		},
 		Ran: func(r memnet.Run) {
+			// The Sim runs core/avm with LazySign.
 			rec.add(&node.Interpretation{Peer: r.Peer.ID, Particle: part, Prev: r.Prev, Current: r.Current, Results: r.Results,
-				Outcome: r.Outcome, Started: time.UnixMilli(1_700_000_000_000 + int64(steps))})
+				LazySign: true, Outcome: r.Outcome, Started: time.UnixMilli(1_700_000_000_000 + int64(steps))})
 			steps++
 		},
 	})
