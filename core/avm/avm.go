@@ -52,7 +52,8 @@ type Params struct {
 	// the last run of a delivery, sets it and spares a signature per call
 	// and per hop that only passes a particle on; the data it keeps
 	// between its own runs then carries an older signature, which nothing
-	// but this peer reads. avm.wasm signs after every run.
+	// but this peer reads, and store objects no state reaches any more,
+	// which the run that sends drops. avm.wasm signs after every run.
 	LazySign bool
 	// Memo, when set, carries what this peer decoded and checked of the
 	// particle from one run to the next (see Memo). A run gives the same

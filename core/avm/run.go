@@ -173,7 +173,17 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		Stores:             stores,
 		Signatures:         sigs,
 	}
-	out.Prune()
+	// Objects no state reaches any more are dropped before the data
+	// leaves this peer; with LazySign, data that stays here keeps them
+	// until then, as it keeps an older signature.
+	if !p.LazySign || len(x.nextPeers) > 0 || len(x.requests) == 0 {
+		out.Prune()
+	}
+	if p.Memo != nil {
+		// The Memo carries out to the next run, which encodes it again
+		// grown by a little.
+		out.Stores.TrackKeyOrder()
+	}
 	// ours are the current peer's results in out, and signed what its
 	// signature in out covers (nil: not known), for the Memo.
 	var ours, signed []data.CID

@@ -125,11 +125,11 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 func (w *builder) interpreterData(d *Data) {
 	trace, traceN := w.trace(d.Trace)
 	st := &d.Stores
-	values := w.valueStore(st.Values)
-	tets := w.tetrapletStore(st.Tetraplets)
-	elements := w.canonElementStore(st.CanonElements)
-	results := w.canonResultStore(st.CanonResults)
-	services := w.serviceResultStore(st.ServiceResults)
+	values := w.valueStore(st)
+	tets := w.tetrapletStore(st)
+	elements := w.canonElementStore(st)
+	results := w.canonResultStore(st)
+	services := w.serviceResultStore(st)
 	sigs := w.signatures(d.Signatures)
 	root := w.alloc(rootSize)
 	w.putSlice(root, trace, traceN)
@@ -254,8 +254,8 @@ func (w *builder) putState(at uint32, s State, child uint32) {
 // store writes a CID store: for each entry in CID order its key and what
 // value writes, then the entries, each the key and the relative pointer
 // to the value's struct.
-func store[V any](w *builder, m map[CID]V, value func(V) uint32) uint32 {
-	keys := sortedKeys(m)
+func store[V any](w *builder, st *Stores, which int, m map[CID]V, value func(V) uint32) uint32 {
+	keys := orderedKeys(st, which, m)
 	type entry struct{ key, value uint32 }
 	entries := make([]entry, len(keys))
 	for i, c := range keys {
@@ -270,8 +270,8 @@ func store[V any](w *builder, m map[CID]V, value func(V) uint32) uint32 {
 	return arr
 }
 
-func (w *builder) valueStore(m map[CID][]byte) uint32 {
-	return store(w, m, func(text []byte) uint32 {
+func (w *builder) valueStore(st *Stores) uint32 {
+	return store(w, st, storeValues, st.Values, func(text []byte) uint32 {
 		textAt := w.raw(text)
 		at := w.alloc(rawValueSize)
 		w.putSlice(at, textAt, len(text))
@@ -279,8 +279,8 @@ func (w *builder) valueStore(m map[CID][]byte) uint32 {
 	})
 }
 
-func (w *builder) tetrapletStore(m map[CID]Tetraplet) uint32 {
-	return store(w, m, func(t Tetraplet) uint32 {
+func (w *builder) tetrapletStore(st *Stores) uint32 {
+	return store(w, st, storeTetraplets, st.Tetraplets, func(t Tetraplet) uint32 {
 		fields := [4]string{t.PeerPK, t.ServiceID, t.FunctionName, t.Lens}
 		var bytesAt [4]uint32
 		for i, f := range fields {
@@ -294,8 +294,8 @@ func (w *builder) tetrapletStore(m map[CID]Tetraplet) uint32 {
 	})
 }
 
-func (w *builder) canonElementStore(m map[CID]CanonElement) uint32 {
-	return store(w, m, func(el CanonElement) uint32 {
+func (w *builder) canonElementStore(st *Stores) uint32 {
+	return store(w, st, storeCanonElements, st.CanonElements, func(el CanonElement) uint32 {
 		v := w.sharedStr(string(el.ValueCID))
 		t := w.sharedStr(string(el.TetrapletCID))
 		var p uint32
@@ -313,8 +313,8 @@ func (w *builder) canonElementStore(m map[CID]CanonElement) uint32 {
 	})
 }
 
-func (w *builder) canonResultStore(m map[CID]CanonResult) uint32 {
-	return store(w, m, func(r CanonResult) uint32 {
+func (w *builder) canonResultStore(st *Stores) uint32 {
+	return store(w, st, storeCanonResults, st.CanonResults, func(r CanonResult) uint32 {
 		t := w.sharedStr(string(r.TetrapletCID))
 		vals := make([]uint32, len(r.Values))
 		for i, v := range r.Values {
@@ -331,8 +331,8 @@ func (w *builder) canonResultStore(m map[CID]CanonResult) uint32 {
 	})
 }
 
-func (w *builder) serviceResultStore(m map[CID]ServiceResult) uint32 {
-	return store(w, m, func(r ServiceResult) uint32 {
+func (w *builder) serviceResultStore(st *Stores) uint32 {
+	return store(w, st, storeServiceResults, st.ServiceResults, func(r ServiceResult) uint32 {
 		v := w.sharedStr(string(r.ValueCID))
 		h := w.sharedStr(string(r.ArgumentHash))
 		t := w.sharedStr(string(r.TetrapletCID))

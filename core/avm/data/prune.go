@@ -48,5 +48,13 @@ func (d *Data) Prune() {
 			}
 		}
 	}
+	// What Encode learned of the keys' order still holds when nothing
+	// was dropped, as is usual.
+	if len(st.Values) == len(old.Values) && len(st.Tetraplets) == len(old.Tetraplets) && len(st.ServiceResults) == len(old.ServiceResults) &&
+		len(st.CanonElements) == len(old.CanonElements) && len(st.CanonResults) == len(old.CanonResults) {
+		st.order = old.order
+	} else if old.order != nil {
+		st.TrackKeyOrder()
+	}
 	d.Stores = st
 }

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"maps"
+
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
 )
 
@@ -60,6 +62,9 @@ type Stores struct {
 	ServiceResults map[CID]ServiceResult
 	CanonElements  map[CID]CanonElement
 	CanonResults   map[CID]CanonResult
+	// order, when tracked, is the keys' CID order as the last Encode
+	// found it, and the keys added since.
+	order *keyOrder
 }
 
 // NewStores returns empty stores.
@@ -91,6 +96,7 @@ func (s *Stores) AddValue(v value.Value) CID {
 	c := ComputeCID(text)
 	if _, ok := s.Values[c]; !ok {
 		s.Values[c] = text
+		s.noteAdded(storeValues, c)
 	}
 	return c
 }
@@ -98,28 +104,40 @@ func (s *Stores) AddValue(v value.Value) CID {
 // AddTetraplet stores a tetraplet and returns its CID.
 func (s *Stores) AddTetraplet(t Tetraplet) CID {
 	c := t.cid()
-	s.Tetraplets[c] = t
+	if _, ok := s.Tetraplets[c]; !ok {
+		s.Tetraplets[c] = t
+		s.noteAdded(storeTetraplets, c)
+	}
 	return c
 }
 
 // AddServiceResult stores a service result and returns its CID.
 func (s *Stores) AddServiceResult(r ServiceResult) CID {
 	c := r.cid()
-	s.ServiceResults[c] = r
+	if _, ok := s.ServiceResults[c]; !ok {
+		s.ServiceResults[c] = r
+		s.noteAdded(storeServiceResults, c)
+	}
 	return c
 }
 
 // AddCanonElement stores a canon element and returns its CID.
 func (s *Stores) AddCanonElement(e CanonElement) CID {
 	c := e.cid()
-	s.CanonElements[c] = e
+	if _, ok := s.CanonElements[c]; !ok {
+		s.CanonElements[c] = e
+		s.noteAdded(storeCanonElements, c)
+	}
 	return c
 }
 
 // AddCanonResult stores a canon result and returns its CID.
 func (s *Stores) AddCanonResult(r CanonResult) CID {
 	c := r.cid()
-	s.CanonResults[c] = r
+	if _, ok := s.CanonResults[c]; !ok {
+		s.CanonResults[c] = r
+		s.noteAdded(storeCanonResults, c)
+	}
 	return c
 }
 
@@ -147,20 +165,24 @@ func UnionOf(extra int, parts ...*Stores) Stores {
 
 // Union adds every object of o to s.
 func (s *Stores) Union(o *Stores) {
-	for k, v := range o.Values {
-		s.Values[k] = v
+	union(s, storeValues, s.Values, o.Values)
+	union(s, storeTetraplets, s.Tetraplets, o.Tetraplets)
+	union(s, storeServiceResults, s.ServiceResults, o.ServiceResults)
+	union(s, storeCanonElements, s.CanonElements, o.CanonElements)
+	union(s, storeCanonResults, s.CanonResults, o.CanonResults)
+}
+
+// union adds the objects of from to store of s, which is to.
+func union[V any](s *Stores, store int, to, from map[CID]V) {
+	if s.order == nil {
+		maps.Copy(to, from)
+		return
 	}
-	for k, v := range o.Tetraplets {
-		s.Tetraplets[k] = v
-	}
-	for k, v := range o.ServiceResults {
-		s.ServiceResults[k] = v
-	}
-	for k, v := range o.CanonElements {
-		s.CanonElements[k] = v
-	}
-	for k, v := range o.CanonResults {
-		s.CanonResults[k] = v
+	for k, v := range from {
+		if _, ok := to[k]; !ok {
+			s.noteAdded(store, k)
+		}
+		to[k] = v
 	}
 }
 
