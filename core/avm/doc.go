@@ -25,9 +25,12 @@
 // A run replays the whole trace, as AquaVM's does, so its cost grows with
 // the trace. A host that keeps a Memo per particle (Params.Memo) spares
 // what need not be redone: decoding the peer's own data, parsing its
-// values and the script, sorting the results it signed. With LazySign, a
-// run whose data stays on the peer signs nothing; the run that sends the
-// particle on signs every result. Neither changes what is sent.
+// values and the script, sorting the results it signed and its stores'
+// keys. With LazySign, a run whose data stays on the peer neither signs
+// nor prunes; the run that sends the particle on does both. The one
+// difference in what is sent: a peer with no result signs nothing, where
+// avm.wasm signs the empty set, and avm.wasm accepts data without a
+// signature of a peer that has no result in it.
 //
 // # Limits
 //
