@@ -84,6 +84,8 @@ type Program struct {
 	Files []*File
 	// Constants are the parsed overrides of "?=" constants (Config.Constants).
 	Constants map[string]ast.Expr
+
+	memo *Memo // the Workspace's
 }
 
 // Source returns a diag.Source that reads lines from the program's files,
@@ -137,7 +139,7 @@ func newLoader(ws *Workspace, lib *library) *loader {
 	for _, f := range ws.constFiles {
 		fset.Adopt(f)
 	}
-	l := &loader{ws: ws, cfg: ws.cfg, lib: lib, prog: &Program{Fset: fset}, done: map[string]*File{}}
+	l := &loader{ws: ws, cfg: ws.cfg, lib: lib, prog: &Program{Fset: fset, memo: &ws.memo}, done: map[string]*File{}}
 	l.errs = append(l.errs, ws.constDiags...)
 	return l
 }

@@ -41,6 +41,9 @@ import (
 // declaration whose text did not change (layout.go), checked modules
 // or not: an editor's file has errors half the time it is typed in.
 //
+// A Workspace also holds a Memo (memo.go), where the code generator
+// keeps the AIR it makes of the programs, for the next compilations.
+//
 // A Workspace is safe for concurrent use; compilations run in parallel
 // and share what they keep. It keeps at most keptModules modules, and
 // the parts of as many files, the least recently used going first.
@@ -59,6 +62,9 @@ type Workspace struct {
 	// layouts are how the files were last parsed (layout.go), by
 	// fileKey.
 	layouts map[string]*layout
+
+	// memo is what back ends keep of the programs (memo.go).
+	memo Memo
 }
 
 // keptBase is where the Pos ranges of kept modules start: above the

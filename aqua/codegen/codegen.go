@@ -22,6 +22,10 @@
 //
 //   - the result is printed with core/air.
 //
+// A Workspace's compilations share their AIR (memo.go): an exported
+// function whose fingerprint, and the fingerprints of all it looked up
+// when it was compiled, are what they were is not compiled again.
+//
 // Stream maps (%T), which the reference compiler this project compares
 // with (aqua-api 0.14.6) does not accept yet, compile as later versions
 // of it compile them, but for keys() and "for" over a map, which see
@@ -59,8 +63,10 @@ type Options struct {
 
 // Function is one exported function compiled to AIR.
 type Function struct {
-	Name   string // as exported
-	Arrow  *types.Arrow
+	Name  string // as exported
+	Arrow *types.Arrow
+	// Script is shared with the other compilations in the Workspace
+	// that make the same AIR, and must not be modified.
 	Script air.Instr
 }
 
@@ -89,6 +95,13 @@ type generator struct {
 	// default ids, made once for every call.
 	defaults map[serviceMethod]*funcArrow
 	err      error
+
+	// For the Memo (memo.go): the fingerprints worked out, and the
+	// names the function being compiled looked up, when it is to be
+	// kept.
+	enc   encoder
+	sums  map[dep]summed
+	reads map[dep]struct{}
 }
 
 type serviceMethod struct {
@@ -119,7 +132,9 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 		keys:      map[*types.Object]string{},
 		services:  map[string]*types.Service{},
 		defaults:  map[serviceMethod]*funcArrow{},
+		sums:      map[dep]summed{},
 	}
+	memo := prog.Memo()
 	var captured []string
 	for _, f := range prog.Files {
 		g.files[f.Module] = f
@@ -138,8 +153,10 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 				key := g.funcKey(o)
 				l.err = nil
 				fr := l.funcDecl(d, arrow)
+				// The functions share the list of those declared
+				// before them, which only grows.
 				fa := &funcArrow{name: key, body: fr.body, arrow: arrow, params: labelled(arrow), ret: fr.ret,
-					captured: append([]string(nil), captured...)}
+					captured: captured[:len(captured):len(captured)]}
 				g.funcs[key] = &funcEntry{fa: fa, err: l.err}
 				captured = append(captured, d.Name.Name)
 			case *ast.ServiceDecl:
@@ -160,6 +177,7 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 			}
 		}
 	}
+	g.enc.declared = captured
 	var out []Function
 	var errs []error
 	for _, root := range prog.Roots {
@@ -167,7 +185,8 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 			if ex.Object.Kind != types.FuncObj {
 				continue
 			}
-			entry := g.funcs[g.funcKey(ex.Object)]
+			fkey := g.funcKey(ex.Object)
+			entry := g.funcs[fkey]
 			if entry == nil {
 				continue
 			}
@@ -175,11 +194,25 @@ func Generate(prog *aqua.Program, opts Options) ([]Function, error) {
 				errs = append(errs, fmt.Errorf("function %s: %w", ex.Name, entry.err))
 				continue
 			}
+			mkey := ""
+			if memo != nil {
+				mkey = g.memoKey(root, fkey)
+				if script := g.reuse(memo, mkey); script != nil {
+					out = append(out, Function{Name: ex.Name, Arrow: entry.fa.arrow, Script: script})
+					continue
+				}
+				g.reads = map[dep]struct{}{}
+			}
 			g.err = nil
 			script := g.compile(entry.fa)
 			if g.err != nil {
 				errs = append(errs, fmt.Errorf("function %s: %w", ex.Name, g.err))
+				g.reads = nil
 				continue
+			}
+			if memo != nil {
+				g.keep(memo, mkey, fkey, script)
+				g.reads = nil
 			}
 			out = append(out, Function{Name: ex.Name, Arrow: entry.fa.arrow, Script: script})
 		}
@@ -220,6 +253,7 @@ func (g *generator) keyUsed(k string) bool {
 }
 
 func (g *generator) funcArrow(key string) *funcArrow {
+	g.read(dep{name: key})
 	if e, ok := g.funcs[key]; ok {
 		if e.err != nil && g.err == nil {
 			g.err = e.err

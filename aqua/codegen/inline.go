@@ -1151,7 +1151,7 @@ func (in *inliner) passAbilities(fn *funcArrow, abilities []rawValue, cm *callMo
 				cm.abilityValues[param+"."+rest] = rebased(val, k, param+"."+rest)
 			}
 		}
-		if srv := in.g.services[name]; srv != nil && !in.hasMembers(prefix) {
+		if srv := in.g.service(name); srv != nil && !in.hasMembers(prefix) {
 			// A service passed as an ability keeps its default id.
 			for _, m := range srv.Arrows {
 				if f := in.g.defaultServiceArrow(srv, m.Name); f != nil {
@@ -1264,7 +1264,7 @@ func (in *inliner) findArrow(c rawCall) *funcArrow {
 		return f
 	}
 	if c.ability != "" {
-		if srv := in.g.services[c.ability]; srv != nil {
+		if srv := in.g.service(c.ability); srv != nil {
 			return in.g.defaultServiceArrow(srv, c.name)
 		}
 		if srv := in.idless[in.abilityName(c.ability)]; srv != nil {

@@ -71,7 +71,7 @@ func (in *inliner) unfold(v rawValue, propsAllowed bool) (value, inl) {
 			// An arrow of a service, Srv.f, taken as a value keeps the
 			// id Srv has here.
 			head, member, dotted := strings.Cut(x.name, ".")
-			if srv := in.g.services[head]; dotted && srv != nil && !strings.Contains(member, ".") {
+			if srv := in.g.service(head); dotted && srv != nil && !strings.Contains(member, ".") {
 				if _, bound := in.exports[head]; !bound {
 					sv := in.serviceValue(head, srv)
 					return variable{name: sv.name + "." + member, typ: x.typ}, inl{}
