@@ -13,9 +13,45 @@ import (
 // reference compiler produces, Print(Parse(script)) == script.
 func Print(in Instr) string {
 	var b strings.Builder
-	b.Grow(256)
+	b.Grow(printSize(in, 0))
 	printInstr(&b, in, 0)
 	return b.String()
+}
+
+// printSize is about how long the text of in is, at depth: its
+// indentation exactly, and a little more than the usual length of each
+// line. Print fills a buffer of that size, rather than one that doubles
+// on its way up (which allocates three times the text and keeps up to
+// twice it), and outgrows it once at most.
+func printSize(in Instr, depth int) int {
+	const (
+		leafLine = 56 // (call ...), (ap ...), (canon ...): 50 in the middle
+		openLine = 16 // (seq, (new $s, (fold x i, (match a b
+	)
+	compound := func(kids ...Instr) int {
+		n := depth + openLine + depth + len(")\n")
+		for _, k := range kids {
+			if k != nil {
+				n += printSize(k, depth+1)
+			}
+		}
+		return n
+	}
+	switch in := in.(type) {
+	case *Seq:
+		return compound(in.Left, in.Right)
+	case *Par:
+		return compound(in.Left, in.Right)
+	case *Xor:
+		return compound(in.Left, in.Right)
+	case *New:
+		return compound(in.Body)
+	case *Match:
+		return compound(in.Body)
+	case *Fold:
+		return compound(in.Body, in.Last)
+	}
+	return depth + leafLine
 }
 
 // FormatValue returns the source form of a value, such as "x.$.[0]" or
