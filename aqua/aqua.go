@@ -323,7 +323,7 @@ func (im *importer) find(path, from string) (name string, src []byte, inLib bool
 		path = stdlib.Prefix + strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "./")
 	}
 	if strings.HasPrefix(from, stdlib.Prefix) {
-		name, _, ok := stdlib.Lookup(path)
+		name, ok := stdlib.Name(path)
 		if !ok {
 			return "", nil, false, fmt.Errorf("cannot find import %q in the standard library", path)
 		}
@@ -346,7 +346,7 @@ func (im *importer) find(path, from string) (name string, src []byte, inLib bool
 			tried = append(tried, c)
 		}
 	}
-	if name, _, ok := stdlib.Lookup(path); ok {
+	if name, ok := stdlib.Name(path); ok {
 		return name, nil, true, nil
 	}
 	return "", nil, false, fmt.Errorf("cannot find import %q (looked in %s)", path, strings.Join(tried, ", "))

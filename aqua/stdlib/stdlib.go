@@ -22,19 +22,33 @@ const Prefix = "@fluencelabs/aqua-lib/"
 // (the extension may be omitted, as in any Aqua import). The returned name
 // is the canonical path, used in diagnostics.
 func Lookup(importPath string) (name string, src []byte, ok bool) {
+	name, ok = Name(importPath)
+	if !ok {
+		return "", nil, false
+	}
+	src, err := fs.ReadFile(files, "lib/"+strings.TrimPrefix(name, Prefix))
+	if err != nil {
+		return "", nil, false
+	}
+	return name, src, true
+}
+
+// Name returns the canonical path of a library file by import path, as
+// Lookup does, without reading the file: what an importer asks of a
+// library file it already holds.
+func Name(importPath string) (string, bool) {
 	rest, found := strings.CutPrefix(importPath, Prefix)
 	if !found {
-		return "", nil, false
+		return "", false
 	}
 	rest = path.Clean(rest)
 	if !strings.HasSuffix(rest, ".aqua") {
 		rest += ".aqua"
 	}
-	src, err := fs.ReadFile(files, "lib/"+rest)
-	if err != nil {
-		return "", nil, false
+	if info, err := fs.Stat(files, "lib/"+rest); err != nil || info.IsDir() {
+		return "", false
 	}
-	return Prefix + rest, src, true
+	return Prefix + rest, true
 }
 
 // Files lists the import paths of all library files.
