@@ -95,6 +95,7 @@ type generator struct {
 	// default ids, made once for every call.
 	defaults map[serviceMethod]*funcArrow
 	err      error
+	cursors  cursorBuilder // the topology's, reused
 
 	// For the Memo (memo.go): the fingerprints worked out, and the
 	// names the function being compiled looked up, when it is to be
@@ -315,8 +316,9 @@ var strType = types.Typ(types.String)
 // compile wraps a function the way the reference's pre-transform does and
 // inlines it.
 func (g *generator) compile(fn *funcArrow) air.Instr {
-	// An exported function's inlined body has tens of names.
-	in := &inliner{g: g, names: newMangler(64), env: newEnv(), noXor: g.opts.NoXor, idless: map[string]*types.Service{}}
+	// An exported function's inlined body has tens of names, and it
+	// sees those of the functions declared before it.
+	in := &inliner{g: g, names: newMangler(64 + len(fn.captured)), env: newEnv(), noXor: g.opts.NoXor, idless: map[string]*types.Service{}}
 	var relay []rawValue
 	if !g.opts.NoRelay {
 		relay = []rawValue{rawVar{name: "-relay-", typ: strType}}
@@ -381,7 +383,7 @@ func (g *generator) compile(fn *funcArrow) air.Instr {
 	in.arrows["_func"] = fn
 	tree, _ := in.callArrowRet(around, callModel{args: []value{variable{name: "_func", typ: fn.arrow}}})
 	root := wrap(onOp{peer: initPeer, via: relayVals(g.opts.NoRelay)}, tree)
-	return resolve(root)
+	return resolve(root, &g.cursors)
 }
 
 func relayVals(noRelay bool) []value {

@@ -34,8 +34,9 @@ const (
 )
 
 // resolve runs the topology over a model tree and produces the AIR.
-func resolve(root *modelNode) air.Instr {
-	t := buildCursor(root)
+// b holds the cursors (buildCursor).
+func resolve(root *modelNode, b *cursorBuilder) air.Instr {
+	t := b.buildCursor(root)
 	counter := 0
 	out := resolveNode(t, &counter, nil)
 	if len(out) == 0 {

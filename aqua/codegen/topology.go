@@ -221,8 +221,10 @@ const (
 // buildCursor makes the cursors of a whole model tree, all of them in
 // one array and their children in another: the topology visits every
 // node of a function's tree a few times, and a cursor apiece would be
-// an allocation apiece.
-func buildCursor(root *modelNode) *modelCursor {
+// an allocation apiece. The arrays are b's when they are large enough:
+// a Generate resolves one function after another, and nothing keeps
+// the cursors of one once it is resolved.
+func (b *cursorBuilder) buildCursor(root *modelNode) *modelCursor {
 	nodes, edges := 0, 0
 	var count func(n *modelNode)
 	count = func(n *modelNode) {
@@ -233,7 +235,14 @@ func buildCursor(root *modelNode) *modelCursor {
 		}
 	}
 	count(root)
-	b := cursorBuilder{cursors: make([]modelCursor, 0, nodes), kids: make([]*modelCursor, 0, edges)}
+	// build writes every cursor and child it hands out whole.
+	if cap(b.cursors) < nodes {
+		b.cursors = make([]modelCursor, 0, nodes)
+	}
+	if cap(b.kids) < edges {
+		b.kids = make([]*modelCursor, 0, edges)
+	}
+	b.cursors, b.kids = b.cursors[:0], b.kids[:0]
 	return b.build(root, nil, 0)
 }
 
