@@ -35,6 +35,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
+	"golang.org/x/sync/errgroup"
 )
 
 // Config configures a local network.
@@ -110,7 +111,9 @@ type Network struct {
 
 // Start starts the nodes and joins them through Kademlia (see joinAll):
 // it returns once every node has connected to the first and looked
-// itself up.
+// itself up, so that the first knows every other its buckets have room
+// for, and every node knows the peers nearest to it and is known to
+// them.
 func Start(ctx context.Context, cfg Config) (*Network, error) {
 	if cfg.Nodes <= 0 {
 		cfg.Nodes = 5
@@ -143,28 +146,38 @@ func Start(ctx context.Context, cfg Config) (*Network, error) {
 	return n, nil
 }
 
-// joinAll joins every node to the first. Each connects to it before any
-// looks itself up, so that the first knows them all when the lookups
-// ask it, and each finds its true neighbours rather than those that
-// happened to join before it.
+// joinAll joins every node to the first, joinLimit nodes at a time.
+// Each connects to it before any looks itself up, so that the first
+// knows most of them when the lookups ask it (kad-dht takes in a peer a
+// moment after it connects; one that asks is taken in at once), and each
+// finds its true neighbours rather than those that happened to join
+// before it. A node that looked itself up early still missed those whose
+// lookups came after and did not ask it: each looks itself up once more
+// through the first when all have joined, as a long-lived network's
+// periodic refresh would have it find them (p2p's Local hosts make no
+// refresh of their own).
 func (n *Network) joinAll(ctx context.Context) error {
 	first := n.nodes[0].Addrs()[0]
 	info, err := lpeer.AddrInfoFromP2pAddr(first)
 	if err != nil {
 		return err
 	}
-	if err := n.eachJoining(func(p *Peer) error { return p.Libp2p().Connect(ctx, *info) }); err != nil {
+	if err := n.eachJoining(ctx, func(ctx context.Context, p *Peer) error { return p.Libp2p().Connect(ctx, *info) }); err != nil {
 		return err
 	}
 	boot := []string{first.String()}
-	if err := n.eachJoining(func(p *Peer) error { return p.Bootstrap(ctx, boot) }); err != nil {
+	if err := n.eachJoining(ctx, func(ctx context.Context, p *Peer) error { return p.Bootstrap(ctx, boot) }); err != nil {
 		return err
 	}
-	// The lookups left each node connected to a few dozen others, and
+	// Once more, now that the first knows every node: see above.
+	if err := n.eachJoining(ctx, func(ctx context.Context, p *Peer) error { return p.Bootstrap(ctx, boot) }); err != nil {
+		return err
+	}
+	// The lookups left each node connected to a handful of others, and
 	// each idle connection holds goroutines (yamux's, or mocknet's, and
-	// Kademlia's stream) and buffers: a thousand nodes would hold a
-	// hundred thousand. The routing tables keep what the lookups learnt,
-	// and a node dials a peer again when it has a particle for it.
+	// Kademlia's stream) and buffers: a thousand nodes would hold many
+	// thousands. The routing tables keep what the lookups learnt, and a
+	// node dials a peer again when it has a particle for it.
 	for _, p := range n.nodes {
 		net := p.Libp2p().Network()
 		for _, id := range net.Peers() {
@@ -174,20 +187,22 @@ func (n *Network) joinAll(ctx context.Context) error {
 	return nil
 }
 
-// eachJoining runs f on every node but the first at once, and returns
-// the first error.
-func (n *Network) eachJoining(f func(*Peer) error) error {
-	errs := make(chan error, len(n.nodes))
+// joinLimit bounds how many nodes join at once. A lookup waits on the
+// network more than it works, so a few in flight keep two cores busy;
+// many more only hold more connections and goroutines at once, and each
+// lookup then asks peers that have not yet joined themselves and know
+// little.
+const joinLimit = 16
+
+// eachJoining runs f on every node but the first, joinLimit at a time,
+// and returns the first error, which cancels the ctx of the rest.
+func (n *Network) eachJoining(ctx context.Context, f func(context.Context, *Peer) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(joinLimit)
 	for _, p := range n.nodes[1:] {
-		go func() { errs <- f(p) }()
+		g.Go(func() error { return f(ctx, p) })
 	}
-	var first error
-	for range n.nodes[1:] {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return g.Wait()
 }
 
 // deriveKey makes the key of peer i of a network from its seed.

@@ -5,26 +5,35 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
-// TestJoinFillsRoutingTables checks what Start waits for: the first node
-// knows every other, and every other knows more than the first, having
-// found its neighbours by looking itself up.
+// TestJoinFillsRoutingTables checks what Start waits for: every node
+// has found its neighbours by looking itself up, and has made itself
+// known to them. Twenty nodes fit whole in each other's Kademlia buckets
+// (twenty peers a bucket), so each knows every other, the first among
+// them.
 func TestJoinFillsRoutingTables(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	n, err := Start(ctx, Config{Nodes: 12, Seed: 21, Memory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
-	nodes := n.Nodes()
-	if got := nodes[0].RoutingTableSize(); got != len(nodes)-1 {
-		t.Errorf("the first node knows %d peers of %d", got, len(nodes)-1)
-	}
-	for i, p := range nodes[1:] {
-		if p.RoutingTableSize() < 2 {
-			t.Errorf("node %d knows %d peers", i+1, p.RoutingTableSize())
+	for _, memory := range []bool{true, false} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		n, err := Start(ctx, Config{Nodes: 20, Seed: 21, Memory: memory})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer n.Close()
+		ids := n.NodeIDs()
+		for i, p := range n.Nodes() {
+			known := map[peer.ID]bool{}
+			for _, id := range p.Neighborhood(nil, len(ids)) {
+				known[id] = true
+			}
+			for j, id := range ids {
+				if j != i && !known[id] {
+					t.Errorf("memory %v: node %d does not know node %d", memory, i, j)
+				}
+			}
 		}
 	}
 }

@@ -266,6 +266,12 @@ func (p *Peer) Addrs() []ma.Multiaddr { return p.host.Addrs() }
 // Peers returns the peers it has connections open to.
 func (p *Peer) Peers() []peer.ID { return p.host.Peers() }
 
+// Neighborhood returns up to count peers of its routing table nearest
+// to key, as kad.neighborhood answers.
+func (p *Peer) Neighborhood(key []byte, count int) []peer.ID {
+	return p.host.Neighborhood(key, count)
+}
+
 // RoutingTableSize returns how many peers its Kademlia routing table
 // holds.
 func (p *Peer) RoutingTableSize() int { return p.host.RoutingTableSize() }

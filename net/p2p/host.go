@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aquarium-p2p/aquarium/core/particle"
@@ -26,6 +27,8 @@ import (
 	"github.com/aquarium-p2p/aquarium/net/wire"
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
+	pb "github.com/libp2p/go-libp2p-kad-dht/pb"
+	kb "github.com/libp2p/go-libp2p-kbucket"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -34,6 +37,7 @@ import (
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
@@ -102,15 +106,20 @@ var DefaultListenAddrs = []string{
 
 // Host is a libp2p host speaking the particle protocol.
 type Host struct {
-	host      host.Host
-	kad       *dht.IpfsDHT // nil without a network name
-	refresh   bool         // Kademlia refreshes its routing table
-	id        peer.ID
-	log       *slog.Logger
-	malformed func(from peer.ID, err error)
-	maxFrame  int
-	ctx       context.Context
-	cancel    context.CancelFunc
+	host    host.Host
+	kad     *dht.IpfsDHT // nil without a network name
+	refresh bool         // Kademlia refreshes its routing table
+	// kadProtocol, kadMessenger and kadTable serve the host's own
+	// lookups and the peers that query it (see lookupSelf, heardFrom).
+	kadProtocol  protocol.ID
+	kadMessenger *pb.ProtocolMessenger
+	kadTable     atomic.Pointer[kb.RoutingTable]
+	id           peer.ID
+	log          *slog.Logger
+	malformed    func(from peer.ID, err error)
+	maxFrame     int
+	ctx          context.Context
+	cancel       context.CancelFunc
 	// readers are buffered readers for incoming streams, reused: a
 	// stream carries one particle, and a fresh 4 KiB buffer for each
 	// would be most of what receiving allocates.
@@ -184,7 +193,8 @@ func New(cfg Config, handle Handler) (*Host, error) {
 		opts = append(opts, libp2p.Transport(quic.NewTransport))
 	}
 	if cfg.Local {
-		opts = append(opts, libp2p.DisableRelay(), libp2p.ForceReachabilityPublic(), libp2p.DisableIdentifyAddressDiscovery())
+		opts = append(opts, libp2p.DisableRelay(), libp2p.ForceReachabilityPublic(), libp2p.DisableIdentifyAddressDiscovery(),
+			libp2p.SwarmOpts(swarm.WithDialRanker(localDialRanker)))
 	}
 	lh, err := libp2p.New(opts...)
 	if err != nil {
@@ -236,6 +246,21 @@ func Wrap(lh host.Host, cfg Config, handle Handler) (*Host, error) {
 		}
 	}
 	return h, nil
+}
+
+// localDialRanker dials a peer's addresses one at a time, the next
+// only once the last has failed or StreamTimeout has passed. Between
+// hosts on one machine a dial answers at once or fails at once; the
+// default's happy eyeballs, which dial a peer's WebSocket address 30 ms
+// after its TCP one, on busy cores start a second Noise handshake with
+// the same peer, torn down as soon as the first completes, and with it
+// whatever the peer had begun to send on it.
+func localDialRanker(addrs []ma.Multiaddr) []network.AddrDelay {
+	ranked := swarm.DefaultDialRanker(addrs)
+	for i := range ranked {
+		ranked[i].Delay = time.Duration(i) * StreamTimeout
+	}
+	return ranked
 }
 
 // listensOn reports whether any of addrs has part in it.
