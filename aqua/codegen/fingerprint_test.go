@@ -8,9 +8,10 @@ import (
 )
 
 // TestFingerprintWritesEveryField guards the Memo against a field added
-// to what compile reads and left out of its fingerprint, which would
-// let the AIR of a function outlive an edit to that field: each type
-// the encoder writes must have the fields it writes, no more.
+// to what compile reads and left out of its fingerprint or key, which
+// would let the AIR of a function outlive an edit to that field: each
+// type the encoder writes must have the fields it writes, no more, and
+// the options those memoKey writes.
 func TestFingerprintWritesEveryField(t *testing.T) {
 	written := []struct {
 		v      any
@@ -30,11 +31,13 @@ func TestFingerprintWritesEveryField(t *testing.T) {
 		{types.Basic{}, 2}, {types.Array{}, 1}, {types.Option{}, 1}, {types.Stream{}, 1},
 		{types.StreamMap{}, 1}, {types.Struct{}, 2}, {types.Ability{}, 2}, {types.Service{}, 4},
 		{types.Arrow{}, 3}, {types.Field{}, 2},
+		// The options are in the Memo's key (memoKey).
+		{Options{}, 3},
 	}
 	for _, w := range written {
 		typ := reflect.TypeOf(w.v)
 		if n := typ.NumField(); n != w.fields {
-			t.Errorf("%s has %d fields, and the fingerprint writes %d: write the new ones in fingerprint.go", typ, n, w.fields)
+			t.Errorf("%s has %d fields, and the Memo tells apart %d: write the new ones in the fingerprint (fingerprint.go) or the key (memo.go)", typ, n, w.fields)
 		}
 	}
 }
