@@ -1,6 +1,7 @@
 package codegen_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -142,22 +143,37 @@ func BenchmarkCompileCorpus(b *testing.B) {
 // Workspace that checked it before, its text changed at the end each
 // time so that it is checked again (and its import is not).
 func BenchmarkCompileTypical(b *testing.B) {
-	benchTypical(b, true)
+	benchTypical(b, true, commentEdit)
+}
+
+// BenchmarkCompileTypicalBodyEdit is BenchmarkCompileTypical with an edit
+// that changes what a function does (a string it passes on), so that the
+// Workspace generates that function's AIR again and reuses the others'.
+func BenchmarkCompileTypicalBodyEdit(b *testing.B) {
+	benchTypical(b, true, func(src []byte) []byte {
+		return bytes.Replace(src, []byte(`withPrefix("reading: ")`), []byte(`withPrefix("reading -> ")`), 1)
+	})
 }
 
 // BenchmarkCheckTypical is the front end's part of
 // BenchmarkCompileTypical.
 func BenchmarkCheckTypical(b *testing.B) {
-	benchTypical(b, false)
+	benchTypical(b, false, commentEdit)
 }
 
-func benchTypical(b *testing.B, generate bool) {
+// commentEdit adds a comment at the end of a file.
+func commentEdit(src []byte) []byte { return append(slices.Clip(src), "\n-- edited\n"...) }
+
+func benchTypical(b *testing.B, generate bool, edit func([]byte) []byte) {
 	path := filepath.Join("testdata", "bench", "typical.aqua")
 	src, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	versions := [][]byte{src, append(slices.Clip(src), "\n-- edited\n"...)}
+	versions := [][]byte{src, edit(src)}
+	if bytes.Equal(versions[0], versions[1]) {
+		b.Fatal("the edit changes nothing")
+	}
 	ws := aqua.NewWorkspace(aqua.Config{})
 	if _, diags := ws.CheckSource(path, src); diags.HasErrors() {
 		b.Fatal(diags.Err())
