@@ -58,35 +58,32 @@ func BenchmarkOneCall(b *testing.B) {
 			}
 		}
 	})
-	b.Run("core/avm/complete", func(b *testing.B) {
+	// both makes the two runs, with the params node returns for each
+	// particle.
+	both := func(b *testing.B, node func() avm.Params) {
 		b.ReportAllocs()
 		for b.Loop() {
-			out := avm.Run(params, script, nil, nil, nil)
+			p := node()
+			out := avm.Run(p, script, nil, nil, nil)
 			results := map[uint32]avm.CallResult{}
 			for id := range out.CallRequests {
 				results[id] = avm.CallResult{Result: result}
 			}
-			done := avm.Run(params, script, out.Data, nil, results)
+			done := avm.Run(p, script, out.Data, nil, results)
 			if done.RetCode != 0 || len(results) != 1 {
 				b.Fatalf("ret code %d (%s), %d results", done.RetCode, done.ErrorMessage, len(results))
 			}
 		}
+	}
+	b.Run("core/avm/complete", func(b *testing.B) {
+		both(b, func() avm.Params { return params })
 	})
 	b.Run("core/avm/node", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		both(b, func() avm.Params {
 			node := params
 			node.Memo, node.LazySign = new(avm.Memo), true
-			out := avm.Run(node, script, nil, nil, nil)
-			results := map[uint32]avm.CallResult{}
-			for id := range out.CallRequests {
-				results[id] = avm.CallResult{Result: result}
-			}
-			done := avm.Run(node, script, out.Data, nil, results)
-			if done.RetCode != 0 || len(results) != 1 {
-				b.Fatalf("ret code %d (%s), %d results", done.RetCode, done.ErrorMessage, len(results))
-			}
-		}
+			return node
+		})
 	})
 }
 
