@@ -259,7 +259,12 @@ func (x *interp) generationEnd(fr *frame, err error) (air.Instr, error) {
 	return body, err
 }
 
-// indexLens extends a lens with an array index.
+// indexLens extends a lens with an array index. Every item of a fold
+// over an array gets one, so it allocates only the string it returns.
 func indexLens(lens string, i int) string {
-	return lens + ".$.[" + strconv.Itoa(i) + "]"
+	var room [32]byte
+	b := append(room[:0], ".$.["...)
+	b = strconv.AppendInt(b, int64(i), 10)
+	b = append(b, ']')
+	return lens + string(b)
 }
