@@ -65,16 +65,19 @@ func (m *memory) add(key peer.PrivateKey) (host.Host, error) {
 		addr = ma.StringCast(fmt.Sprintf("/ip4/10.%d.%d.%d/tcp/7777", k>>16&0xff, k>>8&0xff, k&0xff))
 		m.addrs[id] = addr
 	}
-	for _, other := range m.mn.Peers() {
-		if other != id {
-			_ = m.mn.UnlinkPeers(id, other) // links of an earlier life
+	others := m.mn.Peers()
+	if ok {
+		for _, other := range others {
+			if other != id {
+				_ = m.mn.UnlinkPeers(id, other) // links of an earlier life
+			}
 		}
 	}
 	h, err := m.mn.AddPeer(sk, addr)
 	if err != nil {
 		return nil, fmt.Errorf("devnet: add in-memory peer: %w", err)
 	}
-	for _, other := range m.mn.Peers() {
+	for _, other := range others {
 		if other == id || m.cut[pair(id, other)] {
 			continue
 		}

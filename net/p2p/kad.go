@@ -175,7 +175,8 @@ func (h *Host) lookupSelf(ctx context.Context, seeds []lpeer.ID) error {
 		_, _ = rt.TryAddPeer(a.from, true, true) // fails only when its bucket is full
 		for _, info := range a.peers {
 			if info.ID != self && len(info.Addrs) > 0 {
-				h.heardOf(rt, info, peers.TryAdd(info.ID, a.from))
+				peers.TryAdd(info.ID, a.from)
+				h.heardOf(rt, info)
 			}
 		}
 	}
@@ -185,19 +186,15 @@ func (h *Host) lookupSelf(ctx context.Context, seeds []lpeer.ID) error {
 	return nil
 }
 
-// heardOf takes in a peer an answer named: into the routing table if it
-// is new to the lookup, which keeps kad-dht from querying it again when
-// the lookup connects to it, as kad-dht does each new connection's peer
-// its table lacks; and its addresses into the peerstore, to be renewed
-// while it stays in the table (kad-dht renews the addresses of the
-// table's peers kept for RecentlyConnectedAddrTTL), or briefly if there
-// is no room for it.
-func (h *Host) heardOf(rt *kb.RoutingTable, info *lpeer.AddrInfo, isNew bool) {
-	if isNew {
-		_, _ = rt.TryAddPeer(info.ID, false, true) // fails only when its bucket is full
-	}
+// heardOf takes in a peer an answer named: into the routing table, which
+// also keeps kad-dht from querying it again when the lookup connects to
+// it, as kad-dht does each new connection's peer its table lacks; and
+// its addresses into the peerstore, to be renewed while it stays in the
+// table (kad-dht renews the addresses of the table's peers kept for
+// RecentlyConnectedAddrTTL), or briefly if there is no room for it.
+func (h *Host) heardOf(rt *kb.RoutingTable, info *lpeer.AddrInfo) {
 	ttl := pstore.TempAddrTTL
-	if rt.Find(info.ID) != "" {
+	if _, err := rt.TryAddPeer(info.ID, false, true); err == nil { // added, or there already
 		ttl = pstore.RecentlyConnectedAddrTTL
 	}
 	h.host.Peerstore().AddAddrs(info.ID, info.Addrs, ttl)
