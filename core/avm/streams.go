@@ -24,6 +24,10 @@ var newGeneration = generation{}
 type stream struct {
 	prev, cur, neu [][]*val
 	size           int
+	// slab is room for generations of one value, the usual kind (each
+	// call of a sequential fold adds a generation): they are cut from it
+	// rather than allocated one by one.
+	slab []*val
 }
 
 func (s *stream) add(v *val, g generation) error {
@@ -34,9 +38,9 @@ func (s *stream) add(v *val, g generation) error {
 		}
 		s.neu[len(s.neu)-1] = append(s.neu[len(s.neu)-1], v)
 	case g.src == merge.Previous:
-		s.prev = addToGen(s.prev, g.idx, v)
+		s.prev = s.addToGen(s.prev, g.idx, v)
 	default:
-		s.cur = addToGen(s.cur, g.idx, v)
+		s.cur = s.addToGen(s.cur, g.idx, v)
 	}
 	s.size++
 	if s.size >= StreamMaxSize {
@@ -45,11 +49,20 @@ func (s *stream) add(v *val, g generation) error {
 	return nil
 }
 
-func addToGen(m [][]*val, g uint32, v *val) [][]*val {
+func (s *stream) addToGen(m [][]*val, g uint32, v *val) [][]*val {
 	for uint32(len(m)) <= g {
 		m = append(m, nil)
 	}
-	m[g] = append(m[g], v)
+	if m[g] != nil {
+		m[g] = append(m[g], v)
+		return m
+	}
+	if len(s.slab) == 0 {
+		s.slab = make([]*val, 64)
+	}
+	// Capacity one: a second value moves the generation out of the slab.
+	m[g], s.slab = s.slab[:1:1], s.slab[1:]
+	m[g][0] = v
 	return m
 }
 
