@@ -45,7 +45,7 @@ func (x *interp) apArg(arg air.Value) (*val, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &val{v: r.v, tet: r.tets[0], pos: pos, prov: r.prov}, nil
+	return &val{v: r.v, tet: r.tet, pos: pos, prov: r.prov}, nil
 }
 
 func (x *interp) ap(a *air.Ap) error {

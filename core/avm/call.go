@@ -13,13 +13,12 @@ import (
 )
 
 func (x *interp) call(c *air.Call) error {
-	var errTet *data.Tetraplet
 	tet, err := x.triplet(c)
 	if err == nil {
 		err = x.checkOutput(c.Output)
 	}
+	resolved := err == nil
 	if err == nil {
-		errTet = &tet
 		err = x.resolvedCall(c, tet)
 	}
 	if err == nil {
@@ -30,6 +29,12 @@ func (x *interp) call(c *air.Call) error {
 		return nil
 	}
 	if isCatchable(err) {
+		// The error's tetraplet is the call's, once its peer, service,
+		// function and output are found good.
+		var errTet *data.Tetraplet
+		if resolved {
+			errTet = new(tet)
+		}
 		x.setErrors(err, display(c), errTet, true)
 	}
 	x.noteRaised(err, c.Span)
@@ -72,7 +77,8 @@ func (x *interp) checkOutput(out air.Value) error {
 
 type callArgs struct {
 	values []any
-	tets   [][]data.Tetraplet
+	// parts are the operands, for their tetraplets.
+	parts []resolved
 	// hash is the CID of text, once computed: a replayed call only
 	// compares it with the one its result names.
 	hash data.CID
@@ -81,6 +87,16 @@ type callArgs struct {
 	text    []byte
 	ends    []int
 	endsBuf [4]int
+}
+
+// tetraplets returns the tetraplets of each argument's parts, never nil:
+// a call request's tetraplets are a list, empty or not.
+func (a *callArgs) tetraplets() [][]data.Tetraplet {
+	tets := make([][]data.Tetraplet, len(a.parts))
+	for i := range a.parts {
+		tets[i] = a.parts[i].tetraplets()
+	}
+	return tets
 }
 
 // texts returns the JSON text of each argument, within the text of all.
@@ -97,18 +113,17 @@ func (a *callArgs) texts() []json.RawMessage {
 func (x *interp) collectArgs(c *air.Call) (*callArgs, error) {
 	a := x.spareArgs
 	if a == nil {
-		// Never nil, even empty: a call request's tetraplets are a list.
-		a = &callArgs{values: make([]any, 0, len(c.Args)), tets: make([][]data.Tetraplet, 0, len(c.Args))}
+		a = &callArgs{values: make([]any, 0, len(c.Args)), parts: make([]resolved, 0, len(c.Args))}
 		x.spareArgs = a
 	}
 	a.values = slices.Grow(a.values[:0], len(c.Args))[:len(c.Args)]
-	a.tets = slices.Grow(a.tets[:0], len(c.Args))[:len(c.Args)]
+	a.parts = slices.Grow(a.parts[:0], len(c.Args))[:len(c.Args)]
 	for i, arg := range c.Args {
 		r, err := x.resolve(arg)
 		if err != nil {
 			return nil, err
 		}
-		a.values[i], a.tets[i] = r.v, r.tets
+		a.values[i], a.parts[i] = r.v, r
 	}
 	// Measured before they are encoded: arguments that share parts can
 	// stand for a text far larger than the memory they take.
@@ -215,7 +230,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 		ServiceID:    tet.ServiceID,
 		FunctionName: tet.FunctionName,
 		Arguments:    args.texts(),
-		Tetraplets:   args.tets,
+		Tetraplets:   args.tetraplets(),
 	}
 	x.requests[x.lastID] = req
 	x.stop(Stop{Kind: StopCall, Span: c.Span, CallID: x.lastID})

@@ -43,8 +43,8 @@ func (x *interp) fail(f *air.Fail) error {
 			return err
 		}
 		var tet *data.Tetraplet
-		if len(r.tets) > 0 {
-			tet = &r.tets[0]
+		if t, ok := r.first(); ok {
+			tet = &t
 		}
 		return x.raise(r.v, tet, r.prov)
 	}

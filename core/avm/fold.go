@@ -66,7 +66,7 @@ func (x *interp) scalarItems(s *air.Scalar) (*foldState, error) {
 	if err != nil {
 		return nil, err
 	}
-	return arrayItems(r.v, r.tets[0], 0, r.prov, s.Lens.String())
+	return arrayItems(r.v, r.tet, 0, r.prov, s.Lens.String())
 }
 
 func (x *interp) canonItems(name string, lens air.Lens) (*foldState, error) {
@@ -79,7 +79,7 @@ func (x *interp) canonItems(name string, lens air.Lens) (*foldState, error) {
 		if err != nil {
 			return nil, err
 		}
-		return arrayItems(r.v, r.tets[0], 0, r.prov, lens.String())
+		return arrayItems(r.v, r.tet, 0, r.prov, lens.String())
 	}
 	// A fold over a canon map, as over a canon stream, sees every
 	// key-value pair in the order they were added, a key as often as it

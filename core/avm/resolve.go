@@ -15,15 +15,39 @@ func (x *interp) literalTet() data.Tetraplet {
 }
 
 // resolved is an operand's value with the tetraplets of its parts: one for
-// a scalar, one per element for a canon stream.
+// a scalar, one per element for a whole canon stream. A call takes one
+// operand after another, and needs their tetraplets only when it asks a
+// host for the call: the single one is kept as a value, not in a slice.
 type resolved struct {
-	v    value.Value
-	tets []data.Tetraplet
-	prov data.Provenance
+	v value.Value
+	// tet is the value's tetraplet, unless elemTets is not nil: then it
+	// is a whole canon stream, with a tetraplet per element.
+	tet      data.Tetraplet
+	elemTets []data.Tetraplet
+	prov     data.Provenance
+}
+
+// tetraplets returns the tetraplets of r's parts.
+func (r *resolved) tetraplets() []data.Tetraplet {
+	if r.elemTets != nil {
+		return r.elemTets
+	}
+	return []data.Tetraplet{r.tet}
+}
+
+// first returns the tetraplet of r's first part, if it has one.
+func (r *resolved) first() (data.Tetraplet, bool) {
+	if r.elemTets == nil {
+		return r.tet, true
+	}
+	if len(r.elemTets) > 0 {
+		return r.elemTets[0], true
+	}
+	return data.Tetraplet{}, false
 }
 
 func (x *interp) literal(v value.Value) resolved {
-	return resolved{v: v, tets: []data.Tetraplet{x.literalTet()}, prov: literalProvenance}
+	return resolved{v: v, tet: x.literalTet(), prov: literalProvenance}
 }
 
 func numberValue(n *air.Number) value.Value {
@@ -73,7 +97,7 @@ func (x *interp) resolveError(d *errDesc, lens air.Lens) (resolved, error) {
 	if err != nil {
 		return resolved{}, err
 	}
-	return resolved{v: v, tets: []data.Tetraplet{tet}, prov: d.prov}, nil
+	return resolved{v: v, tet: tet, prov: d.prov}, nil
 }
 
 // scalarVal returns the value a scalar name stands for: its binding or the
@@ -114,13 +138,13 @@ func (x *interp) resolveScalar(name string, lens air.Lens) (resolved, error) {
 		return resolved{}, err
 	}
 	if lens.IsZero() {
-		return resolved{v: sv.v, tets: []data.Tetraplet{sv.tet}, prov: sv.prov}, nil
+		return resolved{v: sv.v, tet: sv.tet, prov: sv.prov}, nil
 	}
 	v, err := x.applyLens(sv.v, lens)
 	if err != nil {
 		return resolved{}, err
 	}
-	return resolved{v: v, tets: []data.Tetraplet{withLens(sv.tet, lens)}, prov: sv.prov}, nil
+	return resolved{v: v, tet: withLens(sv.tet, lens), prov: sv.prov}, nil
 }
 
 func withLens(t data.Tetraplet, lens air.Lens) data.Tetraplet {
@@ -156,7 +180,7 @@ func (x *interp) resolveCanon(name string, lens air.Lens) (resolved, error) {
 		for i, e := range c.elems {
 			tets[i] = e.tet
 		}
-		return resolved{v: c.values(), tets: tets, prov: prov}, nil
+		return resolved{v: c.values(), elemTets: tets, prov: prov}, nil
 	}
 	return x.selectFromStream(c.elems, lens, prov)
 }
@@ -167,7 +191,7 @@ func (x *interp) resolveCanon(name string, lens air.Lens) (resolved, error) {
 func (x *interp) selectFromStream(elems []val, lens air.Lens, prov data.Provenance) (resolved, error) {
 	if lens.Length {
 		tet := data.Tetraplet{PeerPK: x.p.CurrentPeerID, ServiceID: lens.String()}
-		return resolved{v: int64(len(elems)), tets: []data.Tetraplet{tet}, prov: prov}, nil
+		return resolved{v: int64(len(elems)), tet: tet, prov: prov}, nil
 	}
 	first := lens.Path[0]
 	var idx uint32
@@ -198,7 +222,7 @@ func (x *interp) selectFromStream(elems []val, lens air.Lens, prov data.Provenan
 	if err != nil {
 		return resolved{}, err
 	}
-	return resolved{v: v, tets: []data.Tetraplet{e.tet}, prov: e.prov}, nil
+	return resolved{v: v, tet: e.tet, prov: e.prov}, nil
 }
 
 func isFloat(v value.Value) bool {
@@ -208,11 +232,11 @@ func isFloat(v value.Value) bool {
 
 func (x *interp) resolveCanonMap(c *canon, lens air.Lens, prov data.Provenance) (resolved, error) {
 	if lens.IsZero() {
-		return resolved{v: c.mapValue(), tets: []data.Tetraplet{c.tet}, prov: prov}, nil
+		return resolved{v: c.mapValue(), tet: c.tet, prov: prov}, nil
 	}
 	if lens.Length {
 		tet := data.Tetraplet{PeerPK: x.p.CurrentPeerID, Lens: ".length"}
-		return resolved{v: int64(len(c.elems)), tets: []data.Tetraplet{tet}, prov: prov}, nil
+		return resolved{v: int64(len(c.elems)), tet: tet, prov: prov}, nil
 	}
 	key, err := x.mapLensKey(lens.Path[0])
 	if err != nil {
@@ -226,7 +250,7 @@ func (x *interp) resolveCanonMap(c *canon, lens air.Lens, prov data.Provenance) 
 		for i, e := range elems {
 			vals[i] = e.v
 		}
-		return resolved{v: vals, tets: []data.Tetraplet{tet}, prov: prov}, nil
+		return resolved{v: vals, tet: tet, prov: prov}, nil
 	}
 	rest := air.Lens{Path: lens.Path[1:]}
 	r, err := x.selectFromStream(elems, rest, prov)
@@ -234,7 +258,7 @@ func (x *interp) resolveCanonMap(c *canon, lens air.Lens, prov data.Provenance) 
 		return resolved{}, err
 	}
 	if len(rest.Path) > 1 {
-		r.tets[0].Lens += air.Lens{Path: rest.Path[1:]}.String()[2:]
+		r.tet.Lens += air.Lens{Path: rest.Path[1:]}.String()[2:]
 	}
 	return r, nil
 }

@@ -67,10 +67,15 @@ func (h *Handler) SetGeneration(pos, gen uint32) error {
 	}
 	switch s := h.out[pos].(type) {
 	case *data.Ap:
-		h.out[pos] = &data.Ap{Gen: gen}
+		if s.Gen != gen {
+			h.out[pos] = &data.Ap{Gen: gen}
+		}
 	case *data.Call:
 		if s.Kind != data.CallStream {
 			return errorf("generation update points to %v", s)
+		}
+		if s.Gen == gen {
+			return nil
 		}
 		c := *s
 		c.Gen = gen
