@@ -324,7 +324,7 @@ func (x *interp) replayExecuted(c *air.Call, st *data.Call, tet data.Tetraplet, 
 		if err != nil {
 			return err
 		}
-		sv := &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}}
+		sv := x.newVal(val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}})
 		if err := x.streams.getOrCreate(out.Name, out.Pos()).add(sv, g); err != nil {
 			return err
 		}
@@ -375,7 +375,7 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 		x.tr.Push(&data.Call{Kind: data.CallScalar, CID: cid})
 	case *air.Stream:
 		cid := x.storeServiceResult(v, tet, x.argHash(args))
-		sv := &val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}}
+		sv := x.newVal(val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}})
 		if err := x.streams.getOrCreate(out.Name, out.Pos()).add(sv, newGeneration); err != nil {
 			return err
 		}

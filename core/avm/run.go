@@ -65,6 +65,8 @@ type interp struct {
 	// spareArgs is the arguments of the last call, for the next to reuse
 	// when the last made no call request, which would keep them.
 	spareArgs *callArgs
+	// valSlab is room for stream values (newVal).
+	valSlab []val
 }
 
 // Run runs script on this peer. prevData is what this peer had for the

@@ -66,6 +66,19 @@ func (s *stream) addToGen(m [][]*val, g uint32, v *val) [][]*val {
 	return m
 }
 
+// newVal returns a stream value that lives as long as the run. A stream
+// takes a value per call of a fold: they are cut from a slab rather than
+// allocated one by one.
+func (x *interp) newVal(v val) *val {
+	if len(x.valSlab) == 0 {
+		x.valSlab = make([]val, 64)
+	}
+	p := &x.valSlab[0]
+	*p = v
+	x.valSlab = x.valSlab[1:]
+	return p
+}
+
 // all returns every value in iteration order.
 func (s *stream) all() []*val {
 	out := make([]*val, 0, s.size)
