@@ -1,6 +1,7 @@
 package value
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
@@ -98,6 +99,9 @@ func AppendString(b []byte, s string) []byte {
 		// Copy the run of bytes that need no escaping at once: most
 		// strings, and every CID, are all of one such run.
 		j := i
+		for j+8 <= len(s) && plainWord(binary.LittleEndian.Uint64([]byte(s[j:j+8]))) {
+			j += 8
+		}
 		for j < len(s) && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' && s[j] < utf8.RuneSelf {
 			j++
 		}
