@@ -1,6 +1,7 @@
 package session
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +39,29 @@ type Client struct {
 
 	mu   sync.Mutex
 	runs map[string]*run // by particle id, until the particle expires
+	// expiry orders the runs by deadline, so that forgetting the expired
+	// ones costs what they are, not what all runs are.
+	expiry deadlines
+}
+
+// deadline is when the particle of a run expires.
+type deadline struct {
+	at time.Time
+	id string
+}
+
+// deadlines is a min-heap of deadlines (container/heap).
+type deadlines []deadline
+
+func (d deadlines) Len() int           { return len(d) }
+func (d deadlines) Less(i, j int) bool { return d[i].at.Before(d[j].at) }
+func (d deadlines) Swap(i, j int)      { d[i], d[j] = d[j], d[i] }
+func (d *deadlines) Push(x any)        { *d = append(*d, x.(deadline)) }
+func (d *deadlines) Pop() any {
+	old := *d
+	x := old[len(old)-1]
+	*d = old[:len(old)-1]
+	return x
 }
 
 // ErrClosed is the error of a run whose client was closed before the
@@ -269,12 +293,15 @@ func singleThreaded(script string) bool {
 func (c *Client) start(id string, r *run, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, old := range c.runs {
-		if !now.Before(old.deadline) {
-			delete(c.runs, k)
+	for len(c.expiry) > 0 && !now.Before(c.expiry[0].at) {
+		d := heap.Pop(&c.expiry).(deadline)
+		// A particle id run again has a later deadline of its own.
+		if old, ok := c.runs[d.id]; ok && !now.Before(old.deadline) {
+			delete(c.runs, d.id)
 		}
 	}
 	c.runs[id] = r
+	heap.Push(&c.expiry, deadline{at: r.deadline, id: id})
 }
 
 func (c *Client) run(id string) *run {
