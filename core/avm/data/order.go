@@ -1,10 +1,5 @@
 package data
 
-import (
-	"maps"
-	"slices"
-)
-
 // The stores of a Stores, as indexes into a keyOrder's lists.
 const (
 	storeValues = iota
@@ -57,22 +52,22 @@ func (s *Stores) noteAdded(store int, key CID) {
 func orderedKeys[V any](s *Stores, store int, m map[CID]V) []CID {
 	o := s.order
 	if o == nil {
-		return slices.Sorted(maps.Keys(m))
+		return sortedCIDs(m)
 	}
 	keys := o.sorted[store]
 	added := o.added[store]
 	if len(keys)+len(added) == len(m) && len(added) <= len(keys) {
-		slices.Sort(added)
+		sortCIDs(added)
 		keys = mergeSorted(keys, added)
 	} else {
-		keys = slices.Sorted(maps.Keys(m))
+		keys = sortedCIDs(m)
 	}
 	o.sorted[store], o.added[store] = keys, nil
 	return keys
 }
 
-// mergeSorted returns the sorted union of two sorted lists with no key in
-// common, in a new slice: a and b may be held elsewhere.
+// mergeSorted returns the sorted union of two sorted lists, in a new
+// slice unless b is empty (then a itself): a and b may be held elsewhere.
 func mergeSorted(a, b []CID) []CID {
 	if len(b) == 0 {
 		return a

@@ -79,7 +79,7 @@ func (d *Data) PeerCIDs() map[string][]CID {
 		}
 	}
 	for _, cids := range out {
-		slices.Sort(cids)
+		sortCIDs(cids)
 	}
 	return out
 }
@@ -92,7 +92,7 @@ func (d *Data) cidsOf(peer string) []CID {
 			cids = append(cids, c)
 		}
 	}
-	slices.Sort(cids)
+	sortCIDs(cids)
 	return cids
 }
 
@@ -190,20 +190,11 @@ func (d *Data) ResultsOf(peer string, known, added []CID) []CID {
 		return []CID{}
 	}
 	added = slices.Clone(added)
-	slices.Sort(added)
-	out := make([]CID, 0, n)
-	i, j := 0, 0
-	for i < len(known) && j < len(added) {
-		if known[i] <= added[j] {
-			out = append(out, known[i])
-			i++
-		} else {
-			out = append(out, added[j])
-			j++
-		}
+	sortCIDs(added)
+	if out := mergeSorted(known, added); out != nil {
+		return out
 	}
-	out = append(out, known[i:]...)
-	return append(out, added[j:]...)
+	return []CID{}
 }
 
 // VerifySignatures checks that every peer with results in the trace signed
