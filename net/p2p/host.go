@@ -379,8 +379,14 @@ func (h *Host) Send(ctx context.Context, to peer.ID, p *particle.Particle) error
 
 // sendOnce delivers p to pid on a new stream.
 func (h *Host) sendOnce(ctx context.Context, pid lpeer.ID, to peer.ID, p *particle.Particle) error {
+	open := h.host.Network().Connectedness(pid) == network.Connected
 	s, err := h.host.NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
 	if err != nil {
+		// A connection that was open and refuses a stream at once has
+		// met its end, as a write on it would have: Send may try again.
+		if open && ctx.Err() == nil {
+			return fmt.Errorf("%w: %s: %w when opening a stream: %w", ErrNotReachable, to, errConnClosed, err)
+		}
 		return fmt.Errorf("%w: %s: %w", ErrNotReachable, to, err)
 	}
 	if deadline, ok := ctx.Deadline(); ok {
