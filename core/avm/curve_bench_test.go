@@ -8,6 +8,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/avm/avmtest"
+	"github.com/aquarium-p2p/aquarium/core/cputime"
 )
 
 // BenchmarkSequentialFold measures one run of a fold of sequential calls
@@ -69,7 +70,7 @@ func BenchmarkSequentialFold(b *testing.B) {
 	// the platform tells it, so that a loaded machine does not bend the
 	// curve, wall time elsewhere.
 	now := func() time.Duration {
-		if cpu, ok := processCPU(); ok {
+		if cpu, ok := cputime.Process(); ok {
 			return cpu
 		}
 		return time.Duration(time.Now().UnixNano())

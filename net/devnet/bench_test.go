@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/cputime"
 	"github.com/aquarium-p2p/aquarium/core/session"
 )
 
@@ -31,7 +32,7 @@ type cpuMeter struct {
 
 // meterCPU starts measuring; call it after setup, just before the loop.
 func meterCPU() cpuMeter {
-	start, ok := processCPU()
+	start, ok := cputime.Process()
 	return cpuMeter{start: start, ok: ok}
 }
 
@@ -41,7 +42,7 @@ func (m cpuMeter) report(b *testing.B) {
 	if b.N == 0 {
 		return
 	}
-	if end, ok := processCPU(); ok && m.ok {
+	if end, ok := cputime.Process(); ok && m.ok {
 		b.ReportMetric(float64(end-m.start)/float64(b.N), "cpu-ns/op")
 	}
 	if s := b.Elapsed().Seconds(); s > 0 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/cputime"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
@@ -66,14 +67,14 @@ func BenchmarkNetworkUp(b *testing.B) {
 				b.StopTimer()
 				g0, m0 := footprint()
 				b.StartTimer()
-				cpu0, _ := processCPU()
+				cpu0, _ := cputime.Process()
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 				n, err := Start(ctx, Config{Nodes: c.nodes, Seed: 13, Memory: c.memory})
 				cancel()
 				if err != nil {
 					b.Fatal(err)
 				}
-				cpu1, _ := processCPU()
+				cpu1, _ := cputime.Process()
 				b.StopTimer()
 				cpu += (cpu1 - cpu0).Seconds()
 				g, m := footprint()
