@@ -12,7 +12,9 @@ import (
 // Memo is what a peer keeps of one particle between its runs, so that a
 // run does not redo what the last one did: decode the peer's own data,
 // parse the values in it, parse the script, sort the results the peer
-// signed. A host keeps one Memo per particle it is running and passes it
+// signed and the stores' keys, and, in a run that brings only call
+// results, check the states it made against the calls that replay them.
+// A host keeps one Memo per particle it is running and passes it
 // in Params.Memo; it drops the Memo with the particle (at its deadline).
 //
 // A Memo only ever stands for the data the last run returned: a run whose
