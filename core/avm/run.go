@@ -267,10 +267,12 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 // objects from stores and takes the call results given.
 func newInterp(p Params, limits Limits, prev, cur *data.Data, stores *data.Stores, results map[uint32]CallResult) *interp {
 	x := &interp{
-		p:        p,
-		tr:       merge.New(prev.Trace, cur.Trace),
-		st:       stores,
-		parsed:   make(map[data.CID]value.Value, len(results)),
+		p:  p,
+		tr: merge.New(prev.Trace, cur.Trace),
+		st: stores,
+		// The values of the results it takes, and of the states it
+		// replays from the other peer's data, get parsed.
+		parsed:   make(map[data.CID]value.Value, len(results)+len(cur.Stores.Values)),
 		sc:       newScalars(),
 		streams:  streams{},
 		lastErr:  noError(),
