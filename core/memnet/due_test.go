@@ -49,7 +49,7 @@ func TestDelayedInDueOrder(t *testing.T) {
 	n.wg.Wait() // the scheduler ends with nothing on its way
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.scheduling || len(n.due) != 0 {
-		t.Errorf("scheduling %v with %d due after every delivery", n.scheduling, len(n.due))
+	if n.scheduling || n.due.Len() != 0 {
+		t.Errorf("scheduling %v with %d due after every delivery", n.scheduling, n.due.Len())
 	}
 }

@@ -2,13 +2,14 @@ package memnet
 
 import (
 	"cmp"
-	"container/heap"
 	"crypto/sha256"
 	"encoding/binary"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/aquarium-p2p/aquarium/core/internal/minheap"
 )
 
 // KadSim is a network of Kademlia peers in virtual time: how discovery
@@ -332,7 +333,7 @@ func (l *lookup) query(q int32) {
 type clock struct {
 	now    time.Duration
 	seq    uint64
-	events events
+	events minheap.Heap[event]
 }
 
 type event struct {
@@ -341,32 +342,22 @@ type event struct {
 	fn  func()
 }
 
-type events []event
-
-func (e events) Len() int { return len(e) }
-func (e events) Less(i, j int) bool {
-	return e[i].at < e[j].at || e[i].at == e[j].at && e[i].seq < e[j].seq
-}
-func (e events) Swap(i, j int) { e[i], e[j] = e[j], e[i] }
-func (e *events) Push(x any)   { *e = append(*e, x.(event)) }
-func (e *events) Pop() any {
-	old := *e
-	x := old[len(old)-1]
-	*e = old[:len(old)-1]
-	return x
+// Less orders events by when they are due, then as they were made.
+func (e event) Less(o event) bool {
+	return e.at < o.at || e.at == o.at && e.seq < o.seq
 }
 
 // after runs fn once d of virtual time has passed.
 func (c *clock) after(d time.Duration, fn func()) {
 	c.seq++
-	heap.Push(&c.events, event{at: c.now + d, seq: c.seq, fn: fn})
+	c.events.Push(event{at: c.now + d, seq: c.seq, fn: fn})
 }
 
 // run runs events, in time order, until done reports true or none is
 // left.
 func (c *clock) run(done func() bool) {
-	for !done() && len(c.events) > 0 {
-		e := heap.Pop(&c.events).(event)
+	for !done() && c.events.Len() > 0 {
+		e := c.events.Pop()
 		c.now = e.at
 		e.fn()
 	}

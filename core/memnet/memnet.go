@@ -17,7 +17,6 @@
 package memnet
 
 import (
-	"container/heap"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -26,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/internal/minheap"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/core/trace"
@@ -63,7 +63,7 @@ type Network struct {
 
 	// due are the delayed deliveries, the soonest first; scheduling
 	// says the scheduler runs. Both are guarded by mu.
-	due        dueHeap
+	due        minheap.Heap[later]
 	seq        uint64
 	scheduling bool
 
@@ -204,20 +204,9 @@ type later struct {
 	p        *particle.Particle
 }
 
-// dueHeap orders the deliveries on their way, the soonest first.
-type dueHeap []later
-
-func (h dueHeap) Len() int { return len(h) }
-func (h dueHeap) Less(i, j int) bool {
-	return h[i].at.Before(h[j].at) || h[i].at.Equal(h[j].at) && h[i].seq < h[j].seq
-}
-func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *dueHeap) Push(x any)   { *h = append(*h, x.(later)) }
-func (h *dueHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// Less orders deliveries by when they are due, then as they were sent.
+func (l later) Less(o later) bool {
+	return l.at.Before(o.at) || l.at.Equal(o.at) && l.seq < o.seq
 }
 
 // delay puts p on its way to r, due after latency, and makes sure the
@@ -230,7 +219,7 @@ func (n *Network) delay(r Receiver, from, to peer.ID, p *particle.Particle, late
 		return ErrClosed
 	}
 	n.seq++
-	heap.Push(&n.due, later{at: time.Now().Add(latency), seq: n.seq, r: r, from: from, to: to, p: p})
+	n.due.Push(later{at: time.Now().Add(latency), seq: n.seq, r: r, from: from, to: to, p: p})
 	if !n.scheduling {
 		n.scheduling = true
 		n.wg.Go(n.schedule)
@@ -251,12 +240,12 @@ func (n *Network) schedule() {
 	defer t.Stop()
 	for {
 		n.mu.Lock()
-		if n.closed || len(n.due) == 0 {
+		if n.closed || n.due.Len() == 0 {
 			n.scheduling = false
 			n.mu.Unlock()
 			return
 		}
-		if wait := time.Until(n.due[0].at); wait > 0 {
+		if wait := time.Until(n.due.Min().at); wait > 0 {
 			n.mu.Unlock()
 			t.Reset(wait)
 			select {
@@ -267,7 +256,7 @@ func (n *Network) schedule() {
 			}
 			continue
 		}
-		d := heap.Pop(&n.due).(later)
+		d := n.due.Pop()
 		up := !n.down[d.to] && n.peers[d.to] == d.r
 		n.mu.Unlock()
 		if up {

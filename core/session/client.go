@@ -1,7 +1,6 @@
 package session
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/aquarium-p2p/aquarium/core/air"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
+	"github.com/aquarium-p2p/aquarium/core/internal/minheap"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -41,7 +41,7 @@ type Client struct {
 	runs map[string]*run // by particle id, until the particle expires
 	// expiry orders the runs by deadline, so that forgetting the expired
 	// ones costs what they are, not what all runs are.
-	expiry deadlines
+	expiry minheap.Heap[deadline]
 }
 
 // deadline is when the particle of a run expires.
@@ -50,19 +50,8 @@ type deadline struct {
 	id string
 }
 
-// deadlines is a min-heap of deadlines (container/heap).
-type deadlines []deadline
-
-func (d deadlines) Len() int           { return len(d) }
-func (d deadlines) Less(i, j int) bool { return d[i].at.Before(d[j].at) }
-func (d deadlines) Swap(i, j int)      { d[i], d[j] = d[j], d[i] }
-func (d *deadlines) Push(x any)        { *d = append(*d, x.(deadline)) }
-func (d *deadlines) Pop() any {
-	old := *d
-	x := old[len(old)-1]
-	*d = old[:len(old)-1]
-	return x
-}
+// Less orders deadlines by time.
+func (d deadline) Less(o deadline) bool { return d.at.Before(o.at) }
 
 // ErrClosed is the error of a run whose client was closed before the
 // function was done.
@@ -293,15 +282,15 @@ func singleThreaded(script string) bool {
 func (c *Client) start(id string, r *run, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for len(c.expiry) > 0 && !now.Before(c.expiry[0].at) {
-		d := heap.Pop(&c.expiry).(deadline)
+	for c.expiry.Len() > 0 && !now.Before(c.expiry.Min().at) {
+		d := c.expiry.Pop()
 		// A particle id run again has a later deadline of its own.
 		if old, ok := c.runs[d.id]; ok && !now.Before(old.deadline) {
 			delete(c.runs, d.id)
 		}
 	}
 	c.runs[id] = r
-	heap.Push(&c.expiry, deadline{at: r.deadline, id: id})
+	c.expiry.Push(deadline{at: r.deadline, id: id})
 }
 
 func (c *Client) run(id string) *run {
