@@ -89,9 +89,12 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 	if !ok {
 		return nil, errors.New("wire: message does not start with the msgpack codec prefix 0x81 0x04")
 	}
-	dec := msgpack.GetDecoder()
-	defer msgpack.PutDecoder(dec)
-	dec.Reset(bytes.NewReader(rest))
+	// A decoder of its own, not one of msgpack's pool: a field's claimed
+	// length grows the decoder's buffer (by up to a megabyte at a time)
+	// before the input runs out, and a pooled decoder would keep what
+	// each hostile frame grew it to for the next.
+	r := bytes.NewReader(rest)
+	dec := msgpack.NewDecoder(r)
 	n, err := dec.DecodeMapLen()
 	if err != nil {
 		return nil, fmt.Errorf("wire: message is not a msgpack map: %w", err)
@@ -129,9 +132,9 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 		case "script":
 			p.Script, err = dec.DecodeString()
 		case "signature":
-			p.Signature, err = decodeBytes(dec, len(rest))
+			p.Signature, err = decodeBytes(dec, r)
 		case "data":
-			p.Data, err = decodeBytes(dec, len(rest))
+			p.Data, err = decodeBytes(dec, r)
 		default:
 			err = dec.Skip() // fields of newer versions
 		}
@@ -182,25 +185,37 @@ func (s *fieldSet) add(key string) bool {
 	return true
 }
 
-// decodeBytes reads msgpack bin, or an array of integers 0..255. limit
-// bounds the array length by the input size, so a forged length cannot
-// make it allocate.
-func decodeBytes(dec *msgpack.Decoder, limit int) ([]byte, error) {
+// decodeBytes reads msgpack bin, or an array of integers 0..255, from
+// dec, which reads r. A length is checked against what r has left before
+// anything is allocated for it: a forged one cannot make a small message
+// allocate gigabytes (the library's DecodeBytes allocates what a bin
+// claims before it reads).
+func decodeBytes(dec *msgpack.Decoder, r *bytes.Reader) ([]byte, error) {
 	code, err := dec.PeekCode()
 	if err != nil {
 		return nil, err
 	}
-	if !msgpcode.IsFixedArray(code) && code != msgpcode.Array16 && code != msgpcode.Array32 {
-		return dec.DecodeBytes()
+	array := msgpcode.IsFixedArray(code) || code == msgpcode.Array16 || code == msgpcode.Array32
+	var n int
+	if array {
+		n, err = dec.DecodeArrayLen()
+	} else {
+		n, err = dec.DecodeBytesLen()
 	}
-	n, err := dec.DecodeArrayLen()
 	if err != nil {
 		return nil, err
 	}
-	if n < 0 || n > limit {
-		return nil, fmt.Errorf("byte array of %d elements in a %d byte message", n, limit)
+	if n == -1 { // nil
+		return nil, nil
+	}
+	if n < 0 || n > r.Len() {
+		return nil, fmt.Errorf("%d bytes claimed, %d left in the message", n, r.Len())
 	}
 	b := make([]byte, n)
+	if !array {
+		_, err := io.ReadFull(r, b)
+		return b, err
+	}
 	for i := range b {
 		v, err := dec.DecodeUint8()
 		if err != nil {

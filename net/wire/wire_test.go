@@ -244,3 +244,35 @@ func FuzzReadFrame(f *testing.F) {
 		}
 	})
 }
+
+// TestClaimsCostWhatTheyHold unmarshals, again and again, messages whose
+// byte fields and unknown fields claim gigabytes they do not hold: each
+// must fail having allocated a few megabytes at most, however many came
+// before.
+func TestClaimsCostWhatTheyHold(t *testing.T) {
+	var claim uint32 = 3 << 30
+	hostile := func(key string, code byte) []byte {
+		b := append([]byte(nil), msgpackCodec...)
+		b = append(b, 0x81, 0xa0|byte(len(key))) // a map of one entry, and its key
+		b = append(b, key...)
+		b = append(b, code) // bin32, str32 or array32, and its length
+		b = binary.BigEndian.AppendUint32(b, claim)
+		return append(b, "only a few bytes follow"...)
+	}
+	inputs := [][]byte{hostile("data", 0xc6), hostile("signature", 0xc6), hostile("data", 0xdd),
+		hostile("script", 0xdb), hostile("unknown", 0xc6)}
+	for _, in := range inputs {
+		for round := range 100 {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := Unmarshal(in)
+			runtime.ReadMemStats(&after)
+			if err == nil {
+				t.Fatalf("a claim of %d bytes unmarshalled", claim)
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 8<<20 {
+				t.Fatalf("input %q, round %d: unmarshalling allocated %d MB", in[2:14], round, n>>20)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -416,10 +417,12 @@ func decode(b []byte, own bool) (*Data, error) {
 // the reference's deserializer does; keys it does not know are skipped.
 func decodeEnvelope(b []byte) (versions, []byte, error) {
 	var v versions
-	dec := msgpack.GetDecoder()
-	defer msgpack.PutDecoder(dec)
+	// A decoder of its own, not one of msgpack's pool: a field's claimed
+	// length grows the decoder's buffer (by up to a megabyte at a time)
+	// before the input runs out, and a pooled decoder would keep what
+	// each hostile envelope grew it to for the next.
 	r := bytes.NewReader(b)
-	dec.Reset(r)
+	dec := msgpack.NewDecoder(r)
 	n, err := dec.DecodeMapLen()
 	if err != nil {
 		return v, nil, fmt.Errorf("%w: %v", ErrEnvelope, err)
@@ -439,7 +442,7 @@ func decodeEnvelope(b []byte) (versions, []byte, error) {
 			v.Interpreter, err = dec.DecodeString()
 			seen |= 2
 		case "inner_data":
-			inner, err = dec.DecodeBytes()
+			inner, err = innerData(dec, r)
 			seen |= 4
 		default:
 			err = dec.Skip()
@@ -458,6 +461,22 @@ func decodeEnvelope(b []byte) (versions, []byte, error) {
 		return v, nil, fmt.Errorf("%w: interpreter version %q is not a semantic version", ErrEnvelope, v.Interpreter)
 	}
 	return v, inner, nil
+}
+
+// innerData reads the inner data's bin, which r holds what follows of:
+// a copy of what its length says, once r is known to hold as much. The
+// library's DecodeBytes allocates what a length claims before it reads.
+func innerData(dec *msgpack.Decoder, r *bytes.Reader) ([]byte, error) {
+	n, err := dec.DecodeBytesLen()
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 || n > r.Len() {
+		return nil, fmt.Errorf("%d bytes claimed, %d left", n, r.Len())
+	}
+	inner := make([]byte, n)
+	_, err = io.ReadFull(r, inner)
+	return inner, err
 }
 
 // parseVersion reads MAJOR.MINOR.PATCH, ignoring a pre-release or build
