@@ -8,6 +8,8 @@
 //	                                  of a shared machine is not taken for the node's
 //	hostile frames ADDR N HOLD        open N streams that announce 100 MiB and send 12 bytes, hold them HOLD
 //	hostile future ADDR KEY           send a particle timestamped a year ahead; fail if it is answered
+//	hostile claims ADDR KEY N         send N frames of 60 bytes whose fields claim 3 GB, and N signed
+//	                                  particles whose data claims 3 GB of inner data
 //	hostile soak ADDR HTTP SERVICE S  for S seconds, good traffic (op.identity round trips from four
 //	                                  clients, calls of SERVICE's answer()) beside hostile (garbage
 //	                                  frames, lying lengths, future timestamps, bad signatures,
@@ -74,6 +76,12 @@ func run(args []string) error {
 		return frames(ctx, args[1], n, hold)
 	case args[0] == "future" && len(args) == 3:
 		return future(ctx, args[1], args[2])
+	case args[0] == "claims" && len(args) == 4:
+		n, err := strconv.Atoi(args[3])
+		if err != nil {
+			return err
+		}
+		return claims(ctx, args[1], args[2], n)
 	case args[0] == "soak" && len(args) == 5:
 		secs, err := strconv.Atoi(args[4])
 		if err != nil || secs < 3 {
@@ -204,6 +212,55 @@ func frames(ctx context.Context, addr string, n int, hold time.Duration) error {
 		}
 	}
 	time.Sleep(hold) // the streams stay open, their frames unfinished
+	return nil
+}
+
+// claims sends n frames whose byte fields claim 3 GB and hold a few
+// bytes, and n particles, signed and otherwise good, whose data is an
+// envelope that claims 3 GB of inner data.
+func claims(ctx context.Context, addr, keyFile string, n int) error {
+	key, err := readKey(keyFile)
+	if err != nil {
+		return err
+	}
+	h, node, _, err := client(ctx, addr, key)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	pid, err := lpeer.Decode(string(node))
+	if err != nil {
+		return err
+	}
+	const claim = 3 << 30
+	// A msgpack map of one entry: the key, then a bin32 or str32 header
+	// claiming 3 GB, then a few bytes.
+	entry := func(key string, code byte) []byte {
+		b := []byte{0x81, 0xa0 | byte(len(key))}
+		b = append(b, key...)
+		b = append(b, code)
+		b = binary.BigEndian.AppendUint32(b, claim)
+		return append(b, "a few bytes"...)
+	}
+	for i := range n {
+		body := append([]byte{0x81, 0x04}, entry([]string{"data", "signature", "script"}[i%3], []byte{0xc6, 0xc6, 0xdb}[i%3])...)
+		s, err := h.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+		if err != nil {
+			return fmt.Errorf("frame %d: %w", i, err)
+		}
+		_, err = s.Write(append(binary.AppendUvarint(nil, uint64(len(body))), body...))
+		_ = s.Close()
+		if err != nil {
+			return fmt.Errorf("frame %d: %w", i, err)
+		}
+		p, err := roundTrip(key, node, time.Now())
+		if err != nil {
+			return err
+		}
+		p.Data = entry("inner_data", 0xc6)
+		// The node drops the particle, as it should; the send may say so.
+		_ = h.Send(ctx, node, p)
+	}
 	return nil
 }
 
