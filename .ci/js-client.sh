@@ -25,13 +25,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
-	echo "js-client ($interp): $*" >&2
-	for f in "$work"/*.err; do
-		[ -e "$f" ] && { echo "--- $(basename "$f")" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
-}
+script="js-client ($interp)"
+# shellcheck source=.ci/fail.sh
+source .ci/fail.sh
 
 go build -o "$work/aquarium" ./cmd/aquarium
 

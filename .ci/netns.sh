@@ -71,13 +71,9 @@ cleanup() {
 mode=netns
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-fail() {
-	echo "netns: $*" >&2
-	for f in "$work"/*.err; do
-		[ -s "$f" ] && { echo "--- $(basename "$f")" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
-}
+script=netns
+# shellcheck source=.ci/fail.sh
+source .ci/fail.sh
 
 reason=
 if [ -n "${NETNS_LOOPBACK:-}" ]; then

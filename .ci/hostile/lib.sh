@@ -12,14 +12,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-# fail prints the message, with the tail of each process's stderr (*.err).
-fail() {
-	echo "$script: $*" >&2
-	for f in "$work"/*.err; do
-		[ -e "$f" ] && { echo "--- $(basename "$f")" >&2; tail -20 "$f" >&2; }
-	done
-	exit 1
-}
+# shellcheck source=.ci/fail.sh
+source .ci/fail.sh
 
 go build -o "$work/aquarium" ./cmd/aquarium
 go build -o "$work/hostile" ./.ci/hostile

@@ -104,6 +104,16 @@ func readKey(path string) (peer.PrivateKey, error) {
 	return peer.Ed25519FromSeed(seed)
 }
 
+// keyedClient is client with the key in keyFile, which it returns too.
+func keyedClient(ctx context.Context, addr, keyFile string) (peer.PrivateKey, *p2p.Host, peer.ID, chan *particle.Particle, error) {
+	key, err := readKey(keyFile)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	h, node, got, err := client(ctx, addr, key)
+	return key, h, node, got, err
+}
+
 // client connects a host with key to the node at addr; arrivals go to got.
 func client(ctx context.Context, addr string, key peer.PrivateKey) (*p2p.Host, peer.ID, chan *particle.Particle, error) {
 	if key == nil {
@@ -219,11 +229,7 @@ func frames(ctx context.Context, addr string, n int, hold time.Duration) error {
 // bytes, and n particles, signed and otherwise good, whose data is an
 // envelope that claims 3 GB of inner data.
 func claims(ctx context.Context, addr, keyFile string, n int) error {
-	key, err := readKey(keyFile)
-	if err != nil {
-		return err
-	}
-	h, node, _, err := client(ctx, addr, key)
+	key, h, node, _, err := keyedClient(ctx, addr, keyFile)
 	if err != nil {
 		return err
 	}
@@ -265,11 +271,7 @@ func claims(ctx context.Context, addr, keyFile string, n int) error {
 }
 
 func future(ctx context.Context, addr, keyFile string) error {
-	key, err := readKey(keyFile)
-	if err != nil {
-		return err
-	}
-	h, node, got, err := client(ctx, addr, key)
+	key, h, node, got, err := keyedClient(ctx, addr, keyFile)
 	if err != nil {
 		return err
 	}
