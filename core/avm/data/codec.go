@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,10 +114,6 @@ func sizeHint(d *Data) int {
 		n += cid + canonResultSize + cidSize32*len(r.Values)
 	}
 	return n
-}
-
-func sortedKeys[K ~string, V any](m map[K]V) []K {
-	return slices.Sorted(maps.Keys(m))
 }
 
 // interpreterData writes the archive of d, children first, in the order

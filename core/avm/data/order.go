@@ -52,7 +52,7 @@ func (s *Stores) noteAdded(store int, key CID) {
 func orderedKeys[V any](s *Stores, store int, m map[CID]V) []CID {
 	o := s.order
 	if o == nil {
-		return sortedCIDs(m)
+		return sortedKeys(m)
 	}
 	keys := o.sorted[store]
 	added := o.added[store]
@@ -60,7 +60,7 @@ func orderedKeys[V any](s *Stores, store int, m map[CID]V) []CID {
 		sortCIDs(added)
 		keys = mergeSorted(keys, added)
 	} else {
-		keys = sortedCIDs(m)
+		keys = sortedKeys(m)
 	}
 	o.sorted[store], o.added[store] = keys, nil
 	return keys

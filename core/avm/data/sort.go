@@ -63,8 +63,9 @@ func sortCIDs[S ~string](s []S) {
 	copy(s, sorted)
 }
 
-// sortedCIDs returns the keys of m, sorted.
-func sortedCIDs[V any](m map[CID]V) []CID {
+// sortedKeys returns the keys of m, sorted: CIDs, or peer ids, which
+// share a prefix too.
+func sortedKeys[K ~string, V any](m map[K]V) []K {
 	keys := slices.Collect(maps.Keys(m))
 	sortCIDs(keys)
 	return keys
