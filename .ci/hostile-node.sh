@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Hostile inputs against a live `aquarium node`: frames whose length lies,
-# frames and particle data whose fields claim gigabytes, a particle from
-# the future, a service that spins in every call, and one
-# that grows memory until it traps. After each the node must answer
-# op.identity within 100 ms (the median of five round trips) with its RSS
-# under 1 GiB. A client whose relay is killed must hear of it at once. The
+# frames and particle data whose fields claim gigabytes or nest 30 million
+# levels deep, a particle from the future, a service that spins in every
+# call, and one that grows memory until it traps. After each the node must
+# answer op.identity within 100 ms (the median of five round trips) with
+# its RSS under 1 GiB. A client whose relay is killed must hear of it at once. The
 # node's peak RSS and the CPU it spent are printed for each input.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -70,6 +70,7 @@ node=$pid
 measure "20 frames announcing 100 MiB" "$work/hostile" frames "$addr" 20 3s
 measure "a particle a year ahead" "$work/hostile" future "$addr" "$work/client.key"
 measure "20 frames and 20 particles claiming 3 GB" "$work/hostile" claims "$addr" "$work/client.key" 20
+measure "a frame and a particle nesting 30M deep" "$work/hostile" deep "$addr" "$work/client.key"
 metrics=$(curl -fsS "http://$http/metrics")
 grep -q 'aquarium_particles_dropped_total{reason="timestamp in the future"} 1' <<<"$metrics" ||
 	fail "the particle from the future is not counted as a drop"

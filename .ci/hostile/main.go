@@ -10,6 +10,8 @@
 //	hostile future ADDR KEY           send a particle timestamped a year ahead; fail if it is answered
 //	hostile claims ADDR KEY N         send N frames of 60 bytes whose fields claim 3 GB, and N signed
 //	                                  particles whose data claims 3 GB of inner data
+//	hostile deep ADDR KEY             send a frame with an unknown field, and a signed particle whose
+//	                                  data has an unknown key, each nesting 30 million arrays deep
 //	hostile soak ADDR HTTP SERVICE S  for S seconds, good traffic (op.identity round trips from four
 //	                                  clients, calls of SERVICE's answer()) beside hostile (garbage
 //	                                  frames, lying lengths, future timestamps, bad signatures,
@@ -34,6 +36,7 @@ import (
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/aquarium-p2p/aquarium/net/p2p"
 	"github.com/aquarium-p2p/aquarium/net/wire"
+	"github.com/libp2p/go-libp2p/core/network"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 )
@@ -47,7 +50,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: hostile key|identity|frames|future|soak ARGS")
+		return fmt.Errorf("usage: hostile key|identity|frames|future|claims|deep|soak ARGS")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -82,6 +85,8 @@ func run(args []string) error {
 			return err
 		}
 		return claims(ctx, args[1], args[2], n)
+	case args[0] == "deep" && len(args) == 3:
+		return deep(ctx, args[1], args[2])
 	case args[0] == "soak" && len(args) == 5:
 		secs, err := strconv.Atoi(args[4])
 		if err != nil || secs < 3 {
@@ -205,14 +210,10 @@ func frames(ctx context.Context, addr string, n int, hold time.Duration) error {
 		return err
 	}
 	defer h.Close()
-	pid, err := lpeer.Decode(string(node))
-	if err != nil {
-		return err
-	}
 	frame := binary.AppendUvarint(nil, wire.MaxFrameSize)
 	frame = append(frame, bytes.Repeat([]byte{0x81}, 12)...)
 	for i := range n {
-		s, err := h.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+		s, err := particleStream(ctx, h, node)
 		if err != nil {
 			return fmt.Errorf("stream %d: %w", i, err)
 		}
@@ -229,15 +230,6 @@ func frames(ctx context.Context, addr string, n int, hold time.Duration) error {
 // bytes, and n particles, signed and otherwise good, whose data is an
 // envelope that claims 3 GB of inner data.
 func claims(ctx context.Context, addr, keyFile string, n int) error {
-	key, h, node, _, err := keyedClient(ctx, addr, keyFile)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	pid, err := lpeer.Decode(string(node))
-	if err != nil {
-		return err
-	}
 	const claim = 3 << 30
 	// A msgpack map of one entry: the key, then a bin32 or str32 header
 	// claiming 3 GB, then a few bytes.
@@ -248,24 +240,64 @@ func claims(ctx context.Context, addr, keyFile string, n int) error {
 		b = binary.BigEndian.AppendUint32(b, claim)
 		return append(b, "a few bytes"...)
 	}
+	var bodies, data [][]byte
 	for i := range n {
-		body := append([]byte{0x81, 0x04}, entry([]string{"data", "signature", "script"}[i%3], []byte{0xc6, 0xc6, 0xdb}[i%3])...)
-		s, err := h.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+		bodies = append(bodies, entry([]string{"data", "signature", "script"}[i%3], []byte{0xc6, 0xc6, 0xdb}[i%3]))
+		data = append(data, entry("inner_data", 0xc6))
+	}
+	return sendHostile(ctx, addr, keyFile, bodies, data)
+}
+
+// deep sends a frame with a field unknown to the node whose value is
+// 30 million one-element arrays, each inside the last, and a signed
+// particle whose data envelope has a key like that. A decoder that skips
+// unknown values by recursion exhausts the Go stack on either: a fatal
+// error, not a panic a node could recover from.
+func deep(ctx context.Context, addr, keyFile string) error {
+	entry := append([]byte("\x81\xa5extra"), bytes.Repeat([]byte{0x91}, 30<<20)...)
+	entry = append(entry, 0x01)
+	return sendHostile(ctx, addr, keyFile, [][]byte{entry}, [][]byte{entry})
+}
+
+// particleStream opens a stream of the particle protocol to node, for
+// bytes no well-behaved host would write.
+func particleStream(ctx context.Context, h *p2p.Host, node peer.ID) (network.Stream, error) {
+	pid, err := lpeer.Decode(string(node))
+	if err != nil {
+		return nil, err
+	}
+	return h.Libp2p().NewStream(ctx, pid, protocol.ID(wire.ProtocolID))
+}
+
+// sendHostile sends the node at addr each of bodies as a particle
+// message (a frame of the msgpack codec), and for each of data a
+// particle signed with the key in keyFile, otherwise good, that carries
+// it. The node drops them all, as it should.
+func sendHostile(ctx context.Context, addr, keyFile string, bodies, data [][]byte) error {
+	key, h, node, _, err := keyedClient(ctx, addr, keyFile)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	for i, body := range bodies {
+		s, err := particleStream(ctx, h, node)
 		if err != nil {
 			return fmt.Errorf("frame %d: %w", i, err)
 		}
+		body = append([]byte{0x81, 0x04}, body...)
 		_, err = s.Write(append(binary.AppendUvarint(nil, uint64(len(body))), body...))
 		_ = s.Close()
 		if err != nil {
 			return fmt.Errorf("frame %d: %w", i, err)
 		}
+	}
+	for _, d := range data {
 		p, err := roundTrip(key, node, time.Now())
 		if err != nil {
 			return err
 		}
-		p.Data = entry("inner_data", 0xc6)
-		// The node drops the particle, as it should; the send may say so.
-		_ = h.Send(ctx, node, p)
+		p.Data = d
+		_ = h.Send(ctx, node, p) // the node's drop may reset the stream
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/aquarium-p2p/aquarium/core/mpin"
 	"github.com/aquarium-p2p/aquarium/core/particle"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/vmihailenco/msgpack/v5"
@@ -89,18 +90,13 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 	if !ok {
 		return nil, errors.New("wire: message does not start with the msgpack codec prefix 0x81 0x04")
 	}
-	// A decoder of its own, not one of msgpack's pool: a field's claimed
-	// length grows the decoder's buffer (by up to a megabyte at a time)
-	// before the input runs out, and a pooled decoder would keep what
-	// each hostile frame grew it to for the next.
-	r := bytes.NewReader(rest)
-	dec := msgpack.NewDecoder(r)
-	n, err := dec.DecodeMapLen()
+	// Every length in the message is a claim a peer makes: mpin checks
+	// each against what the message holds.
+	r := mpin.NewReader(rest)
+	dec := r.Decoder()
+	n, err := r.MapLen()
 	if err != nil {
 		return nil, fmt.Errorf("wire: message is not a msgpack map: %w", err)
-	}
-	if n < 0 || n > len(rest) {
-		return nil, errors.New("wire: bad map length")
 	}
 	var (
 		p      particle.Particle
@@ -108,7 +104,7 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 		seen   fieldSet
 	)
 	for range n {
-		key, err := dec.DecodeString()
+		key, err := r.String()
 		if err != nil {
 			return nil, fmt.Errorf("wire: field name: %w", err)
 		}
@@ -117,12 +113,12 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 		}
 		switch key {
 		case "action":
-			action, err = dec.DecodeString()
+			action, err = r.String()
 		case "id":
-			p.ID, err = dec.DecodeString()
+			p.ID, err = r.String()
 		case "init_peer_id":
 			var s string
-			if s, err = dec.DecodeString(); err == nil {
+			if s, err = r.String(); err == nil {
 				p.InitPeerID, err = peer.ParseID(s)
 			}
 		case "timestamp":
@@ -130,13 +126,13 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 		case "ttl":
 			p.TTL, err = dec.DecodeUint32()
 		case "script":
-			p.Script, err = dec.DecodeString()
+			p.Script, err = r.String()
 		case "signature":
-			p.Signature, err = decodeBytes(dec, r)
+			p.Signature, err = decodeBytes(r)
 		case "data":
-			p.Data, err = decodeBytes(dec, r)
+			p.Data, err = decodeBytes(r)
 		default:
-			err = dec.Skip() // fields of newer versions
+			err = r.Skip() // fields of newer versions
 		}
 		if err != nil {
 			return nil, fmt.Errorf("wire: field %q: %w", key, err)
@@ -185,39 +181,24 @@ func (s *fieldSet) add(key string) bool {
 	return true
 }
 
-// decodeBytes reads msgpack bin, or an array of integers 0..255, from
-// dec, which reads r. A length is checked against what r has left before
-// anything is allocated for it: a forged one cannot make a small message
-// allocate gigabytes (the library's DecodeBytes allocates what a bin
-// claims before it reads).
-func decodeBytes(dec *msgpack.Decoder, r *bytes.Reader) ([]byte, error) {
-	code, err := dec.PeekCode()
+// decodeBytes reads msgpack bin, or an array of integers 0..255, as
+// js-client's serializer writes byte fields. Each length is checked
+// against what the message holds before anything is allocated for it.
+func decodeBytes(r *mpin.Reader) ([]byte, error) {
+	code, err := r.Decoder().PeekCode()
 	if err != nil {
 		return nil, err
 	}
-	array := msgpcode.IsFixedArray(code) || code == msgpcode.Array16 || code == msgpcode.Array32
-	var n int
-	if array {
-		n, err = dec.DecodeArrayLen()
-	} else {
-		n, err = dec.DecodeBytesLen()
+	if !msgpcode.IsFixedArray(code) && code != msgpcode.Array16 && code != msgpcode.Array32 {
+		return r.Bytes()
 	}
-	if err != nil {
+	n, err := r.ArrayLen()
+	if err != nil || n == -1 {
 		return nil, err
-	}
-	if n == -1 { // nil
-		return nil, nil
-	}
-	if n < 0 || n > r.Len() {
-		return nil, fmt.Errorf("%d bytes claimed, %d left in the message", n, r.Len())
 	}
 	b := make([]byte, n)
-	if !array {
-		_, err := io.ReadFull(r, b)
-		return b, err
-	}
 	for i := range b {
-		v, err := dec.DecodeUint8()
+		v, err := r.Decoder().DecodeUint8()
 		if err != nil {
 			return nil, fmt.Errorf("byte %d: %w", i, err)
 		}

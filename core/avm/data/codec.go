@@ -5,11 +5,11 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/aquarium-p2p/aquarium/core/mpin"
 	"github.com/aquarium-p2p/aquarium/core/peer"
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -412,35 +412,32 @@ func decode(b []byte, own bool) (*Data, error) {
 // the reference's deserializer does; keys it does not know are skipped.
 func decodeEnvelope(b []byte) (versions, []byte, error) {
 	var v versions
-	// A decoder of its own, not one of msgpack's pool: a field's claimed
-	// length grows the decoder's buffer (by up to a megabyte at a time)
-	// before the input runs out, and a pooled decoder would keep what
-	// each hostile envelope grew it to for the next.
-	r := bytes.NewReader(b)
-	dec := msgpack.NewDecoder(r)
-	n, err := dec.DecodeMapLen()
+	// Every length in the envelope is a claim a peer makes: mpin checks
+	// each against what the envelope holds.
+	r := mpin.NewReader(b)
+	n, err := r.MapLen()
 	if err != nil {
 		return v, nil, fmt.Errorf("%w: %v", ErrEnvelope, err)
 	}
 	var inner []byte
 	seen := 0
 	for range n {
-		key, err := dec.DecodeString()
+		key, err := r.String()
 		if err != nil {
 			return v, nil, fmt.Errorf("%w: key: %v", ErrEnvelope, err)
 		}
 		switch key {
 		case "version":
-			v.Data, err = dec.DecodeString()
+			v.Data, err = r.String()
 			seen |= 1
 		case "interpreter_version":
-			v.Interpreter, err = dec.DecodeString()
+			v.Interpreter, err = r.String()
 			seen |= 2
 		case "inner_data":
-			inner, err = innerData(dec, r)
+			inner, err = r.Bytes()
 			seen |= 4
 		default:
-			err = dec.Skip()
+			err = r.Skip()
 		}
 		if err != nil {
 			return v, nil, fmt.Errorf("%w: %s: %v", ErrEnvelope, key, err)
@@ -456,22 +453,6 @@ func decodeEnvelope(b []byte) (versions, []byte, error) {
 		return v, nil, fmt.Errorf("%w: interpreter version %q is not a semantic version", ErrEnvelope, v.Interpreter)
 	}
 	return v, inner, nil
-}
-
-// innerData reads the inner data's bin, which r holds what follows of:
-// a copy of what its length says, once r is known to hold as much. The
-// library's DecodeBytes allocates what a length claims before it reads.
-func innerData(dec *msgpack.Decoder, r *bytes.Reader) ([]byte, error) {
-	n, err := dec.DecodeBytesLen()
-	if err != nil {
-		return nil, err
-	}
-	if n < 0 || n > r.Len() {
-		return nil, fmt.Errorf("%d bytes claimed, %d left", n, r.Len())
-	}
-	inner := make([]byte, n)
-	_, err = io.ReadFull(r, inner)
-	return inner, err
 }
 
 // parseVersion reads MAJOR.MINOR.PATCH, ignoring a pre-release or build
