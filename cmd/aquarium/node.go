@@ -277,6 +277,7 @@ func followEvents(ctx context.Context, events *trace.Log, log *slog.Logger, m *n
 	sub := events.Subscribe()
 	defer sub.Close()
 	next := uint64(1)
+	var evs []trace.Event // reused: every event of the node passes through
 	for {
 		select {
 		case <-ctx.Done():
@@ -284,7 +285,8 @@ func followEvents(ctx context.Context, events *trace.Log, log *slog.Logger, m *n
 		case <-sub.C():
 		}
 		for {
-			evs, missed := events.Since(next, 1024)
+			var missed uint64
+			evs, missed = events.AppendSince(evs[:0], next, 1024)
 			if missed > 0 {
 				log.Warn("trace events lost", "count", missed)
 			}

@@ -22,8 +22,9 @@ func (c *Client) watchDrops(ctx context.Context, events *trace.Log, from uint64)
 	sub := events.Subscribe()
 	defer sub.Close()
 	next := from
+	var evs []trace.Event
 	for {
-		evs, _ := events.Since(next, 1024)
+		evs, _ = events.AppendSince(evs[:0], next, 1024)
 		for _, e := range evs {
 			next = e.Seq + 1
 			if e.Kind != trace.Dropped || e.Reason != trace.Unroutable {

@@ -72,6 +72,14 @@ func (l *Log) first() uint64 {
 // Since returns up to limit events with Seq >= from, oldest first, and how
 // many events from that point on have been evicted and are lost.
 func (l *Log) Since(from uint64, limit int) (events []Event, missed uint64) {
+	return l.AppendSince(nil, from, limit)
+}
+
+// AppendSince is Since appending to dst, for a reader that polls the
+// log and can reuse one buffer: up to limit events are appended.
+func (l *Log) AppendSince(dst []Event, from uint64, limit int) (events []Event, missed uint64) {
+	events = dst
+	limit += len(dst)
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if from == 0 {

@@ -41,6 +41,16 @@ func TestLogWindow(t *testing.T) {
 		if ids != tt.wantIDs || missed != tt.wantMissed {
 			t.Errorf("Since(%d, %d) = %q missed %d, want %q missed %d", tt.from, tt.limit, ids, missed, tt.wantIDs, tt.wantMissed)
 		}
+		// AppendSince keeps what dst holds and appends as many.
+		dst := append(make([]Event, 0, 8), Event{Particle: "x"})
+		got, missed = l.AppendSince(dst, tt.from, tt.limit)
+		ids = ""
+		for _, e := range got {
+			ids += e.Particle
+		}
+		if ids != "x"+tt.wantIDs || missed != tt.wantMissed || &got[0] != &dst[0] {
+			t.Errorf("AppendSince(x, %d, %d) = %q missed %d, want %q missed %d in dst", tt.from, tt.limit, ids, missed, "x"+tt.wantIDs, tt.wantMissed)
+		}
 	}
 }
 
