@@ -186,7 +186,7 @@ type ed25519Public ed25519.PublicKey
 func (k ed25519Public) Type() KeyType { return Ed25519 }
 func (k ed25519Public) Raw() []byte   { return []byte(k) }
 func (k ed25519Public) Verify(msg, sig []byte) bool {
-	return len(sig) == ed25519.SignatureSize && ed25519.Verify(ed25519.PublicKey(k), msg, sig)
+	return VerifyEd25519(ed25519.PublicKey(k), msg, sig)
 }
 
 type ed25519Private struct{ key ed25519.PrivateKey }
@@ -194,7 +194,7 @@ type ed25519Private struct{ key ed25519.PrivateKey }
 func (k ed25519Private) Public() PublicKey {
 	return ed25519Public(k.key.Public().(ed25519.PublicKey))
 }
-func (k ed25519Private) Sign(msg []byte) []byte { return ed25519.Sign(k.key, msg) }
+func (k ed25519Private) Sign(msg []byte) []byte { return SignEd25519(k.key, msg) }
 func (k ed25519Private) Raw() []byte            { return k.key.Seed() }
 
 type secp256k1Public struct{ key *secp256k1.PublicKey }

@@ -3,11 +3,12 @@ package data
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
 
-	"encoding/binary"
+	"github.com/aquarium-p2p/aquarium/core/peer"
 )
 
 // ErrStore reports a trace or store entry that refers to an object the
@@ -165,7 +166,7 @@ func (d *Data) SignResults(key ed25519.PrivateKey, peerID, particleID string, ci
 			return
 		}
 	}
-	d.Signatures[peerID] = Signature{PublicKey: pub, Sig: ed25519.Sign(key, SignedMessage(particleID, cids))}
+	d.Signatures[peerID] = Signature{PublicKey: pub, Sig: peer.SignEd25519(key, SignedMessage(particleID, cids))}
 }
 
 // ResultsOf returns peer's result CIDs in d, sorted: what its signature
@@ -212,25 +213,25 @@ func (d *Data) VerifySignatures(particleID string) error {
 func (d *Data) VerifySignaturesAfter(particleID string, known *Data) error {
 	var knownCIDs map[string][]CID
 	grouped := d.PeerCIDs()
-	for peer := range grouped {
-		if _, ok := d.Signatures[peer]; !ok {
-			return fmt.Errorf("%w: results of peer %s carry no signature", ErrSignature, peer)
+	for id := range grouped {
+		if _, ok := d.Signatures[id]; !ok {
+			return fmt.Errorf("%w: results of peer %s carry no signature", ErrSignature, id)
 		}
 	}
-	for peer, sig := range d.Signatures {
-		cids := grouped[peer]
+	for id, sig := range d.Signatures {
+		cids := grouped[id]
 		if known != nil {
-			if old, ok := known.Signatures[peer]; ok && old.PublicKey.Equal(sig.PublicKey) && bytes.Equal(old.Sig, sig.Sig) {
+			if old, ok := known.Signatures[id]; ok && old.PublicKey.Equal(sig.PublicKey) && bytes.Equal(old.Sig, sig.Sig) {
 				if knownCIDs == nil {
 					knownCIDs = known.PeerCIDs()
 				}
-				if slices.Equal(knownCIDs[peer], cids) {
+				if slices.Equal(knownCIDs[id], cids) {
 					continue
 				}
 			}
 		}
-		if !ed25519.Verify(sig.PublicKey, SignedMessage(particleID, cids), sig.Sig) {
-			return fmt.Errorf("%w: signature of peer %s does not match its %d results", ErrSignature, peer, len(cids))
+		if !peer.VerifyEd25519(sig.PublicKey, SignedMessage(particleID, cids), sig.Sig) {
+			return fmt.Errorf("%w: signature of peer %s does not match its %d results", ErrSignature, id, len(cids))
 		}
 	}
 	return nil
