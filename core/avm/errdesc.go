@@ -12,6 +12,8 @@ import (
 // variable locks after the first set, so it keeps the innermost
 // instruction's description.
 type errDesc struct {
+	// obj is the error object; nil is no error, whose object value
+	// makes when it is read, as few runs do.
 	obj    value.Value
 	tet    *data.Tetraplet
 	prov   data.Provenance
@@ -22,7 +24,15 @@ type errDesc struct {
 }
 
 func noError() errDesc {
-	return errDesc{obj: noErrorObject(), prov: literalProvenance, canSet: true}
+	return errDesc{prov: literalProvenance, canSet: true}
+}
+
+// value is the error object.
+func (d *errDesc) value() value.Value {
+	if d.obj == nil {
+		return noErrorObject()
+	}
+	return d.obj
 }
 
 func noErrorObject() map[string]any {

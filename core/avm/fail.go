@@ -18,16 +18,16 @@ func (x *interp) fail(f *air.Fail) error {
 		tet := x.literalTet()
 		return x.raise(obj, &tet, literalProvenance)
 	case *air.LastError:
-		if err := checkErrorObject(x.lastErr.obj); err != nil {
+		if err := checkErrorObject(x.lastErr.value()); err != nil {
 			return err
 		}
-		return x.raise(x.lastErr.obj, x.lastErr.tet, x.lastErr.prov)
+		return x.raise(x.lastErr.value(), x.lastErr.tet, x.lastErr.prov)
 	case *air.Error:
 		d := x.curErr
-		if err := checkErrorObject(d.obj); err != nil {
+		if err := checkErrorObject(d.value()); err != nil {
 			return err
 		}
-		err := x.raise(d.obj, d.tet, d.prov)
+		err := x.raise(d.value(), d.tet, d.prov)
 		if d.orig != nil {
 			// Rethrow the caught error itself, with its own code.
 			err = d.orig

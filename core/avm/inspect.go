@@ -127,7 +127,7 @@ func (x *interp) scope(pos int) Scope {
 	}
 	slices.SortFunc(vars, func(a, b Variable) int { return strings.Compare(a.Name, b.Name) })
 	sc := Scope{Variables: vars}
-	if !value.Equal(x.lastErr.obj, noErrorObject()) {
+	if x.lastErr.obj != nil && !value.Equal(x.lastErr.obj, noErrorObject()) {
 		sc.LastError = value.Marshal(x.lastErr.obj)
 	}
 	return sc

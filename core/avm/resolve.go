@@ -93,7 +93,7 @@ func (x *interp) resolveError(d *errDesc, lens air.Lens) (resolved, error) {
 	if d.tet != nil {
 		tet = *d.tet
 	}
-	v, err := x.applyLens(d.obj, lens)
+	v, err := x.applyLens(d.value(), lens)
 	if err != nil {
 		return resolved{}, err
 	}

@@ -28,6 +28,7 @@ var ErrClaim = errors.New("msgpack: a length claims more than the input holds")
 
 // Reader reads one MessagePack input.
 type Reader struct {
+	b   []byte
 	r   *bytes.Reader
 	dec *msgpack.Decoder
 }
@@ -40,7 +41,7 @@ func NewReader(b []byte) *Reader {
 	// A bytes.Reader is an io.ByteScanner, so the decoder reads it
 	// directly, without a buffer of its own: the Reader's methods and
 	// the decoder's read the same position.
-	return &Reader{r: r, dec: msgpack.NewDecoder(r)}
+	return &Reader{b: b, r: r, dec: msgpack.NewDecoder(r)}
 }
 
 // Decoder is the library's decoder over the same bytes, for the values
@@ -89,6 +90,22 @@ func (r *Reader) Bytes() ([]byte, error) {
 	b := make([]byte, n)
 	_, err = io.ReadFull(r.r, b)
 	return b, err
+}
+
+// View reads a str or a bin as the bytes of the input it lies in, not a
+// copy: for a map key, which a switch on string(key) compares without
+// allocating. Nil is nil.
+func (r *Reader) View() ([]byte, error) {
+	n, err := r.dec.DecodeBytesLen()
+	if err != nil || n == -1 {
+		return nil, err
+	}
+	if err := r.claim(n); err != nil {
+		return nil, err
+	}
+	at := len(r.b) - r.r.Len()
+	_, err = r.r.Seek(int64(n), io.SeekCurrent)
+	return r.b[at : at+n : at+n], err
 }
 
 // String reads a str or a bin as a string; nil is "".

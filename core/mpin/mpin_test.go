@@ -93,6 +93,7 @@ func TestClaimsCostWhatTheyHold(t *testing.T) {
 	read := map[string]func(*Reader) error{
 		"String": func(r *Reader) error { _, err := r.String(); return err },
 		"Bytes":  func(r *Reader) error { _, err := r.Bytes(); return err },
+		"View":   func(r *Reader) error { _, err := r.View(); return err },
 		"Skip":   (*Reader).Skip,
 		"MapLen": func(r *Reader) error { _, err := r.MapLen(); return err },
 		"ArrayLen": func(r *Reader) error {
@@ -101,7 +102,7 @@ func TestClaimsCostWhatTheyHold(t *testing.T) {
 		},
 	}
 	codes := map[string][]byte{
-		"String": {0xdb, 0xc6}, "Bytes": {0xdb, 0xc6}, "Skip": {0xdb, 0xc6, 0xdd, 0xdf, 0xc9},
+		"String": {0xdb, 0xc6}, "Bytes": {0xdb, 0xc6}, "View": {0xdb, 0xc6}, "Skip": {0xdb, 0xc6, 0xdd, 0xdf, 0xc9},
 		"MapLen": {0xdf}, "ArrayLen": {0xdd},
 	}
 	for name, f := range read {
@@ -122,9 +123,9 @@ func TestClaimsCostWhatTheyHold(t *testing.T) {
 }
 
 func TestStringsAndBytes(t *testing.T) {
-	b, _ := msgpack.Marshal([]any{"text", []byte{1, 2}, nil})
+	b, _ := msgpack.Marshal([]any{"text", []byte{1, 2}, nil, "key", "after"})
 	r := NewReader(b)
-	if n, err := r.ArrayLen(); n != 3 || err != nil {
+	if n, err := r.ArrayLen(); n != 5 || err != nil {
 		t.Fatalf("ArrayLen = %d, %v", n, err)
 	}
 	if s, err := r.String(); s != "text" || err != nil {
@@ -135,6 +136,16 @@ func TestStringsAndBytes(t *testing.T) {
 	}
 	if got, err := r.Bytes(); got != nil || err != nil {
 		t.Errorf("Bytes of nil = %v, %v", got, err)
+	}
+	// A view is the input's own bytes, and appending to it cannot
+	// overwrite what follows.
+	view, err := r.View()
+	if string(view) != "key" || err != nil || &view[0] != &b[len(b)-9] {
+		t.Errorf("View = %q, %v, not a view of the input", view, err)
+	}
+	_ = append(view, "XXXXX"...)
+	if s, err := r.String(); s != "after" || err != nil {
+		t.Errorf("String after a view = %q, %v", s, err)
 	}
 	if r.Len() != 0 {
 		t.Errorf("%d bytes left", r.Len())

@@ -100,20 +100,20 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 	}
 	var (
 		p      particle.Particle
-		action string
+		action []byte
 		seen   fieldSet
 	)
 	for range n {
-		key, err := r.String()
+		key, err := r.View()
 		if err != nil {
 			return nil, fmt.Errorf("wire: field name: %w", err)
 		}
 		if !seen.add(key) {
 			return nil, fmt.Errorf("wire: field %q appears twice", key)
 		}
-		switch key {
+		switch string(key) {
 		case "action":
-			action, err = r.String()
+			action, err = r.View()
 		case "id":
 			p.ID, err = r.String()
 		case "init_peer_id":
@@ -138,7 +138,7 @@ func Unmarshal(body []byte) (*particle.Particle, error) {
 			return nil, fmt.Errorf("wire: field %q: %w", key, err)
 		}
 	}
-	if action != "Particle" {
+	if string(action) != "Particle" {
 		return nil, fmt.Errorf("wire: unsupported action %q, want \"Particle\"", action)
 	}
 	for i, f := range fields {
@@ -160,9 +160,9 @@ type fieldSet struct {
 }
 
 // add records key and reports whether it is new.
-func (s *fieldSet) add(key string) bool {
+func (s *fieldSet) add(key []byte) bool {
 	for i, f := range fields {
-		if f == key {
+		if f == string(key) {
 			bit := uint8(1) << i
 			if s.known&bit != 0 {
 				return false
@@ -171,13 +171,13 @@ func (s *fieldSet) add(key string) bool {
 			return true
 		}
 	}
-	if s.other[key] {
+	if s.other[string(key)] {
 		return false
 	}
 	if s.other == nil {
 		s.other = map[string]bool{}
 	}
-	s.other[key] = true
+	s.other[string(key)] = true
 	return true
 }
 

@@ -422,11 +422,11 @@ func decodeEnvelope(b []byte) (versions, []byte, error) {
 	var inner []byte
 	seen := 0
 	for range n {
-		key, err := r.String()
+		key, err := r.View()
 		if err != nil {
 			return v, nil, fmt.Errorf("%w: key: %v", ErrEnvelope, err)
 		}
-		switch key {
+		switch string(key) {
 		case "version":
 			v.Data, err = r.String()
 			seen |= 1
