@@ -181,15 +181,28 @@ func (x *interp) argsHashTo(a *callArgs, c data.CID) bool {
 func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 	// Arguments are checked before the trace is touched, so that a call
 	// waiting for an argument consumes its state the same way on every
-	// peer.
-	args, argErr := x.collectArgs(c)
-	if argErr != nil && !isJoinable(argErr) {
+	// peer. A call this peer executed, replayed in a run that brings only
+	// call results (ownReplay), needs none: the run that executed it
+	// resolved the same arguments, and its result needs no check. It is
+	// charged the steps they cost then, so that the run stops at its step
+	// limit where it would without a Memo.
+	var args *callArgs
+	var argErr error
+	before := x.steps
+	if charged, ok := x.ownArgSteps(); ok {
+		x.steps += int64(charged)
+		if x.steps > x.limits.Steps {
+			return errStepLimit(x.limits.Steps)
+		}
+	} else if args, argErr = x.collectArgs(c); argErr != nil && !isJoinable(argErr) {
 		return argErr
 	}
+	charged := x.steps - before
 	st, pos, src, met, err := x.tr.CallStart()
 	if err != nil {
 		return errTrace(display(c), err)
 	}
+	x.noteArgSteps(pos, charged)
 	var kept *data.Call
 	if met {
 		switch st.Kind {
@@ -250,6 +263,28 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 	x.complete = false
 	x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID, HasID: true, ID: x.lastID})
 	return nil
+}
+
+// ownArgSteps says whether the next call's arguments need no resolving
+// (see resolvedCall), and the steps they were charged when they were.
+func (x *interp) ownArgSteps() (int32, bool) {
+	if !x.ownReplay {
+		return 0, false
+	}
+	at, ok := x.tr.NextExecutedOnlyInPrevious()
+	if !ok || int(at) >= len(x.prevArgSteps) || x.prevArgSteps[at] < 0 {
+		return 0, false
+	}
+	return x.prevArgSteps[at], true
+}
+
+// noteArgSteps records the steps the arguments of the call state at pos
+// of the new trace cost, for the Memo.
+func (x *interp) noteArgSteps(pos uint32, steps int64) {
+	for uint32(len(x.argSteps)) <= pos {
+		x.argSteps = append(x.argSteps, -1)
+	}
+	x.argSteps[pos] = int32(min(steps, math.MaxInt32))
 }
 
 // verifyCall checks that a stored result belongs to this very call: same

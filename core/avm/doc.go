@@ -26,9 +26,12 @@
 // the trace. A host that keeps a Memo per particle (Params.Memo) spares
 // what need not be redone: decoding the peer's own data, parsing its
 // values and the script, sorting the results it signed and its stores'
-// keys, and checking again, in a run that brings only call results, the
-// states it made itself. With LazySign, a run whose data stays on the peer neither signs
-// nor prunes; the run that sends the particle on does both. What LazySign
+// keys, and, in a run that brings only call results, resolving again the
+// arguments of the calls it executed and checking their states (each
+// such call is still charged the steps its arguments cost, so that a
+// run stops at its step limit where it would without a Memo). With
+// LazySign, a run whose data stays on the peer neither signs nor prunes;
+// the run that sends the particle on does both. What LazySign
 // changes in what is sent: a peer with no result signs nothing, where
 // avm.wasm signs the empty set, and avm.wasm accepts data without a
 // signature of a peer that has no result in it.

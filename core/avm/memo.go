@@ -37,6 +37,9 @@ type Memo struct {
 	// script is the last run's script, and root its syntax tree.
 	script string
 	root   air.Instr
+	// argSteps are the steps the arguments of each call state of
+	// decoded's trace were charged, by position; -1 where not known.
+	argSteps []int32
 	// argCIDs are the CIDs of the argument lists the script's calls
 	// were made with: a run replays every call of the trace and checks
 	// its arguments' hash, and the same lists come back run after run.
@@ -76,6 +79,7 @@ func (c *cidCache) cid(text []byte) data.CID {
 // memoState is what one run takes from a Memo: all of it or nothing.
 type memoState struct {
 	prev         *data.Data
+	argSteps     []int32
 	parsed       map[data.CID]value.Value
 	ours, signed []data.CID
 }
@@ -90,13 +94,13 @@ func (m *Memo) take(prevData []byte) (memoState, bool) {
 		}
 		return memoState{}, false
 	}
-	s := memoState{prev: m.decoded, parsed: m.parsed, ours: m.ours, signed: m.signed}
+	s := memoState{prev: m.decoded, parsed: m.parsed, ours: m.ours, signed: m.signed, argSteps: m.argSteps}
 	m.forget()
 	return s, true
 }
 
 // keep remembers a successful run's output.
-func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Value, ours, signed []data.CID) {
+func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Value, ours, signed []data.CID, argSteps []int32) {
 	if m == nil {
 		return
 	}
@@ -109,7 +113,7 @@ func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Va
 			}
 		}
 	}
-	m.data, m.decoded, m.parsed, m.ours, m.signed = encoded, out, parsed, ours, signed
+	m.data, m.decoded, m.parsed, m.ours, m.signed, m.argSteps = encoded, out, parsed, ours, signed, argSteps
 }
 
 // Forget drops what the Memo holds. A host calls it when the particle
@@ -118,7 +122,7 @@ func (m *Memo) keep(encoded []byte, out *data.Data, parsed map[data.CID]value.Va
 func (m *Memo) Forget() { m.forget() }
 
 func (m *Memo) forget() {
-	m.data, m.decoded, m.parsed, m.ours, m.signed = nil, nil, nil, nil, nil
+	m.data, m.decoded, m.parsed, m.ours, m.signed, m.argSteps = nil, nil, nil, nil, nil, nil
 }
 
 // argumentCIDs returns the Memo's cache of argument CIDs; nil without a

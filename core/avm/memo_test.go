@@ -2,6 +2,7 @@ package avm_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -142,5 +143,54 @@ func TestLazySignSignsWhatIsSent(t *testing.T) {
 	onB := avm.Run(params(b), script, nil, out.Data, nil)
 	if onB.RetCode != 0 || len(onB.CallRequests) != 1 {
 		t.Fatalf("b rejects what a sent: ret %d %s", onB.RetCode, onB.ErrorMessage)
+	}
+}
+
+// TestMemoRunStopsAtTheSameStep runs a sequential fold whose calls take
+// a 6 KB argument against a step limit it reaches half way, each run
+// with a Memo and without. A Memo spares the replayed calls the
+// resolving of their arguments, but not the steps that cost: both runs
+// must stop at the same run with the same error.
+func TestMemoRunStopsAtTheSameStep(t *testing.T) {
+	a := avmtest.NewPeer("a", avmtest.Echo)
+	script := strings.NewReplacer("@a", string(a.ID)).Replace(`(seq (seq (call "@a" ("" "big") [] big) (call "@a" ("" "xs") [] xs))
+		(fold xs x (seq (call "@a" ("" "f") [big x] $r) (next x))))`)
+	big, _ := json.Marshal(strings.Repeat("aquarium ", 700))
+	xs, _ := json.Marshal(make([]int, 200))
+	serve := func(out avm.Outcome) map[uint32]avm.CallResult {
+		results := map[uint32]avm.CallResult{}
+		for id, req := range out.CallRequests {
+			switch req.FunctionName {
+			case "big":
+				results[id] = avm.CallResult{Result: string(big)}
+			case "xs":
+				results[id] = avm.CallResult{Result: string(xs)}
+			default:
+				results[id] = avm.CallResult{Result: "1"}
+			}
+		}
+		return results
+	}
+	params := avm.Params{InitPeerID: string(a.ID), CurrentPeerID: string(a.ID), Timestamp: 1337, TTL: 5000, ParticleID: "particle-1",
+		Key: a.Signer, LazySign: true, Limits: avm.Limits{Steps: 12_000}}
+	memo := params
+	memo.Memo = new(avm.Memo)
+	out := avm.Run(memo, script, nil, nil, nil)
+	for run := 1; ; run++ {
+		results := serve(out)
+		plain := avm.Run(params, script, out.Data, nil, results)
+		out = avm.Run(memo, script, out.Data, nil, results)
+		if out.RetCode != plain.RetCode || out.ErrorMessage != plain.ErrorMessage || !bytes.Equal(out.Data, plain.Data) {
+			t.Fatalf("run %d: with a Memo ret %d %q, without ret %d %q", run, out.RetCode, out.ErrorMessage, plain.RetCode, plain.ErrorMessage)
+		}
+		if out.RetCode != 0 {
+			if out.RetCode != avm.CodeStepLimit || run < 10 || run > 150 {
+				t.Fatalf("run %d stopped with ret %d %q, want the step limit half way", run, out.RetCode, out.ErrorMessage)
+			}
+			return
+		}
+		if len(out.CallRequests) == 0 {
+			t.Fatal("the fold ended within the step limit")
+		}
 	}
 }

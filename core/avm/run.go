@@ -67,6 +67,10 @@ type interp struct {
 	spareArgs *callArgs
 	// valSlab is room for stream values (newVal).
 	valSlab []val
+	// argSteps are the steps the arguments of each call state of the new
+	// trace cost, by position (-1: not a call, or not known), and
+	// prevArgSteps those of the previous trace, from the Memo.
+	argSteps, prevArgSteps []int32
 	// ownReplay says the states from the previous data need not be
 	// checked against the calls that replay them (see Run).
 	ownReplay bool
@@ -154,6 +158,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	x := newInterp(p, limits, prev, cur, &stores, results)
 	x.argCIDs = argCIDs
 	x.ownReplay = ownReplay
+	x.prevArgSteps = memo.argSteps
 	if memoized {
 		x.parsed = memo.parsed
 	}
@@ -248,7 +253,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		return fail(CodeDataSizeLimit, "the run produces %d bytes of data and call requests, more than the limit of %d bytes", n, limits.DataSize)
 	}
 	if signs && p.Memo != nil {
-		p.Memo.keep(encoded, out, x.parsed, ours, signed)
+		p.Memo.keep(encoded, out, x.parsed, ours, signed, x.argSteps)
 	}
 	o := Outcome{Data: encoded, NextPeers: x.nextPeers, CallRequests: x.requests, Stops: x.stops, Scopes: x.scopes, Complete: runErr == nil && x.complete}
 	switch {

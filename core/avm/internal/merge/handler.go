@@ -113,6 +113,18 @@ func stateName(s data.State) string {
 	return s.String()
 }
 
+// NextExecutedOnlyInPrevious reports whether the next call state is an
+// executed call (a value, a stream value or an unused result) of the
+// previous trace that the current trace has nothing beside, and if so
+// its position in the previous trace.
+func (h *Handler) NextExecutedOnlyInPrevious() (uint32, bool) {
+	if h.cur.peek() != nil {
+		return 0, false
+	}
+	c, ok := h.prev.peek().(*data.Call)
+	return h.prev.pos, ok && (c.Kind == data.CallScalar || c.Kind == data.CallStream || c.Kind == data.CallUnused)
+}
+
 // CallStart merges the next states as those of a call. ok is false when
 // neither trace has one; otherwise the merged state is returned with the
 // position it will take and where it came from.

@@ -31,6 +31,14 @@ func (s *slider) next() data.State {
 	return st
 }
 
+// peek returns the state next would return, without taking it.
+func (s *slider) peek() data.State {
+	if s.seen >= s.window || s.pos >= s.len() {
+		return nil
+	}
+	return s.trace[s.pos]
+}
+
 // remaining is the number of states left in the window.
 func (s *slider) remaining() uint32 { return s.window - s.seen }
 
