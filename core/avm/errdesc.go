@@ -40,7 +40,7 @@ func noErrorObject() map[string]any {
 }
 
 func errorObject(e *execError, instr, peer string) map[string]any {
-	obj := map[string]any{"error_code": e.code, "message": e.msg, "instruction": instr}
+	obj := map[string]any{"error_code": e.code, "message": e.message(), "instruction": instr}
 	if peer != "" {
 		obj["peer_id"] = peer
 	}
@@ -58,7 +58,7 @@ func (x *interp) setErrors(err error, instr string, tet *data.Tetraplet, withPee
 	}
 	// An error's message may quote a value. The step this costs cannot
 	// fail the run here; the next instruction's count does.
-	x.steps += int64(len(e.msg) / stepBytes)
+	x.steps += int64(len(e.message()) / stepBytes)
 	peer := x.p.CurrentPeerID
 	if withPeer && tet != nil {
 		peer = tet.PeerPK

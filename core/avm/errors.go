@@ -53,12 +53,24 @@ const StreamMaxSize = 1024
 
 // execError is an error raised while running a script.
 type execError struct {
-	code      int64
-	msg       string
+	code int64
+	msg  string
+	// variable is set, in place of msg, by errVariableNotFound: such an
+	// error mostly means "not yet" (see joinable) and its message is
+	// seldom read, so it is made when it is.
+	variable  string
 	catchable bool
 }
 
-func (e *execError) Error() string { return e.msg }
+func (e *execError) Error() string { return e.message() }
+
+// message is the error's message.
+func (e *execError) message() string {
+	if e.variable != "" {
+		return fmt.Sprintf("variable with name '%s' wasn't defined during script execution", e.variable)
+	}
+	return e.msg
+}
 
 // joinable errors mean "not yet": a variable some other branch or peer
 // has still to define. The instruction waits instead of failing.
@@ -93,7 +105,7 @@ func isJoinable(err error) bool {
 }
 
 func errVariableNotFound(name string) *execError {
-	return catchable(CodeVariableNotFound, "variable with name '%s' wasn't defined during script execution", name)
+	return &execError{code: CodeVariableNotFound, variable: name, catchable: true}
 }
 
 func errUninitialized(name string) *execError {

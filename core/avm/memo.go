@@ -2,6 +2,7 @@ package avm
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"unsafe"
 
 	"github.com/aquarium-p2p/aquarium/core/air"
@@ -40,6 +41,10 @@ type Memo struct {
 	// argSteps are the steps the arguments of each call state of
 	// decoded's trace were charged, by position; -1 where not known.
 	argSteps []int32
+	// key is the last key a run found to be peer's, so that the runs of
+	// a particle derive the peer id from the key once.
+	key  ed25519.PrivateKey
+	peer string
 	// argCIDs are the CIDs of the argument lists the script's calls
 	// were made with: a run replays every call of the trace and checks
 	// its arguments' hash, and the same lists come back run after run.
@@ -74,6 +79,18 @@ func (c *cidCache) cid(text []byte) data.CID {
 		c.bytes += len(text)
 	}
 	return id
+}
+
+// keyOf reports whether a run of this Memo found key to be peer's key.
+func (m *Memo) keyOf(key ed25519.PrivateKey, peer string) bool {
+	return m != nil && m.peer == peer && bytes.Equal(m.key, key)
+}
+
+// noteKey remembers that key is peer's.
+func (m *Memo) noteKey(key ed25519.PrivateKey, peer string) {
+	if m != nil {
+		m.key, m.peer = key, peer
+	}
 }
 
 // memoState is what one run takes from a Memo: all of it or nothing.

@@ -194,3 +194,25 @@ func TestMemoRunStopsAtTheSameStep(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoChecksTheKeyOfEachPeer: a Memo remembers whose key a run
+// checked, not that a check passed: a run of another peer, or with
+// another key, on the same Memo is refused as without one.
+func TestMemoChecksTheKeyOfEachPeer(t *testing.T) {
+	a, b := avmtest.NewPeer("a", avmtest.Echo), avmtest.NewPeer("b", avmtest.Echo)
+	memo := new(avm.Memo)
+	params := avm.Params{InitPeerID: string(a.ID), CurrentPeerID: string(a.ID), Timestamp: 1337, TTL: 5000, ParticleID: "particle-1",
+		Key: a.Signer, Memo: memo}
+	if out := avm.Run(params, `(null)`, nil, nil, nil); out.RetCode != 0 {
+		t.Fatalf("a's run: %d %s", out.RetCode, out.ErrorMessage)
+	}
+	otherPeer := params
+	otherPeer.CurrentPeerID = string(b.ID)
+	otherKey := params
+	otherKey.Key = b.Signer
+	for name, p := range map[string]avm.Params{"another peer": otherPeer, "another key": otherKey} {
+		if out := avm.Run(p, `(null)`, nil, nil, nil); out.RetCode != avm.CodeMalformedKeyPair {
+			t.Errorf("%s with a's Memo: ret %d %q, want a malformed key pair", name, out.RetCode, out.ErrorMessage)
+		}
+	}
+}

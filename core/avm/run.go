@@ -105,10 +105,11 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	if signs && len(p.Key) != ed25519.PrivateKeySize {
 		return fail(CodeMalformedKeyPair, "malformed key pair: an Ed25519 private key has %d bytes, got %d", ed25519.PrivateKeySize, len(p.Key))
 	}
-	if signs {
+	if signs && !p.Memo.keyOf(p.Key, p.CurrentPeerID) {
 		if id := string(peer.IDFromPublicKey(peer.Ed25519PublicKey(p.Key.Public().(ed25519.PublicKey)))); id != p.CurrentPeerID {
 			return fail(CodeMalformedKeyPair, "malformed key pair: the key belongs to peer %s, not to the current peer %s", id, p.CurrentPeerID)
 		}
+		p.Memo.noteKey(p.Key, p.CurrentPeerID)
 	}
 	// prevData is this peer's own: trusted, as its signatures are. The
 	// Memo holds it decoded when it is what the last run returned.
@@ -176,11 +177,11 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	}
 	if runErr != nil && !isCatchable(runErr) {
 		e := asExec(runErr)
-		return fail(e.code, "%s", e.msg)
+		return fail(e.code, "%s", e.message())
 	}
 	if err := x.compactAll(); err != nil {
 		e := asExec(err)
-		return fail(e.code, "%s", e.msg)
+		return fail(e.code, "%s", e.message())
 	}
 
 	out := &data.Data{
@@ -259,7 +260,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	switch {
 	case runErr != nil:
 		e := asExec(runErr)
-		o.RetCode, o.ErrorMessage = e.code, e.msg
+		o.RetCode, o.ErrorMessage = e.code, e.message()
 	case len(x.results) > 0:
 		ids := slices.Sorted(maps.Keys(x.results))
 		o.RetCode = CodeUnprocessedCallResults
