@@ -212,11 +212,11 @@ func (h *Handler) IterationStart(id int, valuePos uint32) error {
 		return err
 	}
 	c := &loreCtor{valuePos: valuePos, beforeStart: h.Pos()}
-	if p, ok := h.newToPrev[valuePos]; ok {
+	if p, ok := h.newToPrev.get(valuePos); ok {
 		c.prev = f.prev.lore[p]
 		delete(f.prev.lore, p)
 	}
-	if p, ok := h.newToCur[valuePos]; ok {
+	if p, ok := h.newToCur.get(valuePos); ok {
 		c.cur = f.cur.lore[p]
 		delete(f.cur.lore, p)
 	}

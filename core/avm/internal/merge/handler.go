@@ -31,9 +31,10 @@ type Handler struct {
 	prev, cur slider
 	out       []data.State
 	// newToPrev and newToCur map a position in the new trace to the
-	// position of the same state in the previous or current trace; stream
-	// folds use them to find the iterations over a value.
-	newToPrev, newToCur map[uint32]uint32
+	// position of the same state in the previous or current trace (none
+	// where there is none); stream folds use them to find the iterations
+	// over a value.
+	newToPrev, newToCur positions
 	pars                []parFSM
 	folds               map[int]*foldFSM
 }
@@ -41,12 +42,10 @@ type Handler struct {
 // New starts a merge of prev and cur.
 func New(prev, cur []data.State) *Handler {
 	return &Handler{
-		prev:      newSlider(prev),
-		cur:       newSlider(cur),
-		out:       make([]data.State, 0, max(len(prev), len(cur))+8),
-		newToPrev: map[uint32]uint32{},
-		newToCur:  map[uint32]uint32{},
-		folds:     map[int]*foldFSM{},
+		prev:  newSlider(prev),
+		cur:   newSlider(cur),
+		out:   make([]data.State, 0, max(len(prev), len(cur))+8),
+		folds: map[int]*foldFSM{},
 	}
 }
 
@@ -93,13 +92,35 @@ func (h *Handler) nextPair() (data.State, data.State) {
 func (h *Handler) mapPositions(src Source, both bool) {
 	pos := h.Pos()
 	if src == Previous {
-		h.newToPrev[pos] = h.prev.pos - 1
+		h.newToPrev.set(pos, h.prev.pos-1)
 		if both {
-			h.newToCur[pos] = h.cur.pos - 1
+			h.newToCur.set(pos, h.cur.pos-1)
 		}
 		return
 	}
-	h.newToCur[pos] = h.cur.pos - 1
+	h.newToCur.set(pos, h.cur.pos-1)
+}
+
+// positions maps positions in the new trace, which are dense, to
+// positions in another trace.
+type positions []uint32
+
+// none marks a position of the new trace with no counterpart.
+const none = ^uint32(0)
+
+func (p *positions) set(pos, to uint32) {
+	for uint32(len(*p)) <= pos {
+		*p = append(*p, none)
+	}
+	(*p)[pos] = to
+}
+
+// get returns the counterpart of pos, if it has one.
+func (p positions) get(pos uint32) (uint32, bool) {
+	if pos >= uint32(len(p)) || p[pos] == none {
+		return 0, false
+	}
+	return p[pos], true
 }
 
 func incompatible(prev, cur data.State, want string) error {
