@@ -355,7 +355,8 @@ func (x *interp) replayExecuted(c *air.Call, st *data.Call, tet data.Tetraplet, 
 		if err := verify(sr); err != nil {
 			return err
 		}
-		if _, ok := x.st.Values[sr.ValueCID]; !ok {
+		// The peer's own data from the last run holds its values.
+		if _, ok := x.st.Values[sr.ValueCID]; !ok && !(x.ownReplay && src == merge.Previous) {
 			return uncatchable(CodeValueForCIDNotFound, "value for CID %q not found", sr.ValueCID)
 		}
 		lazy := &val{tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: st.CID}, lazy: true, valueCID: sr.ValueCID}

@@ -206,6 +206,10 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	// signature in out covers (nil: not known), for the Memo.
 	var ours, signed []data.CID
 	switch {
+	case ownReplay && memo.ours != nil:
+		// The trace is the last run's with the states this run added:
+		// the peer's results are those the Memo knows and those added.
+		ours = data.WithAdded(memo.ours, x.added)
 	case memoized:
 		ours = out.ResultsOf(p.CurrentPeerID, memo.ours, x.added)
 	case signs && (p.Memo != nil || p.LazySign):

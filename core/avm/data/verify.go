@@ -190,6 +190,13 @@ func (d *Data) ResultsOf(peer string, known, added []CID) []CID {
 		}
 		return []CID{}
 	}
+	return WithAdded(known, added)
+}
+
+// WithAdded returns the sorted results known, sorted, and added, in any
+// order, together: the results of a peer whose trace the host knows
+// grew by added. ResultsOf checks that by counting.
+func WithAdded(known, added []CID) []CID {
 	added = slices.Clone(added)
 	sortCIDs(added)
 	if out := mergeSorted(known, added); out != nil {
