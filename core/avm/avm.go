@@ -59,6 +59,9 @@ type Params struct {
 	// particle from one run to the next (see Memo). A run gives the same
 	// Outcome with or without it.
 	Memo *Memo
+	// Scripts, when set, is the host's cache of parsed scripts, which
+	// the first run of a particle takes its script's tree from.
+	Scripts *Scripts
 }
 
 // CallRequest asks the host to run a service function on this peer.

@@ -157,11 +157,11 @@ func (m *Memo) argumentCIDs(script string) *cidCache {
 
 // parse returns the syntax tree of script, parsed once per Memo while
 // the script stays the same. The tree is never changed by a run.
-func (m *Memo) parse(script string) (air.Instr, error) {
+func (m *Memo) parse(script string, scripts *Scripts) (air.Instr, error) {
 	if m != nil && m.root != nil && m.script == script {
 		return m.root, nil
 	}
-	root, err := air.Parse(script)
+	root, err := scripts.parse(script)
 	if err == nil && m != nil {
 		m.script, m.root = script, root
 	}

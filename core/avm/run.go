@@ -142,7 +142,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	// no checking again.
 	ownReplay := memoized && len(cur.Trace) == 0 && p.Memo.script == script
 	argCIDs := p.Memo.argumentCIDs(script)
-	root, err := p.Memo.parse(script)
+	root, err := p.Memo.parse(script, p.Scripts)
 	if err != nil {
 		return fail(CodeAIRParse, "aqua script can't be parsed:\n%v", err)
 	}

@@ -186,6 +186,7 @@ func (n *Node) interpret(ctx context.Context, a *actor, p *particle.Particle, cu
 		Key:           n.key,
 		Limits:        n.cfg.Limits,
 		Memo:          &a.memo,
+		Scripts:       n.cfg.Scripts,
 	}
 	var in *Interpretation
 	if n.cfg.Gate != nil || n.cfg.Recorder != nil {

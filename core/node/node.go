@@ -103,7 +103,15 @@ type Config struct {
 	Recorder Recorder
 	// Interpreter runs the scripts; default core/avm (NativeInterpreter).
 	Interpreter Interpreter
+	// Scripts caches the parsed scripts of core/avm's runs; default one
+	// of the node's own, of DefaultScriptsBudget. Nodes of one process
+	// may share one.
+	Scripts *avm.Scripts
 }
+
+// DefaultScriptsBudget is how much script text a node's cache of parsed
+// scripts holds by default: the scripts of a few hundred functions.
+const DefaultScriptsBudget = 1 << 20
 
 // Scope is what a client adds to its node: services that answer the
 // calls of one particle only, and word of a particle's completion.
@@ -208,6 +216,9 @@ func New(cfg Config) (*Node, error) {
 	}
 	if cfg.CallTimeout <= 0 {
 		cfg.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.Scripts == nil {
+		cfg.Scripts = avm.NewScripts(DefaultScriptsBudget)
 	}
 	if cfg.MaxClockSkew == 0 {
 		cfg.MaxClockSkew = DefaultMaxClockSkew

@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aquarium-p2p/aquarium/core/avm"
 	"github.com/aquarium-p2p/aquarium/core/builtin"
 	"github.com/aquarium-p2p/aquarium/core/node"
 	"github.com/aquarium-p2p/aquarium/core/peer"
@@ -107,6 +108,9 @@ type Network struct {
 	services map[peer.ID]Services // of the nodes that have some
 	// avm is avm.wasm, once a node runs it (SetInterpreter).
 	avm avmLoader
+	// scripts is the peers' one cache of parsed scripts: they run the
+	// same particles.
+	scripts *avm.Scripts
 }
 
 // Start starts the nodes and joins them through Kademlia (see joinAll):
@@ -127,7 +131,8 @@ func Start(ctx context.Context, cfg Config) (*Network, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	n := &Network{cfg: cfg, members: map[peer.ID]bool{}, services: map[peer.ID]Services{}}
+	n := &Network{cfg: cfg, members: map[peer.ID]bool{}, services: map[peer.ID]Services{},
+		scripts: avm.NewScripts(node.DefaultScriptsBudget)}
 	if cfg.Memory {
 		n.mem = newMemory()
 	}
@@ -263,7 +268,7 @@ func (n *Network) hostConfig(i int, key peer.PrivateKey) (nodehost.Config, error
 	return nodehost.Config{
 		Key: key, Events: n.cfg.Events, Managers: managers, Libp2p: lh,
 		Logger: n.cfg.Logger, Version: n.cfg.Version, Gate: n.cfg.Gate, Recorder: n.cfg.Recorder,
-		Interpreter: interp, Now: n.cfg.Now, Local: true,
+		Interpreter: interp, Scripts: n.scripts, Now: n.cfg.Now, Local: true,
 	}, nil
 }
 

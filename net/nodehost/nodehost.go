@@ -64,6 +64,9 @@ type Config struct {
 	Limits avm.Limits
 	// Interpreter runs the peer's scripts; default core/avm.
 	Interpreter node.Interpreter
+	// Scripts caches parsed scripts (see node.Config); default the
+	// node's own.
+	Scripts *avm.Scripts
 	// Now is the peer's clock, for its TTL checks, deadlines and
 	// timestamps; default time.Now.
 	Now func() time.Time
@@ -227,6 +230,7 @@ func assemble(cfg Config, to func() receiver) (*p2p.Host, node.Config, error) {
 		MaxClockSkew: cfg.MaxClockSkew,
 		Limits:       cfg.Limits,
 		Interpreter:  cfg.Interpreter,
+		Scripts:      cfg.Scripts,
 		Now:          cfg.Now,
 		Logger:       cfg.Logger.With("peer", id.ShortString()),
 		Builtins: builtin.New(builtin.Env{
