@@ -13,7 +13,9 @@ import (
 
 // A node reads its store back when it restarts, from a file that may be
 // truncated or damaged. This file checks the two meta pages bbolt reads
-// on opening, and turns the faults of reading the rest into errors.
+// on opening and the pages of the root bucket, whose entries bbolt copies
+// by the length they claim, and turns the faults of reading the rest into
+// errors.
 
 // corruptError says why a store file cannot be used as it is.
 type corruptError struct{ reason string }
@@ -38,6 +40,7 @@ const (
 // meta is what a meta page says of the file.
 type meta struct {
 	pageSize uint64
+	root     uint64 // the root bucket's page
 	freelist uint64 // the freelist's page
 	txid     uint64
 }
@@ -47,6 +50,18 @@ type meta struct {
 // would follow without looking: that one of them is valid and that its
 // page size is one bbolt writes and fits the file twice.
 func checkHeader(f io.ReaderAt, size int64) error {
+	if err := checkMetas(f, size); err != nil {
+		return err
+	}
+	m, err := currentMeta(f, size)
+	if err != nil {
+		return err
+	}
+	return checkRoot(f, size, m)
+}
+
+// checkMetas checks that one of the two meta pages is valid.
+func checkMetas(f io.ReaderAt, size int64) error {
 	if size < 2*minPageSize {
 		return corrupt("the file is %d bytes, too short for the two meta pages", size)
 	}
@@ -83,6 +98,105 @@ func checkPageSize(m meta, size int64) error {
 	return nil
 }
 
+// currentMeta returns the meta page bbolt goes by: of the valid ones, the
+// one of the later transaction. The second is one page in, of the size
+// the first says, or of the system's when the first is unreadable.
+func currentMeta(f io.ReaderAt, size int64) (meta, error) {
+	first, err0 := readMeta(f, 0)
+	if err0 == nil {
+		err0 = checkPageSize(first, size)
+	}
+	at := int64(os.Getpagesize())
+	if err0 == nil {
+		at = int64(first.pageSize)
+	}
+	second, err1 := readMeta(f, at)
+	if err1 == nil {
+		err1 = checkPageSize(second, size)
+	}
+	switch {
+	case err0 == nil && (err1 != nil || first.txid >= second.txid):
+		return first, nil
+	case err1 == nil:
+		return second, nil
+	}
+	return meta{}, corrupt("no valid meta page (meta 0: %v; meta 1: %v)", err0, err1)
+}
+
+// Page flags and element sizes of bbolt's format.
+const (
+	branchPage  = 0x01
+	leafPage    = 0x02
+	elementSize = 16 // leaf: flags, pos, ksize, vsize; branch: pos, ksize, pgid
+)
+
+// checkRoot walks the pages of the root bucket of m, from its root page
+// through its branch pages to its leaves, and checks that every element
+// lies within its page and every page within the file. bbolt opens each
+// entry of the root bucket as a bucket and, where the entry is not
+// aligned, copies it by the length it claims: a damaged length of 4 GB
+// would be 4 GB allocated before any read faults.
+func checkRoot(f io.ReaderAt, size int64, m meta) error {
+	ps := int64(m.pageSize)
+	seen := map[uint64]bool{}
+	todo := []uint64{m.root}
+	var page []byte
+	for len(todo) > 0 {
+		id := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[id] {
+			return corrupt("the root bucket's pages loop back to page %d", id)
+		}
+		seen[id] = true
+		if id < 2 || id >= uint64(size/ps) {
+			return corrupt("the root bucket points to page %d, outside the file's %d pages", id, size/ps)
+		}
+		var h [pageHeaderSize]byte
+		if _, err := f.ReadAt(h[:], int64(id)*ps); err != nil {
+			return corrupt("page %d unreadable: %v", id, err)
+		}
+		le := binary.NativeEndian
+		flags, count, overflow := le.Uint16(h[8:]), int64(le.Uint16(h[10:])), int64(le.Uint32(h[12:]))
+		extent := (overflow + 1) * ps
+		if int64(id)*ps+extent > size {
+			return corrupt("page %d of %d pages runs past the end of the file", id, overflow+1)
+		}
+		if pageHeaderSize+count*elementSize > extent {
+			return corrupt("page %d: %d elements do not fit in it", id, count)
+		}
+		page = resize(page, int(extent))
+		if _, err := f.ReadAt(page, int64(id)*ps); err != nil {
+			return corrupt("page %d unreadable: %v", id, err)
+		}
+		for i := range count {
+			at := pageHeaderSize + i*elementSize
+			e := page[at:]
+			switch flags {
+			case branchPage:
+				if at+int64(le.Uint32(e[0:]))+int64(le.Uint32(e[4:])) > extent {
+					return corrupt("page %d: branch element %d lies outside it", id, i)
+				}
+				todo = append(todo, le.Uint64(e[8:]))
+			case leafPage:
+				if at+int64(le.Uint32(e[4:]))+int64(le.Uint32(e[8:]))+int64(le.Uint32(e[12:])) > extent {
+					return corrupt("page %d: entry %d of the root bucket lies outside it", id, i)
+				}
+			default:
+				return corrupt("page %d of the root bucket is neither a branch nor a leaf (flags %#x)", id, flags)
+			}
+		}
+	}
+	return nil
+}
+
+// resize returns a buffer of n bytes, b's if it has room.
+func resize(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
+}
+
 // readMeta reads and validates the meta page at off.
 func readMeta(f io.ReaderAt, off int64) (meta, error) {
 	var b [pageHeaderSize + metaSize]byte
@@ -104,6 +218,7 @@ func readMeta(f io.ReaderAt, off int64) (meta, error) {
 	}
 	return meta{
 		pageSize: uint64(le.Uint32(m[8:])),
+		root:     le.Uint64(m[16:]),
 		freelist: le.Uint64(m[32:]),
 		txid:     le.Uint64(m[48:]),
 	}, nil

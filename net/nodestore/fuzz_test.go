@@ -77,7 +77,7 @@ func TestDamagedStoreIsMovedAside(t *testing.T) {
 		reason string // "" if the file is not moved aside
 		kept   []string
 	}{
-		{"truncated", goodStore(t)[:1024], "invalid database", nil},
+		{"truncated", goodStore(t)[:1024], "outside the file", nil},
 		{"freelist count past the end", hugeFreelist(t, goodStore(t)), "", []string{"p1/sig", "p2/sig"}},
 		{"not a store", bytes.Repeat([]byte("aquarium"), 1024), "no valid meta page", nil},
 	} {
@@ -242,4 +242,37 @@ func hugeFreelist(t testing.TB, file []byte) []byte {
 	binary.NativeEndian.PutUint16(file[off+10:], 0xFFFF)
 	binary.NativeEndian.PutUint64(file[off+pageHeaderSize:], 1<<40)
 	return file
+}
+
+// TestRootEntryClaimingGigabytes opens a store whose root bucket's first
+// entry claims a value of 64 MB: bbolt would copy it by that length
+// before any read faults (4 GB for the largest claim). The store is moved
+// aside, having cost what the file holds.
+func TestRootEntryClaimingGigabytes(t *testing.T) {
+	file := goodStore(t)
+	m, err := currentMeta(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	elem := m.root*m.pageSize + pageHeaderSize
+	binary.NativeEndian.PutUint32(file[elem+12:], 64<<20)
+	path := filepath.Join(t.TempDir(), "particles.db")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s, err := Open(path, slog.New(slog.NewTextHandler(&log, nil)))
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.Contains(log.String(), "lies outside it") {
+		t.Errorf("log %q, want the store moved aside for an entry outside its page", log.String())
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("opening a %d-byte store allocated %d bytes", len(file), alloc)
+	}
 }
