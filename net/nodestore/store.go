@@ -127,7 +127,7 @@ func readTx(tx *bolt.Tx, size int64, log *slog.Logger, kept *[]storedParticle) e
 	// two buckets and nothing else.
 	err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
 		if !bytes.Equal(name, dataBucket) && !bytes.Equal(name, deadlineBucket) {
-			return corrupt("a bucket %q, which this store never writes", name)
+			return corrupt("a bucket %s, which this store never writes", quote(name))
 		}
 		return nil
 	})
@@ -139,37 +139,53 @@ func readTx(tx *bolt.Tx, size int64, log *slog.Logger, kept *[]storedParticle) e
 		return nil
 	}
 	latest := latestDeadline(time.Now())
+	// Every entry is charged its length before its bytes are read: a
+	// damaged page claims lengths past the file, and the file cannot
+	// hold more than its size.
 	budget := size
 	c := data.Cursor()
 	var prev []byte
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if budget -= int64(len(k) + len(v)); budget < 0 {
+			return corrupt("it holds more than its %d bytes: the pages overlap or loop", size)
+		}
 		// Keys come in order, each once, unless the pages overlap or
 		// loop.
 		if prev != nil && bytes.Compare(prev, k) >= 0 {
-			return corrupt("key %q after %q, out of order: the pages overlap or loop", k, prev)
+			return corrupt("key %s after %s, out of order: the pages overlap or loop", quote(k), quote(prev))
 		}
 		prev = k
 		if v == nil {
-			return corrupt("a nested bucket %q, which this store never writes", k)
+			return corrupt("a nested bucket %s, which this store never writes", quote(k))
 		}
 		var d []byte
 		if deadlines != nil {
 			d = deadlines.Get(k)
+		}
+		if budget -= int64(len(d)); budget < 0 {
+			return corrupt("it holds more than its %d bytes: the pages overlap or loop", size)
 		}
 		problem := "particle data without a deadline, which would never expire"
 		if d != nil {
 			problem = deadlineProblem(d, latest)
 		}
 		if problem != "" {
-			log.Warn("particle store: leaving out a bad entry", "key", fmt.Sprintf("%q", k), "reason", problem)
+			log.Warn("particle store: leaving out a bad entry", "key", quote(k), "reason", problem)
 			continue
-		}
-		if budget -= int64(len(k) + len(v) + len(d)); budget < 0 {
-			return corrupt("it holds more than its %d bytes: the pages overlap or loop", size)
 		}
 		*kept = append(*kept, storedParticle{bytes.Clone(k), bytes.Clone(v), bytes.Clone(d)})
 	}
 	return nil
+}
+
+// quote writes a key of a damaged file for a message: quoted, and cut
+// to its first 64 bytes, however long the file says it is.
+func quote(b []byte) string {
+	const most = 64
+	if len(b) > most {
+		return fmt.Sprintf("%q… (%d bytes)", b[:most], len(b))
+	}
+	return fmt.Sprintf("%q", b)
 }
 
 // rewrite writes the particles into a fresh store file that replaces the
