@@ -80,16 +80,8 @@ func (r *Reader) ArrayLen() (int, error) {
 
 // Bytes reads a bin or a str as bytes of their own; nil is nil.
 func (r *Reader) Bytes() ([]byte, error) {
-	n, err := r.dec.DecodeBytesLen()
-	if err != nil || n == -1 {
-		return nil, err
-	}
-	if err := r.claim(n); err != nil {
-		return nil, err
-	}
-	b := make([]byte, n)
-	_, err = io.ReadFull(r.r, b)
-	return b, err
+	b, err := r.View()
+	return bytes.Clone(b), err
 }
 
 // View reads a str or a bin as the bytes of the input it lies in, not a
@@ -110,18 +102,8 @@ func (r *Reader) View() ([]byte, error) {
 
 // String reads a str or a bin as a string; nil is "".
 func (r *Reader) String() (string, error) {
-	n, err := r.dec.DecodeBytesLen()
-	if err != nil || n <= 0 {
-		return "", err
-	}
-	if err := r.claim(n); err != nil {
-		return "", err
-	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r.r, b); err != nil {
-		return "", err
-	}
-	return string(b), nil
+	b, err := r.View()
+	return string(b), err
 }
 
 // Skip passes over one value, however deeply it nests: it counts the
