@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 )
 
 // A node reads its store back when it restarts, from a file that may be
@@ -47,44 +46,18 @@ type meta struct {
 
 // checkHeader reads the two meta pages of the bbolt file f of size bytes,
 // as bbolt does when it opens the file read-only, and checks what bbolt
-// would follow without looking: that one of them is valid and that its
-// page size is one bbolt writes and fits the file twice.
+// would follow without looking: that one of them is valid, that its page
+// size is one bbolt writes and fits the file twice, and the pages of its
+// root bucket (checkRoot).
 func checkHeader(f io.ReaderAt, size int64) error {
-	if err := checkMetas(f, size); err != nil {
-		return err
+	if size < 2*minPageSize {
+		return corrupt("the file is %d bytes, too short for the two meta pages", size)
 	}
 	m, err := currentMeta(f, size)
 	if err != nil {
 		return err
 	}
 	return checkRoot(f, size, m)
-}
-
-// checkMetas checks that one of the two meta pages is valid.
-func checkMetas(f io.ReaderAt, size int64) error {
-	if size < 2*minPageSize {
-		return corrupt("the file is %d bytes, too short for the two meta pages", size)
-	}
-	var reasons []string
-	first, err := readMeta(f, 0)
-	if err == nil {
-		err = checkPageSize(first, size)
-	}
-	if err == nil {
-		return nil
-	}
-	reasons = append(reasons, "meta 0: "+err.Error())
-	// bbolt reads the second meta one page in, of the system's page size
-	// when the first is unreadable.
-	second, err := readMeta(f, int64(os.Getpagesize()))
-	if err == nil {
-		err = checkPageSize(second, size)
-	}
-	if err == nil {
-		return nil
-	}
-	reasons = append(reasons, "meta 1: "+err.Error())
-	return corrupt("no valid meta page (%s)", strings.Join(reasons, "; "))
 }
 
 func checkPageSize(m meta, size int64) error {

@@ -228,15 +228,9 @@ func put(t testing.TB, b *bolt.Bucket, k, v string) {
 func hugeFreelist(t testing.TB, file []byte) []byte {
 	t.Helper()
 	file = bytes.Clone(file)
-	r := bytes.NewReader(file)
-	m0, err0 := readMeta(r, 0)
-	if err0 != nil {
-		t.Fatal(err0)
-	}
-	m1, err1 := readMeta(r, int64(m0.pageSize))
-	m := m0
-	if err1 == nil && m1.txid > m0.txid {
-		m = m1
+	m, err := currentMeta(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
 	}
 	off := m.freelist * m.pageSize
 	binary.NativeEndian.PutUint16(file[off+10:], 0xFFFF)
