@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 )
 
 // A node reads its store back when it restarts, from a file that may be
@@ -137,7 +138,7 @@ func checkRoot(f io.ReaderAt, size int64, m meta) error {
 		if pageHeaderSize+count*elementSize > extent {
 			return corrupt("page %d: %d elements do not fit in it", id, count)
 		}
-		page = resize(page, int(extent))
+		page = slices.Grow(page[:0], int(extent))[:extent]
 		if _, err := f.ReadAt(page, int64(id)*ps); err != nil {
 			return corrupt("page %d unreadable: %v", id, err)
 		}
@@ -160,14 +161,6 @@ func checkRoot(f io.ReaderAt, size int64, m meta) error {
 		}
 	}
 	return nil
-}
-
-// resize returns a buffer of n bytes, b's if it has room.
-func resize(b []byte, n int) []byte {
-	if cap(b) < n {
-		return make([]byte, n)
-	}
-	return b[:n]
 }
 
 // readMeta reads and validates the meta page at off.
