@@ -300,13 +300,29 @@ func libp2pKey(k peer.PrivateKey) (crypto.PrivKey, error) {
 func (h *Host) ID() peer.ID { return h.id }
 
 // Addrs returns the host's listen addresses with its peer id appended, the
-// form other peers dial.
+// form other peers dial. libp2p lists them in no fixed order; these come
+// plain TCP first, then WebSocket (the browser's way in, slower for a
+// peer that can dial either), so that a peer dialing the first address
+// gets the same transport every time.
 func (h *Host) Addrs() []ma.Multiaddr {
 	info := lpeer.AddrInfo{ID: h.host.ID(), Addrs: h.host.Addrs()}
 	addrs, err := lpeer.AddrInfoToP2pAddrs(&info)
 	if err != nil {
 		return nil
 	}
+	isWS := func(a ma.Multiaddr) bool {
+		_, err := a.ValueForProtocol(ma.P_WS)
+		return err == nil
+	}
+	slices.SortStableFunc(addrs, func(a, b ma.Multiaddr) int {
+		if wa, wb := isWS(a), isWS(b); wa != wb {
+			if wa {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.String(), b.String())
+	})
 	return addrs
 }
 

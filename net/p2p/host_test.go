@@ -314,3 +314,19 @@ func TestPortIsNotShared(t *testing.T) {
 		t.Fatalf("a second host listens on %s too", addr)
 	}
 }
+
+// A peer that dials a host's first address gets plain TCP, whatever order
+// the transports were listed or came up in: the benchmarks and the local
+// network's clients and bootstraps depend on the same transport each time.
+func TestAddrsListPlainTCPFirst(t *testing.T) {
+	for i := range 4 {
+		h, _ := newHost(t, byte(20+i), "/ip4/127.0.0.1/tcp/0/ws", "/ip4/127.0.0.1/tcp/0")
+		addrs := h.Addrs()
+		if len(addrs) != 2 {
+			t.Fatalf("addrs %v, want a TCP and a WebSocket one", addrs)
+		}
+		if s := addrs[0].String(); strings.Contains(s, "/ws") || !strings.Contains(addrs[1].String(), "/ws") {
+			t.Fatalf("addrs %v: want plain TCP first, then WebSocket", addrs)
+		}
+	}
+}
