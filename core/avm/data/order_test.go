@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"testing"
 )
 
@@ -15,7 +16,10 @@ func TestTrackedOrderEncodesAlike(t *testing.T) {
 	d.Stores.TrackKeyOrder()
 	fresh := func() []byte {
 		c := *d
-		c.Stores = UnionOf(0, &d.Stores)
+		// A copy of the stores without their order.
+		c.Stores = Stores{Values: maps.Clone(d.Stores.Values), Tetraplets: maps.Clone(d.Stores.Tetraplets),
+			ServiceResults: maps.Clone(d.Stores.ServiceResults), CanonElements: maps.Clone(d.Stores.CanonElements),
+			CanonResults: maps.Clone(d.Stores.CanonResults)}
 		b, err := Encode(&c)
 		if err != nil {
 			t.Fatal(err)

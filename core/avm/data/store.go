@@ -141,18 +141,34 @@ func (s *Stores) AddCanonResult(r CanonResult) CID {
 	return c
 }
 
-// UnionOf returns new stores holding every object of parts, with room
-// for extra more values and service results besides: a run that takes n
-// call results adds about n of each, and maps that grow as they fill
-// rehash all they hold.
+// UnionOf returns stores holding every object of parts, with room for
+// extra more values and service results besides: a run that takes n call
+// results adds about n of each, and maps that grow as they fill rehash
+// all they hold. The parts are the caller's to give up: when one holds
+// most of the objects and extra is small beside it, its maps take the
+// others' objects in place instead of being copied (a peer merging data
+// that grew elsewhere copies the larger side for nothing otherwise).
 func UnionOf(extra int, parts ...*Stores) Stores {
 	var n [5]int
-	for _, p := range parts {
+	largest, most := -1, 0
+	for i, p := range parts {
 		n[0] += len(p.Values)
 		n[1] += len(p.Tetraplets)
 		n[2] += len(p.CanonElements)
 		n[3] += len(p.CanonResults)
 		n[4] += len(p.ServiceResults)
+		if c := p.count(); c > most {
+			largest, most = i, c
+		}
+	}
+	if largest >= 0 && extra <= most/4 && 2*most >= n[0]+n[1]+n[2]+n[3]+n[4] {
+		s := *parts[largest]
+		for i, p := range parts {
+			if i != largest {
+				s.Union(p)
+			}
+		}
+		return s
 	}
 	n[0] += extra
 	n[4] += extra
@@ -161,6 +177,11 @@ func UnionOf(extra int, parts ...*Stores) Stores {
 		s.Union(p)
 	}
 	return s
+}
+
+// count is how many objects s holds.
+func (s *Stores) count() int {
+	return len(s.Values) + len(s.Tetraplets) + len(s.CanonElements) + len(s.CanonResults) + len(s.ServiceResults)
 }
 
 // Union adds every object of o to s.
