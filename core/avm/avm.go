@@ -42,18 +42,19 @@ type Params struct {
 	// defaults.
 	Limits Limits
 	// LazySign lets a run sign only what another peer may read: a run
-	// that sends the particle on, or that asks for nothing more, signs
-	// its peer's results; a run whose data stays on this peer (it asks
-	// for calls and sends the particle nowhere) keeps the signature the
-	// data had, or signs results that have none, since the reference
-	// interpreter requires a signature of every peer with results; and a
-	// peer without results signs nothing, where avm.wasm signs the empty
-	// set. A host that sends Data only from runs with NextPeers, or from
-	// the last run of a delivery, sets it and spares a signature per call
-	// and per hop that only passes a particle on; the data it keeps
-	// between its own runs then carries an older signature, which nothing
-	// but this peer reads, and store objects no state reaches any more,
-	// which the run that sends drops. avm.wasm signs after every run.
+	// that sends the particle on signs its peer's results; a run whose
+	// data stays on this peer (it sends the particle nowhere, whether it
+	// waits for calls or is done) keeps the signature the data had, or
+	// signs results that have none, since the reference interpreter
+	// requires a signature of every peer with results; and a peer
+	// without results signs nothing, where avm.wasm signs the empty set.
+	// A host that sends Data only from runs with NextPeers, as a node
+	// does, sets it and spares a signature per call, per hop that only
+	// passes a particle on and per particle that ends on its initiator;
+	// the data it keeps between its own runs then carries an older
+	// signature, which nothing but this peer reads, and store objects no
+	// state reaches any more, which the run that sends drops. avm.wasm
+	// signs after every run.
 	LazySign bool
 	// Memo, when set, carries what this peer decoded and checked of the
 	// particle from one run to the next (see Memo). A run gives the same

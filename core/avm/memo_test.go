@@ -146,6 +146,57 @@ func TestLazySignSignsWhatIsSent(t *testing.T) {
 	}
 }
 
+// TestLazySignLeavesTheLastRunUnsigned runs two sequential calls on their
+// initiator, with LazySign: the run that takes the first result signs it
+// (results without any signature are not left so), and the last run,
+// which sends the particle nowhere, keeps that signature instead of
+// signing both results: the data stays on the peer. Run again as if a
+// new version of the particle had arrived and must go to b, it signs
+// every result, which b checks.
+func TestLazySignLeavesTheLastRunUnsigned(t *testing.T) {
+	a, b := avmtest.NewPeer("a", avmtest.Echo), avmtest.NewPeer("b", avmtest.Echo)
+	expand := strings.NewReplacer("@a", string(a.ID), "@b", string(b.ID)).Replace
+	script := expand(`(seq (call "@a" ("" "f") [1] x) (call "@a" ("" "f") [2] y))`)
+	params := func(p *avmtest.Peer) avm.Params {
+		return avm.Params{InitPeerID: string(a.ID), CurrentPeerID: string(p.ID), Timestamp: 1337, TTL: 5000, ParticleID: "particle-1",
+			Key: p.Signer, LazySign: true, Memo: new(avm.Memo)}
+	}
+	pa := params(a)
+	out := avm.Run(pa, script, nil, nil, nil)
+	var runs []*data.Data
+	for out.RetCode == 0 && len(out.CallRequests) > 0 {
+		results := map[uint32]avm.CallResult{}
+		for id, req := range out.CallRequests {
+			results[id] = avmtest.Echo(req)
+		}
+		out = avm.Run(pa, script, out.Data, nil, results)
+		d, err := data.DecodeOwn(out.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, d)
+	}
+	if out.RetCode != 0 || len(runs) != 2 || len(out.NextPeers) != 0 {
+		t.Fatalf("ret %d %s after %d runs with results, next %v", out.RetCode, out.ErrorMessage, len(runs), out.NextPeers)
+	}
+	if err := runs[0].VerifySignatures(pa.ParticleID); err != nil {
+		t.Errorf("the run that took the first result left it unsigned: %v", err)
+	}
+	if got, want := runs[1].Signatures[string(a.ID)], runs[0].Signatures[string(a.ID)]; !bytes.Equal(got.Sig, want.Sig) {
+		t.Errorf("the last run, whose data stays on a, signed its results again")
+	}
+	// The particle comes back with b's part of a longer script: the run
+	// that sends it to b signs both results.
+	longer := expand(`(seq (seq (call "@a" ("" "f") [1] x) (call "@a" ("" "f") [2] y)) (call "@b" ("" "g") [x y] z))`)
+	sent := avm.Run(pa, longer, out.Data, nil, nil)
+	if sent.RetCode != 0 || len(sent.NextPeers) != 1 {
+		t.Fatalf("a: ret %d %s, next %v", sent.RetCode, sent.ErrorMessage, sent.NextPeers)
+	}
+	if onB := avm.Run(params(b), longer, nil, sent.Data, nil); onB.RetCode != 0 || len(onB.CallRequests) != 1 {
+		t.Fatalf("b rejects what a sent: ret %d %s", onB.RetCode, onB.ErrorMessage)
+	}
+}
+
 // TestMemoRunStopsAtTheSameStep runs a sequential fold whose calls take
 // a 6 KB argument against a step limit it reaches half way, each run
 // with a Memo and without. A Memo spares the replayed calls the

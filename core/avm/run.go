@@ -194,7 +194,7 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 	// Objects no state reaches any more are dropped before the data
 	// leaves this peer; with LazySign, data that stays here keeps them
 	// until then, as it keeps an older signature.
-	if !p.LazySign || len(x.nextPeers) > 0 || len(x.requests) == 0 {
+	if !p.LazySign || len(x.nextPeers) > 0 {
 		out.Prune()
 	}
 	if p.Memo != nil {
@@ -216,16 +216,16 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 		ours = out.ResultsOf(p.CurrentPeerID, nil, nil)
 	}
 	// With LazySign, a run signs its peer's results when another peer
-	// may read them: when it sends the particle on, or asks for no more
-	// calls (a host may send the data of the last run of a delivery). A
-	// run whose data stays here keeps the signature the data had. Results
-	// without any signature are signed at once, though: the reference
-	// interpreter, should it run the particle here next, takes them for an
-	// error even in its own data. A peer without results needs no
-	// signature, so neither a particle's first run, which only asks for
-	// calls, nor a relay that passes the particle on signs anything.
+	// may read them: when it sends the particle on. A run whose data
+	// stays here, waiting for its calls or done with the particle, keeps
+	// the signature the data had. Results without any signature are
+	// signed at once, though: the reference interpreter, should it run
+	// the particle here next, takes them for an error even in its own
+	// data. A peer without results needs no signature, so neither a
+	// particle's first run, which only asks for calls, nor a relay that
+	// passes the particle on signs anything.
 	_, hadSignature := prev.Signatures[p.CurrentPeerID]
-	sendsNow := len(ours) > 0 && (len(x.nextPeers) > 0 || len(x.requests) == 0 || !hadSignature)
+	sendsNow := len(ours) > 0 && (len(x.nextPeers) > 0 || !hadSignature)
 	switch {
 	case !signs:
 	case p.LazySign && !sendsNow:

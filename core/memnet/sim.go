@@ -40,7 +40,8 @@ type SimConfig struct {
 	// Inline has a peer answer a run's calls and run again at once,
 	// until no calls remain, before anything else is delivered: a
 	// delivery is a peer's whole host loop. Otherwise a run's results
-	// wait their turn like any delivery.
+	// wait their turn like any delivery. Either way, a run that names
+	// next peers sends them its data as it ends, as a node does.
 	Inline bool
 	// Rand, if set, picks the next delivery among those waiting; nil
 	// takes them in the order they were sent.
@@ -150,23 +151,32 @@ func (s *Sim) deliver(d delivery) error {
 			s.cfg.Ran(Run{Peer: p.Peer, Prev: p.prev, Current: current, Results: results, Outcome: out})
 		}
 		p.prev = out.Data
+		// A run's data goes to the peers it names as it ends, as a node
+		// sends it: the runs after it, which take the results of its
+		// calls, send theirs only if they name peers too.
+		var sendTo []peer.ID
 		for _, np := range out.NextPeers {
-			if id := peer.ID(np); !slices.Contains(next, id) {
+			if id := peer.ID(np); !slices.Contains(sendTo, id) {
+				sendTo = append(sendTo, id)
+			}
+		}
+		for _, id := range sendTo {
+			if !slices.Contains(next, id) {
 				next = append(next, id)
 			}
 		}
 		results = s.serve(p, out.CallRequests)
-		if len(results) > 0 && s.cfg.Inline {
-			current = nil
-			continue
-		}
-		if len(results) > 0 {
+		if len(results) > 0 && !s.cfg.Inline {
 			s.queue = append(s.queue, delivery{to: p, results: results})
 		}
-		for _, id := range next {
+		for _, id := range sendTo {
 			if to, ok := s.peers[id]; ok {
 				s.queue = append(s.queue, delivery{to: to, current: p.prev})
 			}
+		}
+		if len(results) > 0 && s.cfg.Inline {
+			current = nil
+			continue
 		}
 		if s.cfg.Delivered != nil {
 			s.cfg.Delivered(p.Peer, out, next)
@@ -213,8 +223,7 @@ func (s *Sim) params(p *simPeer) avm.Params {
 	return avm.Params{
 		InitPeerID: string(pt.InitPeerID), CurrentPeerID: string(p.ID), Timestamp: pt.Timestamp, TTL: pt.TTL,
 		ParticleID: pt.ID, Key: p.key, Limits: s.cfg.Limits, Memo: &p.memo,
-		// A peer sends the data of its last run of a delivery, which asks
-		// for no call or sends the particle on.
+		// A peer sends the data of the runs that name next peers.
 		LazySign: true,
 	}
 }

@@ -1,6 +1,7 @@
 package avmwasm_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -364,4 +365,38 @@ func hopsText(hs []hop) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// A node can switch a particle to avm.wasm between two of its runs. The
+// data core/avm kept with LazySign after the particle's last run there
+// carries an older signature of the peer's results; avm.wasm takes it as
+// its previous data, runs the particle on and signs what it sends, which
+// core/avm on the next peer accepts.
+func TestWasmRunsOnLazilySignedData(t *testing.T) {
+	in := interpreter(t)
+	n := newNetwork()
+	a, b := n.peers[0], n.peers[1]
+	script := n.expand(`(seq (call "@a" ("" "f") [1] x) (call "@a" ("" "f") [2] y))`)
+	params := avm.Params{InitPeerID: a.id, CurrentPeerID: a.id, Timestamp: 1700000000000, TTL: 10000, ParticleID: "particle-1",
+		Key: a.key, LazySign: true, Memo: new(avm.Memo)}
+	out := avm.Run(params, script, nil, nil, nil)
+	for out.RetCode == 0 && len(out.CallRequests) > 0 {
+		results := map[uint32]avm.CallResult{}
+		for id, req := range out.CallRequests {
+			results[id] = avm.CallResult{Result: string(req.Arguments[0])}
+		}
+		out = avm.Run(params, script, out.Data, nil, results)
+	}
+	if out.RetCode != 0 {
+		t.Fatalf("core/avm: %d %s", out.RetCode, out.ErrorMessage)
+	}
+	longer := n.expand(`(seq (seq (call "@a" ("" "f") [1] x) (call "@a" ("" "f") [2] y)) (call "@b" ("" "g") [x y] z))`)
+	sent, err := in.Run(context.Background(), a.params(a), longer, out.Data, nil, nil)
+	if err != nil || sent.RetCode != 0 || len(sent.NextPeers) != 1 {
+		t.Fatalf("avm.wasm on core/avm's lazily signed data: ret %d %s, next %v, error %v", sent.RetCode, sent.ErrorMessage, sent.NextPeers, err)
+	}
+	bParams := avm.Params{InitPeerID: a.id, CurrentPeerID: b.id, Timestamp: 1700000000000, TTL: 10000, ParticleID: "particle-1", Key: b.key}
+	if onB := avm.Run(bParams, longer, nil, sent.Data, nil); onB.RetCode != 0 || len(onB.CallRequests) != 1 {
+		t.Fatalf("b rejects what avm.wasm sent: ret %d %s", onB.RetCode, onB.ErrorMessage)
+	}
 }

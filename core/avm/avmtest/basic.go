@@ -31,7 +31,9 @@ func BasicInstructions() []Scenario {
 			Services: map[string]Service{"a": Returns("x"), "b": Returns(2)},
 			AIR:      `(par (call "@a" ("s" "f") [] r1) (call "@b" ("s" "f") [] r2))`,
 			Calls:    []string{`a s.f([]) -> "x"`, `b s.f([]) -> 2`},
-			Traces:   map[string]string{"a": `par(1,1) S("x") R(@a)`, "b": `par(1,1) S("x") S(2)`},
+			// a sends the particle to b from the run that asks for its
+			// own call, as a node does: b never learns a's result.
+			Traces: map[string]string{"a": `par(1,1) S("x") R(@a)`, "b": `par(1,1) R(@a,1) S(2)`},
 		},
 		{
 			Name:     "par then join on both results",
