@@ -235,7 +235,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 	if tet.PeerPK != x.p.CurrentPeerID {
 		x.sendTo(tet.PeerPK, c.Span)
 		x.complete = false
-		x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID})
+		x.tr.PushCall(data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID})
 		return nil
 	}
 	if args == nil {
@@ -261,7 +261,7 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 	x.requests[x.lastID] = req
 	x.stop(Stop{Kind: StopCall, Span: c.Span, CallID: x.lastID})
 	x.complete = false
-	x.tr.Push(&data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID, HasID: true, ID: x.lastID})
+	x.tr.PushCall(data.Call{Kind: data.CallSent, Peer: x.p.CurrentPeerID, HasID: true, ID: x.lastID})
 	return nil
 }
 
@@ -402,7 +402,7 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 		x.complete = false
 		obj := map[string]any{"ret_code": code, "message": msg}
 		cid := x.storeServiceResult(obj, tet, x.argHash(args))
-		x.tr.Push(&data.Call{Kind: data.CallFailed, CID: cid})
+		x.tr.PushCall(data.Call{Kind: data.CallFailed, CID: cid})
 		return errLocalService(code, msg)
 	}
 	if err := x.charge(len(res.Result)); err != nil {
@@ -427,16 +427,16 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 		if err := x.sc.set(out.Name, b); err != nil {
 			return err
 		}
-		x.tr.Push(&data.Call{Kind: data.CallScalar, CID: cid})
+		x.tr.PushCall(data.Call{Kind: data.CallScalar, CID: cid})
 	case *air.Stream:
 		cid := x.storeServiceResult(v, tet, x.argHash(args))
 		sv := x.newVal(val{v: v, tet: tet, pos: pos, prov: data.Provenance{Kind: data.FromServiceResult, CID: cid}})
 		if err := x.streams.getOrCreate(out.Name, out.Pos()).add(sv, newGeneration); err != nil {
 			return err
 		}
-		x.tr.Push(&data.Call{Kind: data.CallStream, CID: cid})
+		x.tr.PushCall(data.Call{Kind: data.CallStream, CID: cid})
 	default:
-		x.tr.Push(&data.Call{Kind: data.CallUnused, CID: data.ComputeCID(value.Marshal(v))})
+		x.tr.PushCall(data.Call{Kind: data.CallUnused, CID: data.ComputeCID(value.Marshal(v))})
 	}
 	return nil
 }

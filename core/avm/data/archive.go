@@ -187,6 +187,9 @@ type archive struct {
 	// scratch holds the canonical text of the object whose CID is being
 	// checked.
 	scratch []byte
+	// calls and pars are the trace's call and par states still to read.
+	calls []Call
+	pars  []Par
 }
 
 func newArchive(b []byte) *archive {

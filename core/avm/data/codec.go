@@ -518,6 +518,18 @@ func (a *archive) trace(at uint32) ([]State, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The call and par states, nearly all of a trace, are made in one
+	// array each instead of one allocation each.
+	var calls, pars int
+	for i := range n {
+		switch a.u8(arr + uint32(i*stateSize)) {
+		case tagCall:
+			calls++
+		case tagPar:
+			pars++
+		}
+	}
+	a.calls, a.pars = make([]Call, calls), make([]Par, pars)
 	trace := make([]State, n)
 	for i := range trace {
 		if trace[i], err = a.state(arr + uint32(i*stateSize)); err != nil {
@@ -536,7 +548,9 @@ func (a *archive) state(at uint32) (State, error) {
 	const what = "state"
 	switch tag := a.u8(at); tag {
 	case tagPar:
-		return &Par{Left: a.u32(at + 4), Right: a.u32(at + 8)}, nil
+		p := take(&a.pars)
+		*p = Par{Left: a.u32(at + 4), Right: a.u32(at + 8)}
+		return p, nil
 	case tagCall:
 		return a.call(at+4, what)
 	case tagFold:
@@ -565,11 +579,23 @@ func (a *archive) state(at uint32) (State, error) {
 	}
 }
 
+// take returns the next of the states trace counted in free, or a new
+// one past them.
+func take[T any](free *[]T) *T {
+	if len(*free) == 0 {
+		return new(T)
+	}
+	p := &(*free)[0]
+	*free = (*free)[1:]
+	return p
+}
+
 // call reads the CallResult at r.
 func (a *archive) call(r uint32, what string) (State, error) {
 	switch a.u8(r) {
 	case tagSentBy:
-		c := &Call{Kind: CallSent}
+		c := take(&a.calls)
+		c.Kind = CallSent
 		switch a.u8(r + 4) {
 		case tagPeerID:
 		case tagPeerIDWithCallID:
@@ -582,7 +608,7 @@ func (a *archive) call(r uint32, what string) (State, error) {
 		return c, err
 	case tagExecuted:
 		v := r + 4
-		c := &Call{}
+		c := take(&a.calls)
 		switch a.u8(v) {
 		case tagScalar:
 			c.Kind = CallScalar
@@ -597,8 +623,11 @@ func (a *archive) call(r uint32, what string) (State, error) {
 		c.CID, err = a.cid(v+4, what)
 		return c, err
 	case tagFailed:
-		cid, err := a.cid(r+4, what)
-		return &Call{Kind: CallFailed, CID: cid}, err
+		c := take(&a.calls)
+		c.Kind = CallFailed
+		var err error
+		c.CID, err = a.cid(r+4, what)
+		return c, err
 	}
 	return nil, archiveErr("%s: call result tag %d", what, a.u8(r))
 }

@@ -37,6 +37,9 @@ type Handler struct {
 	newToPrev, newToCur positions
 	pars                []parFSM
 	folds               map[int]*foldFSM
+	// newCalls and newPars are where the states the run makes come from.
+	newCalls slab[data.Call]
+	newPars  slab[data.Par]
 }
 
 // New starts a merge of prev and cur.
@@ -57,6 +60,13 @@ func (h *Handler) Trace() []data.State { return h.out }
 
 // Push appends a state to the new trace.
 func (h *Handler) Push(s data.State) { h.out = append(h.out, s) }
+
+// PushCall appends a new call state, a copy of c, to the new trace.
+func (h *Handler) PushCall(c data.Call) {
+	p := h.newCalls.new()
+	*p = c
+	h.Push(p)
+}
 
 // SetGeneration rewrites the generation of the stream state at pos; the
 // interpreter renumbers generations when a stream's scope ends.

@@ -25,7 +25,7 @@ func (h *Handler) ParStart() error {
 	if p != nil && !pIsPar || q != nil && !qIsPar {
 		return incompatible(p, q, "par")
 	}
-	f := parFSM{at: h.Pos(), state: &data.Par{}}
+	f := parFSM{at: h.Pos(), state: h.newPars.new()}
 	if pp != nil {
 		f.prev = *pp
 	}
