@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aquarium-p2p/aquarium/core/avm/value"
+	"lukechampine.com/blake3"
+	"lukechampine.com/blake3/guts"
 )
 
 // TestCIDVectors checks CIDs against those the reference interpreter
@@ -59,5 +61,34 @@ func TestDigestVectors(t *testing.T) {
 		if got := digest(text); hex.EncodeToString(got[:]) != tt.hex {
 			t.Errorf("%d bytes: digest %x, want %s", tt.n, got, tt.hex)
 		}
+	}
+}
+
+// TestChunkDigestAgreesWithBLAKE3 compares the block-by-block digest of
+// texts up to a chunk with the library's at every length, and objectCID
+// with ComputeCID on either side of the chunk.
+func TestChunkDigestAgreesWithBLAKE3(t *testing.T) {
+	text := make([]byte, 2*guts.ChunkSize)
+	for i := range text {
+		text[i] = byte(i*7 + i>>8)
+	}
+	for n := 0; n <= guts.ChunkSize; n++ {
+		if got, want := chunkDigest(text[:n]), blake3.Sum256(text[:n]); got != want {
+			t.Fatalf("%d bytes: %x, want %x", n, got, want)
+		}
+	}
+	for _, n := range []int{0, 1, guts.ChunkSize - 1, guts.ChunkSize, guts.ChunkSize + 1, 2 * guts.ChunkSize} {
+		if got, want := objectCID(text[:n]), ComputeCID(text[:n]); got != want {
+			t.Errorf("%d bytes: objectCID %s, want %s", n, got, want)
+		}
+	}
+}
+
+// The CID of a store object, whose canonical text is built on the stack,
+// allocates only the CID.
+func TestObjectCIDAllocatesOnlyTheCID(t *testing.T) {
+	r := ServiceResult{ValueCID: ComputeCID([]byte("1")), ArgumentHash: ComputeCID([]byte("[1]")), TetrapletCID: ComputeCID([]byte("{}"))}
+	if n := testing.AllocsPerRun(100, func() { r.cid() }); n != 1 {
+		t.Errorf("a service result's CID takes %v allocations, want 1", n)
 	}
 }

@@ -218,7 +218,7 @@ const canonicalRoom = 320
 
 func (t Tetraplet) cid() CID {
 	var room [canonicalRoom]byte
-	return ComputeCID(t.appendCanonical(room[:0]))
+	return objectCID(t.appendCanonical(room[:0]))
 }
 
 func (t Tetraplet) appendCanonical(b []byte) []byte {
@@ -235,7 +235,7 @@ func (t Tetraplet) appendCanonical(b []byte) []byte {
 
 func (r ServiceResult) cid() CID {
 	var room [canonicalRoom]byte
-	return ComputeCID(r.appendCanonical(room[:0]))
+	return objectCID(r.appendCanonical(room[:0]))
 }
 
 func (r ServiceResult) appendCanonical(b []byte) []byte {
@@ -263,7 +263,7 @@ func (p Provenance) appendJSON(b []byte) []byte {
 
 func (e CanonElement) cid() CID {
 	var room [canonicalRoom]byte
-	return ComputeCID(e.appendCanonical(room[:0]))
+	return objectCID(e.appendCanonical(room[:0]))
 }
 
 func (e CanonElement) appendCanonical(b []byte) []byte {
@@ -278,7 +278,7 @@ func (e CanonElement) appendCanonical(b []byte) []byte {
 
 func (r CanonResult) cid() CID {
 	var room [canonicalRoom]byte
-	return ComputeCID(r.appendCanonical(room[:0]))
+	return objectCID(r.appendCanonical(room[:0]))
 }
 
 func (r CanonResult) appendCanonical(b []byte) []byte {
