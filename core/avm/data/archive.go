@@ -1,10 +1,12 @@
 package data
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The inner data of the reference interpreter is an rkyv 0.7 archive,
@@ -174,9 +176,12 @@ var ErrArchive = errors.New("malformed data archive")
 // overlap, except shared values, which are read once and remembered, so
 // their total is at most the archive's size.
 type archive struct {
+	// b is the archive's own copy of the bytes it reads, and s the same
+	// bytes as a string: the strings read from the archive are slices
+	// of s, the byte slices (values, keys) slices of b capped at their
+	// end, so that nothing appends into what follows. b is never written
+	// once made, so the strings do not change.
 	b []byte
-	// s is b as a string: strings read from the archive are slices of
-	// it, which costs one copy for all of them.
 	s string
 	// budget is what remains of the bytes reads may still claim.
 	budget int
@@ -192,10 +197,13 @@ type archive struct {
 	pars  []Par
 }
 
+// newArchive makes an archive reader of a copy of b: what the data
+// decoded from it holds must not change when the caller reuses b.
 func newArchive(b []byte) *archive {
+	b = bytes.Clone(b)
 	return &archive{
 		b:       b,
-		s:       string(b),
+		s:       unsafe.String(unsafe.SliceData(b), len(b)),
 		budget:  len(b),
 		strs:    map[uint32]string{},
 		strings: map[uint32]string{},
@@ -261,7 +269,7 @@ func (a *archive) bytes(at uint32, what string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.b[t : t+uint32(n)], nil
+	return a.b[t : t+uint32(n) : t+uint32(n)], nil
 }
 
 // str reads a boxed str pointed to at at.

@@ -434,7 +434,8 @@ func decodeEnvelope(b []byte) (versions, []byte, error) {
 			v.Interpreter, err = r.String()
 			seen |= 2
 		case "inner_data":
-			inner, err = r.Bytes()
+			// A view: the archive reader makes the one copy it needs.
+			inner, err = r.View()
 			seen |= 4
 		default:
 			err = r.Skip()

@@ -230,3 +230,32 @@ func TestDecodeOwn(t *testing.T) {
 		t.Error("DecodeOwn read truncated data")
 	}
 }
+
+// Decoded data owns its bytes: the caller may reuse the buffer it decoded
+// from, and appending to a decoded value does not write into the bytes
+// the data's strings are read from.
+func TestDecodedDataOwnsItsBytes(t *testing.T) {
+	enc, err := Encode(sample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := bytes.Clone(enc)
+	d, err := Decode(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(buf)
+	for c, v := range d.Stores.Values {
+		_ = append(v, bytes.Repeat([]byte{'x'}, 64)...)
+		if !HasCID(v, c) {
+			t.Fatalf("value %s changed", c)
+		}
+	}
+	again, err := Encode(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, enc) {
+		t.Fatal("the decoded data changed with the buffer it was decoded from, or with an append to a value")
+	}
+}
