@@ -31,13 +31,16 @@ for at in 50 500 950; do
 		"${theirs:+$(awk -v u="$theirs" 'BEGIN { print u * 1000 }')}"
 done
 
-# The runs that take the most work at once (BenchmarkSideBySide).
-gobench "$BENCH_WORK/side.txt" $pkg '^BenchmarkSideBySide$'
+# The runs that take the most work at once (BenchmarkSideBySide): each
+# pair run in turn, so that both meet the same moment of the machine; the
+# ratio is the median of the pairs' ratios.
+gobench "$BENCH_WORK/side.txt" $pkg '^BenchmarkSideBySide$/./^interleaved$' -benchtime 20x
 for w in "fold-1000-calls|AIR, fold of 1,000 calls in \`par\`, the run that takes all their results" \
 	"par-1000-merge|AIR, 1,000 \`par\` branches that ran on another peer, merged" \
 	"merge-1MB|AIR, merging data that carries a ~1 MB value"; do
 	name=${w%%|*}
-	timerow "${w#*|} (\`marine/avmwasm\` \`BenchmarkSideBySide/$name\`)" \
-		"$(median "$BENCH_WORK/side.txt" "BenchmarkSideBySide/$name/core-avm" ns/op)" \
-		"$(median "$BENCH_WORK/side.txt" "BenchmarkSideBySide/$name/avm.wasm" ns/op)"
+	timerow "${w#*|} (\`marine/avmwasm\` \`BenchmarkSideBySide/$name/interleaved\`)" \
+		"$(median "$BENCH_WORK/side.txt" "BenchmarkSideBySide/$name/interleaved" ours-ns/run)" \
+		"$(median "$BENCH_WORK/side.txt" "BenchmarkSideBySide/$name/interleaved" reference-ns/run)" \
+		"$(median "$BENCH_WORK/side.txt" "BenchmarkSideBySide/$name/interleaved" ratio)"
 done

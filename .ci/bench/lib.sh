@@ -130,14 +130,18 @@ ROWS=()
 # row WHAT OURS REFERENCE RATIO adds a row to the table.
 row() { ROWS+=("| $1 | $2 | $3 | $4 |"); }
 
-# timerow WHAT OURS_NS REF_NS adds a row of two durations and their
-# ratio; a figure that is missing makes the row say so.
+# timerow WHAT OURS_NS REF_NS [RATIO] adds a row of two durations and
+# their ratio, RATIO when given (the median of interleaved runs' ratios,
+# which need not be the ratio of the median times); a figure that is
+# missing makes the row say so.
 timerow() {
-	local what=$1 ours=$2 ref=$3
+	local what=$1 ours=$2 ref=$3 given=${4:-}
 	if [ -z "$ours" ]; then
 		row "$what" "not measured: the benchmark printed no figure (see $BENCH_LOG)" "${ref:+$(duration "$ref")}" "–"
 	elif [ -z "$ref" ]; then
 		row "$what" "$(duration "$ours")" "not measured: the benchmark printed no figure (see $BENCH_LOG)" "–"
+	elif [ -n "$given" ]; then
+		row "$what" "$(duration "$ours")" "$(duration "$ref")" "$(ratio "$given" 1)"
 	else
 		row "$what" "$(duration "$ours")" "$(duration "$ref")" "$(ratio "$ref" "$ours")"
 	fi
