@@ -60,10 +60,19 @@ type builder struct {
 	rcString map[string]uint32
 }
 
-func newBuilder(sizeHint, shared int) *builder {
+// newBuilder returns a builder with room for sizeHint bytes and shared
+// shared strs. rcStr, if not nil, is a map of shared strs to reuse,
+// emptied: one a peer kept from encoding the same stores before, as big
+// as they are.
+func newBuilder(sizeHint, shared int, rcStr map[string]uint32) *builder {
+	if rcStr == nil {
+		rcStr = make(map[string]uint32, shared)
+	} else {
+		clear(rcStr)
+	}
 	return &builder{
 		b:        make([]byte, 0, sizeHint),
-		rcStr:    make(map[string]uint32, shared),
+		rcStr:    rcStr,
 		rcString: map[string]uint32{},
 	}
 }

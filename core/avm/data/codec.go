@@ -73,7 +73,17 @@ func Encode(d *Data) ([]byte, error) {
 	// keys too: the map of shared strings is sized for them at once.
 	st := &d.Stores
 	keys := len(st.Values) + len(st.Tetraplets) + len(st.ServiceResults) + len(st.CanonElements) + len(st.CanonResults)
-	w := newBuilder(header+sizeHint(d), keys+len(d.Trace))
+	// Stores that a peer encodes run after run keep the map of shared
+	// strings from one encoding to the next: a thousand results make it
+	// tens of kilobytes, allocated and grown anew each run otherwise.
+	var rcStr map[string]uint32
+	if o := st.order; o != nil {
+		if o.shared == nil {
+			o.shared = make(map[string]uint32, keys+len(d.Trace))
+		}
+		rcStr = o.shared
+	}
+	w := newBuilder(header+sizeHint(d), keys+len(d.Trace), rcStr)
 	w.b = w.b[:header]
 	w.base = header
 	w.interpreterData(d)

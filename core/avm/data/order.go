@@ -26,6 +26,9 @@ type keyOrder struct {
 	sorted [storeCount][]CID
 	// added are the keys added since, in no order.
 	added [storeCount][]CID
+	// shared is the map of shared strings the last Encode used, for the
+	// next to reuse.
+	shared map[string]uint32
 }
 
 // TrackKeyOrder has Encode remember the order of the stores' keys, and

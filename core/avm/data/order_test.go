@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"reflect"
 	"testing"
 )
 
@@ -50,5 +51,28 @@ func TestTrackedOrderEncodesAlike(t *testing.T) {
 	}
 	if d.Stores.order == nil {
 		t.Fatal("the stores stopped tracking their key order")
+	}
+}
+
+// Stores that track their key order keep Encode's map of shared strings
+// for the next Encode, which empties and fills it again rather than make
+// another.
+func TestTrackedStoresReuseTheSharedMap(t *testing.T) {
+	d := sample(t)
+	d.Stores.TrackKeyOrder()
+	encoded := func() map[string]uint32 {
+		if _, err := Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Stores.order.shared
+	}
+	first := encoded()
+	d.Stores.AddValue("one more")
+	second := encoded()
+	if len(first) == 0 || reflect.ValueOf(first).Pointer() != reflect.ValueOf(second).Pointer() {
+		t.Fatalf("the second Encode did not reuse the first's map of %d shared strings", len(first))
+	}
+	if _, ok := second[string(ComputeCID([]byte(`"one more"`)))]; !ok {
+		t.Error("the reused map misses a string the second Encode wrote")
 	}
 }
