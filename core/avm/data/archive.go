@@ -60,10 +60,9 @@ type builder struct {
 	rcString map[string]uint32
 }
 
-// newBuilder returns a builder with room for sizeHint bytes and shared
-// shared strs. rcStr, if not nil, is a map of shared strs to reuse,
-// emptied: one a peer kept from encoding the same stores before, as big
-// as they are.
+// newBuilder returns a builder with room for an archive of sizeHint bytes
+// holding about shared shared strs. It remembers those in rcStr, emptied,
+// when that is not nil: the map of an earlier encoding of the same stores.
 func newBuilder(sizeHint, shared int, rcStr map[string]uint32) *builder {
 	if rcStr == nil {
 		rcStr = make(map[string]uint32, shared)

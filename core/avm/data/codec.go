@@ -76,17 +76,17 @@ func Encode(d *Data) ([]byte, error) {
 	// Stores that a peer encodes run after run keep the map of shared
 	// strings from one encoding to the next: a thousand results make it
 	// tens of kilobytes, allocated and grown anew each run otherwise.
-	var rcStr map[string]uint32
-	if o := st.order; o != nil {
-		if o.shared == nil {
-			o.shared = make(map[string]uint32, keys+len(d.Trace))
-		}
-		rcStr = o.shared
+	var reuse map[string]uint32
+	if st.order != nil {
+		reuse = st.order.shared
 	}
-	w := newBuilder(header+sizeHint(d), keys+len(d.Trace), rcStr)
+	w := newBuilder(header+sizeHint(d), keys+len(d.Trace), reuse)
 	w.b = w.b[:header]
 	w.base = header
 	w.interpreterData(d)
+	if st.order != nil {
+		st.order.shared = w.rcStr
+	}
 	inner := len(w.b) - header
 	var hb bytes.Buffer
 	e := msgpack.NewEncoder(&hb)
