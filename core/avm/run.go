@@ -121,7 +121,9 @@ func Run(p Params, script string, prevData, currentData []byte, results map[uint
 			return fail(decodeCode(err), "failed to decode previous data: %v", err)
 		}
 	}
-	cur, err := data.Decode(currentData)
+	// What prev holds was checked when it arrived, or made here: the
+	// objects current data brings again are not hashed again.
+	cur, err := data.DecodeAfter(currentData, prev)
 	if err != nil {
 		return fail(decodeCode(err), "failed to decode current data: %v", err)
 	}

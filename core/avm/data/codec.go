@@ -379,14 +379,33 @@ func (w *builder) signatures(m map[string]Signature) uint32 {
 // every stored object must hash to its CID and every reference resolve
 // (see CheckStores); signatures are checked by VerifySignatures.
 func Decode(b []byte) (*Data, error) {
-	return decode(b, false)
+	return decode(b, trust{})
 }
 
 // DecodeOwn is Decode for data this peer encoded itself, such as its data
 // of a particle's last run, which it trusts: stored objects are not hashed
 // again.
 func DecodeOwn(b []byte) (*Data, error) {
-	return decode(b, true)
+	return decode(b, trust{own: true})
+}
+
+// DecodeAfter is Decode for data arriving at a peer whose own data for
+// the particle is known: an object that known holds under the same CID,
+// the same, was checked when it arrived here or was made here, and is not
+// hashed again. A particle that comes back to a peer brings mostly what
+// the peer has seen: its objects cost what is new since, not all of them.
+func DecodeAfter(b []byte, known *Data) (*Data, error) {
+	if known == nil {
+		return Decode(b)
+	}
+	return decode(b, trust{known: &known.Stores})
+}
+
+// trust says which stored objects a decode takes without hashing them:
+// all of the peer's own data, or those known holds, the same.
+type trust struct {
+	own   bool
+	known *Stores
 }
 
 // versions are the versions an envelope names.
@@ -397,7 +416,7 @@ type versions struct {
 	Interpreter string
 }
 
-func decode(b []byte, own bool) (*Data, error) {
+func decode(b []byte, tr trust) (*Data, error) {
 	if len(b) == 0 {
 		d := New()
 		d.InterpreterVersion = MinInterpreterVersion
@@ -407,10 +426,10 @@ func decode(b []byte, own bool) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !own && !versionAtLeast(v.Interpreter, MinInterpreterVersion) {
+	if !tr.own && !versionAtLeast(v.Interpreter, MinInterpreterVersion) {
 		return nil, fmt.Errorf("%w: data of interpreter %s, the oldest supported is %s", ErrUnsupportedVersion, v.Interpreter, MinInterpreterVersion)
 	}
-	d, err := decodeArchive(inner, own)
+	d, err := decodeArchive(inner, tr)
 	if err != nil {
 		return nil, err
 	}
@@ -495,7 +514,7 @@ func versionAtLeast(a, b string) bool {
 }
 
 // decodeArchive reads the rkyv archive of InterpreterData.
-func decodeArchive(inner []byte, own bool) (*Data, error) {
+func decodeArchive(inner []byte, tr trust) (*Data, error) {
 	if len(inner) < rootSize {
 		return nil, archiveErr("%d bytes, shorter than its root", len(inner))
 	}
@@ -515,7 +534,7 @@ func decodeArchive(inner []byte, own bool) (*Data, error) {
 	if d.Trace, err = a.trace(root); err != nil {
 		return nil, err
 	}
-	if d.Stores, err = a.stores(root+12, own); err != nil {
+	if d.Stores, err = a.stores(root+12, tr); err != nil {
 		return nil, err
 	}
 	if err := a.signatures(root+52, d.Signatures); err != nil {
@@ -700,9 +719,9 @@ func storeEntries(a *archive, at uint32, size uint64, what string, read func(key
 
 // checkCID compares the CID a store names an object by with the CID of
 // its canonical text, which canonical appends to the archive's scratch
-// buffer; own data is trusted.
-func (a *archive) checkCID(own bool, key CID, canonical func([]byte) []byte, what string) error {
-	if own {
+// buffer; a trusted object is not checked.
+func (a *archive) checkCID(trusted bool, key CID, canonical func([]byte) []byte, what string) error {
+	if trusted {
 		return nil
 	}
 	a.scratch = canonical(a.scratch[:0])
@@ -716,7 +735,13 @@ func duplicate(what string, key CID) error {
 	return archiveErr("%s: CID %s twice", what, key)
 }
 
-func (a *archive) stores(at uint32, own bool) (Stores, error) {
+func (a *archive) stores(at uint32, tr trust) (Stores, error) {
+	// known is where trusted objects are looked up: an empty store when
+	// there are none, which finds none.
+	known := tr.known
+	if known == nil {
+		known = &Stores{}
+	}
 	// Room for the entries the stores claim, but no more than the
 	// archive could hold: each entry takes entryPtrSize bytes.
 	var sizes [5]int
@@ -733,7 +758,8 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 			return duplicate("value store", key)
 		}
 		// A value's canonical form is its text: hashed where it lies.
-		if !own && !HasCID(text, key) {
+		k, ok := known.Values[key]
+		if trusted := tr.own || ok && bytes.Equal(k, text); !trusted && !HasCID(text, key) {
 			return fmt.Errorf("%w: value %s hashes to %s", ErrStore, key, ComputeCID(text))
 		}
 		st.Values[key] = text
@@ -754,7 +780,8 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.Tetraplets[key]; dup {
 			return duplicate("tetraplet store", key)
 		}
-		if err := a.checkCID(own, key, t.appendCanonical, "tetraplet"); err != nil {
+		k, ok := known.Tetraplets[key]
+		if err := a.checkCID(tr.own || ok && k == t, key, t.appendCanonical, "tetraplet"); err != nil {
 			return err
 		}
 		st.Tetraplets[key] = t
@@ -785,7 +812,8 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.CanonElements[key]; dup {
 			return duplicate("canon element store", key)
 		}
-		if err := a.checkCID(own, key, el.appendCanonical, "canon element"); err != nil {
+		k, ok := known.CanonElements[key]
+		if err := a.checkCID(tr.own || ok && k == el, key, el.appendCanonical, "canon element"); err != nil {
 			return err
 		}
 		st.CanonElements[key] = el
@@ -813,7 +841,9 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.CanonResults[key]; dup {
 			return duplicate("canon result store", key)
 		}
-		if err := a.checkCID(own, key, r.appendCanonical, "canon result"); err != nil {
+		k, ok := known.CanonResults[key]
+		same := ok && k.TetrapletCID == r.TetrapletCID && slices.Equal(k.Values, r.Values)
+		if err := a.checkCID(tr.own || same, key, r.appendCanonical, "canon result"); err != nil {
 			return err
 		}
 		st.CanonResults[key] = r
@@ -837,7 +867,8 @@ func (a *archive) stores(at uint32, own bool) (Stores, error) {
 		if _, dup := st.ServiceResults[key]; dup {
 			return duplicate("service result store", key)
 		}
-		if err := a.checkCID(own, key, r.appendCanonical, "service result"); err != nil {
+		k, ok := known.ServiceResults[key]
+		if err := a.checkCID(tr.own || ok && k == r, key, r.appendCanonical, "service result"); err != nil {
 			return err
 		}
 		st.ServiceResults[key] = r

@@ -259,3 +259,55 @@ func TestDecodedDataOwnsItsBytes(t *testing.T) {
 		t.Fatal("the decoded data changed with the buffer it was decoded from, or with an append to a value")
 	}
 }
+
+// DecodeAfter hashes again only the objects the known data does not hold
+// as they are: an object whose CID known vouches for, with the same
+// content, is taken as it is (shown here with CIDs that do not hash to
+// their objects, which Decode rejects); an object under a known CID but
+// with other content is checked, and rejected.
+func TestDecodeAfter(t *testing.T) {
+	const bogus = CID("bagaaihrabogusbogusbogusbogusbogusbogusbogusbogusbogusbogu")
+	tet := Tetraplet{PeerPK: "peer", ServiceID: "svc", FunctionName: "fn"}
+	sr := ServiceResult{ValueCID: bogus, ArgumentHash: bogus, TetrapletCID: bogus}
+	el := CanonElement{ValueCID: bogus, TetrapletCID: bogus}
+	cr := CanonResult{TetrapletCID: bogus, Values: []CID{bogus}}
+	// with is data whose every store holds one object under the bogus CID,
+	// changed by change.
+	with := func(change func(*Stores)) *Data {
+		d := New()
+		d.InterpreterVersion = "0.62.0"
+		d.Stores.Values[bogus] = []byte(`"value"`)
+		d.Stores.Tetraplets[bogus] = tet
+		d.Stores.ServiceResults[bogus] = sr
+		d.Stores.CanonElements[bogus] = el
+		d.Stores.CanonResults[bogus] = cr
+		change(&d.Stores)
+		return d
+	}
+	encode := func(d *Data) []byte {
+		b, err := Encode(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	known := with(func(*Stores) {})
+	same := encode(known)
+	if _, err := Decode(same); !errors.Is(err, ErrStore) {
+		t.Fatalf("Decode of objects under CIDs they do not hash to: %v, want %v", err, ErrStore)
+	}
+	if _, err := DecodeAfter(same, known); err != nil {
+		t.Fatalf("DecodeAfter of the objects known holds: %v", err)
+	}
+	for name, change := range map[string]func(*Stores){
+		"value":          func(s *Stores) { s.Values[bogus] = []byte(`"other"`) },
+		"tetraplet":      func(s *Stores) { s.Tetraplets[bogus] = Tetraplet{PeerPK: "other"} },
+		"service result": func(s *Stores) { s.ServiceResults[bogus] = ServiceResult{ValueCID: bogus} },
+		"canon element":  func(s *Stores) { s.CanonElements[bogus] = CanonElement{ValueCID: bogus} },
+		"canon result":   func(s *Stores) { s.CanonResults[bogus] = CanonResult{TetrapletCID: bogus} },
+	} {
+		if _, err := DecodeAfter(encode(with(change)), known); !errors.Is(err, ErrStore) {
+			t.Errorf("a %s under a known CID but not the known one: %v, want %v", name, err, ErrStore)
+		}
+	}
+}
