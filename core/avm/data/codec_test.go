@@ -191,11 +191,20 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(good)
 	f.Add([]byte{})
+	// known holds only objects under their true CIDs: trusting them
+	// cannot change what is accepted.
+	known, err := Decode(good)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		// A peer's own data is read with fewer checks, and must not
 		// panic either.
 		_, _ = DecodeOwn(in)
 		d, err := Decode(in)
+		if _, errAfter := DecodeAfter(in, known); (err == nil) != (errAfter == nil) {
+			t.Fatalf("Decode: %v; DecodeAfter genuine known data: %v", err, errAfter)
+		}
 		if err != nil {
 			return
 		}
