@@ -414,7 +414,7 @@ func (x *interp) applyResult(c *air.Call, tet data.Tetraplet, args *callArgs, re
 	if res.RetCode != 0 {
 		return failed(int64(res.RetCode), res.Result)
 	}
-	v, err := value.Parse([]byte(res.Result))
+	v, err := value.ParseString(res.Result)
 	if err != nil {
 		// Worded as the reference words it, quoting the whole result.
 		return failed(math.MaxInt32, fmt.Sprintf("call_service result 'ret_code: %d, result: '%s'' can't be serialized or deserialized with an error: %v", res.RetCode, res.Result, err))

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Parse parses one JSON text, with white space around it and nothing
@@ -17,7 +18,8 @@ import (
 //
 // It keeps the arrays and objects it is inside on a stack of its own, not
 // in Go calls, and reads integers without a detour through a string, so
-// that a call result of millions of values parses in one quick pass.
+// that a call result of millions of values parses in one quick pass. It
+// never writes to text (ParseString relies on it).
 func Parse(text []byte) (Value, error) {
 	p := parser{s: text}
 	v, err := p.parse()
@@ -25,6 +27,13 @@ func Parse(text []byte) (Value, error) {
 		return nil, fmt.Errorf("parse JSON: %w", err)
 	}
 	return v, nil
+}
+
+// ParseString is Parse for a text held in a string, such as a call
+// result, without copying it to a byte slice first: the parser only reads
+// its input, and what it keeps of it (strings, numbers) it copies.
+func ParseString(text string) (Value, error) {
+	return Parse(unsafe.Slice(unsafe.StringData(text), len(text)))
 }
 
 // container is an array or object being read. The elements of an array

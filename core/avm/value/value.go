@@ -24,7 +24,7 @@ type Value = any
 // MustParse is Parse for values known to be valid, such as literals in
 // tests; it panics on error.
 func MustParse(text string) Value {
-	v, err := Parse([]byte(text))
+	v, err := ParseString(text)
 	if err != nil {
 		panic(err)
 	}

@@ -60,6 +60,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		v, err := Parse(in)
+		if fromString, errString := ParseString(string(in)); (err == nil) != (errString == nil) || err == nil && !Equal(v, fromString) {
+			t.Fatalf("ParseString gives %v (%v), Parse %v (%v)", fromString, errString, v, err)
+		}
 		if err != nil {
 			return
 		}
