@@ -61,12 +61,31 @@ func orderedKeys[V any](s *Stores, store int, m map[CID]V) []CID {
 	added := o.added[store]
 	if len(keys)+len(added) == len(m) && len(added) <= len(keys) {
 		sortCIDs(added)
-		keys = mergeSorted(keys, added)
+		keys = mergeInto(keys, added)
 	} else {
 		keys = sortedKeys(m)
 	}
 	o.sorted[store], o.added[store] = keys, nil
 	return keys
+}
+
+// mergeInto merges sorted b into sorted a, which is the caller's to
+// overwrite: it grows a (by doubling, as append does) and merges from
+// the back, so that a list that gains a few keys a run is not copied
+// whole each run.
+func mergeInto(a, b []CID) []CID {
+	i, j := len(a)-1, len(b)-1
+	a = append(a, b...)
+	for k := len(a) - 1; j >= 0; k-- {
+		if i >= 0 && a[i] > b[j] {
+			a[k] = a[i]
+			i--
+		} else {
+			a[k] = b[j]
+			j--
+		}
+	}
+	return a
 }
 
 // mergeSorted returns the sorted union of two sorted lists, in a new

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -74,5 +75,19 @@ func TestTrackedStoresReuseTheSharedMap(t *testing.T) {
 	}
 	if _, ok := second[string(ComputeCID([]byte(`"one more"`)))]; !ok {
 		t.Error("the reused map misses a string the second Encode wrote")
+	}
+}
+
+// mergeInto merges as mergeSorted does, keys equal across the lists
+// included.
+func TestMergeInto(t *testing.T) {
+	lists := [][]CID{nil, {"a"}, {"b"}, {"a", "c", "e"}, {"b", "d", "f", "g"}, {"a", "a", "z"}}
+	for _, a := range lists {
+		for _, b := range lists {
+			want := mergeSorted(slices.Clone(a), b)
+			if got := mergeInto(slices.Clone(a), b); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+				t.Errorf("mergeInto(%v, %v) = %v, want %v", a, b, got, want)
+			}
+		}
 	}
 }
