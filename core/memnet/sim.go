@@ -156,11 +156,11 @@ func (s *Sim) deliver(d delivery) error {
 		// calls, send theirs only if they name peers too.
 		var sendTo []peer.ID
 		for _, np := range out.NextPeers {
-			if id := peer.ID(np); !slices.Contains(sendTo, id) {
-				sendTo = append(sendTo, id)
+			id := peer.ID(np)
+			if slices.Contains(sendTo, id) {
+				continue
 			}
-		}
-		for _, id := range sendTo {
+			sendTo = append(sendTo, id)
 			if !slices.Contains(next, id) {
 				next = append(next, id)
 			}
