@@ -21,7 +21,9 @@
 // bytes read through pointers are bounded by the archive's size, every
 // store entry is hashed again, every trace reference must resolve, and
 // VerifySignatures checks that each peer's results carry that peer's
-// signature.
+// signature. A peer's own data is trusted (DecodeOwn), and so are the
+// objects of data coming back that the peer's own data holds, the same
+// (DecodeAfter), as are the signatures it holds (VerifySignaturesAfter).
 //
 // Where the bytes differ from the reference's, and why:
 //
