@@ -191,9 +191,12 @@ func (d *Debugger) Enter(ctx context.Context, in *node.Interpretation) error {
 // Record records a hop and checks it against the breakpoints; it is the
 // node.Recorder.
 func (d *Debugger) Record(in *node.Interpretation) {
-	h := d.rec.add(in)
+	// The hop is recorded and handed to a step that awaits it under one
+	// lock: a step that gives up once the recording holds the hop finds
+	// it handed over.
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	h := d.rec.add(in)
 	if c, ok := d.awaited[in]; ok {
 		delete(d.awaited, in)
 		c <- h
@@ -264,6 +267,9 @@ func (d *Debugger) Pending() []Pending {
 func (d *Debugger) Step(ctx context.Context) (Stop, error) {
 	hop, err := d.release(ctx)
 	if err != nil {
+		if hop != nil {
+			d.stopAt(Stop{Hop: hop})
+		}
 		return Stop{}, err
 	}
 	return d.stopAt(Stop{Hop: hop}), nil
@@ -291,13 +297,15 @@ func (d *Debugger) StepOver(ctx context.Context) (Stop, error) {
 	var last *Hop
 	for {
 		hop, err := d.release(ctx)
+		if hop != nil {
+			last = hop
+		}
 		if err != nil {
 			if last != nil {
 				d.stopAt(Stop{Hop: last})
 			}
 			return Stop{}, err
 		}
-		last = hop
 		d.mu.Lock()
 		hit := Hit(d.breakpoints, hop)
 		d.mu.Unlock()
@@ -308,7 +316,9 @@ func (d *Debugger) StepOver(ctx context.Context) (Stop, error) {
 }
 
 // release lets the oldest held interpretation run, waiting for one to be
-// held if none is, and returns its hop once it is recorded.
+// held if none is, and returns its hop once it is recorded. When ctx ends
+// first it returns ctx's error, and the hop as well if it was recorded by
+// then: a hop that ran is not lost to a step that gave up.
 func (d *Debugger) release(ctx context.Context) (*Hop, error) {
 	d.mu.Lock()
 	for len(d.held) == 0 {
@@ -342,7 +352,12 @@ func (d *Debugger) release(ctx context.Context) (*Hop, error) {
 		d.mu.Lock()
 		delete(d.awaited, h.in)
 		d.mu.Unlock()
-		return nil, ctx.Err()
+		select {
+		case hop := <-done:
+			return hop, ctx.Err()
+		default:
+			return nil, ctx.Err()
+		}
 	}
 }
 
