@@ -190,9 +190,8 @@ func (x *interp) resolvedCall(c *air.Call, tet data.Tetraplet) error {
 	var argErr error
 	before := x.steps
 	if charged, ok := x.ownArgSteps(); ok {
-		x.steps += int64(charged)
-		if x.steps > x.limits.Steps {
-			return errStepLimit(x.limits.Steps)
+		if err := x.addSteps(int64(charged)); err != nil {
+			return err
 		}
 	} else if args, argErr = x.collectArgs(c); argErr != nil && !isJoinable(argErr) {
 		return argErr

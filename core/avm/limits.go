@@ -62,23 +62,20 @@ func errStepLimit(limit int64) *execError {
 	return uncatchable(CodeStepLimit, "the run goes over its limit of %d steps", limit)
 }
 
-// count charges one step: an instruction.
-func (x *interp) count() error {
-	x.steps++
+// addSteps counts n steps of work, and fails the run past its limit.
+func (x *interp) addSteps(n int64) error {
+	x.steps += n
 	if x.steps > x.limits.Steps {
 		return errStepLimit(x.limits.Steps)
 	}
 	return nil
 }
 
+// count charges one step: an instruction.
+func (x *interp) count() error { return x.addSteps(1) }
+
 // charge counts the work of handling n bytes of value text.
-func (x *interp) charge(n int) error {
-	x.steps += int64(n / stepBytes)
-	if x.steps > x.limits.Steps {
-		return errStepLimit(x.limits.Steps)
-	}
-	return nil
-}
+func (x *interp) charge(n int) error { return x.addSteps(int64(n / stepBytes)) }
 
 // measure checks a value against the value size limit and charges the
 // work of handling it. what names the value in the error.
