@@ -143,11 +143,17 @@ func readTx(tx *bolt.Tx, size int64, log *slog.Logger, kept *[]storedParticle) e
 	// damaged page claims lengths past the file, and the file cannot
 	// hold more than its size.
 	budget := size
+	charge := func(n int) error {
+		if budget -= int64(n); budget < 0 {
+			return corrupt("it holds more than its %d bytes: the pages overlap or loop", size)
+		}
+		return nil
+	}
 	c := data.Cursor()
 	var prev []byte
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if budget -= int64(len(k) + len(v)); budget < 0 {
-			return corrupt("it holds more than its %d bytes: the pages overlap or loop", size)
+		if err := charge(len(k) + len(v)); err != nil {
+			return err
 		}
 		// Keys come in order, each once, unless the pages overlap or
 		// loop.
@@ -162,8 +168,8 @@ func readTx(tx *bolt.Tx, size int64, log *slog.Logger, kept *[]storedParticle) e
 		if deadlines != nil {
 			d = deadlines.Get(k)
 		}
-		if budget -= int64(len(d)); budget < 0 {
-			return corrupt("it holds more than its %d bytes: the pages overlap or loop", size)
+		if err := charge(len(d)); err != nil {
+			return err
 		}
 		problem := "particle data without a deadline, which would never expire"
 		if d != nil {
